@@ -1,0 +1,30 @@
+/* The state of one kam invocation: global options, the database and the Lua host,
+ * each opened on first use so that a command pays only for what it touches. */
+#ifndef KAM_CTX_H
+#define KAM_CTX_H
+
+#include "err.h"
+#include "store.h"
+
+struct lua_State;
+struct kam_plugins;
+
+typedef struct kam_ctx {
+	const char *db_path;        /* --db, $KAM_DB, ./kam.db */
+	const char *policy;         /* --policy, or NULL for the database's default */
+	const char *user;           /* --user, $KAM_USER, login name */
+	int json;                   /* --json: one JSON document on stdout */
+	const char *exe_dir;        /* directory of the running binary (finds build-tree files) */
+	kam_db *db;
+	struct lua_State *L;
+	struct kam_plugins *plugins;
+	kam_err err;
+} kam_ctx;
+
+/* Open the database on first use (flags as kam_db_open); fills ctx->err on failure. */
+int kam_ctx_db(kam_ctx *ctx, int flags);
+/* Create the Lua host state on first use; NULL with ctx->err filled on failure. */
+struct lua_State *kam_ctx_lua(kam_ctx *ctx);
+void kam_ctx_close(kam_ctx *ctx);
+
+#endif

@@ -1,0 +1,179 @@
+/* The trusted Lua host: the state scripts run in, the `kam` module, and kam_lua_call,
+ * the one way into Lua (message handler, Ctrl-C, out-of-memory naming). */
+#include "host.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plugin.h"
+
+static const char CTX_KEY[] = "kam.ctx";
+
+kam_ctx *kam_lua_ctx(lua_State *L)
+{
+	kam_ctx *ctx;
+	lua_getfield(L, LUA_REGISTRYINDEX, CTX_KEY);
+	ctx = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	return ctx;
+}
+
+kam_db *kam_lua_db(lua_State *L)
+{
+	kam_ctx *ctx = kam_lua_ctx(L);
+	if (!ctx)
+		luaL_error(L, "kam.db: no database in this state");
+	if (kam_ctx_db(ctx, 0) < 0)
+		luaL_error(L, "%s", ctx->err.msg);
+	return ctx->db;
+}
+
+/* Turn any error object into a message with a traceback (as lua.c does). */
+static int msghandler(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+	if (msg == NULL) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	luaL_traceback(L, L, msg, 1);
+	return 1;
+}
+
+/* Ctrl-C: the handler may only set a hook; the hook raises the error inside Lua. */
+static lua_State *volatile running_L;
+static kam_ctx *volatile running_ctx; /* its database may be opened during the call */
+
+static void stop_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	lua_sethook(L, NULL, 0, 0);
+	luaL_error(L, "interrupted");
+}
+
+static void on_sigint(int sig)
+{
+	signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
+	if (running_ctx && running_ctx->db && running_ctx->db->h)
+		sqlite3_interrupt(running_ctx->db->h);
+	if (running_L)
+		lua_sethook(running_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+int kam_lua_call(lua_State *L, int nargs, int nresults, const char *what, kam_err *e)
+{
+	static int depth;
+	int base = lua_gettop(L) - nargs, rc;
+	void (*old)(int) = SIG_DFL;
+	kam_ctx *ctx = kam_lua_ctx(L);
+
+	lua_pushcfunction(L, msghandler);
+	lua_insert(L, base);
+	if (depth++ == 0) {
+		running_L = L;
+		running_ctx = ctx;
+		old = signal(SIGINT, on_sigint);
+	}
+	rc = lua_pcall(L, nargs, nresults, base);
+	if (--depth == 0) {
+		signal(SIGINT, old == SIG_ERR ? SIG_DFL : old);
+		running_L = NULL;
+		running_ctx = NULL;
+	}
+	lua_remove(L, base);
+	if (rc == LUA_OK)
+		return 0;
+	/* The handler is skipped on out-of-memory: the message must name the code itself. */
+	if (rc == LUA_ERRMEM)
+		kam_errf(e, "%s: not enough memory", what ? what : "lua");
+	else
+		kam_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
+	lua_pop(L, 1);
+	return -1;
+}
+
+int kam_lua_loadfile(lua_State *L, const char *path, kam_err *e)
+{
+	int rc = luaL_loadfilex(L, path, "t");
+	if (rc == LUA_OK)
+		return 0;
+	kam_errf(e, "%s", lua_tostring(L, -1));
+	lua_pop(L, 1);
+	return -1;
+}
+
+static void add_module(lua_State *L, int kam, const char *name, lua_CFunction open)
+{
+	char full[64];
+	snprintf(full, sizeof full, "kam.%s", name);
+	luaL_requiref(L, full, open, 0);
+	lua_setfield(L, kam, name);
+}
+
+static int push_version(lua_State *L)
+{
+	lua_pushstring(L, KAM_VERSION);
+	return 1;
+}
+
+/* Runs protected: any allocation failure while building the state is an error, not a crash. */
+static int host_init(lua_State *L)
+{
+	kam_ctx *ctx = lua_touserdata(L, 1);
+	int kam;
+
+	luaL_openlibs(L);
+	lua_pushlightuserdata(L, ctx);
+	lua_setfield(L, LUA_REGISTRYINDEX, CTX_KEY);
+
+	lua_newtable(L);
+	kam = lua_gettop(L);
+	push_version(L);
+	lua_setfield(L, kam, "version");
+	if (ctx->user) {
+		lua_pushstring(L, ctx->user);
+		lua_setfield(L, kam, "user");
+	}
+	if (ctx->policy) {
+		lua_pushstring(L, ctx->policy);
+		lua_setfield(L, kam, "policy");
+	}
+	lua_pushstring(L, ctx->db_path);
+	lua_setfield(L, kam, "db_path");
+	add_module(L, kam, "db", kam_open_db);
+	add_module(L, kam, "json", kam_open_json);
+	add_module(L, kam, "log", kam_open_log);
+	add_module(L, kam, "sandbox", kam_open_sandbox);
+
+	lua_getglobal(L, "package");
+	lua_getfield(L, -1, "loaded");
+	lua_pushvalue(L, kam);
+	lua_setfield(L, -2, "kam");
+	lua_pop(L, 2);
+	lua_pushvalue(L, kam);
+	lua_setglobal(L, "kam");
+
+	kam_plugins_open_lua(ctx, L);
+	return 0;
+}
+
+lua_State *kam_host_new(kam_ctx *ctx, kam_err *e)
+{
+	lua_State *L = luaL_newstate();
+	if (!L) {
+		kam_errf(e, "cannot create a Lua state: not enough memory");
+		return NULL;
+	}
+	lua_pushcfunction(L, host_init);
+	lua_pushlightuserdata(L, ctx);
+	if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
+		kam_errf(e, "cannot set up the Lua host: %s", lua_tostring(L, -1));
+		lua_close(L);
+		return NULL;
+	}
+	return L;
+}

@@ -1,0 +1,319 @@
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* How long a writer waits for another before giving up with "database is locked". */
+#define BUSY_TIMEOUT_MS 10000
+
+int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
+{
+	const char *path = db ? db->path : "database";
+	const char *msg = db && db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc);
+	int primary = rc & 0xff, sys = db && db->h ? sqlite3_system_errno(db->h) : 0;
+
+	/* The connection's message can be stale when rc came from elsewhere. */
+	if (db && db->h && (sqlite3_extended_errcode(db->h) & 0xff) != primary)
+		msg = sqlite3_errstr(rc);
+	switch (primary) {
+	case SQLITE_FULL:
+		return kam_errf(e, "%s: database or disk is full", path);
+	case SQLITE_IOERR:
+		if (sys)
+			return kam_errf(e, "%s: disk I/O error (%s)", path, strerror(sys));
+		return kam_errf(e, "%s: disk I/O error", path);
+	case SQLITE_NOTADB: case SQLITE_CORRUPT: case SQLITE_CANTOPEN: case SQLITE_READONLY:
+	case SQLITE_PERM: case SQLITE_BUSY: case SQLITE_LOCKED:
+		/* About the file, not the statement. */
+		return kam_errf(e, "%s: %s", path, msg);
+	default:
+		if (!what)
+			return kam_errf(e, "%s: %s", path, msg);
+		return kam_errf(e, "%s: %s: %s", path, what, msg);
+	}
+}
+
+int kam_db_prepare(kam_db *db, const char *sql, sqlite3_stmt **st, kam_err *e)
+{
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, st, NULL);
+	if (rc != SQLITE_OK)
+		return kam_db_fail(db, rc, "prepare", e);
+	return 0;
+}
+
+int kam_db_exec(kam_db *db, const char *sql, kam_err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int primary = rc & 0xff;
+		if (primary == SQLITE_FULL || primary == SQLITE_IOERR || !msg)
+			kam_db_fail(db, rc, "exec", e);
+		else
+			kam_errf(e, "%s: %s", db->path, msg);
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* One-row, one-integer query (pragmas). */
+static int query_int(kam_db *db, const char *sql, int *out, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (kam_db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE) {
+		kam_db_fail(db, rc, sql, e);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : kam_errf(e, "%s: '%s' returned no row", db->path, sql);
+}
+
+static int set_wal(kam_db *db, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, ok = 0;
+	if (kam_db_prepare(db, "PRAGMA journal_mode=WAL", &st, e) < 0)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *mode = (const char *)sqlite3_column_text(st, 0);
+		ok = mode && strcmp(mode, "wal") == 0;
+	} else {
+		kam_db_fail(db, rc, "set WAL journal mode", e);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (!ok)
+		return kam_errf(e, "%s: cannot use write-ahead logging on this file system", db->path);
+	return 0;
+}
+
+static int configure(kam_db *db, kam_err *e)
+{
+	int on = 0;
+	sqlite3_extended_result_codes(db->h, 1);
+	if (sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS) != SQLITE_OK)
+		return kam_db_fail(db, SQLITE_ERROR, "busy timeout", e);
+	/* Refuse the tricks that can corrupt a file through ordinary SQL. */
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	if (kam_db_exec(db, "PRAGMA foreign_keys=ON", e) < 0)
+		return -1;
+	if (query_int(db, "PRAGMA foreign_keys", &on, e) < 0)
+		return -1;
+	if (!on)
+		return kam_errf(e, "%s: this SQLite cannot enforce foreign keys", db->path);
+	if (!db->readonly && set_wal(db, e) < 0)
+		return -1;
+	return 0;
+}
+
+int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
+{
+	struct stat sb;
+	kam_db *db;
+	int oflags, rc, exists = stat(path, &sb) == 0;
+	mode_t old_mask = 0;
+
+	*out = NULL;
+	if (!exists && !(flags & KAM_DB_CREATE))
+		return kam_errf(e, "%s: no such database (create it with 'kam init')", path);
+	if (exists && S_ISDIR(sb.st_mode))
+		return kam_errf(e, "%s: is a directory, not a database", path);
+	db = calloc(1, sizeof *db);
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return kam_errf(e, "%s: out of memory", path);
+	}
+	db->readonly = (flags & KAM_DB_READONLY) != 0;
+	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & KAM_DB_CREATE)
+		oflags |= SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+	/* Archives are trade secrets: a new file and its WAL are for the owner only. */
+	if (!exists)
+		old_mask = umask(077);
+	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	if (rc == SQLITE_OK)
+		rc = configure(db, e) < 0 ? SQLITE_ERROR : SQLITE_OK;
+	else
+		kam_db_fail(db, rc, "open", e);
+	if (!exists)
+		umask(old_mask);
+	if (rc != SQLITE_OK) {
+		kam_db_close(db);
+		return -1;
+	}
+	if (kam_db_migrate(db, &db->opened_version, e) < 0) {
+		kam_db_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void kam_db_close(kam_db *db)
+{
+	if (!db)
+		return;
+	if (db->h) {
+		kam_db_rollback_all(db);
+		/* _v2: a statement still alive (its owner closes later) must not fail the close. */
+		sqlite3_close_v2(db->h);
+	}
+	free(db->path);
+	free(db);
+}
+
+int kam_db_begin(kam_db *db, kam_err *e)
+{
+	char sql[64];
+	if (db->depth == 0 && !sqlite3_get_autocommit(db->h))
+		return kam_errf(e, "%s: a transaction is already open (opened with raw SQL)", db->path);
+	if (db->depth == 0)
+		snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
+	else
+		snprintf(sql, sizeof sql, "SAVEPOINT kam_%d", db->depth);
+	if (kam_db_exec(db, sql, e) < 0)
+		return -1;
+	db->depth++;
+	return 0;
+}
+
+int kam_db_commit(kam_db *db, kam_err *e)
+{
+	char sql[64];
+	if (db->depth <= 0)
+		return kam_errf(e, "%s: commit without a transaction", db->path);
+	if (db->depth == 1)
+		snprintf(sql, sizeof sql, "COMMIT");
+	else
+		snprintf(sql, sizeof sql, "RELEASE kam_%d", db->depth - 1);
+	if (kam_db_exec(db, sql, e) < 0) {
+		/* A failed COMMIT (disk full) leaves the transaction open: undo it whole. */
+		kam_db_rollback(db);
+		return -1;
+	}
+	db->depth--;
+	return 0;
+}
+
+void kam_db_rollback(kam_db *db)
+{
+	char sql[96];
+	if (db->depth <= 0)
+		return;
+	if (db->depth == 1) {
+		if (!sqlite3_get_autocommit(db->h))
+			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	} else {
+		snprintf(sql, sizeof sql, "ROLLBACK TO kam_%d; RELEASE kam_%d", db->depth - 1,
+			 db->depth - 1);
+		sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	}
+	db->depth--;
+}
+
+void kam_db_rollback_all(kam_db *db)
+{
+	if (!db->h)
+		return;
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->depth = 0;
+}
+
+int kam_db_user_version(kam_db *db, int *version, kam_err *e)
+{
+	return query_int(db, "PRAGMA user_version", version, e);
+}
+
+int kam_db_migrate(kam_db *db, int *from, kam_err *e)
+{
+	int version, target = kam_schema_latest;
+	char sql[64];
+
+	if (kam_db_user_version(db, &version, e) < 0)
+		return -1;
+	if (from)
+		*from = version;
+	if (version == target)
+		return 0;
+	if (version > target)
+		return kam_errf(e, "%s: schema version %d is newer than this kam knows (%d); upgrade kam",
+				db->path, version, target);
+	if (db->readonly)
+		return kam_errf(e, "%s: schema version %d needs an upgrade to %d; open it writable once",
+				db->path, version, target);
+	if (kam_db_begin(db, e) < 0)
+		return -1;
+	/* Re-read under the write lock: another kam may have migrated meanwhile. */
+	if (kam_db_user_version(db, &version, e) < 0)
+		goto fail;
+	for (int v = version; v < target; v++) {
+		if (kam_db_exec(db, kam_schema_steps[v], e) < 0) {
+			kam_err_prefix(e, "schema upgrade %d -> %d", v, v + 1);
+			goto fail;
+		}
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", target);
+	if (kam_db_exec(db, sql, e) < 0 || kam_db_commit(db, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	kam_db_rollback(db);
+	return -1;
+}
+
+int kam_db_meta_get(kam_db *db, const char *key, char *buf, size_t size, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, found = 0;
+	if (kam_db_prepare(db, "SELECT value FROM meta WHERE key = ?1", &st, e) < 0)
+		return -1;
+	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(buf, size, "%s", v ? v : "");
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		kam_db_fail(db, rc, "read meta", e);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (kam_db_prepare(db, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+			   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, e) < 0)
+		return -1;
+	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(db, rc, "write meta", e);
+	return 0;
+}

@@ -1,0 +1,55 @@
+/* Storage: one SQLite database file per province.  Every connection has foreign keys
+ * on, WAL, a busy timeout and the schema at the latest version.  No lua.h here. */
+#ifndef KAM_STORE_H
+#define KAM_STORE_H
+
+#include <sqlite3.h>
+
+#include "err.h"
+
+enum {
+	KAM_DB_CREATE = 1,     /* create the file when it is missing (kam init) */
+	KAM_DB_READONLY = 2,   /* open read-only; refuse if a migration is needed */
+};
+
+typedef struct kam_db {
+	sqlite3 *h;
+	char *path;
+	int readonly;
+	int depth;             /* open transactions: 1 = BEGIN IMMEDIATE, more = savepoints */
+	int opened_version;    /* schema version found on open, before any upgrade */
+} kam_db;
+
+/* The schema this kam writes, and the migrations that reach it (schema.c). */
+extern const int kam_schema_latest;
+extern const char *const kam_schema_steps[];
+
+int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e);
+void kam_db_close(kam_db *db);
+
+/* Record the failure of SQLite call `what` that returned rc; returns -1. */
+int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e);
+
+/* Run SQL without parameters (several statements allowed). */
+int kam_db_exec(kam_db *db, const char *sql, kam_err *e);
+
+/* Writing transactions: BEGIN IMMEDIATE outside, a SAVEPOINT inside another one.
+ * rollback never fails from the caller's point of view: it is the error path. */
+int kam_db_begin(kam_db *db, kam_err *e);
+int kam_db_commit(kam_db *db, kam_err *e);
+void kam_db_rollback(kam_db *db);
+/* Roll back whatever a script left open (including a raw BEGIN). */
+void kam_db_rollback_all(kam_db *db);
+
+int kam_db_user_version(kam_db *db, int *version, kam_err *e);
+/* Bring the schema to kam_schema_latest in one transaction; rows are kept. */
+int kam_db_migrate(kam_db *db, int *from, kam_err *e);
+
+/* The meta table: settings recorded at init (default policy, creation time). */
+int kam_db_meta_get(kam_db *db, const char *key, char *buf, size_t size, kam_err *e);
+int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e);
+
+/* Prepare with the connection's error turned into e. */
+int kam_db_prepare(kam_db *db, const char *sql, sqlite3_stmt **st, kam_err *e);
+
+#endif

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# kam run: arguments, results, errors with file and line, transactions that roll back.
+source "$(dirname "$0")/lib.sh"
+
+run kam --db k.db init
+status_is 0 "init creates the database"
+
+cat > args.lua <<'LUA'
+print(arg[0], #arg, arg[1], arg[2], select('#', ...), ...)
+LUA
+run kam --db k.db run args.lua one "two words"
+status_is 0 "a script runs"
+is "$out" "$(printf 'args.lua\t2\tone\ttwo words\t2\tone\ttwo words')" "arguments reach the script as arg and ..."
+
+run kam --db k.db run args.lua --flag -x
+is "$out" "$(printf 'args.lua\t2\t--flag\t-x\t2\t--flag\t-x')" "options after the script are the script's"
+
+# A script that writes rows in a transaction, then errors: no row remains.
+cat > tx.lua <<'LUA'
+kam.db.transaction(function()
+  for i = 1, 10 do
+    kam.db.exec("INSERT INTO customers(code, name, place) VALUES (?, ?, 'city')",
+                42010000000000 + i * 1000, "客户" .. i)
+  end
+  error("stop after ten rows")
+end)
+LUA
+run kam --db k.db run tx.lua
+status_is 1 "an error in a transaction exits 1"
+like "$err" "tx.lua:6: stop after ten rows" "the message names the script's file and line"
+like "$err" "stack traceback:" "the message carries a Lua traceback"
+run sqlite3 k.db "SELECT count(*) FROM customers"
+is "$out" "0" "no row of the failed transaction remains"
+
+# The same with a raw BEGIN that the script never finishes.
+cat > raw.lua <<'LUA'
+kam.db.exec("BEGIN")
+kam.db.exec("INSERT INTO customers(code, name, place) VALUES (42010000001000, 'x', 'city')")
+error("oops")
+LUA
+run kam --db k.db run raw.lua
+status_is 1 "an error after a raw BEGIN exits 1"
+run sqlite3 k.db "SELECT count(*) FROM customers"
+is "$out" "0" "a raw transaction is rolled back too"
+
+cat > open.lua <<'LUA'
+kam.db.exec("BEGIN")
+kam.db.exec("INSERT INTO customers(code, name, place) VALUES (42010000001000, 'x', 'city')")
+LUA
+run kam --db k.db run open.lua
+status_is 1 "a script that leaves a transaction open fails"
+like "$err" "left a transaction open" "and says so"
+
+# Nested transactions are savepoints: the inner one rolls back alone.
+cat > nested.lua <<'LUA'
+local db = kam.db
+db.transaction(function()
+  db.exec("INSERT INTO customers(code, name, place) VALUES (42010000001000, '外层', 'city')")
+  local ok, e = pcall(db.transaction, function()
+    db.exec("INSERT INTO customers(code, name, place) VALUES (42010000002000, '内层', 'city')")
+    error("inner fails")
+  end)
+  assert(not ok and e:find("inner fails"), e)
+end)
+local rows = db.all("SELECT name FROM customers ORDER BY code")
+print(#rows, rows[1].name)
+LUA
+run kam --db k.db run nested.lua
+status_is 0 "nested transactions run"
+is "$out" "1	外层" "the inner savepoint rolled back, the outer committed"
+
+# Bound parameters: SQL metacharacters are data.
+cat > bind.lua <<'LUA'
+local db = kam.db
+local evil = "x'); DROP TABLE customers; --"
+db.exec("INSERT INTO customers(code, name, place) VALUES (?, ?, 'county')", 42010000003000, evil)
+local st <close> = db.prepare("SELECT name FROM customers WHERE code = :code")
+print(st:first{code = 42010000003000}.name == evil, db.value("SELECT count(*) FROM customers"))
+for r in db.rows("SELECT code FROM customers ORDER BY code") do io.write(r.code, " ") break end
+print(db.value("SELECT 1 WHERE 0") == nil)
+LUA
+run kam --db k.db run bind.lua
+is "$out" "$(printf 'true\t2\n42010000001000 true')" "parameters are bound, iteration and break work"
+
+printf 'print("from stdin", kam.db.value("SELECT count(*) FROM customers"))\n' > stdin.lua
+run bash -c "'$KAM' --db k.db run - < stdin.lua"
+is "$out" "$(printf 'from stdin\t2')" "a script can come from standard input"
+
+run kam --db k.db run missing.lua
+status_is 1 "a missing script exits 1"
+like "$err" "cannot open missing.lua" "and says why"
+
+printf 'local x = = 1\n' > syntax.lua
+run kam --db k.db run syntax.lua
+status_is 1 "a syntax error exits 1"
+like "$err" "syntax.lua:1:" "with the line"
+
+"$KAM" run - <<<'io.write(string.dump(function() print(1) end))' > bin.luac
+run kam run bin.luac
+status_is 1 "a precompiled script is refused"
+like "$err" "binary" "because it is binary"
+
+run kam run
+status_is 2 "run without a script is a usage error"
+run kam run --bogus x.lua
+status_is 2 "an unknown option of run is a usage error"
+run kam run --help
+status_is 0 "run --help"
+like "$out" "usage: kam run SCRIPT" "prints usage"
+
+printf 'return kam.db.value("SELECT 1")\n' > q.lua
+run kam --db nothere.db run q.lua
+status_is 1 "a script using a missing database fails"
+like "$err" "nothere.db: no such database" "naming it"
+[ -e nothere.db ] && nok "no database file is created by run" || ok "no database file is created by run"
+
+printf 'return {n = 1, list = {1, 2}, name = "武汉", money = "12345.60"}\n' > ret.lua
+run kam --json run ret.lua
+status_is 0 "--json run"
+run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["name"]=="武汉" and d["list"]==[1,2]' <(printf '%s' "$out")
+status_is 0 "--json prints the script's result as valid JSON"
+
+printf 'error("bad thing")\n' > bad.lua
+run kam --json run bad.lua
+status_is 1 "--json failure exits 1"
+run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]==1 and "bad thing" in d["error"]' <(printf '%s' "$out")
+status_is 0 "--json failure prints an error document"
+
+done_testing

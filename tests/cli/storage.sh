@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# SQLite used as its guarantees require: pragmas on every connection, a full disk or an
+# I/O error is a clear message with exit 1, and nothing is half written.
+source "$(dirname "$0")/lib.sh"
+
+run kam --db k.db init
+status_is 0 "init"
+run stat -c %a k.db
+is "$out" "600" "a new database is readable by its owner only"
+
+cat > pragmas.lua <<'LUA'
+local db = kam.db
+print(db.value("PRAGMA foreign_keys"), db.value("PRAGMA journal_mode"), db.value("PRAGMA busy_timeout"))
+LUA
+run kam --db k.db run pragmas.lua
+is "$out" "$(printf '1\twal\t10000')" "foreign keys on, WAL, a busy timeout"
+
+cat > fk.lua <<'LUA'
+kam.db.exec("INSERT INTO ledger(code, month, line, amount) VALUES (42010000009000, 202501, 'express', 100)")
+LUA
+run kam --db k.db run fk.lua
+status_is 1 "a ledger row for an unknown customer is refused"
+like "$err" "FOREIGN KEY constraint failed" "by the foreign key"
+
+# Seed some rows, then overflow the database with max_page_count inside a transaction.
+cat > seed.lua <<'LUA'
+kam.db.transaction(function()
+  for i = 1, 50 do
+    kam.db.exec("INSERT INTO customers(code, name, place) VALUES (?, ?, 'city')", 42010000000000 + i * 1000, "客户" .. i)
+  end
+end)
+LUA
+run kam --db k.db run seed.lua
+status_is 0 "seed rows"
+
+cat > fill.lua <<'LUA'
+local db = kam.db
+db.exec("PRAGMA max_page_count = " .. (db.value("PRAGMA page_count") + 3))
+db.transaction(function()
+  for i = 1, 100000 do
+    db.exec("INSERT INTO customers(code, name, place) VALUES (?, ?, 'county')",
+            43010000000000 + i * 1000, string.rep("名", 200))
+  end
+end)
+LUA
+run kam --db k.db run fill.lua
+status_is 1 "a full database exits 1"
+like "$err" "database or disk is full" "with a clear message"
+run sqlite3 k.db "SELECT count(*) FROM customers; PRAGMA integrity_check;"
+is "$out" "$(printf '50\nok')" "nothing half written, the file intact"
+
+# A file-size limit: SIGXFSZ is ignored, so the write fails as an I/O error, not a kill.
+cat > big.lua <<'LUA'
+local db = kam.db
+db.transaction(function()
+  for i = 1, 20000 do
+    db.exec("INSERT INTO customers(code, name, place) VALUES (?, ?, 'county')",
+            44010000000000 + i * 1000, string.rep("大", 300))
+  end
+end)
+LUA
+run bash -c "ulimit -f 512; exec '$KAM' --db k.db run big.lua"
+status_is 1 "a write past the file-size limit exits 1 (not killed by SIGXFSZ)"
+like "$err" "k.db" "the message names the database"
+like "$err" "disk I/O error" "and says it is an I/O error"
+run sqlite3 k.db "SELECT count(*) FROM customers; PRAGMA integrity_check;"
+is "$out" "$(printf '50\nok')" "nothing half written after the I/O error"
+
+# A file that is not a database.
+printf 'this is not sqlite, just text that is long enough to look like a header....\n%.0s' {1..20} > notdb.db
+run kam --db notdb.db run pragmas.lua
+status_is 1 "a file that is not a database exits 1"
+like "$err" "notdb.db" "naming the file"
+like "$err" "not a database" "and saying what is wrong"
+
+run kam --db . run pragmas.lua
+status_is 1 "a directory as database exits 1"
+like "$err" "is a directory" "and says so"
+
+# A second writer waits for the first (busy timeout) instead of failing at once.
+cat > hold.lua <<'LUA'
+kam.db.transaction(function()
+  kam.db.exec("INSERT INTO customers(code, name, place) VALUES (45010000001000, 'hold', 'city')")
+  local t = os.time() + 1
+  while os.time() <= t do end
+end)
+LUA
+cat > second.lua <<'LUA'
+kam.db.exec("INSERT INTO customers(code, name, place) VALUES (45010000002000, 'second', 'city')")
+LUA
+"$KAM" --db k.db run hold.lua & holder=$!
+sleep 0.3
+run kam --db k.db run second.lua
+wait $holder
+status_is 0 "a second writer waits for the lock and succeeds"
+run sqlite3 k.db "SELECT count(*) FROM customers WHERE code IN (45010000001000, 45010000002000)"
+is "$out" "2" "both writes landed"
+
+done_testing
