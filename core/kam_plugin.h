@@ -1,0 +1,168 @@
+/* kam_plugin.h: the interface a kam plugin is compiled against.
+ *
+ * A plugin is a shared object (NAME.so) that exports one object, kam_plugin_entry,
+ * describing itself.  kam finds plugins in each directory of $KAM_PLUGIN_PATH, then
+ * in plugins/ beside the kam binary, then in the installed plugin directory
+ * (`pkg-config --variable=plugindir kam`).  The first plugin of a name wins.
+ *
+ * At start kam checks the descriptor's ABI version and calls its init function with a
+ * table of host services (kam_host_api).  init registers Lua modules (loadable with
+ * require) and kam subcommands (run as `kam NAME ...`).  Lua C API functions (lua_*,
+ * luaL_*) come straight from the kam binary, which exports them: do not link a plugin
+ * against liblua.  Everything else the host offers goes through kam_host_api.
+ *
+ * Compatibility: kam_host_api only ever grows at its end, and KAM_PLUGIN_ABI goes up by
+ * one each time it does.  A plugin built against ABI N loads in any kam speaking N or
+ * later; a kam refuses a plugin built for a later ABI than its own.  A plugin that wants
+ * to use a newer service optionally may test `api->abi` before calling it.
+ *
+ * A minimal plugin:
+ *
+ *	#include <stdio.h>
+ *	#include <kam_plugin.h>
+ *
+ *	static const kam_host_api *kam;    // kept for the command: kam->error(h, ...)
+ *
+ *	static int hello_run(kam_host *h, int argc, char **argv)
+ *	{
+ *		if (argc > 2)
+ *			return kam->error(h, KAM_PLUGIN_USAGE, "hello: too many names");
+ *		printf("hello %s\n", argc > 1 ? argv[1] : "world");
+ *		return KAM_PLUGIN_OK;
+ *	}
+ *
+ *	static int hello_init(kam_host *h, const kam_host_api *api)
+ *	{
+ *		kam = api;
+ *		return api->add_command(h, "hello", "[NAME]", "say hello", hello_run);
+ *	}
+ *
+ *	KAM_PLUGIN("hello", "1.0", "greets people", hello_init);
+ *
+ * Build it with: cc -shared -fPIC $(pkg-config --cflags kam) -o hello.so hello.c
+ * Keep everything but the descriptor static: a global function of the same name as
+ * one of kam's would be bound to kam's.
+ */
+#ifndef KAM_PLUGIN_H
+#define KAM_PLUGIN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of kam_host_api this header describes. */
+#define KAM_PLUGIN_ABI 1
+
+/* The name of the one symbol a plugin exports. */
+#define KAM_PLUGIN_SYMBOL "kam_plugin_entry"
+
+/* Exit statuses a command returns (as kam's own commands do). */
+enum {
+	KAM_PLUGIN_OK = 0,      /* success */
+	KAM_PLUGIN_FAIL = 1,    /* the work failed: bad input, rule violated, denied */
+	KAM_PLUGIN_USAGE = 2,   /* wrong usage */
+};
+
+/* Log levels; messages below $KAM_LOG's level (default info) are dropped. */
+enum {
+	KAM_PLUGIN_LOG_DEBUG = 0,
+	KAM_PLUGIN_LOG_INFO = 1,
+	KAM_PLUGIN_LOG_WARN = 2,
+	KAM_PLUGIN_LOG_ERROR = 3,
+};
+
+/* The host, as plugins see it: opaque.  The handle handed to init stays valid until
+ * kam exits, so a plugin may keep it (for example for its Lua functions). */
+typedef struct kam_host kam_host;
+
+struct sqlite3;
+
+/* A subcommand: argv[0] is the command's name, as with main().  Returns the exit
+ * status.  `kam NAME --help` is answered by the host from the registered usage and
+ * summary, so run is not called for it. */
+typedef int (*kam_plugin_command_fn)(kam_host *h, int argc, char **argv);
+
+#if defined(__GNUC__)
+#define KAM_PLUGIN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define KAM_PLUGIN_PRINTF(f, a)
+#endif
+
+/* Services of the host.  Append only: never reorder, remove or change a member. */
+typedef struct kam_host_api {
+	/* --- ABI 1 --- */
+	int abi;                    /* KAM_PLUGIN_ABI of the running kam */
+	size_t size;                /* sizeof(kam_host_api) as the running kam knows it */
+	const char *kam_version;    /* "0.1.0" */
+
+	/* A message on stderr ("kam: warning: ..."), printf-style, one line. */
+	void (*log)(kam_host *h, int level, const char *fmt, ...) KAM_PLUGIN_PRINTF(3, 4);
+	/* Whether a message of this level would be printed (skip costly formatting). */
+	int (*log_enabled)(kam_host *h, int level);
+
+	/* During init only.  Make `require(name)` call open, which must leave the module's
+	 * table on the stack and return 1.  Names are dotted identifiers like "kam.format"
+	 * (copied).  0, or -1 when the name is malformed or taken (a warning says which);
+	 * a name kam has built in (kam.db, ...) is ignored with a warning. */
+	int (*add_module)(kam_host *h, const char *name, lua_CFunction open);
+	/* During init only.  Register `kam NAME USAGE`; name is a lowercase letter, then
+	 * lowercase letters, digits and '-'.  usage lists the arguments after the name;
+	 * summary is one line for `kam --help` (both are copied).  A built-in command of
+	 * the same name wins over it.  0, or -1 when the name is malformed or taken. */
+	int (*add_command)(kam_host *h, const char *name, const char *usage,
+			   const char *summary, kam_plugin_command_fn run);
+
+	/* For commands.  The host's Lua state (created on first use, with the kam module and
+	 * every plugin's modules loadable), or NULL with the error recorded. */
+	lua_State *(*lua)(kam_host *h);
+	/* The open database (--db), opened on first use, or NULL with the error recorded.
+	 * Owned by the host: do not close it. */
+	struct sqlite3 *(*db)(kam_host *h);
+	/* Record an error for the host to print as "kam: MESSAGE" (lowercase, place first,
+	 * no final period) and return status, so a command can `return api->error(...)`.
+	 * From init, the message says why the plugin was skipped. */
+	int (*error)(kam_host *h, int status, const char *fmt, ...) KAM_PLUGIN_PRINTF(3, 4);
+	/* Nonzero when --json is on: print exactly one JSON document on stdout. */
+	int (*json)(kam_host *h);
+	/* The acting user (--user, $KAM_USER, the login name). */
+	const char *(*user)(kam_host *h);
+
+	/* --- ABI 2 starts here --- */
+} kam_host_api;
+
+/* The descriptor a plugin exports as kam_plugin_entry.  abi comes first and is read
+ * first: the rest is laid out as that ABI version says. */
+struct kam_plugin {
+	int abi;                    /* KAM_PLUGIN_ABI the plugin was built against */
+	int lua_version;            /* LUA_VERSION_NUM the plugin was built against */
+	const char *name;           /* lowercase letters, digits, '_' and '-' */
+	const char *version;
+	const char *summary;        /* one line for `kam plugin list` */
+	/* Register modules and commands; return 0, or nonzero (after api->error) to be
+	 * skipped.  Anything it registered is then forgotten. */
+	int (*init)(kam_host *h, const kam_host_api *api);
+};
+
+#if defined(__GNUC__)
+#define KAM_PLUGIN_EXPORT __attribute__((visibility("default")))
+#else
+#define KAM_PLUGIN_EXPORT
+#endif
+
+extern KAM_PLUGIN_EXPORT const struct kam_plugin kam_plugin_entry;
+
+/* Define the descriptor: KAM_PLUGIN("name", "1.0", "what it does", init_function); */
+#define KAM_PLUGIN(name, version, summary, init) \
+	KAM_PLUGIN_EXPORT const struct kam_plugin kam_plugin_entry = \
+		{KAM_PLUGIN_ABI, LUA_VERSION_NUM, (name), (version), (summary), (init)}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
