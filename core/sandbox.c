@@ -1,0 +1,620 @@
+#include "sandbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+/* Instructions between two runs of the budget hook while the budget lasts. */
+#define HOOK_STEP 10000
+
+struct sb_mem {
+	size_t used, limit;
+	int refused;          /* an allocation was refused since the last reset */
+};
+
+struct kam_sandbox {
+	lua_State *L;
+	struct sb_mem mem;
+	kam_sandbox_limits lim;
+	long long executed;   /* instructions of the current item, in hook steps */
+	int step;
+	int spent;            /* the budget is gone: the hook raises at every instruction */
+	int broken;
+	int env_ref, module_ref;
+	char *name;
+};
+
+void kam_sandbox_limits_fill(kam_sandbox_limits *out, const kam_sandbox_limits *in)
+{
+	static const kam_sandbox_limits none;
+	if (!in)
+		in = &none;
+	out->time_ms = in->time_ms > 0 ? in->time_ms : KAM_SANDBOX_TIME_MS;
+	out->memory_bytes = in->memory_bytes > 0 ? in->memory_bytes : KAM_SANDBOX_MEMORY;
+	out->instructions = in->instructions > 0 ? in->instructions : KAM_SANDBOX_INSTRUCTIONS;
+}
+
+void kam_sandbox_fmt_bytes(char *out, size_t size, size_t bytes)
+{
+	if (bytes % (1 << 20) == 0)
+		snprintf(out, size, "%zu MiB", bytes >> 20);
+	else
+		snprintf(out, size, "%zu bytes", bytes);
+}
+
+/* Caps growth only: a free or a shrink always succeeds, as Lua requires. */
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct sb_mem *m = ud;
+	void *p;
+
+	if (!ptr)
+		osize = 0;    /* then it encodes the kind of object, not a size */
+	if (nsize == 0) {
+		free(ptr);
+		m->used -= osize;
+		return NULL;
+	}
+	if (nsize > osize && nsize - osize > m->limit - m->used) {
+		m->refused = 1;
+		return NULL;
+	}
+	p = realloc(ptr, nsize);
+	if (!p) {
+		if (nsize <= osize) {
+			m->used -= osize - nsize;
+			return ptr;
+		}
+		m->refused = 1;
+		return NULL;
+	}
+	m->used = m->used - osize + nsize;
+	return p;
+}
+
+static kam_sandbox *sb_of(lua_State *L)
+{
+	return *(kam_sandbox **)lua_getextraspace(L);
+}
+
+/* Once the budget is spent, re-arm for every instruction of whatever thread runs, so
+ * that a pcall in the script only delays the error by one instruction. */
+static void sb_hook(lua_State *L, lua_Debug *ar)
+{
+	kam_sandbox *sb = sb_of(L);
+
+	(void)ar;
+	if (!sb->spent) {
+		sb->executed += lua_gethookcount(L);
+		if (sb->executed <= sb->lim.instructions)
+			return;
+		sb->spent = 1;
+	}
+	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
+	luaL_error(L, "instruction limit exceeded");
+}
+
+static void arm(kam_sandbox *sb)
+{
+	sb->executed = 0;
+	sb->spent = 0;
+	sb->mem.refused = 0;
+	lua_sethook(sb->L, sb_hook, LUA_MASKCOUNT, sb->step);
+}
+
+static int sb_panic(lua_State *L)
+{
+	const char *msg = lua_tostring(L, -1);
+	fprintf(stderr, "kam: sandbox: unprotected error: %s\n", msg ? msg : "?");
+	abort();
+}
+
+/* ---- the environment ---- */
+
+static int ro_newindex(lua_State *L)
+{
+	const char *name = lua_tostring(L, lua_upvalueindex(1));
+	const char *key;
+	int exists;
+
+	lua_pushvalue(L, 2);
+	exists = lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL;
+	lua_pop(L, 1);
+	if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER)
+		key = lua_tostring(L, 2);
+	else
+		key = luaL_typename(L, 2);
+	if (name[0] == '\0')
+		return luaL_error(L, exists ? "assignment to read-only global '%s'" :
+				  "assignment to undeclared global '%s'", key);
+	return luaL_error(L, "assignment to field '%s' of read-only table '%s'", key, name);
+}
+
+static int ro_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));   /* next */
+	lua_pushvalue(L, lua_upvalueindex(2));   /* the contents */
+	lua_pushnil(L);
+	return 3;
+}
+
+/* Move the contents of the table at idx into a hidden one that the (now empty) table
+ * reads through; writes raise, pairs still works.  name "" means the globals. */
+static void make_readonly(lua_State *L, int idx, const char *name)
+{
+	int store;
+
+	idx = lua_absindex(L, idx);
+	lua_newtable(L);
+	store = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, store);
+	}
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, idx);   /* clearing fields during a traversal is allowed */
+	}
+	lua_createtable(L, 0, 4);
+	lua_pushvalue(L, store);
+	lua_setfield(L, -2, "__index");
+	lua_pushstring(L, name);
+	lua_pushvalue(L, store);
+	lua_pushcclosure(L, ro_newindex, 2);
+	lua_setfield(L, -2, "__newindex");
+	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.next");
+	lua_pushvalue(L, store);
+	lua_pushcclosure(L, ro_pairs, 2);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, idx);
+	lua_pop(L, 1);
+}
+
+/* load(chunk [, chunkname [, mode [, env]]]) with the mode forced to text and the
+ * sandbox as the default environment. */
+static int sb_load(lua_State *L)
+{
+	int has_env = !lua_isnone(L, 4);
+
+	lua_settop(L, 4);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushliteral(L, "t");
+	lua_pushvalue(L, has_env ? 4 : lua_upvalueindex(2));
+	lua_call(L, 4, LUA_MULTRET);
+	return lua_gettop(L) - 4;
+}
+
+static const char *const base_names[] = {
+	"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
+	"rawget", "rawlen", "select", "setmetatable", "tonumber", "tostring", "type",
+	"xpcall", "_VERSION", NULL,
+};
+
+static const struct {
+	const char *name;
+	lua_CFunction open;
+	const char *omit[3];
+} libs[] = {
+	{"coroutine", luaopen_coroutine, {NULL}},
+	{"math", luaopen_math, {"random", "randomseed", NULL}},
+	{"string", luaopen_string, {"dump", NULL}},
+	{"table", luaopen_table, {NULL}},
+	{"utf8", luaopen_utf8, {NULL}},
+};
+
+static int omitted(const char *key, const char *const *omit)
+{
+	for (; *omit; omit++)
+		if (strcmp(key, *omit) == 0)
+			return 1;
+	return 0;
+}
+
+static int build_env(lua_State *L)
+{
+	kam_sandbox *sb = lua_touserdata(L, 1);
+	size_t i;
+	int env;
+
+	luaL_requiref(L, "_G", luaopen_base, 1);
+	lua_pop(L, 1);
+	for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+		luaL_requiref(L, libs[i].name, libs[i].open, 1);
+		lua_pop(L, 1);
+	}
+	/* String methods reach the real string table: take dump out of it too, and hide
+	 * the string metatable. */
+	lua_getglobal(L, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	lua_pushliteral(L, "");
+	if (!lua_getmetatable(L, -1))
+		return luaL_error(L, "no string metatable");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
+	lua_getglobal(L, "next");
+	lua_setfield(L, LUA_REGISTRYINDEX, "kam.sandbox.next");
+
+	lua_newtable(L);
+	env = lua_gettop(L);
+	for (i = 0; base_names[i]; i++) {
+		lua_getglobal(L, base_names[i]);
+		lua_setfield(L, env, base_names[i]);
+	}
+	lua_getglobal(L, "load");
+	lua_pushvalue(L, env);
+	lua_pushcclosure(L, sb_load, 2);
+	lua_setfield(L, env, "load");
+	lua_pushvalue(L, env);
+	lua_setfield(L, env, "_G");
+	for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+		lua_newtable(L);
+		lua_getglobal(L, libs[i].name);
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			if (lua_type(L, -2) == LUA_TSTRING &&
+			    omitted(lua_tostring(L, -2), libs[i].omit)) {
+				lua_pop(L, 1);
+				continue;
+			}
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, -5);
+		}
+		lua_pop(L, 1);
+		make_readonly(L, -1, libs[i].name);
+		lua_setfield(L, env, libs[i].name);
+	}
+	sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	return 0;
+}
+
+kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e)
+{
+	kam_sandbox *sb = calloc(1, sizeof *sb);
+
+	if (!sb) {
+		kam_errf(e, "sandbox: out of memory");
+		return NULL;
+	}
+	kam_sandbox_limits_fill(&sb->lim, lim);
+	sb->step = sb->lim.instructions < HOOK_STEP ? (int)sb->lim.instructions : HOOK_STEP;
+	sb->mem.limit = sb->lim.memory_bytes;
+	sb->env_ref = sb->module_ref = LUA_NOREF;
+	sb->L = lua_newstate(sb_alloc, &sb->mem);
+	if (!sb->L) {
+		free(sb);
+		kam_errf(e, "sandbox: cannot create a Lua state (out of memory)");
+		return NULL;
+	}
+	*(kam_sandbox **)lua_getextraspace(sb->L) = sb;
+	lua_atpanic(sb->L, sb_panic);
+	lua_pushcfunction(sb->L, build_env);
+	lua_pushlightuserdata(sb->L, sb);
+	if (lua_pcall(sb->L, 1, 0, 0) != LUA_OK) {
+		kam_errf(e, "sandbox: cannot build the environment: %s",
+			 lua_tostring(sb->L, -1) ? lua_tostring(sb->L, -1) : "?");
+		kam_sandbox_free(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+int kam_sandbox_broken(const kam_sandbox *sb)
+{
+	return sb->broken;
+}
+
+void kam_sandbox_free(kam_sandbox *sb)
+{
+	if (!sb)
+		return;
+	if (sb->L)
+		lua_close(sb->L);
+	free(sb->name);
+	free(sb);
+}
+
+/* ---- running ---- */
+
+/* Whether msg already starts with "name:" (Lua's position prefix); other messages, such
+ * as error("x", 0) or errors in chunks the script loaded, get the name put in front. */
+static int named(const kam_sandbox *sb, const char *msg)
+{
+	size_t n = strlen(sb->name);
+	return strncmp(msg, sb->name, n) == 0 && msg[n] == ':';
+}
+
+/* Turn a failed protected call (its error value on top, popped here) into e. */
+static int fail(kam_sandbox *sb, int status, const char *where, kam_err *e)
+{
+	lua_State *L = sb->L;
+	char lim[64];
+
+	if (sb->spent) {
+		sb->broken = 1;
+		kam_errf(e, "%s: %s: instruction limit exceeded", sb->name, where);
+	} else if (status == LUA_ERRMEM || sb->mem.refused) {
+		sb->broken = 1;
+		kam_sandbox_fmt_bytes(lim, sizeof lim, sb->lim.memory_bytes);
+		kam_errf(e, "%s: %s: memory limit of %s exceeded", sb->name, where, lim);
+	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+		const char *msg = lua_tostring(L, -1);
+		kam_errf(e, "%s%s%s (%s)", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ",
+			 msg, where);
+	} else {
+		kam_errf(e, "%s: %s: error object is a %s value", sb->name, where,
+			 luaL_typename(L, -1));
+	}
+	lua_pop(L, 1);
+	return -1;
+}
+
+struct op {
+	kam_sandbox *sb;
+	const char *src;
+	size_t len;
+	const char *fname;
+	const unsigned char *shared, *items;
+	size_t sharedlen, itemslen;
+	kam_buf *out;
+	kam_sandbox_progress progress;
+	void *ud;
+	long item;
+	int status;          /* of the script's own code */
+	int failed;          /* e was filled by our code */
+	kam_err *e;
+};
+
+static int p_load(lua_State *L)
+{
+	struct op *op = lua_touserdata(L, 1);
+	kam_sandbox *sb = op->sb;
+	char chunkname[512];
+
+	snprintf(chunkname, sizeof chunkname, "@%s", sb->name);
+	op->status = luaL_loadbufferx(L, op->src, op->len, chunkname, "t");
+	if (op->status != LUA_OK) {
+		if (op->status == LUA_ERRSYNTAX) {
+			const char *msg = lua_tostring(L, -1);
+			if (named(sb, msg))
+				kam_errf(op->e, "%s", msg);
+			else
+				kam_errf(op->e, "%s: %s", sb->name, msg);
+			op->failed = 1;
+		}
+		return 1;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+	arm(sb);
+	op->status = lua_pcall(L, 0, 1, 0);
+	if (op->status != LUA_OK)
+		return 1;
+	sb->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+	make_readonly(L, -1, "");
+	return 0;
+}
+
+/* Run f(op) in protected mode; 0, or -1 with e filled. */
+static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op, const char *where)
+{
+	lua_State *L = sb->L;
+	int top = lua_gettop(L), status;
+
+	op->sb = sb;
+	op->status = LUA_OK;
+	op->failed = 0;
+	op->item = 0;
+	lua_pushcfunction(L, f);
+	lua_pushlightuserdata(L, op);
+	status = lua_pcall(L, 1, 1, 0);
+	if (status != LUA_OK || op->status != LUA_OK) {
+		char at[300];
+		if (op->failed) {
+			lua_settop(L, top);
+			return -1;
+		}
+		if (op->item > 0)
+			snprintf(at, sizeof at, "%s, item %ld", where, op->item);
+		else
+			snprintf(at, sizeof at, "%s", where);
+		fail(sb, status != LUA_OK ? status : op->status, at, op->e);
+		lua_settop(L, top);
+		return -1;
+	}
+	lua_settop(L, top);
+	return op->failed ? -1 : 0;
+}
+
+int kam_sandbox_load(kam_sandbox *sb, const char *name, const char *src, size_t len,
+		     kam_err *e)
+{
+	struct op op = {0};
+
+	free(sb->name);
+	sb->name = strdup(name);
+	if (!sb->name)
+		return kam_errf(e, "%s: out of memory", name);
+	op.src = src;
+	op.len = len;
+	op.e = e;
+	return protect(sb, p_load, &op, "main chunk");
+}
+
+static int p_module(lua_State *L)
+{
+	struct op *op = lua_touserdata(L, 1);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, op->sb->module_ref);
+	if (kam_lser_encode(L, -1, op->out, "module", KAM_LSER_FUNCTIONS, op->e) < 0) {
+		kam_err_prefix(op->e, "%s", op->sb->name);
+		op->failed = 1;
+	}
+	return 0;
+}
+
+int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
+{
+	struct op op = {0};
+
+	op.out = out;
+	op.e = e;
+	return protect(sb, p_module, &op, "module");
+}
+
+/* Push module[fname] (or the global), fname dotted; raises what the script's
+ * metamethods raise. */
+static int find_function(lua_State *L, struct op *op)
+{
+	kam_sandbox *sb = op->sb;
+	const char *p = op->fname, *dot;
+	char part[256];
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+	}
+	for (;;) {
+		size_t n;
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (n == 0 || n >= sizeof part)
+			goto missing;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		if (!lua_istable(L, -1))
+			goto missing;
+		lua_getfield(L, -1, part);
+		lua_remove(L, -2);
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	if (lua_isfunction(L, -1))
+		return 0;
+	if (!lua_isnil(L, -1)) {
+		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, op->fname,
+			 luaL_typename(L, -1));
+		op->failed = 1;
+		return -1;
+	}
+missing:
+	kam_errf(op->e, "%s: function '%s' not found", sb->name, op->fname);
+	op->failed = 1;
+	return -1;
+}
+
+static int p_call(lua_State *L)
+{
+	struct op *op = lua_touserdata(L, 1);
+	kam_sandbox *sb = op->sb;
+	uint32_t narr, nhash, i;
+	kam_rd rd;
+	int fn, shared;
+
+	if (op->progress)
+		op->progress(op->ud, 0);
+	arm(sb);
+	if (find_function(L, op) < 0)
+		return 0;
+	fn = lua_gettop(L);
+	lua_pushnil(L);
+	shared = lua_gettop(L);
+	if (op->sharedlen) {
+		lua_pop(L, 1);
+		kam_rd_init(&rd, op->shared, op->sharedlen);
+		if (kam_lser_decode(L, &rd, 0, op->e) < 0 || kam_rd_end(&rd, op->e) < 0) {
+			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, op->fname);
+			op->failed = 1;
+			return 0;
+		}
+	}
+	kam_rd_init(&rd, op->items, op->itemslen);
+	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
+		if (nhash != 0)
+			kam_errf(op->e, "items are not an array");
+		kam_err_prefix(op->e, "%s: function '%s'", sb->name, op->fname);
+		op->failed = 1;
+		return 0;
+	}
+	kam_put_table(op->out, narr, 0);
+	for (i = 1; i <= narr; i++) {
+		op->item = (long)i;
+		if (op->progress)
+			op->progress(op->ud, op->item);
+		arm(sb);
+		lua_pushvalue(L, fn);
+		if (kam_lser_decode(L, &rd, 0, op->e) < 0) {
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname,
+				       op->item);
+			op->failed = 1;
+			return 0;
+		}
+		lua_pushvalue(L, shared);
+		op->status = lua_pcall(L, 2, 1, 0);
+		if (op->status != LUA_OK)
+			return 1;
+		if (kam_lser_encode(L, -1, op->out, "result", KAM_LSER_FUNCTIONS, op->e) < 0) {
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname,
+				       op->item);
+			op->failed = 1;
+			return 0;
+		}
+		lua_pop(L, 1);
+	}
+	if (kam_rd_end(&rd, op->e) < 0) {
+		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, op->fname);
+		op->failed = 1;
+	}
+	return 0;
+}
+
+int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, size_t sharedlen,
+		     const void *items, size_t itemslen, kam_buf *out,
+		     kam_sandbox_progress progress, void *ud, kam_err *e)
+{
+	struct op op = {0};
+	char where[300];
+	size_t start = out->len;
+
+	if (sb->module_ref == LUA_NOREF)
+		return kam_errf(e, "sandbox: no chunk loaded");
+	op.fname = fname;
+	op.shared = shared;
+	op.sharedlen = sharedlen;
+	op.items = items;
+	op.itemslen = itemslen;
+	op.out = out;
+	op.progress = progress;
+	op.ud = ud;
+	op.e = e;
+	snprintf(where, sizeof where, "function '%s'", fname);
+	if (protect(sb, p_call, &op, where) < 0) {
+		out->len = start;
+		return -1;
+	}
+	if (kam_buf_check(out, "results", e) < 0) {
+		kam_err_prefix(e, "%s: function '%s'", sb->name, fname);
+		return -1;
+	}
+	return 0;
+}

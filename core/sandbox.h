@@ -1,0 +1,62 @@
+/* The sandboxed Lua state for untrusted code (policies).  It runs inside the worker
+ * process (worker.h), never in the host: the instruction budget and the memory cap here
+ * cannot stop a pathological pattern, a looping __gc or a C-stack crash; only the
+ * worker's wall-clock deadline and process boundary can.
+ *
+ * The environment holds an allow-list only: the base functions without dofile, loadfile,
+ * require, print, collectgarbage, rawset; `load` in text mode with the sandbox as default
+ * environment; read-only copies of string (no dump), table, math (no random,
+ * randomseed), utf8 and coroutine.  The string metatable is protected (getmetatable("")
+ * is false).  After the chunk's top level has run, its globals are read-only too:
+ * assigning one raises "assignment to undeclared global 'x'" (or "... read-only global"),
+ * so nothing carries over from one call to the next through globals. */
+#ifndef KAM_SANDBOX_H
+#define KAM_SANDBOX_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "lser.h"
+
+/* Limits of one sandbox; 0 means the default. */
+typedef struct kam_sandbox_limits {
+	int time_ms;              /* per item (and for loading): 500 ms; enforced by the worker */
+	size_t memory_bytes;      /* the whole state: 64 MiB */
+	long long instructions;   /* per item (and for the top level): 50,000,000 */
+} kam_sandbox_limits;
+
+#define KAM_SANDBOX_TIME_MS 500
+#define KAM_SANDBOX_MEMORY ((size_t)64 << 20)
+#define KAM_SANDBOX_INSTRUCTIONS 50000000LL
+
+/* Copy `in` (NULL for all defaults) into `out` with the defaults filled in. */
+void kam_sandbox_limits_fill(kam_sandbox_limits *out, const kam_sandbox_limits *in);
+/* "64 MiB" or "1000000 bytes": how the memory limit is named in messages. */
+void kam_sandbox_fmt_bytes(char *out, size_t size, size_t bytes);
+
+typedef struct kam_sandbox kam_sandbox;
+/* Called before each item (1-based) and at the start of each step, for the deadline. */
+typedef void (*kam_sandbox_progress)(void *ud, long item);
+
+kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e);
+/* Load `src` as text with chunk name "@name", run its top level and lock its globals.
+ * Errors: "policies/x.lua:3: ..." (syntax), "policies/x.lua:5: boom (main chunk)",
+ * "policies/x.lua: main chunk: memory limit of 64 MiB exceeded". */
+int kam_sandbox_load(kam_sandbox *sb, const char *name, const char *src, size_t len,
+		     kam_err *e);
+/* Append the chunk's return value to out (functions as markers). */
+int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e);
+/* For each value of the array `items` (serialized), call module[fname](item, shared)
+ * and append the array of first results to out.  fname may be dotted ("examples.run");
+ * when the chunk returned no table it is looked up among its globals.  Stops at the first
+ * failing item: "policies/x.lua:12: boom (function 'grade', item 17)". */
+int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, size_t sharedlen,
+		     const void *items, size_t itemslen, kam_buf *out,
+		     kam_sandbox_progress progress, void *ud, kam_err *e);
+/* True once a memory or instruction limit was hit: the state should be discarded. */
+int kam_sandbox_broken(const kam_sandbox *sb);
+/* Close the state.  This runs the script's finalizers without any limit: the worker
+ * never calls it (it exits instead); only trusted tests do. */
+void kam_sandbox_free(kam_sandbox *sb);
+
+#endif
