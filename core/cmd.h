@@ -27,5 +27,7 @@ int kam_wants_help(int argc, char **argv);
 
 int kam_cmd_init(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_run(kam_ctx *ctx, int argc, char **argv);
+int kam_cmd_import(kam_ctx *ctx, int argc, char **argv);
+int kam_cmd_export(kam_ctx *ctx, int argc, char **argv);
 
 #endif

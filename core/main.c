@@ -16,6 +16,8 @@
 
 static const struct kam_command commands[] = {
 	{"init", "[--policy NAME]", "create or migrate the database; record the default policy", kam_cmd_init},
+	{"import", "KIND FILE", "load customers or ledger rows from CSV, JSON or XLSX", kam_cmd_import},
+	{"export", "KIND", "write customers or ledger rows as CSV, JSON or XLSX", kam_cmd_export},
 	{"run", "SCRIPT [ARG ...]", "run a Lua script inside the host", kam_cmd_run},
 	{"plugin", "list", "loaded plugins", kam_cmd_plugin},
 };
@@ -101,6 +103,9 @@ int main(int argc, char **argv)
 	 * SQLite's disk-full error instead of a signal that leaves the write half done. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	/* One thread: SQLite's allocation statistics would only add a mutex to every malloc. */
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		fprintf(stderr, "kam: warning: cannot turn off SQLite's memory statistics\n");
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {

@@ -28,18 +28,36 @@ const char *const kam_schema_steps[] = {
 	"  one_time     INTEGER NOT NULL DEFAULT 0 CHECK (one_time IN (0, 1))"
 	");"
 	"CREATE INDEX customers_bureau ON customers(city, county);"
+	/* The ledger is the big table (millions of rows): one B-tree in key order, no second
+	 * index, and CHECKs written so that they cost little per row (an IN list is slow). */
 	"CREATE TABLE ledger ("
 	"  code   INTEGER NOT NULL REFERENCES customers(code),"
 	"  month  INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12"
 	"                                 AND month BETWEEN 190001 AND 299912),"
-	"  line   TEXT NOT NULL CHECK (line IN ('express', 'logistics', 'letters', 'parcels',"
-	"         'savings', 'billing', 'philately', 'newspapers', 'same_city', 'international',"
-	"         'freight', 'forwarding')),"
+	"  line   TEXT NOT NULL CHECK (instr(' express logistics letters parcels savings billing"
+	" philately newspapers same_city international freight forwarding ', ' ' || line || ' ') > 0"
+	"                            AND instr(line, ' ') = 0),"
 	"  amount INTEGER NOT NULL,"
-	"  volume INTEGER,"
+	"  volume INTEGER CHECK (volume >= 0),"
 	"  PRIMARY KEY (code, month, line)"
-	") WITHOUT ROWID;"
-	"CREATE INDEX ledger_month ON ledger(month);",
+	") WITHOUT ROWID;",
+
+	/* 1 -> 2: the import log (who loaded which file, when, and what it did) */
+	"CREATE TABLE imports ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  kind        TEXT NOT NULL,"
+	"  file        TEXT NOT NULL,"
+	"  format      TEXT NOT NULL,"
+	"  encoding    TEXT,"
+	"  rows        INTEGER NOT NULL,"
+	"  inserted    INTEGER NOT NULL,"
+	"  updated     INTEGER NOT NULL,"
+	"  unchanged   INTEGER NOT NULL,"
+	"  rejected    INTEGER NOT NULL,"
+	"  replaced    TEXT,"
+	"  user        TEXT NOT NULL,"
+	"  finished_at TEXT NOT NULL"
+	");",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -1,0 +1,230 @@
+/* kam export KIND: stored rows back out as CSV, JSON or XLSX, in the form import reads,
+ * so that exporting and importing again gives the same data to the fen and the byte. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "sink.h"
+
+static const char USAGE[] =
+	"usage: kam export KIND [options]\n"
+	"Write KIND (customers, ledger) as CSV (default), JSON or XLSX.  What it writes imports\n"
+	"back unchanged.\n"
+	"\n"
+	"  --format F        csv, json or xlsx (default: from -o's name; json with --json; csv)\n"
+	"  -o, --output FILE write FILE (replaced whole, only when the export succeeds)\n"
+	"  --lang zh         Chinese headers and words (客户代码, 省会, 是 …); default English\n"
+	"  --bom             CSV: start with a UTF-8 byte-order mark, for spreadsheet programs\n"
+	"  --crlf            CSV: CRLF line ends\n"
+	"  --month YYYY-MM   ledger: only this month (repeat --from/--to for a range)\n"
+	"  --from YYYY-MM, --to YYYY-MM   ledger: a range of months\n";
+
+struct export_opts {
+	const struct kam_kind *kind;
+	const char *format, *output, *from, *to;
+	int zh;
+	struct kam_sink_opts sink;
+};
+
+static int month_arg(const char *s, int *out, kam_err *e)
+{
+	const struct kam_kind *ledger = kam_kind_find("ledger");
+	kam_value v;
+	if (kam_cell_parse(&ledger->cols[1], s, strlen(s), &v, e) < 0 || v.kind != KAM_V_INT) {
+		kam_usagef(e, "export: %s", e->msg);
+		return -1;
+	}
+	*out = (int)v.i;
+	return 0;
+}
+
+static const char *format_of(const char *path)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	if (dot && kam_export_format(dot + 1))
+		return dot + 1;
+	if (dot && strcasecmp(dot + 1, "xlsx") == 0)
+		return "xlsx";
+	return NULL;
+}
+
+/* The SELECT for the kind, months bound as parameters. */
+static int prepare(kam_db *db, const struct export_opts *o, sqlite3_stmt **st, kam_err *e)
+{
+	char sql[1024] = "SELECT ";
+	int from = 0, to = 0;
+	const struct kam_kind *k = o->kind;
+	for (int c = 0; c < k->ncols; c++)
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s%s", c ? ", " : "", k->cols[c].name);
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " FROM %s", k->table);
+	if (o->from || o->to) {
+		if (strcmp(k->name, "ledger") != 0)
+			return kam_usagef(e, "export: --month, --from and --to are for the ledger");
+		if ((o->from && month_arg(o->from, &from, e) < 0) || (o->to && month_arg(o->to, &to, e) < 0))
+			return -1;
+		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " WHERE month BETWEEN ?1 AND ?2");
+	}
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " ORDER BY %s", k->order_by);
+	if (kam_db_prepare(db, sql, st, e) < 0)
+		return -1;
+	if (o->from || o->to) {
+		sqlite3_bind_int(*st, 1, o->from ? from : 0);
+		sqlite3_bind_int(*st, 2, o->to ? to : 999912);
+	}
+	return 0;
+}
+
+static int write_rows(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
+{
+	const struct kam_kind *k = o->kind;
+	const char *names[64], *cells[64];
+	size_t lens[64];
+	enum kam_coltype types[64];
+	char buf[64][32];
+	sqlite3_stmt *st;
+	int rc, zh = o->zh && strcmp(o->format, "json") != 0;
+
+	for (int c = 0; c < k->ncols; c++) {
+		names[c] = zh ? k->cols[c].zh_label : k->cols[c].name;
+		types[c] = k->cols[c].type;
+	}
+	if (prepare(db, o, &st, e) < 0)
+		return -1;
+	if (sink->ops->header(sink, (size_t)k->ncols, names, types, e) < 0)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int c = 0; c < k->ncols; c++) {
+			const struct kam_column *col = &k->cols[c];
+			switch (sqlite3_column_type(st, c)) {
+			case SQLITE_NULL:
+				cells[c] = NULL;
+				lens[c] = 0;
+				break;
+			case SQLITE_INTEGER: {
+				int n = kam_cell_format_int(col, sqlite3_column_int64(st, c), zh, buf[c], sizeof buf[c]);
+				cells[c] = buf[c];
+				lens[c] = n < 0 ? 0 : (size_t)n;
+				break;
+			}
+			default:
+				cells[c] = (const char *)sqlite3_column_text(st, c);
+				lens[c] = (size_t)sqlite3_column_bytes(st, c);
+				if (zh && col->type == KAM_COL_ENUM)
+					cells[c] = kam_enum_zh(col, cells[c], &lens[c]);
+			}
+		}
+		if (sink->ops->row(sink, (size_t)k->ncols, cells, lens, e) < 0)
+			goto fail;
+		(*rows)++;
+	}
+	if (rc != SQLITE_DONE) {
+		kam_db_fail(db, rc, "export", e);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return sink->ops->finish(sink, e);
+fail:
+	sqlite3_finalize(st);
+	return -1;
+}
+
+int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+		{"lang", required_argument, NULL, 'l'}, {"bom", no_argument, NULL, 'b'},
+		{"crlf", no_argument, NULL, 'c'}, {"month", required_argument, NULL, 'm'},
+		{"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	struct export_opts o = {0};
+	kam_sink_open_fn open_sink;
+	kam_sink *sink;
+	FILE *out = stdout;
+	char *tmp = NULL;
+	long rows = 0;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.format = optarg; break;
+		case 'o': o.output = optarg; break;
+		case 'l':
+			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0) {
+				fprintf(stderr, "kam export: --lang is en or zh\n");
+				return KAM_USAGE;
+			}
+			o.zh = strcmp(optarg, "zh") == 0;
+			break;
+		case 'b': o.sink.bom = 1; break;
+		case 'c': o.sink.crlf = 1; break;
+		case 'm': o.from = o.to = optarg; break;
+		case 'F': o.from = optarg; break;
+		case 'T': o.to = optarg; break;
+		case 'h': fputs(USAGE, stdout); return KAM_OK;
+		default: fputs(USAGE, stderr); return KAM_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "kam export: need one KIND\n");
+		fputs(USAGE, stderr);
+		return KAM_USAGE;
+	}
+	if (!(o.kind = kam_kind_find(argv[optind]))) {
+		kam_usagef(&ctx->err, "export: unknown kind '%s' (customers, ledger)", argv[optind]);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	if (!o.format)
+		o.format = format_of(o.output);
+	if (!o.format)
+		o.format = ctx->json && !o.output ? "json" : "csv";
+	if (!(open_sink = kam_export_format(o.format))) {
+		if (strcmp(o.format, "xlsx") == 0)
+			kam_usagef(&ctx->err, "export: writing XLSX needs the xlsx plugin, which is not loaded");
+		else
+			kam_usagef(&ctx->err, "export: unknown format '%s' (csv, json, xlsx)", o.format);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	if (kam_ctx_db(ctx, 0) < 0)
+		return kam_report_error(ctx, &ctx->err);
+	if (o.output) {
+		size_t n = strlen(o.output) + 24;
+		if (!(tmp = malloc(n))) {
+			kam_errf(&ctx->err, "out of memory");
+			return kam_report_error(ctx, &ctx->err);
+		}
+		snprintf(tmp, n, "%s.tmp%ld", o.output, (long)getpid());
+		if (!(out = fopen(tmp, "w"))) {
+			kam_errf(&ctx->err, "%s: %s", o.output, strerror(errno));
+			free(tmp);
+			return kam_report_error(ctx, &ctx->err);
+		}
+	}
+	sink = open_sink(out, o.output ? o.output : "standard output", &o.sink, &ctx->err);
+	rc = sink ? write_rows(ctx->db, &o, sink, &rows, &ctx->err) : -1;
+	if (sink)
+		sink->ops->close(sink);
+	if (o.output) {
+		if (fclose(out) != 0 && rc == 0)
+			rc = kam_errf(&ctx->err, "%s: %s", o.output, strerror(errno));
+		if (rc == 0 && rename(tmp, o.output) != 0)
+			rc = kam_errf(&ctx->err, "%s: %s", o.output, strerror(errno));
+		if (rc < 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (rc < 0)
+		return kam_report_error(ctx, &ctx->err);
+	if (o.output && ctx->json)
+		return kam_print_json(json_pack("{s:s, s:s, s:s, s:I}", "kind", o.kind->name, "file", o.output,
+						"format", o.format, "rows", (json_int_t)rows));
+	if (o.output)
+		fprintf(stderr, "kam: wrote %ld %s rows to %s\n", rows, o.kind->name, o.output);
+	return KAM_OK;
+}

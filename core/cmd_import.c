@@ -1,0 +1,127 @@
+/* kam import KIND FILE: the command around the import engine. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "import.h"
+
+static const char USAGE[] =
+	"usage: kam import KIND FILE [options]\n"
+	"Load a file of KIND (customers, ledger) into the database: CSV (UTF-8 with or without\n"
+	"BOM, or GB18030/GBK), JSON (an array of objects), or XLSX with the xlsx plugin.\n"
+	"Headers may be English or Chinese, in any order. All or nothing: one bad row rejects\n"
+	"the file, and every bad row is listed with its line and column.\n"
+	"\n"
+	"  --format F         csv, json or xlsx (default: from the file name; csv otherwise)\n"
+	"  --encoding NAME    the file's encoding (default: UTF-8 if it is valid, else GB18030)\n"
+	"  --sheet NAME       XLSX: the sheet to read (default: the first)\n"
+	"  --ignore-unknown   skip columns kam does not know instead of refusing the file\n"
+	"  --reject-file F    load the good rows; write the bad ones to F with a reason column\n"
+	"  --dry-run          check everything, change nothing\n"
+	"  --replace          replace ledger months already stored, update stored customers\n"
+	"  --no-progress      no progress bar (none is drawn when stderr is not a terminal)\n"
+	"\n"
+	"FILE '-' reads standard input.\n";
+
+#define MAX_PRINTED 100
+
+struct collected {
+	kam_ctx *ctx;
+	long printed, total;
+	json_t *list;
+};
+
+static void on_error(void *arg, const char *msg)
+{
+	struct collected *c = arg;
+	c->total++;
+	if (c->list && json_array_size(c->list) < 1000)
+		json_array_append_new(c->list, json_string(msg));
+	if (c->printed < MAX_PRINTED) {
+		fprintf(stderr, "kam: %s\n", msg);
+		c->printed++;
+	}
+}
+
+static void summary(const struct kam_import_opts *o, const struct kam_import_stats *st)
+{
+	fprintf(stderr, "kam: %s%s: %ld row%s: %ld added, %ld updated, %ld unchanged, %ld rejected",
+		o->dry_run ? "dry run: " : "", o->path, st->rows, st->rows == 1 ? "" : "s", st->inserted,
+		st->updated, st->unchanged, st->rejected);
+	if (st->replaced[0])
+		fprintf(stderr, "; replaced %s (%ld rows)", st->replaced, st->replaced_rows);
+	fprintf(stderr, " (%s %s, %.1f s)\n", st->encoding[0] ? st->encoding : "", st->format, st->seconds);
+}
+
+int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"encoding", required_argument, NULL, 'e'},
+		{"sheet", required_argument, NULL, 's'}, {"ignore-unknown", no_argument, NULL, 'i'},
+		{"reject-file", required_argument, NULL, 'r'}, {"dry-run", no_argument, NULL, 'n'},
+		{"replace", no_argument, NULL, 'R'}, {"no-progress", no_argument, NULL, 'P'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	struct kam_import_opts o = {0};
+	struct kam_import_stats st;
+	struct collected col = {ctx, 0, 0, NULL};
+	int c, rc, no_progress = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o.format = optarg; break;
+		case 'e': o.encoding = optarg; break;
+		case 's': o.sheet = optarg; break;
+		case 'i': o.ignore_unknown = 1; break;
+		case 'r': o.reject_path = optarg; break;
+		case 'n': o.dry_run = 1; break;
+		case 'R': o.replace = 1; break;
+		case 'P': no_progress = 1; break;
+		case 'h': fputs(USAGE, stdout); return KAM_OK;
+		default: fputs(USAGE, stderr); return KAM_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "kam import: need KIND and FILE\n");
+		fputs(USAGE, stderr);
+		return KAM_USAGE;
+	}
+	o.kind = argv[optind];
+	o.path = argv[optind + 1];
+	o.user = ctx->user;
+	o.progress = !no_progress && !ctx->json && isatty(2);
+	o.on_error = on_error;
+	o.arg = &col;
+	if (!kam_kind_find(o.kind)) {
+		kam_usagef(&ctx->err, "import: unknown kind '%s' (customers, ledger)", o.kind);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	if (kam_ctx_db(ctx, 0) < 0)
+		return kam_report_error(ctx, &ctx->err);
+	if (ctx->json)
+		col.list = json_array();
+	rc = kam_import(ctx->db, &o, &st, &ctx->err);
+	if (col.total > col.printed)
+		fprintf(stderr, "kam: ... and %ld more bad rows\n", col.total - col.printed);
+	if (ctx->json) {
+		json_t *doc = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:f, s:o}",
+			"kind", o.kind, "file", o.path, "dry_run", o.dry_run, "rows", (json_int_t)st.rows,
+			"inserted", (json_int_t)st.inserted, "updated", (json_int_t)st.updated,
+			"unchanged", (json_int_t)st.unchanged, "rejected", (json_int_t)st.rejected,
+			"replaced_months", st.replaced, "replaced_rows", (json_int_t)st.replaced_rows,
+			"encoding", st.encoding, "format", st.format, "seconds", st.seconds, "errors", col.list);
+		if (rc < 0 && doc)
+			json_object_set_new(doc, "error", json_string(ctx->err.msg));
+		if (rc < 0)
+			fprintf(stderr, "kam: %s\n", ctx->err.msg);
+		kam_print_json(doc);
+		return rc < 0 ? (ctx->err.status ? ctx->err.status : KAM_FAIL) : KAM_OK;
+	}
+	if (rc < 0)
+		return kam_report_error(ctx, &ctx->err);
+	summary(&o, &st);
+	return KAM_OK;
+}

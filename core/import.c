@@ -1,0 +1,427 @@
+/* The import engine: header mapping, cell validation, the reject file, the progress bar
+ * and the one transaction around it all.  What differs by kind (how a row is stored)
+ * is in import_customers.c and import_ledger.c. */
+#include "import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "import_kind.h"
+
+#define MAX_FORMATS 8
+/* The reject file's reason column; import skips it, so a fixed reject file loads as is. */
+#define REASON_COLUMN "reject_reason"
+
+static struct {
+	const char *name;
+	kam_source_open_fn open;
+} formats[MAX_FORMATS] = {
+	{"csv", kam_source_csv},
+	{"json", kam_source_json},
+};
+
+int kam_import_add_format(const char *name, kam_source_open_fn open)
+{
+	for (int i = 0; i < MAX_FORMATS; i++) {
+		if (!formats[i].name || strcmp(formats[i].name, name) == 0) {
+			formats[i].name = name;
+			formats[i].open = open;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const struct import_ops *import_ops_for(const struct kam_kind *k)
+{
+	if (strcmp(k->name, "customers") == 0)
+		return &import_customers_ops;
+	if (strcmp(k->name, "ledger") == 0)
+		return &import_ledger_ops;
+	return NULL;
+}
+
+static const char *format_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	if (dot && strchr(dot, '/') == NULL) {
+		for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
+			if (strcasecmp(dot + 1, formats[i].name) == 0)
+				return formats[i].name;
+	}
+	return "csv";
+}
+
+kam_source *kam_import_open(const struct kam_import_opts *o, const struct kam_kind *kind, kam_err *e)
+{
+	const char *format = o->format ? o->format : format_of(o->path);
+	struct kam_source_opts so = {o->encoding, o->sheet, kind, o->ignore_unknown};
+	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
+		if (strcmp(formats[i].name, format) == 0)
+			return formats[i].open(o->path, &so, e);
+	if (strcmp(format, "xlsx") == 0)
+		kam_usagef(e, "%s: reading XLSX needs the xlsx plugin, which is not loaded (kam plugin list)",
+			   o->path);
+	else
+		kam_usagef(e, "%s: unknown format '%s' (csv, json%s)", o->path, format,
+			   formats[2].name ? ", xlsx" : "");
+	return NULL;
+}
+
+/* The reject file: the input's columns and a reason, written as the rows come, renamed
+ * into place only when the import commits. */
+static void csv_field(FILE *f, const char *s, size_t n)
+{
+	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
+		fwrite(s, 1, n, f);
+		return;
+	}
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			fputc('"', f);
+		fputc(s[i], f);
+	}
+	fputc('"', f);
+}
+
+static int rejects_open(struct rejects *r, const char *path, kam_err *e)
+{
+	size_t n = strlen(path) + 16;
+	r->path = strdup(path);
+	r->tmp = malloc(n);
+	if (!r->path || !r->tmp)
+		return kam_errf(e, "%s: out of memory", path);
+	snprintf(r->tmp, n, "%s.tmp%ld", path, (long)getpid());
+	r->f = fopen(r->tmp, "w");
+	if (!r->f)
+		return kam_errf(e, "%s: %s", r->tmp, strerror(errno));
+	fputs("\xEF\xBB\xBF", r->f); /* spreadsheet programs need it to read UTF-8 */
+	return 0;
+}
+
+static void rejects_row(struct rejects *r, const kam_source_rec *rec, const char *reason)
+{
+	for (size_t i = 0; i < rec->n; i++) {
+		if (i)
+			fputc(',', r->f);
+		if (rec->f[i])
+			csv_field(r->f, rec->f[i], rec->len[i]);
+	}
+	fputc(',', r->f);
+	csv_field(r->f, reason, strlen(reason));
+	fputc('\n', r->f);
+}
+
+static int rejects_close(struct rejects *r, kam_err *e)
+{
+	int rc = 0;
+	if (r->f && (fflush(r->f) != 0 || fsync(fileno(r->f)) != 0 || ferror(r->f)))
+		rc = kam_errf(e, "%s: %s", r->tmp, strerror(errno));
+	if (r->f && fclose(r->f) != 0 && rc == 0)
+		rc = kam_errf(e, "%s: %s", r->tmp, strerror(errno));
+	r->f = NULL;
+	return rc;
+}
+
+/* Put the reject file in place (keep) or remove it. */
+static int rejects_finish(struct rejects *r, int keep, kam_err *e)
+{
+	int rc = 0;
+	if (!r->tmp)
+		return 0;
+	if (r->f) {
+		fclose(r->f);
+		r->f = NULL;
+		keep = 0;
+	}
+	if (keep && rename(r->tmp, r->path) != 0)
+		rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
+	if (!keep || rc < 0)
+		unlink(r->tmp);
+	free(r->path);
+	free(r->tmp);
+	r->path = r->tmp = NULL;
+	return rc;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(kam_source *src, long rows, double start, int done)
+{
+	double t = now() - start;
+	long long at = src->ops->offset ? src->ops->offset(src) : 0;
+	if (done) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	if (t < 1.0)
+		return;
+	fprintf(stderr, "\r\033[Kimporting %s: %ld rows, %.0f rows/s", src->name, rows, rows / t);
+	if (src->size > 0 && at > 0 && at <= src->size) {
+		double left = t * (double)(src->size - at) / (double)at;
+		fprintf(stderr, ", %d%%, %.0f s left", (int)(100.0 * at / src->size), left);
+	}
+	fflush(stderr);
+}
+
+/* Map the header's cells to the kind's columns. */
+static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e)
+{
+	const struct kam_kind *k = im->kind;
+	const char *name = im->src->name;
+	size_t missing = 0;
+	char list[512] = "";
+
+	if (h->n > MAX_CELLS)
+		return kam_errf(e, "%s:%ld: %zu columns, more than %d", name, h->line, h->n, MAX_CELLS);
+	for (int c = 0; c < k->ncols; c++)
+		im->col_of[c] = -1;
+	for (size_t i = 0; i < h->n; i++) {
+		int c = h->f[i] ? kam_kind_column(k, h->f[i], h->len[i]) : -1;
+		im->cell_col[i] = c;
+		if (c >= 0 && im->col_of[c] >= 0)
+			return kam_errf(e, "%s:%ld: column '%s' appears twice (columns %d and %zu)", name, h->line,
+					k->cols[c].name, im->col_of[c] + 1, i + 1);
+		if (c >= 0) {
+			im->col_of[c] = (int)i;
+			continue;
+		}
+		if (h->f[i] && strcmp(h->f[i], REASON_COLUMN) == 0)
+			continue;
+		if (!im->opts->ignore_unknown)
+			return kam_errf(e, "%s:%ld: unknown column '%s' in %s (column %zu; --ignore-unknown skips it)",
+					name, h->line, h->f[i] ? h->f[i] : "", k->name, i + 1);
+	}
+	for (int c = 0; c < k->ncols; c++) {
+		if (k->cols[c].required && im->col_of[c] < 0) {
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s' (%s)",
+				 missing++ ? ", " : "", k->cols[c].name, k->cols[c].zh_label);
+		}
+	}
+	if (missing)
+		return kam_errf(e, "%s:%ld: missing column%s %s", name, h->line, missing > 1 ? "s" : "", list);
+	return 0;
+}
+
+/* Read the cells of one record into values; -1 with the place of the first bad cell. */
+static int parse_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+{
+	const struct kam_kind *k = im->kind;
+	for (int c = 0; c < k->ncols; c++) {
+		int i = im->col_of[c];
+		const struct kam_column *col = &k->cols[c];
+		if (i < 0 || (size_t)i >= r->n || !r->f[i]) {
+			im->present[c] = 0;
+			im->val[c].kind = KAM_V_NULL;
+			if (i >= 0 && (size_t)i >= r->n && col->required)
+				return kam_errf(e, "%s:%ld: %zu fields, the header has %d (column '%s' missing)",
+						im->src->name, r->line, r->n, im->ncells, col->name);
+			continue;
+		}
+		im->present[c] = 1;
+		if (kam_cell_parse(col, r->f[i], r->len[i], &im->val[c], e) < 0) {
+			if (r->cell_line)
+				kam_err_prefix(e, "%s:%ld:%ld: %s '%s'", im->src->name, r->cell_line[i], r->cell_col[i],
+					       "key", col->name);
+			else
+				kam_err_prefix(e, "%s:%ld: column '%s'", im->src->name, r->line, col->name);
+			return -1;
+		}
+	}
+	if (r->n > (size_t)im->ncells && !r->cell_line)
+		return kam_errf(e, "%s:%ld: %zu fields, the header has %d", im->src->name, r->line, r->n,
+				im->ncells);
+	return 0;
+}
+
+static void bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print)
+{
+	im->st->errors++;
+	if (print && im->opts->on_error)
+		im->opts->on_error(im->opts->arg, msg);
+	if (im->rejects.f) {
+		/* The reason without the place: the reject file is a new file. */
+		const char *reason = msg;
+		const char *colon = strstr(msg, ": ");
+		if (colon && strncmp(msg, im->src->name, strlen(im->src->name)) == 0)
+			reason = colon + 2;
+		rejects_row(&im->rejects, r, reason);
+		im->st->rejected++;
+	}
+}
+
+static int log_import(struct import_run *im, kam_err *e)
+{
+	sqlite3_stmt *st;
+	char at[32];
+	time_t t = time(NULL);
+	int rc;
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	if (kam_db_prepare(im->db, "INSERT INTO imports(kind, file, format, encoding, rows, inserted,"
+			   " updated, unchanged, rejected, replaced, user, finished_at)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &st, e) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, im->kind->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, im->opts->path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, im->st->format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, im->st->encoding, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, im->st->rows);
+	sqlite3_bind_int64(st, 6, im->st->inserted);
+	sqlite3_bind_int64(st, 7, im->st->updated);
+	sqlite3_bind_int64(st, 8, im->st->unchanged);
+	sqlite3_bind_int64(st, 9, im->st->rejected);
+	if (im->st->replaced[0])
+		sqlite3_bind_text(st, 10, im->st->replaced, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, im->opts->user ? im->opts->user : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, at, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(im->db, rc, "log the import", e);
+	im->st->import_id = sqlite3_last_insert_rowid(im->db->h);
+	return 0;
+}
+
+/* One pass over the source; 1 when the source asks to start over (encoding found late). */
+static int run_pass(struct import_run *im, kam_err *e)
+{
+	kam_source_rec r;
+	kam_err rowerr;
+	double start = now();
+	int rc;
+
+	rc = kam_source_next(im->src, &r, e);
+	if (rc == 0)
+		return kam_errf(e, "%s: the file is empty", im->src->name);
+	if (rc < 0 || rc == KAM_SOURCE_RESTART)
+		return rc < 0 ? -1 : 1;
+	im->ncells = (int)r.n;
+	if (map_header(im, &r, e) < 0)
+		return -1;
+	if (im->rejects.f) {
+		/* The header again, plus the reason column. */
+		rejects_row(&im->rejects, &r, REASON_COLUMN);
+	}
+	if (im->ops->checks_itself && !im->relaxed) {
+		if (kam_db_exec(im->db, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON", e) < 0)
+			return -1;
+		im->relaxed = 1;
+	}
+	if (kam_db_begin(im->db, e) < 0)
+		return -1;
+	if (im->ops->begin(im, e) < 0)
+		goto fail;
+	while ((rc = kam_source_next(im->src, &r, e)) == 1) {
+		im->st->rows++;
+		if (im->opts->progress && (im->st->rows & 0x3fff) == 0)
+			progress(im->src, im->st->rows, start, 0);
+		if (parse_row(im, &r, &rowerr) < 0) {
+			bad_row(im, &r, rowerr.msg, 1);
+			continue;
+		}
+		rc = im->ops->row(im, &r, &rowerr);
+		if (rc == ROW_FATAL) {
+			*e = rowerr;
+			goto fail;
+		}
+		if (rc == ROW_BAD || rc == ROW_BAD_QUIET)
+			bad_row(im, &r, rowerr.msg, rc == ROW_BAD);
+	}
+	if (im->opts->progress)
+		progress(im->src, im->st->rows, start, 1);
+	if (rc == KAM_SOURCE_RESTART) {
+		im->ops->end(im);
+		kam_db_rollback(im->db);
+		return 1;
+	}
+	if (rc < 0)
+		goto fail;
+	if (im->st->rows == 0) {
+		kam_errf(e, "%s: the file holds no rows (only a header)", im->src->name);
+		goto fail;
+	}
+	if (im->ops->finish && im->ops->finish(im, e) < 0)
+		goto fail;
+	im->ops->end(im);
+	return 0;
+fail:
+	if (im->opts->progress)
+		progress(im->src, im->st->rows, start, 1);
+	im->ops->end(im);
+	kam_db_rollback(im->db);
+	return -1;
+}
+
+int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_stats *st, kam_err *e)
+{
+	struct import_run im = {0};
+	double t0 = now();
+	int rc, commit;
+
+	memset(st, 0, sizeof *st);
+	im.db = db;
+	im.opts = o;
+	im.st = st;
+	im.kind = kam_kind_find(o->kind);
+	if (!im.kind)
+		return kam_usagef(e, "unknown kind '%s' (customers, ledger)", o->kind);
+	im.ops = import_ops_for(im.kind);
+	if (!im.ops)
+		return kam_usagef(e, "importing %s is not supported yet", o->kind);
+	if (!(im.src = kam_import_open(o, im.kind, e)))
+		return -1;
+	for (int attempt = 0;; attempt++) {
+		if (o->reject_path && !o->dry_run && rejects_open(&im.rejects, o->reject_path, e) < 0) {
+			rejects_finish(&im.rejects, 0, NULL);
+			kam_source_close(im.src);
+			return -1;
+		}
+		rc = run_pass(&im, e);
+		if (rc != 1 || attempt > 0)
+			break;
+		/* The file turned out not to be UTF-8 past the first megabyte: read it again. */
+		rejects_finish(&im.rejects, 0, NULL);
+		memset(st, 0, sizeof *st);
+	}
+	snprintf(st->format, sizeof st->format, "%s", im.src->format);
+	snprintf(st->encoding, sizeof st->encoding, "%s", im.src->encoding ? im.src->encoding : "");
+	if (rc == 1)
+		rc = kam_errf(e, "%s: the encoding changed twice while reading", o->path);
+	if (rc == 0 && st->errors && !o->reject_path) {
+		kam_errf(e, "%s: %ld bad row%s; nothing was imported (--reject-file F loads the good rows)",
+			 o->path, st->errors, st->errors == 1 ? "" : "s");
+		rc = -1;
+	}
+	commit = rc == 0 && !o->dry_run;
+	/* The reject file is complete on disk before the rows it leaves out are committed. */
+	if (commit && rejects_close(&im.rejects, e) < 0)
+		rc = -1, commit = 0;
+	if (commit && (log_import(&im, e) < 0 || kam_db_commit(db, e) < 0))
+		rc = -1, commit = 0;
+	if (!commit && db->depth > 0)
+		kam_db_rollback(db);  /* a failure, or a dry run: everything checked, nothing kept */
+	if (im.relaxed && kam_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
+				      rc < 0 ? NULL : e) < 0 && rc == 0) {
+		/* The rows are in; the connection must not go on without its checks. */
+		kam_err_prefix(e, "the rows were imported, but the connection's checks are not restored");
+		rc = -1;
+	}
+	if (rejects_finish(&im.rejects, commit, e) < 0) {
+		kam_err_prefix(e, "the rows were imported, but the reject file was not written");
+		rc = -1;
+	}
+	kam_source_close(im.src);
+	st->seconds = now() - t0;
+	return rc;
+}

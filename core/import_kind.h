@@ -1,0 +1,71 @@
+/* Inside the import engine: the state of one run and what each kind supplies. */
+#ifndef KAM_IMPORT_KIND_H
+#define KAM_IMPORT_KIND_H
+
+#include <stdio.h>
+
+#include "import.h"
+
+#define MAX_CELLS 256
+#define MAX_COLS 32
+
+/* A kind's row function returns one of these. */
+enum {
+	ROW_OK = 0,
+	ROW_BAD = -1,        /* the row is refused: e says why, with its place */
+	ROW_BAD_QUIET = -2,  /* refused for a reason already reported once (e still holds it) */
+	ROW_FATAL = -3,      /* the import cannot go on (storage failed) */
+};
+
+struct import_run;
+
+struct import_ops {
+	int (*begin)(struct import_run *im, kam_err *e);
+	int (*row)(struct import_run *im, const kam_source_rec *r, kam_err *e);
+	int (*finish)(struct import_run *im, kam_err *e);   /* may be NULL */
+	void (*end)(struct import_run *im);                   /* frees; always called */
+	/* The kind checks every reference and every CHECK of its table itself (under the
+	 * write lock), so SQLite's per-row foreign-key and CHECK work is switched off for
+	 * its transaction: a third of a big ledger import's time. */
+	int checks_itself;
+};
+
+struct import_run {
+	kam_db *db;
+	const struct kam_import_opts *opts;
+	struct kam_import_stats *st;
+	const struct kam_kind *kind;
+	const struct import_ops *ops;
+	kam_source *src;
+	struct rejects {
+		FILE *f;
+		char *path, *tmp;
+	} rejects;
+	int ncells;                  /* header width */
+	int cell_col[MAX_CELLS];     /* header cell -> kind column, -1 when none */
+	int col_of[MAX_COLS];        /* kind column -> header cell, -1 when absent */
+	kam_value val[MAX_COLS];     /* the current row */
+	int present[MAX_COLS];       /* its column was in the file (an empty cell counts) */
+	void *kind_state;
+	int relaxed;                 /* foreign keys and CHECKs are off (checks_itself) */
+};
+
+const struct import_ops *import_ops_for(const struct kam_kind *k);
+extern const struct import_ops import_customers_ops;
+extern const struct import_ops import_ledger_ops;
+
+/* "file:line: " for messages about the current row. */
+#define ROW_PLACE "%s:%ld: "
+#define ROW_ARGS(im, r) (im)->src->name, (r)->line
+
+/* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
+struct i64map {
+	int64_t *keys;
+	long *vals;
+	size_t cap, n;
+};
+int i64map_put(struct i64map *m, int64_t key, long val, long *old);  /* 1 if it was there */
+int i64map_get(const struct i64map *m, int64_t key, long *val);
+void i64map_free(struct i64map *m);
+
+#endif

@@ -1,0 +1,186 @@
+/* Ledger rows: every code must be a stored customer, (code, month, line) appears once,
+ * and a month already in the database is replaced only when asked (--replace). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import_kind.h"
+
+enum { MONTH_NEW, MONTH_REPLACED, MONTH_CLASH };
+
+struct month_seen {
+	int month;
+	int state;
+	long stored;     /* rows the database held for it */
+	long line;       /* where the file first had it */
+};
+
+/* Months are YYYYMM from 190001 to 299912: an index into a tally of stored rows. */
+#define MONTH_SLOT(m) (((m) / 100 - 1900) * 12 + (m) % 100 - 1)
+#define MONTH_SLOTS (1100 * 12)
+
+struct ledger_state {
+	struct i64map customers;
+	long *stored;          /* rows per month already in the database */
+	sqlite3_stmt *ins, *del;
+	struct month_seen *months;
+	int nmonths, cap;
+};
+
+static int load_customers(struct import_run *im, struct ledger_state *ls, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (kam_db_prepare(im->db, "SELECT code FROM customers", &st, e) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (i64map_put(&ls->customers, sqlite3_column_int64(st, 0), 1, NULL) < 0) {
+			sqlite3_finalize(st);
+			return kam_errf(e, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(im->db, rc, "read customers", e);
+	return 0;
+}
+
+/* One pass over the stored months.  The ledger has no month index (it would slow every
+ * import down by a third), so the months stored are counted once, up front. */
+static int count_months(struct import_run *im, struct ledger_state *ls, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (!(ls->stored = calloc(MONTH_SLOTS, sizeof *ls->stored)))
+		return kam_errf(e, "out of memory");
+	if (kam_db_prepare(im->db, "SELECT month FROM ledger", &st, e) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int m = sqlite3_column_int(st, 0);
+		if (m >= 190001 && m <= 299912)
+			ls->stored[MONTH_SLOT(m)]++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(im->db, rc, "read the ledger's months", e);
+	return 0;
+}
+
+static int ledger_begin(struct import_run *im, kam_err *e)
+{
+	struct ledger_state *ls = calloc(1, sizeof *ls);
+	if (!ls)
+		return kam_errf(e, "out of memory");
+	im->kind_state = ls;
+	if (load_customers(im, ls, e) < 0 || count_months(im, ls, e) < 0 ||
+	    kam_db_prepare(im->db, "INSERT INTO ledger(code, month, line, amount, volume)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5)", &ls->ins, e) < 0 ||
+	    kam_db_prepare(im->db, "DELETE FROM ledger WHERE month = ?1", &ls->del, e) < 0)
+		return -1;
+	return 0;
+}
+
+static void ledger_end(struct import_run *im)
+{
+	struct ledger_state *ls = im->kind_state;
+	if (!ls)
+		return;
+	sqlite3_finalize(ls->ins);
+	sqlite3_finalize(ls->del);
+	i64map_free(&ls->customers);
+	free(ls->months);
+	free(ls->stored);
+	free(ls);
+	im->kind_state = NULL;
+}
+
+static int step_once(kam_db *db, sqlite3_stmt *st, kam_err *e)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return kam_db_fail(db, rc, "ledger", e);
+}
+
+/* The month's state, checking the database the first time the file names it. */
+static struct month_seen *month_state(struct import_run *im, struct ledger_state *ls, int month,
+				      long line, kam_err *e)
+{
+	struct month_seen *m;
+	for (int i = 0; i < ls->nmonths; i++)
+		if (ls->months[i].month == month)
+			return &ls->months[i];
+	if (ls->nmonths == ls->cap) {
+		int cap = ls->cap ? ls->cap * 2 : 32;
+		struct month_seen *grown = realloc(ls->months, (size_t)cap * sizeof *grown);
+		if (!grown) {
+			kam_errf(e, "out of memory");
+			return NULL;
+		}
+		ls->months = grown;
+		ls->cap = cap;
+	}
+	m = &ls->months[ls->nmonths++];
+	*m = (struct month_seen){month, MONTH_NEW, ls->stored[MONTH_SLOT(month)], line};
+	if (m->stored == 0)
+		return m;
+	if (!im->opts->replace) {
+		m->state = MONTH_CLASH;
+		return m;
+	}
+	sqlite3_bind_int(ls->del, 1, month);
+	if (step_once(im->db, ls->del, e) < 0)
+		return NULL;
+	m->state = MONTH_REPLACED;
+	im->st->replaced_rows += m->stored;
+	snprintf(im->st->replaced + strlen(im->st->replaced), sizeof im->st->replaced - strlen(im->st->replaced),
+		 "%s%04d-%02d", im->st->replaced[0] ? ", " : "", month / 100, month % 100);
+	return m;
+}
+
+static int ledger_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+{
+	struct ledger_state *ls = im->kind_state;
+	const kam_value *v = im->val;
+	int64_t code = v[0].i;
+	int month = (int)v[1].i, rc;
+	struct month_seen *m;
+
+	if (!i64map_get(&ls->customers, code, NULL))
+		return kam_errf(e, ROW_PLACE "customer %014lld is not in the database (import the customers "
+				"first)", ROW_ARGS(im, r), (long long)code), ROW_BAD;
+	if (!(m = month_state(im, ls, month, r->line, e)))
+		return ROW_FATAL;
+	if (m->state == MONTH_CLASH) {
+		kam_errf(e, ROW_PLACE "month %04d-%02d is already in the database (%ld rows); --replace "
+			 "replaces it", im->src->name, m->line, month / 100, month % 100, m->stored);
+		return m->line == r->line ? ROW_BAD : ROW_BAD_QUIET;
+	}
+	sqlite3_bind_int64(ls->ins, 1, code);
+	sqlite3_bind_int(ls->ins, 2, month);
+	sqlite3_bind_text(ls->ins, 3, v[2].s, (int)v[2].len, SQLITE_STATIC);
+	sqlite3_bind_int64(ls->ins, 4, v[3].i);
+	if (v[4].kind == KAM_V_INT)
+		sqlite3_bind_int64(ls->ins, 5, v[4].i);
+	else
+		sqlite3_bind_null(ls->ins, 5);
+	rc = sqlite3_step(ls->ins);
+	sqlite3_reset(ls->ins);
+	if (rc == SQLITE_DONE) {
+		im->st->inserted++;
+		return ROW_OK;
+	}
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return kam_errf(e, ROW_PLACE "customer %014lld, month %04d-%02d, line '%.*s' appears more than "
+				"once in the file", ROW_ARGS(im, r), (long long)code, month / 100, month % 100,
+				(int)v[2].len, v[2].s), ROW_BAD;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return kam_errf(e, ROW_PLACE "%s", ROW_ARGS(im, r), sqlite3_errmsg(im->db->h)), ROW_BAD;
+	kam_db_fail(im->db, rc, "insert", e);
+	return ROW_FATAL;
+}
+
+const struct import_ops import_ledger_ops = {ledger_begin, ledger_row, NULL, ledger_end, 1};

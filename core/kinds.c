@@ -1,0 +1,381 @@
+#include "kinds.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "money.h"
+#include "textenc.h"
+
+static const struct kam_word place_words[] = {
+	{"capital", "省会|省会城市|省城"},
+	{"city", "地市|地级市|市|市州"},
+	{"county", "县|县区|县市|县(市)|县（市）|县级"},
+	{NULL, NULL},
+};
+
+static const struct kam_word reach_words[] = {
+	{"province", "全省性|全省|省内"},
+	{"regional", "区域性|区域|本地"},
+	{NULL, NULL},
+};
+
+static const struct kam_word account_words[] = {
+	{"on_account", "记账|记帐|月结|on-account"},
+	{"cash", "现付|现结|现金"},
+	{NULL, NULL},
+};
+
+static const struct kam_word level_words[] = {
+	{"province", "省|省级"},
+	{"city", "市|市级|地市级"},
+	{"county", "县|县级"},
+	{NULL, NULL},
+};
+
+static const struct kam_word line_words[] = {
+	{"express", "特快|特快专递|速递"},
+	{"logistics", "物流"},
+	{"letters", "函件"},
+	{"parcels", "包件|包裹"},
+	{"savings", "储汇|邮政储汇"},
+	{"billing", "帐单|账单"},
+	{"philately", "集邮"},
+	{"newspapers", "报刊|报刊发行"},
+	{"same_city", "同城|同城速递|same-city"},
+	{"international", "国际|国际速递"},
+	{"freight", "快货|中邮快货"},
+	{"forwarding", "货代|国际货代"},
+	{NULL, NULL},
+};
+
+static const struct kam_column customer_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"name", "客户名称|名称", KAM_COL_TEXT, 1, NULL, "客户名称"},
+	{"place", "所在地|所在地类别", KAM_COL_ENUM, 1, place_words, "所在地"},
+	{"city", "地市|所属地市", KAM_COL_TEXT, 0, NULL, "地市"},
+	{"county", "县区|所属县区", KAM_COL_TEXT, 0, NULL, "县区"},
+	{"admin_code", "行政区划|行政区划代码", KAM_COL_ADMIN, 0, NULL, "行政区划"},
+	{"industry", "行业", KAM_COL_TEXT, 0, NULL, "行业"},
+	{"nature", "客户性质|性质", KAM_COL_TEXT, 0, NULL, "客户性质"},
+	{"reach", "用邮地域", KAM_COL_ENUM, 0, reach_words, "用邮地域"},
+	{"agreement", "协议客户|是否协议客户", KAM_COL_BOOL, 0, NULL, "协议客户"},
+	{"account", "结算方式", KAM_COL_ENUM, 0, account_words, "结算方式"},
+	{"important", "重要客户级别", KAM_COL_ENUM, 0, level_words, "重要客户级别"},
+	{"potential", "潜在客户级别", KAM_COL_ENUM, 0, level_words, "潜在客户级别"},
+	{"network_wide", "全网客户", KAM_COL_BOOL, 0, NULL, "全网客户"},
+	{"one_time", "一次性客户", KAM_COL_BOOL, 0, NULL, "一次性客户"},
+};
+
+static const struct kam_column ledger_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"month", "月份|年月", KAM_COL_MONTH, 1, NULL, "月份"},
+	{"line", "业务|业务种类|业务类别", KAM_COL_ENUM, 1, line_words, "业务"},
+	{"amount", "收入|收入(元)|收入（元）|金额", KAM_COL_MONEY, 1, NULL, "收入"},
+	{"volume", "件数|业务量", KAM_COL_COUNT, 0, NULL, "件数"},
+};
+
+static const struct kam_kind customers_kind = {
+	"customers", "客户", "customers", customer_cols,
+	(int)(sizeof customer_cols / sizeof customer_cols[0]), "code",
+};
+
+static const struct kam_kind ledger_kind = {
+	"ledger", "收入台账", "ledger", ledger_cols,
+	(int)(sizeof ledger_cols / sizeof ledger_cols[0]), "code, month, line",
+};
+
+const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, NULL};
+
+const struct kam_kind *kam_kind_find(const char *name)
+{
+	for (int i = 0; kam_kinds[i]; i++)
+		if (strcmp(kam_kinds[i]->name, name) == 0)
+			return kam_kinds[i];
+	return NULL;
+}
+
+/* Is s[0..n) one of the '|'-separated words of list (ASCII case-insensitive)? */
+static int in_list(const char *list, const char *s, size_t n)
+{
+	while (list && *list) {
+		const char *bar = strchr(list, '|');
+		size_t len = bar ? (size_t)(bar - list) : strlen(list);
+		if (len == n && strncasecmp(list, s, n) == 0)
+			return 1;
+		list = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+int kam_kind_column(const struct kam_kind *k, const char *h, size_t n)
+{
+	trim(&h, &n);
+	for (int i = 0; i < k->ncols; i++) {
+		size_t len = strlen(k->cols[i].name);
+		if ((len == n && strncasecmp(k->cols[i].name, h, n) == 0) || in_list(k->cols[i].zh, h, n))
+			return i;
+	}
+	return -1;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int64_t digits_value(const char *s, size_t n)
+{
+	int64_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* Spreadsheets turn a long code into 4.20100000010E+13 or 42010000001000.0. */
+static int looks_like_excel_number(const char *s, size_t n)
+{
+	int digits = 0, dot = 0, exp = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (isdigit((unsigned char)c))
+			digits++;
+		else if (c == '.')
+			dot++;
+		else if ((c == 'E' || c == 'e') && !exp)
+			exp++;
+		else if ((c == '+' || c == '-') && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e'))
+			continue;
+		else
+			return 0;
+	}
+	return digits > 0 && (exp || dot == 1);
+}
+
+static int parse_code(const char *s, size_t n, kam_value *v, kam_err *e)
+{
+	if (kam_utf8_find_fullwidth(s, n) >= 0)
+		return kam_errf(e, "code '%.*s' has full-width digits or letters; type it with ASCII digits "
+				"(format the column as text in the spreadsheet)", (int)n, s);
+	if (looks_like_excel_number(s, n))
+		return kam_errf(e, "code '%.*s' was turned into a number by a spreadsheet; format the code "
+				"column as text and export again", (int)n, s);
+	if (!all_digits(s, n))
+		return kam_errf(e, "code '%.*s' must be 14 digits", (int)n, s);
+	if (n != 14)
+		return kam_errf(e, "code '%.*s' has %zu digits, not 14", (int)n, s, n);
+	if (s[0] == '0')
+		return kam_errf(e, "code '%.*s' cannot start with 0 (it starts with a division code)", (int)n, s);
+	v->kind = KAM_V_INT;
+	v->i = digits_value(s, n);
+	return 0;
+}
+
+/* YYYY-MM; also YYYY/MM, YYYY-M, YYYYMM and YYYY年M月, which exports produce. */
+static int parse_month(const char *s, size_t n, kam_value *v, kam_err *e)
+{
+	int year = 0, month = 0;
+	size_t i = 0, md;
+	char tail[8] = "";
+
+	if (kam_utf8_find_fullwidth(s, n) >= 0)
+		return kam_errf(e, "month '%.*s' has full-width digits; write it as YYYY-MM", (int)n, s);
+	if (n == 6 && all_digits(s, 6)) {
+		year = (int)digits_value(s, 4);
+		month = (int)digits_value(s + 4, 2);
+	} else {
+		if (n < 6 || !all_digits(s, 4))
+			goto bad;
+		year = (int)digits_value(s, 4);
+		i = 4;
+		if (s[i] == '-' || s[i] == '/' || s[i] == '.')
+			i++;
+		else if (n >= 7 && memcmp(s + i, "年", 3) == 0)
+			i += 3;
+		else
+			goto bad;
+		for (md = i; i < n && isdigit((unsigned char)s[i]) && i - md < 3; i++)
+			;
+		if (i == md || i - md > 2)
+			goto bad;
+		month = (int)digits_value(s + md, i - md);
+		if (i < n) {
+			if (n - i == 3 && memcmp(s + i, "月", 3) == 0 && memcmp(s + 4, "年", 3) == 0)
+				i = n;
+			else if (s[i] == '-' || s[i] == '/') {
+				snprintf(tail, sizeof tail, "date");
+				goto bad;
+			} else
+				goto bad;
+		}
+	}
+	if (month < 1 || month > 12)
+		return kam_errf(e, "month '%.*s': %d is not a month (01-12)", (int)n, s, month);
+	if (year < 1900 || year > 2999)
+		return kam_errf(e, "month '%.*s': year %d is out of range", (int)n, s, year);
+	v->kind = KAM_V_INT;
+	v->i = year * 100 + month;
+	return 0;
+bad:
+	if (tail[0])
+		return kam_errf(e, "month '%.*s' is a date; write the month as YYYY-MM", (int)n, s);
+	if (n == 5 && all_digits(s, n))
+		return kam_errf(e, "month '%.*s' looks like a spreadsheet date number; format the month "
+				"column as text (YYYY-MM) and export again", (int)n, s);
+	return kam_errf(e, "month '%.*s' must be YYYY-MM", (int)n, s);
+}
+
+static int parse_count(const char *s, size_t n, kam_value *v, kam_err *e)
+{
+	if (!all_digits(s, n) || n > 18)
+		return kam_errf(e, "'%.*s' must be a whole number of 0 or more", (int)n, s);
+	v->kind = KAM_V_INT;
+	v->i = digits_value(s, n);
+	return 0;
+}
+
+static int parse_bool(const char *s, size_t n, kam_value *v, kam_err *e)
+{
+	v->kind = KAM_V_INT;
+	if (in_list("yes|y|true|1|是|有", s, n))
+		v->i = 1;
+	else if (in_list("no|n|false|0|否|无", s, n))
+		v->i = 0;
+	else
+		return kam_errf(e, "'%.*s' must be yes or no (是/否)", (int)n, s);
+	return 0;
+}
+
+static int parse_enum(const struct kam_column *c, const char *s, size_t n, kam_value *v, kam_err *e)
+{
+	char en[256] = "", zh[512] = "";
+	const struct kam_word *hit = NULL;
+	/* English words first: files exported by kam, and most others, use them. */
+	for (const struct kam_word *w = c->words; w->value && !hit; w++)
+		if (strlen(w->value) == n && strncasecmp(w->value, s, n) == 0)
+			hit = w;
+	for (const struct kam_word *w = c->words; w->value && !hit; w++)
+		if (in_list(w->aliases, s, n))
+			hit = w;
+	if (hit) {
+		v->kind = KAM_V_TEXT;
+		v->s = hit->value;
+		v->len = strlen(hit->value);
+		return 0;
+	}
+	for (const struct kam_word *w = c->words; w->value; w++) {
+		const char *sep = w == c->words ? "" : ", ";
+		snprintf(en + strlen(en), sizeof en - strlen(en), "%s%s", sep, w->value);
+		snprintf(zh + strlen(zh), sizeof zh - strlen(zh), "%s%.*s", sep, (int)strcspn(w->aliases, "|"),
+			 w->aliases);
+	}
+	return kam_errf(e, "'%.*s' must be one of %s (%s)", (int)n, s, en, zh);
+}
+
+int kam_cell_parse(const struct kam_column *c, const char *s, size_t n, kam_value *v, kam_err *e)
+{
+	v->kind = KAM_V_NULL;
+	v->s = NULL;
+	v->len = 0;
+	if (c->type == KAM_COL_TEXT) {
+		/* Text is kept byte for byte; only a cell of nothing but blanks is empty. */
+		const char *t = s;
+		size_t tn = n;
+		trim(&t, &tn);
+		if (tn == 0)
+			goto empty;
+		v->kind = KAM_V_TEXT;
+		v->s = s;
+		v->len = n;
+		return 0;
+	}
+	trim(&s, &n);
+	if (n == 0)
+		goto empty;
+	switch (c->type) {
+	case KAM_COL_CODE:
+		return parse_code(s, n, v, e);
+	case KAM_COL_MONTH:
+		return parse_month(s, n, v, e);
+	case KAM_COL_MONEY:
+		v->kind = KAM_V_INT;
+		return kam_money_parsen(s, n, 0, &v->i, e);
+	case KAM_COL_COUNT:
+		return parse_count(s, n, v, e);
+	case KAM_COL_BOOL:
+		return parse_bool(s, n, v, e);
+	case KAM_COL_ENUM:
+		return parse_enum(c, s, n, v, e);
+	case KAM_COL_ADMIN:
+		if (n != 6 || !all_digits(s, n))
+			return kam_errf(e, "'%.*s' must be a 6-digit division code", (int)n, s);
+		v->kind = KAM_V_TEXT;
+		v->s = s;
+		v->len = n;
+		return 0;
+	case KAM_COL_TEXT:
+		break;
+	}
+	return 0;
+empty:
+	if (c->required)
+		return kam_errf(e, "is empty");
+	if (c->type == KAM_COL_BOOL) {
+		v->kind = KAM_V_INT;
+		v->i = 0;
+	}
+	return 0;
+}
+
+int kam_cell_format_int(const struct kam_column *c, int64_t i, int zh, char *buf, size_t size)
+{
+	char money[KAM_MONEY_BUFSZ];
+	int n;
+	switch (c->type) {
+	case KAM_COL_CODE:
+		n = snprintf(buf, size, "%014lld", (long long)i);
+		break;
+	case KAM_COL_MONTH:
+		n = snprintf(buf, size, "%04lld-%02lld", (long long)(i / 100), (long long)(i % 100));
+		break;
+	case KAM_COL_MONEY:
+		n = snprintf(buf, size, "%s", kam_money_format(i, money));
+		break;
+	case KAM_COL_BOOL:
+		n = snprintf(buf, size, "%s", i ? (zh ? "是" : "yes") : (zh ? "否" : "no"));
+		break;
+	default:
+		n = snprintf(buf, size, "%lld", (long long)i);
+	}
+	return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
+const char *kam_enum_zh(const struct kam_column *c, const char *value, size_t *len)
+{
+	*len = strlen(value);
+	if (c->type != KAM_COL_ENUM)
+		return value;
+	for (const struct kam_word *w = c->words; w->value; w++) {
+		if (strcmp(w->value, value) == 0) {
+			*len = strcspn(w->aliases, "|");
+			return w->aliases;
+		}
+	}
+	return value;
+}
