@@ -49,22 +49,27 @@ kam: $(BIN)
 	@ln -sf $(B)/kam kam
 
 $(B)/core/%.o: core/%.c $(wildcard core/*.h) | $(B)/core
-	$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -fPIC -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -fPIC -c $< -o $@
 
 $(BIN): $(CORE_OBJ)
-	$(CC) $(OPT) $(EXTRA_CFLAGS) -rdynamic -o $@ $(CORE_OBJ) $(LIBS) $(EXTRA_LDFLAGS)
+	@echo "  LD      $@"
+	@$(CC) $(OPT) $(EXTRA_CFLAGS) -rdynamic -o $@ $(CORE_OBJ) $(LIBS) $(EXTRA_LDFLAGS)
 
-$(B)/plugins/%.so: plugins/%.c core/kam_plugin.h | $(B)/plugins
-	$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(PLUGIN_CFLAGS_$*) -fPIC -shared \
+$(B)/plugins/%.so: plugins/%.c core/kam_plugin.h $(wildcard plugins/*.h) | $(B)/plugins
+	@echo "  PLUGIN  $@"
+	@$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS) $(PLUGIN_CFLAGS_$*) -fPIC -shared \
 	  -o $@ $< $(PLUGIN_LIBS_$*) $(EXTRA_LDFLAGS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_OBJ) | $(B)/tests
-	$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) \
+	@echo "  TEST    $@"
+	@$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) \
 	  $(LIBS) $(EXTRA_LDFLAGS)
 
 # Tools of the tests and benchmarks (the province generator): plain C, no core objects.
 $(B)/bench/%: tests/bench/%.c | $(B)/bench
-	$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) -o $@ $< -lm $(EXTRA_LDFLAGS)
+	@echo "  TOOL    $@"
+	@$(CC) $(BASE_CFLAGS) $(OPT) $(EXTRA_CFLAGS) -o $@ $< -lm $(EXTRA_LDFLAGS)
 
 $(B)/core $(B)/plugins $(B)/tests $(B)/bench:
 	@mkdir -p $@

@@ -47,7 +47,7 @@ static int month_arg(const char *s, int *out, kam_err *e)
 static const char *format_of(const char *path)
 {
 	const char *dot = path ? strrchr(path, '.') : NULL;
-	if (dot && kam_export_format(dot + 1))
+	if (dot && kam_export_format(dot + 1, NULL))
 		return dot + 1;
 	if (dot && strcasecmp(dot + 1, "xlsx") == 0)
 		return "xlsx";
@@ -145,6 +145,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 	};
 	struct export_opts o = {0};
 	kam_sink_open_fn open_sink;
+	void *sink_data = NULL;
 	kam_sink *sink;
 	FILE *out = stdout;
 	char *tmp = NULL;
@@ -184,7 +185,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		o.format = format_of(o.output);
 	if (!o.format)
 		o.format = ctx->json && !o.output ? "json" : "csv";
-	if (!(open_sink = kam_export_format(o.format))) {
+	if (!(open_sink = kam_export_format(o.format, &sink_data))) {
 		if (strcmp(o.format, "xlsx") == 0)
 			kam_usagef(&ctx->err, "export: writing XLSX needs the xlsx plugin, which is not loaded");
 		else
@@ -206,7 +207,8 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 			return kam_report_error(ctx, &ctx->err);
 		}
 	}
-	sink = open_sink(out, o.output ? o.output : "standard output", &o.sink, &ctx->err);
+	o.sink.file = tmp;
+	sink = open_sink(out, o.output ? o.output : "standard output", &o.sink, sink_data, &ctx->err);
 	rc = sink ? write_rows(ctx->db, &o, sink, &rows, &ctx->err) : -1;
 	if (sink)
 		sink->ops->close(sink);

@@ -17,20 +17,36 @@
 /* The reject file's reason column; import skips it, so a fixed reject file loads as is. */
 #define REASON_COLUMN "reject_reason"
 
+static kam_source *open_csv(const char *path, const struct kam_source_opts *o, void *data, kam_err *e)
+{
+	(void)data;
+	return kam_source_csv(path, o, e);
+}
+
+static kam_source *open_json(const char *path, const struct kam_source_opts *o, void *data, kam_err *e)
+{
+	(void)data;
+	return kam_source_json(path, o, e);
+}
+
 static struct {
 	const char *name;
 	kam_source_open_fn open;
+	void *data;
 } formats[MAX_FORMATS] = {
-	{"csv", kam_source_csv},
-	{"json", kam_source_json},
+	{"csv", open_csv, NULL},
+	{"json", open_json, NULL},
 };
 
-int kam_import_add_format(const char *name, kam_source_open_fn open)
+int kam_import_add_format(const char *name, kam_source_open_fn open, void *data)
 {
 	for (int i = 0; i < MAX_FORMATS; i++) {
-		if (!formats[i].name || strcmp(formats[i].name, name) == 0) {
+		if (formats[i].name && strcmp(formats[i].name, name) == 0)
+			return -1;
+		if (!formats[i].name) {
 			formats[i].name = name;
 			formats[i].open = open;
+			formats[i].data = data;
 			return 0;
 		}
 	}
@@ -57,19 +73,27 @@ static const char *format_of(const char *path)
 	return "csv";
 }
 
+static int format_known(const char *name)
+{
+	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
+		if (strcmp(formats[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 kam_source *kam_import_open(const struct kam_import_opts *o, const struct kam_kind *kind, kam_err *e)
 {
 	const char *format = o->format ? o->format : format_of(o->path);
 	struct kam_source_opts so = {o->encoding, o->sheet, kind, o->ignore_unknown};
 	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
 		if (strcmp(formats[i].name, format) == 0)
-			return formats[i].open(o->path, &so, e);
-	if (strcmp(format, "xlsx") == 0)
+			return formats[i].open(o->path, &so, formats[i].data, e);
+	if (strcmp(format, "xlsx") == 0 && !format_known("xlsx"))
 		kam_usagef(e, "%s: reading XLSX needs the xlsx plugin, which is not loaded (kam plugin list)",
 			   o->path);
 	else
 		kam_usagef(e, "%s: unknown format '%s' (csv, json%s)", o->path, format,
-			   formats[2].name ? ", xlsx" : "");
+			   format_known("xlsx") ? ", xlsx" : "");
 	return NULL;
 }
 

@@ -46,7 +46,7 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 
 /* Record sources that plugins add (XLSX): the format name and how to open a file. */
 typedef kam_source *(*kam_source_open_fn)(const char *path, const struct kam_source_opts *o,
-					  kam_err *e);
-int kam_import_add_format(const char *name, kam_source_open_fn open);
+					  void *data, kam_err *e);
+int kam_import_add_format(const char *name, kam_source_open_fn open, void *data);
 
 #endif

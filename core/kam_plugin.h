@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 /* The version of kam_host_api this header describes. */
-#define KAM_PLUGIN_ABI 1
+#define KAM_PLUGIN_ABI 2
 
 /* The name of the one symbol a plugin exports. */
 #define KAM_PLUGIN_SYMBOL "kam_plugin_entry"
@@ -86,6 +86,42 @@ struct sqlite3;
  * status.  `kam NAME --help` is answered by the host from the registered usage and
  * summary, so run is not called for it. */
 typedef int (*kam_plugin_command_fn)(kam_host *h, int argc, char **argv);
+
+/* ABI 2: data file formats for `kam import` and `kam export` (XLSX, for one).  Errors
+ * are written into err (err_size bytes) as "place: why", e.g. "sheet1.xml: row 7: ...". */
+typedef struct kam_plugin_reader {
+	const char *format;         /* the name: `--format xlsx`, and files named *.xlsx */
+	/* Open path; sheet is a sheet name or NULL for the first.  NULL on failure. */
+	void *(*open)(kam_host *h, const char *path, const char *sheet, char *err, size_t err_size);
+	/* The next row, the header first: 1 with n cells (UTF-8, NUL-terminated; a NULL
+	 * cell is empty) valid until the next call, and where it is (the sheet's row number,
+	 * from 1); 0 at the end; -1 on an error.  Numbers come as the shortest decimal that
+	 * reads back as the same double (12345.6, never 12345.599999999999). */
+	int (*next)(void *r, size_t *n, char ***cells, size_t **lens, long *row, char *err,
+		    size_t err_size);
+	void (*close)(void *r);
+} kam_plugin_reader;
+
+/* How a writer should store a column. */
+enum {
+	KAM_PLUGIN_CELL_TEXT = 0,     /* text, always (codes: never a number) */
+	KAM_PLUGIN_CELL_INTEGER = 1,  /* a whole number */
+	KAM_PLUGIN_CELL_MONEY = 2,    /* yuan with 2 decimals, given as text "12345.60" */
+};
+
+typedef struct kam_plugin_writer {
+	const char *format;
+	/* Create path (the host renames it into place when everything succeeded). */
+	void *(*open)(kam_host *h, const char *path, const char *sheet, char *err, size_t err_size);
+	int (*header)(void *w, size_t n, const char *const *names, const int *cell_types, char *err,
+		      size_t err_size);
+	/* A NULL cell is empty.  0, or -1 on an error. */
+	int (*row)(void *w, size_t n, const char *const *cells, const size_t *lens, char *err,
+		   size_t err_size);
+	/* Write everything out; 0 or -1.  close follows in every case. */
+	int (*finish)(void *w, char *err, size_t err_size);
+	void (*close)(void *w);
+} kam_plugin_writer;
 
 #if defined(__GNUC__)
 #define KAM_PLUGIN_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -132,7 +168,13 @@ typedef struct kam_host_api {
 	/* The acting user (--user, $KAM_USER, the login name). */
 	const char *(*user)(kam_host *h);
 
-	/* --- ABI 2 starts here --- */
+	/* --- ABI 2 --- */
+	/* During init only.  Add a format to `kam import` / `kam export` (the structure must
+	 * outlive kam: a static).  0, or -1 when the format name is taken. */
+	int (*add_reader)(kam_host *h, const kam_plugin_reader *r);
+	int (*add_writer)(kam_host *h, const kam_plugin_writer *w);
+
+	/* --- ABI 3 starts here --- */
 } kam_host_api;
 
 /* The descriptor a plugin exports as kam_plugin_entry.  abi comes first and is read

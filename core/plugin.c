@@ -2,6 +2,7 @@
  * services of kam_plugin.h, and keeps what they registered (Lua modules, commands).
  * The handle plugins see as `kam_host *` is the kam_ctx itself. */
 #include "plugin.h"
+#include "plugin_formats.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -290,6 +291,8 @@ static const kam_host_api host_api = {
 	.error = h_error,
 	.json = h_json,
 	.user = h_user,
+	.add_reader = kam_plugin_add_reader,
+	.add_writer = kam_plugin_add_writer,
 };
 
 /* ---- loading ---- */

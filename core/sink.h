@@ -29,14 +29,16 @@ struct kam_sink_opts {
 	int bom;                /* CSV: start with a UTF-8 byte-order mark (for spreadsheets) */
 	int crlf;               /* CSV: CRLF line ends */
 	const char *sheet;      /* XLSX: sheet name */
+	const char *file;       /* the file being written (a temporary name), NULL for stdout */
 };
 
 /* out is written, not closed; path is where it ends up (XLSX writers need a path). */
 typedef kam_sink *(*kam_sink_open_fn)(FILE *out, const char *path, const struct kam_sink_opts *o,
-				      kam_err *e);
-kam_sink *kam_sink_csv(FILE *out, const char *path, const struct kam_sink_opts *o, kam_err *e);
-kam_sink *kam_sink_json(FILE *out, const char *path, const struct kam_sink_opts *o, kam_err *e);
-int kam_export_add_format(const char *name, kam_sink_open_fn open);
-kam_sink_open_fn kam_export_format(const char *name);
+				      void *data, kam_err *e);
+kam_sink *kam_sink_csv(FILE *out, const char *path, const struct kam_sink_opts *o, void *data, kam_err *e);
+kam_sink *kam_sink_json(FILE *out, const char *path, const struct kam_sink_opts *o, void *data, kam_err *e);
+int kam_export_add_format(const char *name, kam_sink_open_fn open, void *data);
+/* The opener of a format (and its data), or NULL when no such format is known. */
+kam_sink_open_fn kam_export_format(const char *name, void **data);
 
 #endif

@@ -11,28 +11,36 @@
 static struct {
 	const char *name;
 	kam_sink_open_fn open;
+	void *data;
 } formats[MAX_FORMATS] = {
-	{"csv", kam_sink_csv},
-	{"json", kam_sink_json},
+	{"csv", kam_sink_csv, NULL},
+	{"json", kam_sink_json, NULL},
 };
 
-int kam_export_add_format(const char *name, kam_sink_open_fn open)
+int kam_export_add_format(const char *name, kam_sink_open_fn open, void *data)
 {
 	for (int i = 0; i < MAX_FORMATS; i++) {
-		if (!formats[i].name || strcmp(formats[i].name, name) == 0) {
+		if (formats[i].name && strcmp(formats[i].name, name) == 0)
+			return -1;
+		if (!formats[i].name) {
 			formats[i].name = name;
 			formats[i].open = open;
+			formats[i].data = data;
 			return 0;
 		}
 	}
 	return -1;
 }
 
-kam_sink_open_fn kam_export_format(const char *name)
+kam_sink_open_fn kam_export_format(const char *name, void **data)
 {
-	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
-		if (strcmp(formats[i].name, name) == 0)
+	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++) {
+		if (strcmp(formats[i].name, name) == 0) {
+			if (data)
+				*data = formats[i].data;
 			return formats[i].open;
+		}
+	}
 	return NULL;
 }
 
@@ -100,8 +108,9 @@ static void free_sink(kam_sink *s)
 
 static const struct kam_sink_ops csv_ops = {csv_header, csv_row, flush_out, free_sink};
 
-kam_sink *kam_sink_csv(FILE *out, const char *path, const struct kam_sink_opts *o, kam_err *e)
+kam_sink *kam_sink_csv(FILE *out, const char *path, const struct kam_sink_opts *o, void *data, kam_err *e)
 {
+	(void)data;
 	struct csv_sink *c = calloc(1, sizeof *c);
 	if (!c) {
 		kam_errf(e, "out of memory");
@@ -205,8 +214,9 @@ static void json_close(kam_sink *s)
 
 static const struct kam_sink_ops json_ops = {json_header, json_row, json_finish, json_close};
 
-kam_sink *kam_sink_json(FILE *out, const char *path, const struct kam_sink_opts *o, kam_err *e)
+kam_sink *kam_sink_json(FILE *out, const char *path, const struct kam_sink_opts *o, void *data, kam_err *e)
 {
+	(void)data;
 	struct json_sink *j = calloc(1, sizeof *j);
 	(void)o;
 	if (!j) {

@@ -540,16 +540,19 @@ static int spawn(kam_worker *w, kam_err *e)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(errno));
 	atomic_store(&w->page->item, 0);
+	/* Only this worker's child may see (and move) its progress counter. */
+	madvise(w->page, sizeof *w->page, MADV_DOFORK);
 	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(w, sv[1], host);
+	}
+	madvise(w->page, sizeof *w->page, MADV_DONTFORK);
 	if (pid < 0) {
 		int err = errno;
 		close(sv[0]);
 		close(sv[1]);
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(err));
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		child_main(w, sv[1], host);
 	}
 	close(sv[1]);
 	w->fd = sv[0];
@@ -594,6 +597,7 @@ int kam_worker_open(kam_worker **out, const char *name, const char *src, size_t 
 		kam_worker_close(w);
 		return kam_errf(e, "%s: cannot start a worker: %s", name, strerror(errno));
 	}
+	madvise(w->page, sizeof *w->page, MADV_DONTFORK);
 	if (!w->name || !w->src) {
 		kam_worker_close(w);
 		return kam_errf(e, "%s: out of memory", name);

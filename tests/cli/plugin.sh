@@ -3,6 +3,7 @@
 # and kam.format's output through `kam run`.  Test plugins are compiled on the fly from
 # tests/fixtures/plugins.
 source "$(dirname "$0")/lib.sh"
+ABI=$(sed -n 's/^#define KAM_PLUGIN_ABI \([0-9]*\).*/\1/p' "$TOP/core/kam_plugin.h")
 
 FIX="$TOP/tests/fixtures/plugins"
 BUILT="$(dirname "$KAM")/plugins"
@@ -43,7 +44,7 @@ import json, sys
 a = json.load(open(sys.argv[1]))
 f = [p for p in a if p["name"] == "format"][0]
 print(type(a).__name__, f["version"], f["abi"], f["modules"], f["commands"], f["path"].endswith("/format.so"))
-' "$T/list.json" 2>&1)" "list 0.1.0 1 ['kam.format'] [] True" "--json: an array of plugins with version, abi, modules, commands, path"
+' "$T/list.json" 2>&1)" "list 0.1.0 $ABI ['kam.format'] [] True" "--json: an array of plugins with version, abi, modules, commands, path"
 
 run kam plugin list --help
 status_is 0 "plugin list --help succeeds"
@@ -75,7 +76,7 @@ mkdir -p "$T/bad/dir.so"
 
 kp "$T/bad:$T/a" plugin list
 status_is 0 "broken plugins do not fail the command"
-like "$err" "kam: warning: $T/bad/badabi.so: plugin ABI 99, this kam speaks 1; skipped" "wrong ABI: warned and skipped"
+like "$err" "kam: warning: $T/bad/badabi.so: plugin ABI 99, this kam speaks $ABI; skipped" "wrong ABI: warned and skipped"
 like "$err" "kam: warning: $T/bad/notplugin.so: not a kam plugin (no symbol 'kam_plugin_entry'); skipped" "no entry symbol: warned and skipped"
 like "$err" "kam: warning: $T/bad/junk.so: cannot load: " "not a shared object: warned and skipped"
 unlike "$err" "cannot load: $T/bad/junk.so" "... without repeating the file name"
@@ -120,7 +121,7 @@ unlike "$out" "hello --help" "--help does not run the command"
 kp "$T/a" hello -- --help
 is "$out" "hello -- --help" "--help after -- goes to the command"
 kp "$T/a" hello --version
-is "$out" "1.0 (kam 0.1.0, abi 1, api size ok)" "the plugin sees kam's version and ABI"
+is "$out" "1.0 (kam 0.1.0, abi $ABI, api size ok)" "the plugin sees kam's version and ABI"
 kp "$T/a" hello --log
 like "$err" "kam: warning: hello: careful with that" "a plugin logs through the host"
 unlike "$err" "debug detail" "... below KAM_LOG's level nothing shows"

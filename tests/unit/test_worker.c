@@ -2,6 +2,7 @@
  * function and item, every limit (time, memory, instructions, crash), the environment's
  * allow-list, the child's process walls, and a throughput figure. */
 #include <dirent.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,7 @@ static const char *policy =
 	"function M.coro_spin()\n"
 	"  while true do coroutine.resume(coroutine.create(function() while true do end end)) end\n"
 	"end\n"
+	"function M.busy(n) for i = 1, n do end return n end\n"
 	"function M.hog() local t = {} while true do t[#t + 1] = ('x'):rep(1000) .. #t end end\n"
 	"function M.hog_caught() local ok, err = pcall(M.hog) return ('x'):rep(1 << 30) end\n"
 	"function M.setglobal() newglobal = 1 end\n"
@@ -319,7 +321,7 @@ static void test_environment(void)
 
 	ints(1, 1);
 	ok(kam_worker_call(w, "setglobal", NULL, &items, &results, &e) < 0, "new global refused");
-	is_str(e.msg, "policies/t.lua:30: assignment to undeclared global 'newglobal' (function 'setglobal', item 1)",
+	is_str(e.msg, "policies/t.lua:31: assignment to undeclared global 'newglobal' (function 'setglobal', item 1)",
 	       "undeclared global message");
 	ok(kam_worker_call(w, "setexisting", NULL, &items, &results, &e) < 0 &&
 	   like(e.msg, "assignment to read-only global 'helper'"), "existing global read-only: %s", e.msg);
@@ -399,6 +401,19 @@ static void test_limits(void)
 	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &timed, &e) < 0) {
 		ok(0, "open: %s", e.msg);
 		return;
+	}
+	/* The deadline is per item: 20 items of about 50 ms each pass a 300 ms limit. */
+	{
+		double t0 = now_s(), dt;
+		int i, r;
+		kam_buf_reset(&items);
+		kam_put_table(&items, 20, 0);
+		for (i = 0; i < 20; i++)
+			kam_put_int(&items, 30000000);
+		r = kam_worker_call(w, "busy", NULL, &items, &results, &e);
+		dt = now_s() - t0;
+		ok(r == 0, "a batch longer than time_ms in total passes (%.3f s for 20 items)", dt);
+		printf("# 20 busy items took %.3f s in all\n", dt);
 	}
 	runaway(w, "spin", 0, "policies/t.lua: function 'spin', item 1: stopped after 300 ms (time limit)", NULL);
 	runaway(w, "find", 2000, "policies/t.lua: function 'find', item 1: stopped after 300 ms (time limit)", NULL);
@@ -483,8 +498,80 @@ static void test_walls(void)
 	}
 	ok(core && fsize && nofile, "rlimits: no core, no file writes, 16 files");
 	ok(cpu, "a CPU time backstop is set");
+
+	/* A second worker's child sees its own progress page, not the first one's. */
+	{
+		kam_worker *w2;
+		int shared = 0;
+		if (kam_worker_open(&w2, "policies/t2.lua", policy, strlen(policy), NULL, &e) == 0) {
+			snprintf(path, sizeof path, "/proc/%d/maps", kam_worker_pid(w2));
+			if ((f = fopen(path, "r"))) {
+				while (fgets(line, sizeof line, f))
+					shared += like(line, "/dev/zero (deleted)");
+				fclose(f);
+			}
+			kam_worker_close(w2);
+		}
+		is_int(shared, 1, "a worker's child maps one shared page, its own");
+	}
 	still_works(w, "inspection");
 	kam_worker_close(w);
+}
+
+/* State letter of a process from /proc, or 0 when it is gone. */
+static char proc_state(int pid)
+{
+	char path[64], state = 0;
+	FILE *f;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+		state = 0;
+	fclose(f);
+	return state;
+}
+
+/* A host killed outright takes its worker along (PR_SET_PDEATHSIG). */
+static void test_orphan(void)
+{
+	int fds[2], wpid = 0, i;
+	pid_t host;
+	char st = 'R';
+
+	if (pipe(fds) < 0) {
+		ok(0, "pipe");
+		return;
+	}
+	host = fork();
+	if (host == 0) {
+		kam_worker *w;
+		kam_err e;
+		close(fds[0]);
+		if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), NULL, &e) == 0)
+			wpid = kam_worker_pid(w);
+		if (write(fds[1], &wpid, sizeof wpid) != sizeof wpid)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	if (host < 0 || read(fds[0], &wpid, sizeof wpid) != sizeof wpid || wpid <= 0) {
+		ok(0, "a host process with a worker");
+		close(fds[0]);
+		return;
+	}
+	close(fds[0]);
+	ok(proc_state(wpid) != 0, "the worker runs");
+	kill(host, SIGKILL);
+	waitpid(host, NULL, 0);
+	for (i = 0; i < 200; i++) {
+		st = proc_state(wpid);
+		if (st == 0 || st == 'Z' || st == 'X')
+			break;
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
+	}
+	ok(st == 0 || st == 'Z' || st == 'X', "the worker died with its host (state '%c')", st ? st : '-');
 }
 
 static void bench(void)
@@ -548,6 +635,7 @@ int main(void)
 	test_load_errors();
 	test_limits();
 	test_walls();
+	test_orphan();
 	bench();
 	kam_buf_free(&items);
 	kam_buf_free(&results);
