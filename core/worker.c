@@ -203,6 +203,8 @@ static int child_fds(int sock)
 	return 3;
 }
 
+/* Best effort, each of them: a wall that cannot be raised leaves the others and the
+ * host's deadline standing. */
 static void child_limits(void)
 {
 	struct rlimit zero = {0, 0}, files = {16, 16};
@@ -540,7 +542,8 @@ static int spawn(kam_worker *w, kam_err *e)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(errno));
 	atomic_store(&w->page->item, 0);
-	/* Only this worker's child may see (and move) its progress counter. */
+	/* Only this worker's child may see (and move) its progress counter (best effort:
+	 * the page only guards the deadline of its own worker). */
 	madvise(w->page, sizeof *w->page, MADV_DOFORK);
 	pid = fork();
 	if (pid == 0) {
