@@ -24,7 +24,7 @@ BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Icore \
 OPT    ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LIBS    = $(PKG_LIBS) -lcsv -ldl -lm
+LIBS    = $(PKG_LIBS) -lcsv -ldl -lm -pthread
 
 B      ?= build
 CORE_SRC  = $(wildcard core/*.c)

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "import_kind.h"
+#include "import_pipe.h"
 
 #define MAX_FORMATS 8
 /* The reject file's reason column; import skips it, so a fixed reject file loads as is. */
@@ -181,10 +181,9 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void progress(kam_source *src, long rows, double start, int done)
+static void progress(kam_source *src, long long at, long rows, double start, int done)
 {
 	double t = now() - start;
-	long long at = src->ops->offset ? src->ops->offset(src) : 0;
 	if (done) {
 		fputs("\r\033[K", stderr);
 		return;
@@ -238,23 +237,23 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	return 0;
 }
 
-/* Read the cells of one record into values; -1 with the place of the first bad cell. */
-static int parse_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_value *val,
+		     int *present, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
 	for (int c = 0; c < k->ncols; c++) {
 		int i = im->col_of[c];
 		const struct kam_column *col = &k->cols[c];
 		if (i < 0 || (size_t)i >= r->n || !r->f[i]) {
-			im->present[c] = 0;
-			im->val[c].kind = KAM_V_NULL;
+			present[c] = 0;
+			val[c].kind = KAM_V_NULL;
 			if (i >= 0 && (size_t)i >= r->n && col->required)
 				return kam_errf(e, "%s:%ld: %zu fields, the header has %d (column '%s' missing)",
 						im->src->name, r->line, r->n, im->ncells, col->name);
 			continue;
 		}
-		im->present[c] = 1;
-		if (kam_cell_parse(col, r->f[i], r->len[i], &im->val[c], e) < 0) {
+		present[c] = 1;
+		if (kam_cell_parse(col, r->f[i], r->len[i], &val[c], e) < 0) {
 			if (r->cell_line)
 				kam_err_prefix(e, "%s:%ld:%ld: %s '%s'", im->src->name, r->cell_line[i], r->cell_col[i],
 					       "key", col->name);
@@ -269,7 +268,7 @@ static int parse_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
 	return 0;
 }
 
-static void bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print)
+void import_bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print)
 {
 	im->st->errors++;
 	if (print && im->opts->on_error)
@@ -317,13 +316,45 @@ static int log_import(struct import_run *im, kam_err *e)
 	return 0;
 }
 
+/* Store the rows of one batch; ROW_FATAL stops the import. */
+static int store_batch(struct import_run *im, struct pipe *p, struct batch *b, kam_err *e)
+{
+	char *cells[MAX_CELLS];
+	size_t lens[MAX_CELLS];
+	kam_source_rec rec;
+	kam_err rowerr;
+	const char *msg;
+
+	if (im->ops->store)
+		return im->ops->store(im, p, b, e);
+	for (int i = 0; i < b->n; i++) {
+		int rc;
+		im->st->rows++;
+		pipe_row(p, b, &b->rows[i], im->val, &rec, cells, lens, &msg);
+		memcpy(im->present, b->rows[i].present, sizeof im->present);
+		if (msg) {
+			import_bad_row(im, &rec, msg, 1);
+			continue;
+		}
+		rc = im->ops->row(im, &rec, &rowerr);
+		if (rc == ROW_FATAL) {
+			*e = rowerr;
+			return ROW_FATAL;
+		}
+		if (rc == ROW_BAD || rc == ROW_BAD_QUIET)
+			import_bad_row(im, &rec, rowerr.msg, rc == ROW_BAD);
+	}
+	return ROW_OK;
+}
+
 /* One pass over the source; 1 when the source asks to start over (encoding found late). */
 static int run_pass(struct import_run *im, kam_err *e)
 {
 	kam_source_rec r;
-	kam_err rowerr;
-	double start = now();
-	int rc;
+	struct pipe p;
+	struct batch *b;
+	double start = now(), shown = 0;
+	int rc, end = PIPE_MORE;
 
 	rc = kam_source_next(im->src, &r, e);
 	if (rc == 0)
@@ -346,30 +377,32 @@ static int run_pass(struct import_run *im, kam_err *e)
 		return -1;
 	if (im->ops->begin(im, e) < 0)
 		goto fail;
-	while ((rc = kam_source_next(im->src, &r, e)) == 1) {
-		im->st->rows++;
-		if (im->opts->progress && (im->st->rows & 0x3fff) == 0)
-			progress(im->src, im->st->rows, start, 0);
-		if (parse_row(im, &r, &rowerr) < 0) {
-			bad_row(im, &r, rowerr.msg, 1);
-			continue;
-		}
-		rc = im->ops->row(im, &r, &rowerr);
+	if (pipe_start(&p, im, e) < 0)
+		goto fail;
+	while (end == PIPE_MORE && (b = pipe_next(&p))) {
+		rc = store_batch(im, &p, b, e);
+		end = b->end;
+		if (end == PIPE_ERROR)
+			*e = b->err;
+		pipe_done(&p, b);
 		if (rc == ROW_FATAL) {
-			*e = rowerr;
-			goto fail;
+			end = PIPE_ERROR;
+			break;
 		}
-		if (rc == ROW_BAD || rc == ROW_BAD_QUIET)
-			bad_row(im, &r, rowerr.msg, rc == ROW_BAD);
+		if (im->opts->progress && now() - shown >= 0.2) {
+			shown = now();
+			progress(im->src, pipe_offset(&p), im->st->rows, start, 0);
+		}
 	}
+	pipe_finish(&p);
 	if (im->opts->progress)
-		progress(im->src, im->st->rows, start, 1);
-	if (rc == KAM_SOURCE_RESTART) {
+		progress(im->src, 0, im->st->rows, start, 1);
+	if (end == PIPE_RESTART) {
 		im->ops->end(im);
 		kam_db_rollback(im->db);
 		return 1;
 	}
-	if (rc < 0)
+	if (end == PIPE_ERROR)
 		goto fail;
 	if (im->st->rows == 0) {
 		kam_errf(e, "%s: the file holds no rows (only a header)", im->src->name);
@@ -380,8 +413,6 @@ static int run_pass(struct import_run *im, kam_err *e)
 	im->ops->end(im);
 	return 0;
 fail:
-	if (im->opts->progress)
-		progress(im->src, im->st->rows, start, 1);
 	im->ops->end(im);
 	kam_db_rollback(im->db);
 	return -1;

@@ -162,4 +162,4 @@ static int customers_row(struct import_run *im, const kam_source_rec *r, kam_err
 	return ROW_OK;
 }
 
-const struct import_ops import_customers_ops = {customers_begin, customers_row, NULL, customers_end, 0};
+const struct import_ops import_customers_ops = {customers_begin, customers_row, NULL, customers_end, 0, NULL};

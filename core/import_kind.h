@@ -18,6 +18,8 @@ enum {
 };
 
 struct import_run;
+struct pipe;
+struct batch;
 
 struct import_ops {
 	int (*begin)(struct import_run *im, kam_err *e);
@@ -28,6 +30,8 @@ struct import_ops {
 	 * write lock), so SQLite's per-row foreign-key and CHECK work is switched off for
 	 * its transaction: a third of a big ledger import's time. */
 	int checks_itself;
+	/* Store a whole batch (optional; else row() is called for each row of it). */
+	int (*store)(struct import_run *im, struct pipe *p, struct batch *b, kam_err *e);
 };
 
 struct import_run {
@@ -51,6 +55,8 @@ struct import_run {
 };
 
 const struct import_ops *import_ops_for(const struct kam_kind *k);
+/* Count a refused row, report it (print) and write it to the reject file. */
+void import_bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print);
 extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
 

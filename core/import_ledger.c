@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import_kind.h"
+#include "import_pipe.h"
+
+/* Rows stored by one INSERT statement. */
+#define GROUP 64
 
 enum { MONTH_NEW, MONTH_REPLACED, MONTH_CLASH };
 
@@ -22,7 +25,7 @@ struct month_seen {
 struct ledger_state {
 	struct i64map customers;
 	long *stored;          /* rows per month already in the database */
-	sqlite3_stmt *ins, *del;
+	sqlite3_stmt *ins, *group, *del;
 	struct month_seen *months;
 	int nmonths, cap;
 };
@@ -77,6 +80,14 @@ static int ledger_begin(struct import_run *im, kam_err *e)
 			   " VALUES (?1, ?2, ?3, ?4, ?5)", &ls->ins, e) < 0 ||
 	    kam_db_prepare(im->db, "DELETE FROM ledger WHERE month = ?1", &ls->del, e) < 0)
 		return -1;
+	{
+		char sql[64 + GROUP * 12];
+		snprintf(sql, sizeof sql, "INSERT INTO ledger(code, month, line, amount, volume) VALUES ");
+		for (int i = 0; i < GROUP; i++)
+			strcat(sql, i ? ",(?,?,?,?,?)" : "(?,?,?,?,?)");
+		if (kam_db_prepare(im->db, sql, &ls->group, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -86,6 +97,7 @@ static void ledger_end(struct import_run *im)
 	if (!ls)
 		return;
 	sqlite3_finalize(ls->ins);
+	sqlite3_finalize(ls->group);
 	sqlite3_finalize(ls->del);
 	i64map_free(&ls->customers);
 	free(ls->months);
@@ -141,17 +153,15 @@ static struct month_seen *month_state(struct import_run *im, struct ledger_state
 	return m;
 }
 
-static int ledger_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+/* Whether the row may be stored: its customer exists and its month is not refused. */
+static int ledger_check(struct import_run *im, struct ledger_state *ls, const kam_value *v,
+			const kam_source_rec *r, kam_err *e)
 {
-	struct ledger_state *ls = im->kind_state;
-	const kam_value *v = im->val;
-	int64_t code = v[0].i;
-	int month = (int)v[1].i, rc;
+	int month = (int)v[1].i;
 	struct month_seen *m;
-
-	if (!i64map_get(&ls->customers, code, NULL))
+	if (!i64map_get(&ls->customers, v[0].i, NULL))
 		return kam_errf(e, ROW_PLACE "customer %014lld is not in the database (import the customers "
-				"first)", ROW_ARGS(im, r), (long long)code), ROW_BAD;
+				"first)", ROW_ARGS(im, r), (long long)v[0].i), ROW_BAD;
 	if (!(m = month_state(im, ls, month, r->line, e)))
 		return ROW_FATAL;
 	if (m->state == MONTH_CLASH) {
@@ -159,14 +169,26 @@ static int ledger_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 			 "replaces it", im->src->name, m->line, month / 100, month % 100, m->stored);
 		return m->line == r->line ? ROW_BAD : ROW_BAD_QUIET;
 	}
-	sqlite3_bind_int64(ls->ins, 1, code);
-	sqlite3_bind_int(ls->ins, 2, month);
-	sqlite3_bind_text(ls->ins, 3, v[2].s, (int)v[2].len, SQLITE_STATIC);
-	sqlite3_bind_int64(ls->ins, 4, v[3].i);
+	return ROW_OK;
+}
+
+static void bind_row(sqlite3_stmt *st, int first, const kam_value *v)
+{
+	sqlite3_bind_int64(st, first, v[0].i);
+	sqlite3_bind_int(st, first + 1, (int)v[1].i);
+	sqlite3_bind_text(st, first + 2, v[2].s, (int)v[2].len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, first + 3, v[3].i);
 	if (v[4].kind == KAM_V_INT)
-		sqlite3_bind_int64(ls->ins, 5, v[4].i);
+		sqlite3_bind_int64(st, first + 4, v[4].i);
 	else
-		sqlite3_bind_null(ls->ins, 5);
+		sqlite3_bind_null(st, first + 4);
+}
+
+static int insert_one(struct import_run *im, struct ledger_state *ls, const kam_value *v,
+		      const kam_source_rec *r, kam_err *e)
+{
+	int rc;
+	bind_row(ls->ins, 1, v);
 	rc = sqlite3_step(ls->ins);
 	sqlite3_reset(ls->ins);
 	if (rc == SQLITE_DONE) {
@@ -175,12 +197,100 @@ static int ledger_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 	}
 	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return kam_errf(e, ROW_PLACE "customer %014lld, month %04d-%02d, line '%.*s' appears more than "
-				"once in the file", ROW_ARGS(im, r), (long long)code, month / 100, month % 100,
-				(int)v[2].len, v[2].s), ROW_BAD;
+				"once in the file", ROW_ARGS(im, r), (long long)v[0].i, (int)v[1].i / 100,
+				(int)v[1].i % 100, (int)v[2].len, v[2].s), ROW_BAD;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return kam_errf(e, ROW_PLACE "%s", ROW_ARGS(im, r), sqlite3_errmsg(im->db->h)), ROW_BAD;
 	kam_db_fail(im->db, rc, "insert", e);
 	return ROW_FATAL;
 }
 
-const struct import_ops import_ledger_ops = {ledger_begin, ledger_row, NULL, ledger_end, 1};
+static int ledger_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+{
+	struct ledger_state *ls = im->kind_state;
+	int rc = ledger_check(im, ls, im->val, r, e);
+	return rc == ROW_OK ? insert_one(im, ls, im->val, r, e) : rc;
+}
+
+/* Store the rows of group[0..n) (indexes into b): one statement for all of them, or, when
+ * that fails (a duplicate), one at a time so that each bad row is named.  A failed
+ * statement undoes only itself. */
+static int store_group(struct import_run *im, struct ledger_state *ls, struct pipe *p, struct batch *b,
+		       const int *group, int n, kam_err *e)
+{
+	char *cells[MAX_CELLS];
+	size_t lens[MAX_CELLS];
+	kam_value v[MAX_COLS];
+	kam_source_rec rec;
+	const char *msg;
+	kam_err rowerr;
+	int rc;
+
+	if (n == GROUP) {
+		for (int i = 0; i < n; i++) {
+			pipe_row(p, b, &b->rows[group[i]], v, &rec, cells, lens, &msg);
+			bind_row(ls->group, 5 * i + 1, v);
+		}
+		rc = sqlite3_step(ls->group);
+		sqlite3_reset(ls->group);
+		if (rc == SQLITE_DONE) {
+			im->st->inserted += n;
+			return ROW_OK;
+		}
+		if ((rc & 0xff) != SQLITE_CONSTRAINT) {
+			kam_db_fail(im->db, rc, "insert", e);
+			return ROW_FATAL;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		pipe_row(p, b, &b->rows[group[i]], v, &rec, cells, lens, &msg);
+		rc = insert_one(im, ls, v, &rec, &rowerr);
+		if (rc == ROW_FATAL) {
+			*e = rowerr;
+			return ROW_FATAL;
+		}
+		if (rc != ROW_OK)
+			import_bad_row(im, &rec, rowerr.msg, 1);
+	}
+	return ROW_OK;
+}
+
+/* A batch in groups of GROUP rows: per-statement work is most of SQLite's cost per row. */
+static int ledger_store(struct import_run *im, struct pipe *p, struct batch *b, kam_err *e)
+{
+	struct ledger_state *ls = im->kind_state;
+	char *cells[MAX_CELLS];
+	size_t lens[MAX_CELLS];
+	kam_value v[MAX_COLS];
+	kam_source_rec rec;
+	const char *msg;
+	kam_err rowerr;
+	int group[GROUP], n = 0, rc;
+
+	for (int i = 0; i < b->n; i++) {
+		im->st->rows++;
+		pipe_row(p, b, &b->rows[i], v, &rec, cells, lens, &msg);
+		if (msg) {
+			import_bad_row(im, &rec, msg, 1);
+			continue;
+		}
+		rc = ledger_check(im, ls, v, &rec, &rowerr);
+		if (rc == ROW_FATAL) {
+			*e = rowerr;
+			return ROW_FATAL;
+		}
+		if (rc != ROW_OK) {
+			import_bad_row(im, &rec, rowerr.msg, rc == ROW_BAD);
+			continue;
+		}
+		group[n++] = i;
+		if (n == GROUP) {
+			if (store_group(im, ls, p, b, group, n, e) == ROW_FATAL)
+				return ROW_FATAL;
+			n = 0;
+		}
+	}
+	return n ? store_group(im, ls, p, b, group, n, e) : ROW_OK;
+}
+
+const struct import_ops import_ledger_ops = {ledger_begin, ledger_row, NULL, ledger_end, 1, ledger_store};
