@@ -29,5 +29,8 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_run(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_import(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_export(kam_ctx *ctx, int argc, char **argv);
+int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv);
+/* Commands written in Lua (scripts/commands/NAME.lua). */
+int kam_cmd_script(kam_ctx *ctx, int argc, char **argv);
 
 #endif

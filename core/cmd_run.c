@@ -5,6 +5,7 @@
 #include <lauxlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "host.h"
@@ -48,11 +49,14 @@ static int setup_script(lua_State *L)
 	return 0;
 }
 
+/* Run script with args[0..n) as arg[1..n]; the script's integer result, if any, is the exit
+ * status.  Used by kam run and by the commands written in Lua. */
+static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, int json_result);
+
 int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 {
 	const char *script;
-	lua_State *L;
-	int first = 1, nres, base, status = KAM_OK;
+	int first = 1;
 
 	if (argc > 1 && strcmp(argv[1], "--") == 0)
 		first = 2;
@@ -69,10 +73,17 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 		return KAM_USAGE;
 	}
 	script = argv[first];
+	return run_script(ctx, script, argc - first, argv + first, 1);
+}
+
+static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, int json_result)
+{
+	lua_State *L;
+	int nres, base, status = KAM_OK;
+	struct script_args args = {script, argc, argv};
+
 	if (!(L = kam_ctx_lua(ctx)))
 		return kam_report_error(ctx, &ctx->err);
-
-	struct script_args args = {script, argc - first, argv + first};
 	lua_pushcfunction(L, setup_script);
 	lua_pushlightuserdata(L, &args);
 	if (kam_lua_call(L, 1, 0, script, &ctx->err) < 0)
@@ -85,9 +96,9 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 		kam_errf(&ctx->err, "%s: too many arguments", script);
 		return kam_report_error(ctx, &ctx->err);
 	}
-	for (int i = first + 1; i < argc; i++)
+	for (int i = 1; i < argc; i++)
 		lua_pushstring(L, argv[i]);
-	if (kam_lua_call(L, argc - first - 1, LUA_MULTRET, script, &ctx->err) < 0) {
+	if (kam_lua_call(L, argc - 1, LUA_MULTRET, script, &ctx->err) < 0) {
 		if (ctx->db)
 			kam_db_rollback_all(ctx->db);
 		return kam_report_error(ctx, &ctx->err);
@@ -98,7 +109,10 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 		kam_db_rollback_all(ctx->db);
 		status = KAM_FAIL;
 	}
-	if (ctx->json && status == KAM_OK) {
+	if (!json_result) {
+		if (nres > 0 && lua_isinteger(L, base + 1))
+			status = (int)lua_tointeger(L, base + 1);
+	} else if (ctx->json && status == KAM_OK) {
 		json_t *doc = nres > 0 ? kam_lua_to_json(L, base + 1, &ctx->err) : json_null();
 		if (!doc) {
 			kam_err_prefix(&ctx->err, "%s: result", script);
@@ -108,4 +122,19 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 	}
 	lua_settop(L, base);
 	return status;
+}
+
+/* A command written in Lua: scripts/commands/NAME.lua beside the build tree, or installed. */
+int kam_cmd_script(kam_ctx *ctx, int argc, char **argv)
+{
+	char path[4096];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/../scripts/commands/%s.lua", ctx->exe_dir ? ctx->exe_dir : ".", argv[0]);
+	if (stat(path, &sb) != 0)
+		snprintf(path, sizeof path, "%s/scripts/commands/%s.lua", KAM_DATADIR, argv[0]);
+	if (stat(path, &sb) != 0) {
+		kam_errf(&ctx->err, "%s: the command's script is missing (%s)", argv[0], path);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	return run_script(ctx, path, argc, argv, 0);
 }

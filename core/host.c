@@ -148,6 +148,9 @@ static int host_init(lua_State *L)
 	add_module(L, kam, "json", kam_open_json);
 	add_module(L, kam, "log", kam_open_log);
 	add_module(L, kam, "sandbox", kam_open_sandbox);
+	add_module(L, kam, "grading", kam_open_grading);
+	lua_pushboolean(L, ctx->json);
+	lua_setfield(L, kam, "output_json");
 
 	lua_getglobal(L, "package");
 	lua_getfield(L, -1, "loaded");

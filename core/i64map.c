@@ -49,6 +49,20 @@ int i64map_put(struct i64map *m, int64_t key, long val, long *old)
 	return 0;
 }
 
+int i64map_set(struct i64map *m, int64_t key, long val)
+{
+	size_t i;
+	if (m->cap) {
+		for (i = slot(m, key); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
+			if (m->keys[i] == key) {
+				m->vals[i] = val;
+				return 1;
+			}
+		}
+	}
+	return i64map_put(m, key, val, NULL);
+}
+
 int i64map_get(const struct i64map *m, int64_t key, long *val)
 {
 	if (!m->cap)

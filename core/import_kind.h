@@ -72,6 +72,7 @@ struct i64map {
 };
 int i64map_put(struct i64map *m, int64_t key, long val, long *old);  /* 1 if it was there */
 int i64map_get(const struct i64map *m, int64_t key, long *val);
+int i64map_set(struct i64map *m, int64_t key, long val);             /* put or replace */
 void i64map_free(struct i64map *m);
 
 #endif

@@ -18,6 +18,10 @@ static const struct kam_command commands[] = {
 	{"init", "[--policy NAME]", "create or migrate the database; record the default policy", kam_cmd_init},
 	{"import", "KIND FILE", "load customers or ledger rows from CSV, JSON or XLSX", kam_cmd_import},
 	{"export", "KIND", "write customers or ledger rows as CSV, JSON or XLSX", kam_cmd_export},
+	{"grade", "[--year Y] [--dry-run] | diff A B", "grade every customer of a year under the policy; what-if diffs", kam_cmd_grade},
+	{"explain", "CODE [--year Y]", "a customer's grade decision: facts, rules that fired, policy version", kam_cmd_script},
+	{"policy", "list|show|check|test", "inspect, lint and run a policy's own examples", kam_cmd_script},
+	{"override", "add|list|revoke", "manual grades with who and why (cultivation, approvals, reviews)", kam_cmd_script},
 	{"run", "SCRIPT [ARG ...]", "run a Lua script inside the host", kam_cmd_run},
 	{"plugin", "list", "loaded plugins", kam_cmd_plugin},
 };

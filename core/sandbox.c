@@ -485,7 +485,7 @@ int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
 static int find_function(lua_State *L, struct op *op)
 {
 	kam_sandbox *sb = op->sb;
-	const char *p = op->fname, *dot;
+	const char *p = op->fname + (op->fname[0] == '*'), *dot;
 	char part[256];
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
@@ -512,13 +512,13 @@ static int find_function(lua_State *L, struct op *op)
 	if (lua_isfunction(L, -1))
 		return 0;
 	if (!lua_isnil(L, -1)) {
-		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, op->fname,
+		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, op->fname + (op->fname[0] == '*'),
 			 luaL_typename(L, -1));
 		op->failed = 1;
 		return -1;
 	}
 missing:
-	kam_errf(op->e, "%s: function '%s' not found", sb->name, op->fname);
+	kam_errf(op->e, "%s: function '%s' not found", sb->name, op->fname + (op->fname[0] == '*'));
 	op->failed = 1;
 	return -1;
 }
@@ -529,7 +529,7 @@ static int p_call(lua_State *L)
 	kam_sandbox *sb = op->sb;
 	uint32_t narr, nhash, i;
 	kam_rd rd;
-	int fn, shared;
+	int fn, shared, all = op->fname[0] == '*';
 
 	if (op->progress)
 		op->progress(op->ud, 0);
@@ -543,7 +543,7 @@ static int p_call(lua_State *L)
 		lua_pop(L, 1);
 		kam_rd_init(&rd, op->shared, op->sharedlen);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0 || kam_rd_end(&rd, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, op->fname);
+			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, op->fname + (op->fname[0] == '*'));
 			op->failed = 1;
 			return 0;
 		}
@@ -552,7 +552,7 @@ static int p_call(lua_State *L)
 	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
 		if (nhash != 0)
 			kam_errf(op->e, "items are not an array");
-		kam_err_prefix(op->e, "%s: function '%s'", sb->name, op->fname);
+		kam_err_prefix(op->e, "%s: function '%s'", sb->name, op->fname + (op->fname[0] == '*'));
 		op->failed = 1;
 		return 0;
 	}
@@ -564,17 +564,32 @@ static int p_call(lua_State *L)
 		arm(sb);
 		lua_pushvalue(L, fn);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname,
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + (op->fname[0] == '*'),
 				       op->item);
 			op->failed = 1;
 			return 0;
 		}
 		lua_pushvalue(L, shared);
-		op->status = lua_pcall(L, 2, 1, 0);
-		if (op->status != LUA_OK)
-			return 1;
+		if (all) {
+			/* Every result, as an array with n (a policy returns grade, score, reasons). */
+			int base = lua_gettop(L) - 2, nres;
+			op->status = lua_pcall(L, 2, LUA_MULTRET, 0);
+			if (op->status != LUA_OK)
+				return 1;
+			nres = lua_gettop(L) - base + 1;
+			lua_createtable(L, nres, 1);
+			lua_insert(L, base);
+			for (int k = nres; k >= 1; k--)
+				lua_rawseti(L, base, k);
+			lua_pushinteger(L, nres);
+			lua_setfield(L, base, "n");
+		} else {
+			op->status = lua_pcall(L, 2, 1, 0);
+			if (op->status != LUA_OK)
+				return 1;
+		}
 		if (kam_lser_encode(L, -1, op->out, "result", KAM_LSER_FUNCTIONS, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname,
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + (op->fname[0] == '*'),
 				       op->item);
 			op->failed = 1;
 			return 0;
@@ -582,7 +597,7 @@ static int p_call(lua_State *L)
 		lua_pop(L, 1);
 	}
 	if (kam_rd_end(&rd, op->e) < 0) {
-		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, op->fname);
+		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, op->fname + (op->fname[0] == '*'));
 		op->failed = 1;
 	}
 	return 0;
@@ -607,13 +622,13 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	op.progress = progress;
 	op.ud = ud;
 	op.e = e;
-	snprintf(where, sizeof where, "function '%s'", fname);
+	snprintf(where, sizeof where, "function '%s'", fname + (fname[0] == '*'));
 	if (protect(sb, p_call, &op, where) < 0) {
 		out->len = start;
 		return -1;
 	}
 	if (kam_buf_check(out, "results", e) < 0) {
-		kam_err_prefix(e, "%s: function '%s'", sb->name, fname);
+		kam_err_prefix(e, "%s: function '%s'", sb->name, fname + (fname[0] == '*'));
 		return -1;
 	}
 	return 0;

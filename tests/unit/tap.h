@@ -13,7 +13,7 @@ static int tap_n, tap_failed;
 #define is_str(got, want, ...) tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
 __attribute__((format(printf, 4, 5)))
-static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
+__attribute__((unused)) static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	printf("%sok %d - ", pass ? "" : "not ", ++tap_n);
@@ -29,7 +29,7 @@ static int tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 }
 
 __attribute__((format(printf, 5, 6)))
-static int tap_is_int(long long got, long long want, const char *file, int line, const char *fmt, ...)
+__attribute__((unused)) static int tap_is_int(long long got, long long want, const char *file, int line, const char *fmt, ...)
 {
 	char desc[512];
 	va_list ap;
@@ -42,7 +42,7 @@ static int tap_is_int(long long got, long long want, const char *file, int line,
 }
 
 __attribute__((format(printf, 5, 6)))
-static int tap_is_str(const char *got, const char *want, const char *file, int line, const char *fmt, ...)
+__attribute__((unused)) static int tap_is_str(const char *got, const char *want, const char *file, int line, const char *fmt, ...)
 {
 	char desc[512];
 	int pass = got && want ? strcmp(got, want) == 0 : got == want;

@@ -1,0 +1,305 @@
+/* kam grade: grade every customer for a year under the policy; kam grade diff: what a
+ * second policy would change, writing nothing. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "grade.h"
+
+static const char USAGE[] =
+	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run]\n"
+	"       kam grade diff POLICY_A POLICY_B [--year Y] [--as-of DATE]\n"
+	"Grade every customer for year Y (default: last year) under the policy (--policy, or the\n"
+	"one recorded by kam init), in one transaction.  Decisions are appended, never changed:\n"
+	"each keeps its grade, score, reasons, the policy's name, version and source hash, when\n"
+	"and by whom.  Overrides valid on the as-of day (default: today) outrank the computed\n"
+	"grade.  --dry-run decides and reports without writing.\n"
+	"\n"
+	"diff runs two policies (names or files) over the same facts and lists every customer\n"
+	"whose grade differs, with both grades and both reasons, then a matrix of old grade to\n"
+	"new grade counts.  It writes nothing.\n";
+
+static int parse_year(const char *s, int *year, kam_err *e)
+{
+	char *end;
+	long y = strtol(s, &end, 10);
+	if (*end || y < 1900 || y > 2999)
+		return kam_usagef(e, "grade: year '%s' must be a year like 2025", s);
+	*year = (int)y;
+	return 0;
+}
+
+static int parse_date(const char *s, kam_err *e)
+{
+	struct tm tm = {0};
+	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end || *end || strlen(s) != 10)
+		return kam_usagef(e, "grade: date '%s' must be YYYY-MM-DD", s);
+	return 0;
+}
+
+static int default_year(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return tm.tm_year + 1900 - 1;
+}
+
+struct options {
+	int year, dry_run;
+	const char *as_of;
+	char today[11];
+};
+
+/* Options shared by grade and diff; returns the index of the first operand, or -1. */
+static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
+{
+	static const struct option opts[] = {
+		{"year", required_argument, NULL, 'y'}, {"as-of", required_argument, NULL, 'a'},
+		{"dry-run", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	int c;
+	o->year = default_year();
+	kam_today(o->today);
+	o->as_of = o->today;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'y':
+			if (parse_year(optarg, &o->year, &ctx->err) < 0)
+				return -1;
+			break;
+		case 'a':
+			if (parse_date(optarg, &ctx->err) < 0)
+				return -1;
+			o->as_of = optarg;
+			break;
+		case 'n': o->dry_run = 1; break;
+		case 'h': fputs(USAGE, stdout); exit(KAM_OK);
+		default: kam_usagef(&ctx->err, "grade: bad option (kam grade --help)"); return -1;
+		}
+	}
+	return optind;
+}
+
+static json_t *grade_counts(const kam_policy *p, const struct kam_grade_stats *st)
+{
+	json_t *g = json_object();
+	for (int i = 0; i < p->ngrades; i++)
+		json_object_set_new(g, p->grades[i], json_integer(st->per_grade[i]));
+	json_object_set_new(g, "none", json_integer(st->per_grade[p->ngrades]));
+	return g;
+}
+
+static int grade(kam_ctx *ctx, const struct options *o)
+{
+	kam_policy *p = NULL;
+	kam_facts facts;
+	struct kam_grade_stats st;
+	struct kam_grade_opts go = {o->as_of, o->dry_run, ctx->user, NULL, NULL};
+	int rc;
+
+	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_default(ctx, &p, &ctx->err) < 0)
+		return kam_report_error(ctx, &ctx->err);
+	if (kam_facts_load(ctx->db, o->year, 0, &facts, &ctx->err) < 0) {
+		kam_policy_free(p);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	rc = kam_grade_run(ctx, p, &facts, &go, &st, &ctx->err);
+	kam_facts_free(&facts);
+	if (rc < 0) {
+		kam_err_prefix(&ctx->err, "grade %d", o->year);
+		kam_policy_free(p);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	if (ctx->json) {
+		json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:o, s:I, s:I, s:I, s:o, s:f}",
+			"year", o->year, "policy", p->name, "policy_version", p->version, "policy_hash", p->hash,
+			"as_of", o->as_of, "dry_run", o->dry_run,
+			"run", o->dry_run ? json_null() : json_integer(st.run_id), "customers", (json_int_t)st.customers,
+			"members", (json_int_t)st.members, "overridden", (json_int_t)st.overridden,
+			"grades", grade_counts(p, &st), "seconds", st.seconds);
+		kam_policy_free(p);
+		return kam_print_json(doc);
+	}
+	printf("%-10s %10s\n", "grade", "customers");
+	for (int i = 0; i <= p->ngrades; i++)
+		printf("%-10s %10ld\n", i < p->ngrades ? p->grades[i] : "none", st.per_grade[i]);
+	fprintf(stderr, "kam: %s %ld customers for %d under %s %s (%.12s), %ld key accounts, %ld overridden, %.1f s",
+		o->dry_run ? "dry run: graded (nothing written)" : "graded", st.customers, o->year, p->name,
+		p->version, p->hash, st.members, st.overridden, st.seconds);
+	if (!o->dry_run)
+		fprintf(stderr, "; run #%lld", st.run_id);
+	fputc('\n', stderr);
+	kam_policy_free(p);
+	return KAM_OK;
+}
+
+/* ---- diff ---- */
+
+struct first_pass {
+	const kam_policy *p;
+	size_t n;
+	int *grade;        /* index into p's grades, ngrades for none */
+	char **reasons;
+};
+
+static void keep_first(void *arg, const struct kam_decision *d)
+{
+	struct first_pass *a = arg;
+	int gi = kam_policy_grade_index(a->p, d->grade);
+	a->grade[d->index] = gi < 0 ? a->p->ngrades : gi;
+	a->reasons[d->index] = strdup(d->reasons);
+}
+
+struct second_pass {
+	struct first_pass *a;
+	const kam_policy *pb;
+	const kam_facts *f;
+	long *matrix;      /* (ngrades_a + 1) x (ngrades_b + 1) */
+	long changed;
+	json_t *changes;
+};
+
+static const char *grade_name(const kam_policy *p, int gi)
+{
+	return gi < p->ngrades ? p->grades[gi] : "none";
+}
+
+static void compare(void *arg, const struct kam_decision *d)
+{
+	struct second_pass *b = arg;
+	const kam_policy *pa = b->a->p;
+	int ga = b->a->grade[d->index], gb = kam_policy_grade_index(b->pb, d->grade);
+	const char *name = kam_facts_text(b->f, b->f->c[d->index].name);
+	if (gb < 0)
+		gb = b->pb->ngrades;
+	b->matrix[ga * (b->pb->ngrades + 1) + gb]++;
+	if (strcmp(grade_name(pa, ga), grade_name(b->pb, gb)) == 0)
+		return;
+	b->changed++;
+	if (b->changes) {
+		json_error_t err;
+		json_t *ra = json_loads(b->a->reasons[d->index], 0, &err), *rb = json_loads(d->reasons, 0, &err);
+		char code[16];
+		snprintf(code, sizeof code, "%014lld", (long long)d->code);
+		json_array_append_new(b->changes, json_pack("{s:s, s:s?, s:{s:s, s:o*}, s:{s:s, s:o*}}", "code", code,
+			"name", name, "a", "grade", grade_name(pa, ga), "reasons", ra,
+			"b", "grade", grade_name(b->pb, gb), "reasons", rb));
+		return;
+	}
+	printf("%014lld %s: %s -> %s\n    %s: %s\n    %s: %s\n", (long long)d->code, name ? name : "",
+	       grade_name(pa, ga), grade_name(b->pb, gb), pa->name, b->a->reasons[d->index], b->pb->name, d->reasons);
+}
+
+static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const char *spec_b)
+{
+	kam_policy *pa = NULL, *pb = NULL;
+	kam_facts facts = {0};
+	struct kam_grade_stats sa, sb;
+	struct first_pass a = {0};
+	struct second_pass b = {0};
+	struct kam_grade_opts go = {o->as_of, 1, ctx->user, keep_first, &a};
+	int status = KAM_FAIL;
+
+	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
+	    kam_policy_load(ctx, spec_b, &pb, &ctx->err) < 0 ||
+	    kam_facts_load(ctx->db, o->year, 0, &facts, &ctx->err) < 0)
+		goto out;
+	a.p = pa;
+	a.n = facts.n;
+	a.grade = calloc(facts.n + 1, sizeof *a.grade);
+	a.reasons = calloc(facts.n + 1, sizeof *a.reasons);
+	b.matrix = calloc((size_t)(pa->ngrades + 1) * (size_t)(pb->ngrades + 1), sizeof *b.matrix);
+	if (!a.grade || !a.reasons || !b.matrix) {
+		kam_errf(&ctx->err, "out of memory");
+		goto out;
+	}
+	if (kam_grade_run(ctx, pa, &facts, &go, &sa, &ctx->err) < 0)
+		goto out;
+	b.a = &a;
+	b.pb = pb;
+	b.f = &facts;
+	b.changes = ctx->json ? json_array() : NULL;
+	go.on_decision = compare;
+	go.arg = &b;
+	if (kam_grade_run(ctx, pb, &facts, &go, &sb, &ctx->err) < 0)
+		goto out;
+	if (ctx->json) {
+		json_t *m = json_object();
+		for (int i = 0; i <= pa->ngrades; i++) {
+			json_t *row = json_object();
+			for (int j = 0; j <= pb->ngrades; j++)
+				if (b.matrix[i * (pb->ngrades + 1) + j])
+					json_object_set_new(row, grade_name(pb, j), json_integer(b.matrix[i * (pb->ngrades + 1) + j]));
+			json_object_set_new(m, grade_name(pa, i), row);
+		}
+		status = kam_print_json(json_pack("{s:i, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}, s:I, s:I, s:o, s:o}",
+			"year", o->year, "a", "policy", pa->name, "version", pa->version, "hash", pa->hash, "file", pa->path,
+			"b", "policy", pb->name, "version", pb->version, "hash", pb->hash, "file", pb->path,
+			"customers", (json_int_t)sb.customers, "changed", (json_int_t)b.changed, "changes", b.changes,
+			"matrix", m));
+		b.changes = NULL;
+		goto out;
+	}
+	printf("\n%ld of %ld customers change grade for %d: %s %s (%s) -> %s %s (%s)\n", b.changed, sb.customers,
+	       o->year, pa->name, pa->version, pa->path, pb->name, pb->version, pb->path);
+	printf("%-10s", "from\\to");
+	for (int j = 0; j <= pb->ngrades; j++)
+		printf(" %9s", grade_name(pb, j));
+	putchar('\n');
+	for (int i = 0; i <= pa->ngrades; i++) {
+		printf("%-10s", grade_name(pa, i));
+		for (int j = 0; j <= pb->ngrades; j++)
+			printf(" %9ld", b.matrix[i * (pb->ngrades + 1) + j]);
+		putchar('\n');
+	}
+	fprintf(stderr, "kam: diff wrote nothing\n");
+	status = KAM_OK;
+out:
+	if (status != KAM_OK && ctx->err.msg[0])
+		status = kam_report_error(ctx, &ctx->err);
+	json_decref(b.changes);
+	for (size_t i = 0; a.reasons && i < a.n; i++)
+		free(a.reasons[i]);
+	free(a.reasons);
+	free(a.grade);
+	free(b.matrix);
+	kam_facts_free(&facts);
+	kam_policy_free(pa);
+	kam_policy_free(pb);
+	return status;
+}
+
+int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv)
+{
+	struct options o = {0};
+	int first;
+	if (argc > 1 && strcmp(argv[1], "diff") == 0) {
+		first = parse(ctx, argc - 1, argv + 1, &o);
+		if (first < 0)
+			return kam_report_error(ctx, &ctx->err);
+		first += 1;
+		if (argc - first != 2) {
+			fprintf(stderr, "kam grade diff: need POLICY_A and POLICY_B\n");
+			fputs(USAGE, stderr);
+			return KAM_USAGE;
+		}
+		if (o.dry_run)
+			fprintf(stderr, "kam: note: diff never writes; --dry-run changes nothing\n");
+		return diff(ctx, &o, argv[first], argv[first + 1]);
+	}
+	first = parse(ctx, argc, argv, &o);
+	if (first < 0)
+		return kam_report_error(ctx, &ctx->err);
+	if (first < argc) {
+		fprintf(stderr, "kam grade: unexpected argument '%s'\n", argv[first]);
+		fputs(USAGE, stderr);
+		return KAM_USAGE;
+	}
+	return grade(ctx, &o);
+}

@@ -1,0 +1,410 @@
+#include "facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const kam_line_names[KAM_LINES] = {
+	"express", "logistics", "letters", "parcels", "savings", "billing",
+	"philately", "newspapers", "same_city", "international", "freight", "forwarding",
+};
+
+static int line_index(const unsigned char *s, int n)
+{
+	for (int i = 0; i < KAM_LINES; i++)
+		if ((int)strlen(kam_line_names[i]) == n && memcmp(kam_line_names[i], s, (size_t)n) == 0)
+			return i;
+	return -1;
+}
+
+const char *kam_facts_text(const kam_facts *f, uint32_t off)
+{
+	return off ? f->text + off : NULL;
+}
+
+/* Copy a column's text into the arena; 0 for NULL. */
+static uint32_t keep(kam_facts *f, const unsigned char *s, int n, int *failed)
+{
+	uint32_t at;
+	if (!s)
+		return 0;
+	if (f->text_len + (size_t)n + 1 > f->text_cap) {
+		size_t cap = f->text_cap ? f->text_cap * 2 : 1 << 20;
+		char *grown;
+		while (f->text_len + (size_t)n + 1 > cap)
+			cap *= 2;
+		if (cap > UINT32_MAX || !(grown = realloc(f->text, cap))) {
+			*failed = 1;
+			return 0;
+		}
+		f->text = grown;
+		f->text_cap = cap;
+	}
+	at = (uint32_t)f->text_len;
+	memcpy(f->text + at, s, (size_t)n);
+	f->text[at + (size_t)n] = '\0';
+	f->text_len += (size_t)n + 1;
+	return at;
+}
+
+static uint32_t keep_col(kam_facts *f, sqlite3_stmt *st, int col, int *failed)
+{
+	return keep(f, sqlite3_column_text(st, col), sqlite3_column_bytes(st, col), failed);
+}
+
+/* Bureaus by name: few hundred at most, found through a small open-addressing table. */
+struct bureau_index {
+	int *slot;
+	size_t cap;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int bureau_of(kam_facts *f, struct bureau_index *bi, uint32_t name, int *failed)
+{
+	const char *s = f->text + name;
+	size_t i;
+	if (f->nbureaus * 2 >= bi->cap) {
+		size_t cap = bi->cap ? bi->cap * 2 : 256;
+		int *slot = malloc(cap * sizeof *slot);
+		struct kam_bureau_facts *grown = realloc(f->bureaus, cap / 2 * sizeof *grown);
+		if (!slot || !grown) {
+			free(slot);
+			if (grown)
+				f->bureaus = grown;
+			*failed = 1;
+			return 0;
+		}
+		f->bureaus = grown;
+		for (size_t k = 0; k < cap; k++)
+			slot[k] = -1;
+		for (size_t b = 0; b < f->nbureaus; b++) {
+			size_t k = hash_str(f->text + f->bureaus[b].name) & (cap - 1);
+			while (slot[k] >= 0)
+				k = (k + 1) & (cap - 1);
+			slot[k] = (int)b;
+		}
+		free(bi->slot);
+		bi->slot = slot;
+		bi->cap = cap;
+	}
+	for (i = hash_str(s) & (bi->cap - 1); bi->slot[i] >= 0; i = (i + 1) & (bi->cap - 1))
+		if (strcmp(f->text + f->bureaus[bi->slot[i]].name, s) == 0)
+			return bi->slot[i];
+	memset(&f->bureaus[f->nbureaus], 0, sizeof f->bureaus[0]);
+	f->bureaus[f->nbureaus].name = name;
+	bi->slot[i] = (int)f->nbureaus;
+	return (int)f->nbureaus++;
+}
+
+/* The customers of the same bureau as only_code, or all of them. */
+static const char CUSTOMERS_SQL[] =
+	"SELECT code, name, place, city, county, admin_code, industry, nature, reach, agreement,"
+	" account, important, potential, network_wide, one_time FROM customers";
+static const char BUREAU_FILTER[] =
+	" WHERE coalesce(CASE WHEN place = 'county' THEN county ELSE city END, '') ="
+	" (SELECT coalesce(CASE WHEN place = 'county' THEN county ELSE city END, '')"
+	"  FROM customers WHERE code = ?1)";
+
+static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bureau_index *bi,
+			  kam_err *e)
+{
+	char sql[1024];
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc, failed = 0;
+
+	snprintf(sql, sizeof sql, "%s%s ORDER BY code", CUSTOMERS_SQL, only_code ? BUREAU_FILTER : "");
+	if (kam_db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	if (only_code)
+		sqlite3_bind_int64(st, 1, only_code);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !failed) {
+		struct kam_customer_facts *c;
+		uint32_t bureau;
+		if (f->n == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			struct kam_customer_facts *grown = realloc(f->c, ncap * sizeof *grown);
+			if (!grown) {
+				failed = 1;
+				break;
+			}
+			f->c = grown;
+			cap = ncap;
+		}
+		c = &f->c[f->n++];
+		memset(c, 0, sizeof *c);
+		c->code = sqlite3_column_int64(st, 0);
+		c->name = keep_col(f, st, 1, &failed);
+		c->place = keep_col(f, st, 2, &failed);
+		c->city = keep_col(f, st, 3, &failed);
+		c->county = keep_col(f, st, 4, &failed);
+		c->admin_code = keep_col(f, st, 5, &failed);
+		c->industry = keep_col(f, st, 6, &failed);
+		c->nature = keep_col(f, st, 7, &failed);
+		c->reach = keep_col(f, st, 8, &failed);
+		c->agreement = sqlite3_column_int(st, 9) != 0;
+		c->account = keep_col(f, st, 10, &failed);
+		c->important = keep_col(f, st, 11, &failed);
+		c->potential = keep_col(f, st, 12, &failed);
+		c->network_wide = sqlite3_column_int(st, 13) != 0;
+		c->one_time = sqlite3_column_int(st, 14) != 0;
+		/* The bureau: the county bureau in a county, else the city bureau (DOMAIN §3.1). */
+		bureau = strcmp(f->text + c->place, "county") == 0 ? c->county : c->city;
+		if (!bureau)
+			bureau = keep(f, (const unsigned char *)"", 0, &failed);
+		c->bureau = failed ? 0 : bureau_of(f, bi, bureau, &failed);
+		if (c->agreement && !failed)
+			f->bureaus[c->bureau].agreement_customers++;
+	}
+	sqlite3_finalize(st);
+	if (failed)
+		return kam_errf(e, "facts: out of memory");
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(db, rc, "read customers", e);
+	return 0;
+}
+
+/* One pass over the ledger in key order, merged with the customers (also in code order). */
+static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
+{
+	static const char ALL[] = "SELECT code, month, line, amount, volume FROM ledger";
+	static const char SOME[] = "SELECT code, month, line, amount, volume FROM ledger WHERE code IN"
+				   " (SELECT code FROM customers%s)";
+	char sql[1024];
+	sqlite3_stmt *st;
+	size_t i = 0;
+	int rc, first = f->year * 100 + 1, last = f->year * 100 + 12;
+	int64_t prev = -1;
+
+	if (only_code)
+		snprintf(sql, sizeof sql, SOME, BUREAU_FILTER);
+	else
+		snprintf(sql, sizeof sql, "%s", ALL);
+	if (kam_db_prepare(db, sql, &st, e) < 0)
+		return -1;
+	if (only_code)
+		sqlite3_bind_int64(st, 1, only_code);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t code = sqlite3_column_int64(st, 0), amount;
+		int month = sqlite3_column_int(st, 1), line;
+		struct kam_customer_facts *c;
+		while (i < f->n && f->c[i].code < code)
+			i++;
+		if (i == f->n || f->c[i].code != code)
+			continue; /* a ledger row without its customer: the foreign key forbids it */
+		c = &f->c[i];
+		if (code != prev) {
+			c->first_month = month; /* key order: the first row has the earliest month */
+			prev = code;
+		}
+		if (month < first || month > last)
+			continue;
+		amount = sqlite3_column_int64(st, 3);
+		line = line_index(sqlite3_column_text(st, 2), sqlite3_column_bytes(st, 2));
+		c->revenue += amount;
+		c->volume += sqlite3_column_int64(st, 4);
+		c->monthly[month - first] += amount;
+		if (line >= 0)
+			c->by_line[line] += amount;
+		if (month == last) {
+			c->december += amount;
+			if (line >= 0)
+				c->december_by_line[line] += amount;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(db, rc, "read the ledger", e);
+	return 0;
+}
+
+static int load_entered(kam_db *db, kam_facts *f, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (kam_db_prepare(db, "SELECT bureau, amount FROM bureau_revenue WHERE year = ?1", &st, e) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, f->year);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		for (size_t b = 0; name && b < f->nbureaus; b++) {
+			if (strcmp(f->text + f->bureaus[b].name, name) == 0) {
+				f->bureaus[b].entered = sqlite3_column_int64(st, 1);
+				f->bureaus[b].has_entered = 1;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(db, rc, "read the bureaus' revenue", e);
+	return 0;
+}
+
+static int by_bureau_revenue(const void *a, const void *b, void *arg)
+{
+	const kam_facts *f = arg;
+	const struct kam_customer_facts *x = &f->c[*(const size_t *)a], *y = &f->c[*(const size_t *)b];
+	if (x->bureau != y->bureau)
+		return x->bureau < y->bureau ? -1 : 1;
+	return x->revenue > y->revenue ? -1 : x->revenue < y->revenue;
+}
+
+/* RANK() of revenue among each bureau's agreement customers: ties share a rank. */
+static int rank_agreement_customers(kam_facts *f, kam_err *e)
+{
+	size_t n = 0, *idx = malloc((f->n ? f->n : 1) * sizeof *idx);
+	if (!idx)
+		return kam_errf(e, "facts: out of memory");
+	for (size_t i = 0; i < f->n; i++) {
+		f->bureaus[f->c[i].bureau].ledger_total += f->c[i].revenue;
+		for (int l = 0; l < KAM_LINES; l++)
+			f->c[i].lines += f->c[i].by_line[l] != 0;
+		if (f->c[i].agreement)
+			idx[n++] = i;
+	}
+	qsort_r(idx, n, sizeof *idx, by_bureau_revenue, f);
+	for (size_t k = 0, start = 0; k < n; k++) {
+		struct kam_customer_facts *c = &f->c[idx[k]], *p = k ? &f->c[idx[k - 1]] : NULL;
+		if (!p || p->bureau != c->bureau)
+			start = k;
+		/* Competition ranking: tied revenues share a rank, the next one skips (1, 2, 2, 4). */
+		c->rank = p && p->bureau == c->bureau && p->revenue == c->revenue ? p->rank : (int)(k - start) + 1;
+	}
+	free(idx);
+	return 0;
+}
+
+int kam_facts_load(kam_db *db, int year, int64_t only_code, kam_facts *f, kam_err *e)
+{
+	struct bureau_index bi = {0};
+	int failed = 0;
+	memset(f, 0, sizeof *f);
+	f->year = year;
+	keep(f, (const unsigned char *)"", 0, &failed); /* offset 0 stands for NULL */
+	if (failed)
+		return kam_errf(e, "facts: out of memory");
+	if (load_customers(db, only_code, f, &bi, e) < 0 || load_ledger(db, only_code, f, e) < 0 ||
+	    load_entered(db, f, e) < 0 || rank_agreement_customers(f, e) < 0) {
+		free(bi.slot);
+		kam_facts_free(f);
+		return -1;
+	}
+	free(bi.slot);
+	return 0;
+}
+
+void kam_facts_free(kam_facts *f)
+{
+	free(f->c);
+	free(f->bureaus);
+	free(f->text);
+	memset(f, 0, sizeof *f);
+}
+
+long kam_facts_find(const kam_facts *f, int64_t code)
+{
+	size_t lo = 0, hi = f->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->c[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < f->n && f->c[lo].code == code ? (long)lo : -1;
+}
+
+/* Pairs with a nil value are left out: the policy sees nil either way. */
+static uint32_t put_key_str(kam_buf *b, const char *key, const kam_facts *f, uint32_t off)
+{
+	if (!off)
+		return 0;
+	kam_put_cstr(b, key);
+	kam_put_cstr(b, kam_facts_text(f, off));
+	return 1;
+}
+
+static uint32_t put_key_int(kam_buf *b, const char *key, int64_t v)
+{
+	kam_put_cstr(b, key);
+	kam_put_int(b, v);
+	return 1;
+}
+
+static uint32_t put_key_bool(kam_buf *b, const char *key, int v)
+{
+	kam_put_cstr(b, key);
+	kam_put_bool(b, v);
+	return 1;
+}
+
+static void put_lines(kam_buf *b, const char *key, const int64_t *v)
+{
+	kam_put_cstr(b, key);
+	kam_put_table(b, 0, KAM_LINES);
+	for (int l = 0; l < KAM_LINES; l++)
+		put_key_int(b, kam_line_names[l], v[l]);
+}
+
+void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
+{
+	const struct kam_customer_facts *c = &f->c[i];
+	const struct kam_bureau_facts *bu = &f->bureaus[c->bureau];
+	char code[16];
+	size_t head = kam_put_table(b, 0, 0);
+	uint32_t n = 0;
+
+	snprintf(code, sizeof code, "%014lld", (long long)c->code);
+	kam_put_cstr(b, "code");
+	kam_put_cstr(b, code);
+	n = 1;
+	n += put_key_str(b, "name", f, c->name);
+	n += put_key_str(b, "place", f, c->place);
+	n += put_key_str(b, "bureau", f, bu->name);
+	n += put_key_str(b, "city", f, c->city);
+	n += put_key_str(b, "county", f, c->county);
+	n += put_key_str(b, "admin_code", f, c->admin_code);
+	n += put_key_str(b, "industry", f, c->industry);
+	n += put_key_str(b, "nature", f, c->nature);
+	n += put_key_str(b, "reach", f, c->reach);
+	n += put_key_str(b, "account", f, c->account);
+	n += put_key_str(b, "important", f, c->important);
+	n += put_key_str(b, "potential", f, c->potential);
+	n += put_key_bool(b, "agreement", c->agreement);
+	n += put_key_bool(b, "network_wide", c->network_wide);
+	n += put_key_bool(b, "one_time", c->one_time);
+	n += put_key_int(b, "year", f->year);
+	n += put_key_int(b, "revenue", c->revenue);
+	n += put_key_int(b, "december", c->december);
+	n += put_key_int(b, "volume", c->volume);
+	n += put_key_int(b, "lines", c->lines);
+	if (c->first_month)
+		n += put_key_int(b, "first_month", c->first_month);
+	if (needs & KAM_NEED_BY_LINE) {
+		put_lines(b, "by_line", c->by_line);
+		put_lines(b, "december_by_line", c->december_by_line);
+		n += 2;
+	}
+	if (needs & KAM_NEED_MONTHLY) {
+		kam_put_cstr(b, "monthly");
+		kam_put_table(b, 12, 0);
+		for (int m = 0; m < 12; m++)
+			kam_put_int(b, c->monthly[m]);
+		n++;
+	}
+	if (needs & KAM_NEED_BUREAU) {
+		if (c->rank)
+			n += put_key_int(b, "rank_in_bureau", c->rank);
+		n += put_key_int(b, "bureau_agreement_customers", bu->agreement_customers);
+		n += put_key_int(b, "bureau_revenue", bu->has_entered ? bu->entered : bu->ledger_total);
+		n += put_key_bool(b, "bureau_revenue_entered", bu->has_entered);
+	}
+	kam_put_table_counts(b, head, 0, n);
+}

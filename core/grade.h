@@ -1,0 +1,45 @@
+/* Grading: every customer's facts through a policy's member() and grade() in the worker,
+ * a few thousand customers a round trip, overrides applied, and the decisions appended
+ * in one transaction.  Also what-if runs that write nothing (diff, explain). */
+#ifndef KAM_GRADE_H
+#define KAM_GRADE_H
+
+#include "facts.h"
+#include "policy.h"
+
+struct kam_decision {
+	int64_t code;
+	size_t index;              /* into the facts */
+	const char *grade;         /* final: the override's while one is valid, else computed */
+	const char *computed;      /* what the policy decided; "none" for no key account */
+	int has_score;
+	double score;
+	const char *reasons;       /* a JSON array of strings */
+	long long override_id;     /* 0 when none applied */
+};
+
+struct kam_grade_opts {
+	const char *as_of;         /* YYYY-MM-DD: overrides valid on that day apply */
+	int dry_run;               /* decide, write nothing */
+	const char *user;
+	/* Each decision as it is made (the strings live until the next call). */
+	void (*on_decision)(void *arg, const struct kam_decision *d);
+	void *arg;
+};
+
+struct kam_grade_stats {
+	long customers, members, overridden;
+	long per_grade[KAM_POLICY_MAX_GRADES + 1];   /* [ngrades] counts "none" */
+	long long run_id;
+	double seconds;
+};
+
+/* Grade every customer of facts under p (facts->year).  Writes a grading run and its
+ * decisions unless dry_run; nothing at all when anything fails. */
+int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const struct kam_grade_opts *o,
+		  struct kam_grade_stats *st, kam_err *e);
+
+/* Today as YYYY-MM-DD (local time), for as_of. */
+void kam_today(char out[11]);
+
+#endif

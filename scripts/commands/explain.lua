@@ -1,0 +1,125 @@
+-- kam explain CODE [--year Y] [--as-of DATE]: a customer's grade decision with the facts
+-- it came from, the rules that fired, the policy version, and any override.
+local cli = require "common.cli"
+local db, grading, json = kam.db, kam.grading, kam.json
+
+local USAGE = [[
+usage: kam explain CODE [--year Y] [--as-of DATE]
+The grade of customer CODE for year Y (default: last year): the facts the policy saw,
+the stored decision (rules that fired, policy name, version and hash, when and by whom),
+what the policy decides now, and the customer's overrides.  --json prints one document.
+]]
+
+local opts, operands = cli.parse({ ... }, { year = "value", ["as-of"] = "value", help = "flag" }, USAGE)
+if not opts then return 2 end
+if opts.help then io.write(USAGE) return 0 end
+if #operands ~= 1 then return cli.usage_error("explain needs one customer code", USAGE) end
+local code, err = cli.check_code(operands[1])
+if not code then return cli.usage_error(err, USAGE) end
+local year = cli.last_year()
+if opts.year then
+  year, err = cli.check_year(opts.year)
+  if not year then return cli.usage_error(err, USAGE) end
+end
+local as_of = cli.today()
+if opts["as-of"] then
+  as_of, err = cli.check_date(opts["as-of"])
+  if not as_of then return cli.usage_error(err, USAGE) end
+end
+
+local icode = math.tointeger(tonumber(code))
+if not db.value("SELECT 1 FROM customers WHERE code = ?", icode) then
+  error("no customer " .. code, 0)
+end
+
+local policy <close> = grading.policy(kam.policy)
+local info = policy:info()
+local facts = grading.facts(year, code)
+local now = grading.evaluate(policy, year, code, as_of)
+now.reasons = json.decode(now.reasons_json)
+now.reasons_json = nil
+now.policy, now.policy_version, now.policy_hash = info.name, info.version, info.hash
+
+local stored = db.first([[
+  SELECT d.id, d.grade, d.computed, d.score, d.reasons, d.override, r.id AS run, r.year,
+         r.as_of, r.decided_at, r.decided_by, p.name AS policy, p.version AS policy_version,
+         p.hash AS policy_hash
+  FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash
+  WHERE d.code = ? AND r.year = ? ORDER BY d.id DESC LIMIT 1]], icode, year)
+if stored then stored.reasons = json.decode(stored.reasons) end
+
+local overrides = db.all([[
+  SELECT id, policy, kind, grade, valid_from, valid_until, reason, created_by, approved_by,
+         created_at, revoked_at, revoked_by, revoke_reason
+  FROM overrides WHERE code = ? ORDER BY id]], icode)
+for _, o in ipairs(overrides) do
+  if o.revoked_at then
+    o.state = "revoked"
+  elseif o.policy ~= info.name then
+    o.state = "other policy"
+  elseif o.valid_from > as_of then
+    o.state = "not yet valid"
+  elseif o.valid_until and o.valid_until < as_of then
+    o.state = "lapsed"
+  else
+    o.state = "valid"
+  end
+end
+
+if kam.output_json then
+  print(json.encode({ code = code, year = year, as_of = as_of, facts = facts, stored = stored or json.null,
+                      now = now, overrides = json.array(overrides) }, { indent = 2 }))
+  return 0
+end
+
+local function yesno(b) return b and "yes" or "no" end
+local y = cli.yuan
+print(string.format("customer %s %s", code, facts.name or ""))
+print(string.format("  place %s, city %s%s, bureau %s", facts.place, facts.city or "-",
+  facts.county and (", county " .. facts.county) or "", facts.bureau))
+print(string.format("  agreement %s%s, important %s, potential %s, network-wide %s, one-time %s",
+  yesno(facts.agreement), facts.account and (" (" .. facts.account .. ")") or "",
+  facts.important or "-", facts.potential or "-", yesno(facts.network_wide), yesno(facts.one_time)))
+print(string.format("facts for %d:", year))
+print(string.format("  revenue %s, December %s, volume %d, %d business line%s", y(facts.revenue),
+  y(facts.december), facts.volume, facts.lines, facts.lines == 1 and "" or "s"))
+local lines = {}
+for name, fen in pairs(facts.by_line) do
+  if fen ~= 0 then lines[#lines + 1] = string.format("%s %s", name, y(fen)) end
+end
+table.sort(lines)
+if #lines > 0 then print("  by line: " .. table.concat(lines, ", ")) end
+print(string.format("  bureau %s: %s; %d agreement customers; bureau revenue %s (%s)", facts.bureau,
+  facts.rank_in_bureau and ("rank " .. facts.rank_in_bureau .. " among its agreement customers") or "no rank (no agreement)",
+  facts.bureau_agreement_customers, y(facts.bureau_revenue),
+  facts.bureau_revenue_entered and "entered by the center" or "the ledger's total stood in: none entered"))
+
+local function show(title, d)
+  print(title)
+  print(string.format("  grade %s%s%s", d.grade, d.grade ~= d.computed and (" (computed " .. d.computed .. ", overridden)") or "",
+    d.score and string.format(", score %s", d.score) or ""))
+  print(string.format("  policy %s %s (sha256 %s)", d.policy, d.policy_version, d.policy_hash))
+  print("  rules that fired:")
+  for _, r in ipairs(d.reasons) do print("    - " .. r) end
+end
+
+if stored then
+  show(string.format("decision for %d (stored: run #%d, decided %s by %s, overrides as of %s):", year, stored.run,
+    stored.decided_at, stored.decided_by, stored.as_of), stored)
+else
+  print(string.format("no stored decision for %d (kam grade --year %d records one)", year, year))
+end
+show(string.format("what %s %s decides now (as of %s, nothing written):", info.name, info.version, as_of), now)
+if stored and (stored.grade ~= now.grade or stored.policy_hash ~= now.policy_hash) then
+  print(string.format("  note: differs from the stored decision (%s%s)", stored.grade ~= now.grade and "grade" or "",
+    stored.policy_hash ~= now.policy_hash and ((stored.grade ~= now.grade and ", " or "") .. "policy source") or ""))
+end
+if #overrides > 0 then
+  print("overrides:")
+  for _, o in ipairs(overrides) do
+    print(string.format("  #%d %s (%s) grade %s, %s..%s, by %s%s: %s [%s]", o.id, o.kind, o.policy, o.grade,
+      o.valid_from, o.valid_until or "", o.created_by, o.approved_by and (", approved by " .. o.approved_by) or "",
+      o.reason, o.state))
+  end
+end
+return 0
