@@ -14,8 +14,10 @@
 
 static const char USAGE[] =
 	"usage: kam export KIND [options]\n"
-	"Write KIND (customers, ledger) as CSV (default), JSON or XLSX.  What it writes imports\n"
-	"back unchanged.\n"
+	"Write KIND (customers, ledger, grades) as CSV (default), JSON or XLSX.  Customers and\n"
+	"the ledger import back unchanged.  grades: the current decision per customer and year\n"
+	"(code, year, grade, score, policy, policy_version, policy_hash, reasons, decided_at,\n"
+	"decided_by); --year Y for one year, --history for every decision ever made.\n"
 	"\n"
 	"  --format F        csv, json or xlsx (default: from -o's name; json with --json; csv)\n"
 	"  -o, --output FILE write FILE (replaced whole, only when the export succeeds)\n"
@@ -23,12 +25,14 @@ static const char USAGE[] =
 	"  --bom             CSV: start with a UTF-8 byte-order mark, for spreadsheet programs\n"
 	"  --crlf            CSV: CRLF line ends\n"
 	"  --month YYYY-MM   ledger: only this month (repeat --from/--to for a range)\n"
-	"  --from YYYY-MM, --to YYYY-MM   ledger: a range of months\n";
+	"  --from YYYY-MM, --to YYYY-MM   ledger: a range of months\n"
+	"  --year Y          grades: only year Y\n"
+	"  --history         grades: every decision, not only the current one\n";
 
 struct export_opts {
-	const struct kam_kind *kind;
+	const struct kam_kind *kind;   /* NULL: grades */
 	const char *format, *output, *from, *to;
-	int zh;
+	int zh, year, history;
 	struct kam_sink_opts sink;
 };
 
@@ -134,6 +138,53 @@ fail:
 	return -1;
 }
 
+/* Grades: decisions joined with their run and policy; the current one per customer and
+ * year is the last appended. */
+static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
+{
+	static const char *const names[] = {"code", "year", "grade", "score", "policy", "policy_version",
+					    "policy_hash", "reasons", "decided_at", "decided_by"};
+	static const enum kam_coltype types[] = {KAM_COL_CODE, KAM_COL_COUNT, KAM_COL_TEXT, KAM_COL_NUMBER,
+						 KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_JSON,
+						 KAM_COL_TEXT, KAM_COL_TEXT};
+	const char *cells[10];
+	size_t lens[10];
+	sqlite3_stmt *st;
+	int rc;
+	if (kam_db_prepare(db,
+		"SELECT printf('%014d', d.code), r.year, d.grade,"
+		" CASE WHEN d.score = CAST(d.score AS INTEGER) THEN CAST(d.score AS INTEGER) ELSE d.score END, p.name, p.version, p.hash, d.reasons,"
+		" r.decided_at, r.decided_by"
+		" FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash"
+		" WHERE (?1 = 0 OR r.year = ?1)"
+		"   AND (?2 OR d.id = (SELECT max(d2.id) FROM decisions d2 JOIN grading_runs r2 ON r2.id = d2.run"
+		"                      WHERE d2.code = d.code AND r2.year = r.year))"
+		" ORDER BY d.code, r.year, d.id", &st, e) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, o->year);
+	sqlite3_bind_int(st, 2, o->history);
+	if (sink->ops->header(sink, 10, names, types, e) < 0)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int c = 0; c < 10; c++) {
+			cells[c] = (const char *)sqlite3_column_text(st, c);
+			lens[c] = (size_t)sqlite3_column_bytes(st, c);
+		}
+		if (sink->ops->row(sink, 10, cells, lens, e) < 0)
+			goto fail;
+		(*rows)++;
+	}
+	if (rc != SQLITE_DONE) {
+		kam_db_fail(db, rc, "export grades", e);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return sink->ops->finish(sink, e);
+fail:
+	sqlite3_finalize(st);
+	return -1;
+}
+
 int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -141,6 +192,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		{"lang", required_argument, NULL, 'l'}, {"bom", no_argument, NULL, 'b'},
 		{"crlf", no_argument, NULL, 'c'}, {"month", required_argument, NULL, 'm'},
 		{"from", required_argument, NULL, 'F'}, {"to", required_argument, NULL, 'T'},
+		{"year", required_argument, NULL, 'y'}, {"history", no_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct export_opts o = {0};
@@ -168,6 +220,17 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		case 'm': o.from = o.to = optarg; break;
 		case 'F': o.from = optarg; break;
 		case 'T': o.to = optarg; break;
+		case 'y': {
+			char *end;
+			long y = strtol(optarg, &end, 10);
+			if (*end || y < 1900 || y > 2999) {
+				fprintf(stderr, "kam export: --year '%s' must be a year like 2025\n", optarg);
+				return KAM_USAGE;
+			}
+			o.year = (int)y;
+			break;
+		}
+		case 'H': o.history = 1; break;
 		case 'h': fputs(USAGE, stdout); return KAM_OK;
 		default: fputs(USAGE, stderr); return KAM_USAGE;
 		}
@@ -177,8 +240,12 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		fputs(USAGE, stderr);
 		return KAM_USAGE;
 	}
-	if (!(o.kind = kam_kind_find(argv[optind]))) {
-		kam_usagef(&ctx->err, "export: unknown kind '%s' (customers, ledger)", argv[optind]);
+	if (!(o.kind = kam_kind_find(argv[optind])) && strcmp(argv[optind], "grades") != 0) {
+		kam_usagef(&ctx->err, "export: unknown kind '%s' (customers, ledger, grades)", argv[optind]);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	if ((o.year || o.history) && o.kind) {
+		kam_usagef(&ctx->err, "export: --year and --history are for grades");
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if (!o.format)
@@ -209,7 +276,8 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 	}
 	o.sink.file = tmp;
 	sink = open_sink(out, o.output ? o.output : "standard output", &o.sink, sink_data, &ctx->err);
-	rc = sink ? write_rows(ctx->db, &o, sink, &rows, &ctx->err) : -1;
+	rc = !sink ? -1 : o.kind ? write_rows(ctx->db, &o, sink, &rows, &ctx->err)
+				 : write_grades(ctx->db, &o, sink, &rows, &ctx->err);
 	if (sink)
 		sink->ops->close(sink);
 	if (o.output) {
@@ -224,9 +292,9 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 	if (rc < 0)
 		return kam_report_error(ctx, &ctx->err);
 	if (o.output && ctx->json)
-		return kam_print_json(json_pack("{s:s, s:s, s:s, s:I}", "kind", o.kind->name, "file", o.output,
+		return kam_print_json(json_pack("{s:s, s:s, s:s, s:I}", "kind", o.kind ? o.kind->name : "grades", "file", o.output,
 						"format", o.format, "rows", (json_int_t)rows));
 	if (o.output)
-		fprintf(stderr, "kam: wrote %ld %s rows to %s\n", rows, o.kind->name, o.output);
+		fprintf(stderr, "kam: wrote %ld %s rows to %s\n", rows, o.kind ? o.kind->name : "grades", o.output);
 	return KAM_OK;
 }

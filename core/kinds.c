@@ -330,6 +330,8 @@ int kam_cell_parse(const struct kam_column *c, const char *s, size_t n, kam_valu
 		v->len = n;
 		return 0;
 	case KAM_COL_TEXT:
+	case KAM_COL_NUMBER:
+	case KAM_COL_JSON:
 		break;
 	}
 	return 0;

@@ -18,6 +18,9 @@ enum kam_coltype {
 	KAM_COL_MONTH,         /* YYYY-MM, stored as the integer YYYYMM */
 	KAM_COL_COUNT,         /* a non-negative integer (pieces) */
 	KAM_COL_ADMIN,         /* a 6-digit administrative division code, stored as text */
+	/* Export only: */
+	KAM_COL_NUMBER,        /* a number written as it is (a score) */
+	KAM_COL_JSON,          /* a JSON value written as it is (reasons); text in CSV */
 };
 
 /* An enumeration word: the stored English value, then '|'-separated words read as it. */

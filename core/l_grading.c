@@ -1,7 +1,9 @@
 /* kam.grading: the facts, policies and decisions for scripts (explain, policy test and
  * the rest of the commands written in Lua).  The heavy work stays in C: facts.c, grade.c,
  * policy.c; this file only turns their results into Lua tables. */
+#include <dirent.h>
 #include <lauxlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,7 +109,8 @@ static int p_info(lua_State *L)
 }
 
 /* pol:call(fname, items [, ctx]): every result of P[fname](item, ctx) for each item, as
- * arrays {v1, v2, ..., n = k}; raises naming the item when one fails. */
+ * arrays {v1, v2, ..., n = k}; raises naming the item when one fails.  With fname
+ * "+name", each item is a list of arguments instead. */
 static int p_call(lua_State *L)
 {
 	kam_policy *p = check_policy(L, 1);
@@ -120,6 +123,8 @@ static int p_call(lua_State *L)
 
 	luaL_checktype(L, 3, LUA_TTABLE);
 	snprintf(star, sizeof star, "*%s", fname);
+	if (fname[0] == '+')
+		snprintf(star, sizeof star, "*+%s", fname + 1);
 	kam_buf_init(&items);
 	kam_buf_init(&shared);
 	kam_buf_init(&results);
@@ -285,12 +290,58 @@ static int l_evaluate(lua_State *L)
 	return o.found;
 }
 
+/* kam.grading.policy_files(): { {name =, path =}, ... } in search order, first name wins. */
+static int l_policy_files(lua_State *L)
+{
+	kam_ctx *ctx = kam_lua_ctx(L);
+	const char *env = getenv("KAM_POLICY_PATH");
+	char dirs[4096], *dir, *save = NULL;
+	lua_Integer n = 0;
+	snprintf(dirs, sizeof dirs, "%s:%s/../policies:%s/policies", env ? env : "",
+		 ctx->exe_dir ? ctx->exe_dir : ".", KAM_DATADIR);
+	lua_newtable(L);     /* the list */
+	lua_newtable(L);     /* names seen */
+	for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		struct dirent **names;
+		int count = scandir(dir, &names, NULL, alphasort);
+		for (int i = 0; i < count; i++) {
+			const char *f = names[i]->d_name;
+			size_t len = strlen(f);
+			char path[4096];
+			if (len > 4 && strcmp(f + len - 4, ".lua") == 0) {
+				lua_pushlstring(L, f, len - 4);
+				if (lua_rawget(L, -2) == LUA_TNIL) {
+					lua_pop(L, 1);
+					lua_pushlstring(L, f, len - 4);
+					lua_pushboolean(L, 1);
+					lua_rawset(L, -3);
+					snprintf(path, sizeof path, "%s/%s", dir, f);
+					lua_createtable(L, 0, 2);
+					lua_pushlstring(L, f, len - 4);
+					lua_setfield(L, -2, "name");
+					lua_pushstring(L, path);
+					lua_setfield(L, -2, "path");
+					lua_rawseti(L, -3, ++n);
+				} else {
+					lua_pop(L, 1);
+				}
+			}
+			free(names[i]);
+		}
+		if (count >= 0)
+			free(names);
+	}
+	lua_pop(L, 1);
+	return 1;
+}
+
 static const luaL_Reg policy_methods[] = {
 	{"info", p_info}, {"call", p_call}, {"lint", p_lint}, {"close", p_close}, {NULL, NULL},
 };
 
 static const luaL_Reg grading_funcs[] = {
 	{"policy", l_policy}, {"facts", l_facts}, {"evaluate", l_evaluate}, {"lint", l_lint},
+	{"policy_files", l_policy_files},
 	{NULL, NULL},
 };
 

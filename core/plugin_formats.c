@@ -110,7 +110,7 @@ static int sink_header(kam_sink *s, size_t n, const char *const *names, const en
 	if (n > 64)
 		return kam_errf(e, "%s: too many columns", s->name);
 	for (size_t i = 0; i < n; i++)
-		cell_types[i] = types[i] == KAM_COL_COUNT ? KAM_PLUGIN_CELL_INTEGER
+		cell_types[i] = types[i] == KAM_COL_COUNT || types[i] == KAM_COL_NUMBER ? KAM_PLUGIN_CELL_INTEGER
 				: types[i] == KAM_COL_MONEY ? KAM_PLUGIN_CELL_MONEY : KAM_PLUGIN_CELL_TEXT;
 	if (p->w->header(p->handle, n, names, cell_types, err, sizeof err) < 0)
 		return sink_fail(s, err, e);

@@ -485,7 +485,7 @@ int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
 static int find_function(lua_State *L, struct op *op)
 {
 	kam_sandbox *sb = op->sb;
-	const char *p = op->fname + (op->fname[0] == '*'), *dot;
+	const char *p = op->fname + strspn(op->fname, "*+"), *dot;
 	char part[256];
 
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
@@ -512,13 +512,13 @@ static int find_function(lua_State *L, struct op *op)
 	if (lua_isfunction(L, -1))
 		return 0;
 	if (!lua_isnil(L, -1)) {
-		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, op->fname + (op->fname[0] == '*'),
+		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, op->fname + strspn(op->fname, "*+"),
 			 luaL_typename(L, -1));
 		op->failed = 1;
 		return -1;
 	}
 missing:
-	kam_errf(op->e, "%s: function '%s' not found", sb->name, op->fname + (op->fname[0] == '*'));
+	kam_errf(op->e, "%s: function '%s' not found", sb->name, op->fname + strspn(op->fname, "*+"));
 	op->failed = 1;
 	return -1;
 }
@@ -529,7 +529,10 @@ static int p_call(lua_State *L)
 	kam_sandbox *sb = op->sb;
 	uint32_t narr, nhash, i;
 	kam_rd rd;
-	int fn, shared, all = op->fname[0] == '*';
+	/* "*name": every result, packed; "+name": each item is the list of arguments. */
+	size_t flags = strspn(op->fname, "*+");
+	int fn, shared, nargs;
+	int all = memchr(op->fname, '*', flags) != NULL, spread = memchr(op->fname, '+', flags) != NULL;
 
 	if (op->progress)
 		op->progress(op->ud, 0);
@@ -543,7 +546,7 @@ static int p_call(lua_State *L)
 		lua_pop(L, 1);
 		kam_rd_init(&rd, op->shared, op->sharedlen);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0 || kam_rd_end(&rd, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, op->fname + (op->fname[0] == '*'));
+			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, op->fname + strspn(op->fname, "*+"));
 			op->failed = 1;
 			return 0;
 		}
@@ -552,7 +555,7 @@ static int p_call(lua_State *L)
 	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
 		if (nhash != 0)
 			kam_errf(op->e, "items are not an array");
-		kam_err_prefix(op->e, "%s: function '%s'", sb->name, op->fname + (op->fname[0] == '*'));
+		kam_err_prefix(op->e, "%s: function '%s'", sb->name, op->fname + strspn(op->fname, "*+"));
 		op->failed = 1;
 		return 0;
 	}
@@ -564,16 +567,42 @@ static int p_call(lua_State *L)
 		arm(sb);
 		lua_pushvalue(L, fn);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + (op->fname[0] == '*'),
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + strspn(op->fname, "*+"),
 				       op->item);
 			op->failed = 1;
 			return 0;
 		}
 		lua_pushvalue(L, shared);
+		nargs = 2;
+		if (spread) {
+			/* The item is {arg1, arg2, ..., n = k}: call with those arguments. */
+			int t = lua_gettop(L) - 1;
+			lua_Integer k;
+			lua_pop(L, 1);
+			if (!lua_istable(L, t)) {
+				kam_errf(op->e, "%s: function '%s', item %ld: arguments must be a list", sb->name,
+					 op->fname + strspn(op->fname, "*+"), op->item);
+				op->failed = 1;
+				return 0;
+			}
+			lua_getfield(L, t, "n");
+			k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (lua_Integer)lua_rawlen(L, t);
+			lua_pop(L, 1);
+			if (k < 0 || k > 64 || !lua_checkstack(L, (int)k + 4)) {
+				kam_errf(op->e, "%s: function '%s', item %ld: too many arguments", sb->name,
+					 op->fname + strspn(op->fname, "*+"), op->item);
+				op->failed = 1;
+				return 0;
+			}
+			for (lua_Integer a = 1; a <= k; a++)
+				lua_rawgeti(L, t, a);
+			lua_remove(L, t);
+			nargs = (int)k;
+		}
 		if (all) {
 			/* Every result, as an array with n (a policy returns grade, score, reasons). */
-			int base = lua_gettop(L) - 2, nres;
-			op->status = lua_pcall(L, 2, LUA_MULTRET, 0);
+			int base = lua_gettop(L) - nargs, nres;
+			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 			if (op->status != LUA_OK)
 				return 1;
 			nres = lua_gettop(L) - base + 1;
@@ -584,12 +613,12 @@ static int p_call(lua_State *L)
 			lua_pushinteger(L, nres);
 			lua_setfield(L, base, "n");
 		} else {
-			op->status = lua_pcall(L, 2, 1, 0);
+			op->status = lua_pcall(L, nargs, 1, 0);
 			if (op->status != LUA_OK)
 				return 1;
 		}
 		if (kam_lser_encode(L, -1, op->out, "result", KAM_LSER_FUNCTIONS, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + (op->fname[0] == '*'),
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + strspn(op->fname, "*+"),
 				       op->item);
 			op->failed = 1;
 			return 0;
@@ -597,7 +626,7 @@ static int p_call(lua_State *L)
 		lua_pop(L, 1);
 	}
 	if (kam_rd_end(&rd, op->e) < 0) {
-		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, op->fname + (op->fname[0] == '*'));
+		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, op->fname + strspn(op->fname, "*+"));
 		op->failed = 1;
 	}
 	return 0;
@@ -622,13 +651,13 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	op.progress = progress;
 	op.ud = ud;
 	op.e = e;
-	snprintf(where, sizeof where, "function '%s'", fname + (fname[0] == '*'));
+	snprintf(where, sizeof where, "function '%s'", fname + strspn(fname, "*+"));
 	if (protect(sb, p_call, &op, where) < 0) {
 		out->len = start;
 		return -1;
 	}
 	if (kam_buf_check(out, "results", e) < 0) {
-		kam_err_prefix(e, "%s: function '%s'", sb->name, fname + (fname[0] == '*'));
+		kam_err_prefix(e, "%s: function '%s'", sb->name, fname + strspn(fname, "*+"));
 		return -1;
 	}
 	return 0;

@@ -185,7 +185,7 @@ static int json_row(kam_sink *s, size_t n, const char *const *cells, const size_
 		fputs(": ", f);
 		if (!cells[i])
 			fputs("null", f);
-		else if (j->types[i] == KAM_COL_COUNT)
+		else if (j->types[i] == KAM_COL_COUNT || j->types[i] == KAM_COL_NUMBER || j->types[i] == KAM_COL_JSON)
 			fwrite(cells[i], 1, lens[i], f);
 		else if (j->types[i] == KAM_COL_BOOL)
 			fputs(lens[i] && (cells[i][0] == 'y' || memcmp(cells[i], "是", 3) == 0) ? "true" : "false", f);

@@ -523,8 +523,8 @@ static void place(const kam_worker *w, const char *fname, long nitems, char *out
 {
 	long item = atomic_load_explicit(&w->page->item, memory_order_relaxed);
 
-	if (fname && fname[0] == '*')
-		fname++;
+	if (fname)
+		fname += strspn(fname, "*+");
 	if (!fname)
 		snprintf(out, size, "%s: main chunk", w->name);
 	else if (item > 0 && item <= nitems)

@@ -1,0 +1,217 @@
+-- kam policy list | show [NAME] | check FILE | test [NAME]
+local cli = require "common.cli"
+local grading, json = kam.grading, kam.json
+
+local USAGE = [[
+usage: kam policy list
+       kam policy show [NAME|FILE]
+       kam policy check FILE
+       kam policy test [NAME|FILE]
+list    the policies kam can find, the default one marked with '*'
+show    a policy's name, version, hash, grades, numbers and override kinds
+check   load a file in the sandbox and report what breaks the contract (a missing
+        function, a wrong grade list, a forbidden call) with line numbers
+test    run a policy's own examples; prints "N passed, N failed"
+]]
+
+local args = { ... }
+local sub = table.remove(args, 1)
+local opts, operands = cli.parse(args, { help = "flag" }, USAGE)
+if not opts then return 2 end
+if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
+
+local function default_name()
+  if kam.policy then return kam.policy end
+  local ok, name = pcall(kam.db.value, "SELECT value FROM meta WHERE key = 'policy'")
+  return ok and name or "hubei"
+end
+
+-- Deep equality, for examples' expected results.
+local function same(a, b)
+  if type(a) ~= type(b) then
+    if type(a) == "number" and type(b) == "number" then return a == b end
+    return false
+  end
+  if type(a) ~= "table" then return a == b end
+  for k, v in pairs(a) do if k ~= "n" and not same(v, b[k]) then return false end end
+  for k in pairs(b) do if k ~= "n" and a[k] == nil then return false end end
+  return true
+end
+
+local function show_value(v)
+  if type(v) == "table" then
+    local ok, s = pcall(json.encode, v, { sort_keys = true })
+    return ok and s or tostring(v)
+  end
+  return tostring(v)
+end
+
+-- The example defaults of the contract (README, "Writing a policy").
+local LINES = { "express", "logistics", "letters", "parcels", "savings", "billing", "philately",
+                "newspapers", "same_city", "international", "freight", "forwarding" }
+local function with_defaults(f)
+  local d = { year = 2025, revenue = 0, december = 0, volume = 0, lines = 0, agreement = false,
+              place = "city", city = "测试市", bureau = "测试市", network_wide = false, one_time = false,
+              bureau_agreement_customers = 0, bureau_revenue = 0, bureau_revenue_entered = true,
+              code = "42010000001000", name = "示例客户" }
+  local out = {}
+  for k, v in pairs(d) do out[k] = v end
+  for k, v in pairs(f or {}) do out[k] = v end
+  for _, key in ipairs { "by_line", "december_by_line" } do
+    local t = {}
+    for _, l in ipairs(LINES) do t[l] = 0 end
+    for l, v in pairs((f or {})[key] or {}) do t[l] = v end
+    out[key] = t
+  end
+  local m = {}
+  for i = 1, 12 do m[i] = ((f or {}).monthly or {})[i] or 0 end
+  out.monthly = m
+  return out
+end
+
+local function run_tests(spec)
+  local pol <close> = grading.policy(spec)
+  local info = pol:info()
+  local examples = info.module.examples
+  if type(examples) ~= "table" or #examples == 0 then
+    io.stderr:write("kam: ", info.path, ": the policy has no examples\n")
+    print("0 passed, 0 failed")
+    return 1
+  end
+  local passed, failed = 0, 0
+  local function fail(i, ex, what, want, got)
+    failed = failed + 1
+    print(string.format("FAIL %s example %d%s: %s: expected %s, got %s", info.name, i,
+      ex.name and (" (" .. ex.name .. ")") or "", what, show_value(want), show_value(got)))
+  end
+  for i, ex in ipairs(examples) do
+    local ok, err = pcall(function()
+      local ctx = { year = (ex.facts and ex.facts.year) or 2025, as_of = "2026-01-15", policy = info.name }
+      if ex.fn then
+        local args = ex.args or {}
+        local r = pol:call("+" .. ex.fn, { args })[1]
+        if not same(r[1], ex.result) then return fail(i, ex, ex.fn, ex.result, r[1]) end
+        passed = passed + 1
+        return
+      end
+      local f = with_defaults(ex.facts)
+      local m = pol:call("member", { f }, ctx)[1]
+      local is_member, reasons = m[1], m[2] or {}
+      local grade, score = "none", nil
+      if is_member then
+        local g = pol:call("grade", { f }, ctx)[1]
+        grade, score = g[1], g[2]
+        for _, r in ipairs(g[3] or {}) do reasons[#reasons + 1] = r end
+      end
+      if ex.member ~= nil and ex.member ~= is_member then return fail(i, ex, "member", ex.member, is_member) end
+      if ex.grade ~= nil and ex.grade ~= grade then return fail(i, ex, "grade", ex.grade, grade) end
+      if ex.score ~= nil and ex.score ~= score then return fail(i, ex, "score", ex.score, score) end
+      if ex.reason ~= nil then
+        local found = false
+        for _, r in ipairs(reasons) do if r:find(ex.reason, 1, true) then found = true end end
+        if not found then return fail(i, ex, "reason", ex.reason, reasons) end
+      end
+      passed = passed + 1
+    end)
+    if not ok then
+      failed = failed + 1
+      print(string.format("FAIL %s example %d%s: %s", info.name, i, ex.name and (" (" .. ex.name .. ")") or "", err))
+    end
+  end
+  print(string.format("%s %s: %d passed, %d failed", info.name, info.version, passed, failed))
+  return failed == 0 and 0 or 1
+end
+
+local function numbers_lines(t, indent, out)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(keys) do
+    local v = t[k]
+    if type(v) == "table" then
+      out[#out + 1] = string.format("%s%s:", indent, tostring(k))
+      numbers_lines(v, indent .. "  ", out)
+    elseif v ~= kam.sandbox.FUNCTION then
+      out[#out + 1] = string.format("%s%s = %s", indent, tostring(k), tostring(v))
+    end
+  end
+  return out
+end
+
+if sub == "list" then
+  if #operands > 0 then return cli.usage_error("policy list takes no arguments", USAGE) end
+  local default = default_name()
+  local rows = {}
+  for _, f in ipairs(grading.policy_files()) do
+    local ok, pol = pcall(grading.policy, f.path)
+    local row = { default = f.name == default and "*" or "", name = f.name, path = f.path }
+    if ok then
+      local info = pol:info()
+      row.version, row.title, row.grades = info.version, info.title or "", table.concat(info.grades, " ")
+      pol:close()
+    else
+      row.version, row.title, row.grades = "?", "broken: " .. tostring(pol):gsub("\n.*", ""), ""
+    end
+    rows[#rows + 1] = row
+  end
+  if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
+  cli.table(rows, { columns = { "default", "name", "version", "grades", "title" },
+                    labels = { default = "", name = "name", version = "version", grades = "grades", title = "title" } })
+  return 0
+elseif sub == "show" then
+  if #operands > 1 then return cli.usage_error("policy show takes one policy", USAGE) end
+  local pol <close> = grading.policy(operands[1] or default_name())
+  local info = pol:info()
+  local m = info.module
+  if kam.output_json then
+    local numbers = m.numbers
+    print(json.encode({ name = info.name, version = info.version, title = info.title, path = info.path,
+      hash = info.hash, grades = info.grades, needs = json.array(info.needs), overrides = json.object(info.overrides),
+      numbers = type(numbers) == "table" and numbers or json.null,
+      examples = type(m.examples) == "table" and #m.examples or 0 }, { indent = 2 }))
+    return 0
+  end
+  print(string.format("%s %s — %s", info.name, info.version, info.title or ""))
+  print("  file     " .. info.path)
+  print("  sha256   " .. info.hash)
+  print("  grades   " .. table.concat(info.grades, ", ") .. " (best first; none = not a key account)")
+  print("  facts    basic" .. (#info.needs > 0 and (", " .. table.concat(info.needs, ", ")) or ""))
+  local kinds = {}
+  for k, o in pairs(info.overrides) do
+    kinds[#kinds + 1] = string.format("%s%s (grades %s%s%s)", k, o.title and (" " .. o.title) or "",
+      table.concat(o.grades, "/"), o.needs_until and ", needs an end date" or "", o.approval and ", needs an approver" or "")
+  end
+  table.sort(kinds)
+  print("  overrides " .. (#kinds > 0 and table.concat(kinds, "; ") or "none"))
+  print(string.format("  examples %d", type(m.examples) == "table" and #m.examples or 0))
+  if type(m.numbers) == "table" then
+    print("  numbers:")
+    for _, l in ipairs(numbers_lines(m.numbers, "    ", {})) do print(l) end
+  end
+  return 0
+elseif sub == "check" then
+  if #operands ~= 1 then return cli.usage_error("policy check needs one FILE", USAGE) end
+  local path = operands[1]
+  local fh, err = io.open(path, "rb")
+  if not fh then error(err, 0) end
+  local src = fh:read("a")
+  fh:close()
+  local problems = grading.lint(path, src)
+  local ok, pol = pcall(grading.policy, path:find("/") and path or ("./" .. path))
+  if not ok then problems[#problems + 1] = (tostring(pol):gsub("\nstack traceback:.*", "")) end
+  for _, p in ipairs(problems) do io.stderr:write("kam: ", p, "\n") end
+  if #problems > 0 then
+    io.stderr:write(string.format("kam: %s: %d problem%s\n", path, #problems, #problems == 1 and "" or "s"))
+    return 1
+  end
+  local info = pol:info()
+  print(string.format("%s: ok (%s %s, %d grades, %d examples)", path, info.name, info.version, #info.grades,
+    type(info.module.examples) == "table" and #info.module.examples or 0))
+  pol:close()
+  return 0
+elseif sub == "test" then
+  if #operands > 1 then return cli.usage_error("policy test takes one policy", USAGE) end
+  return run_tests(operands[1] or default_name())
+else
+  return cli.usage_error(sub and ("unknown policy subcommand '" .. sub .. "'") or "policy needs a subcommand", USAGE)
+end
