@@ -14,7 +14,7 @@
 
 static const char USAGE[] =
 	"usage: kam export KIND [options]\n"
-	"Write KIND (customers, ledger, grades) as CSV (default), JSON or XLSX.  Customers and\n"
+	"Write KIND (customers, ledger, bureau_revenue, grades) as CSV (default), JSON or XLSX.  Customers and\n"
 	"the ledger import back unchanged.  grades: the current decision per customer and year\n"
 	"(code, year, grade, score, policy, policy_version, policy_hash, reasons, decided_at,\n"
 	"decided_by); --year Y for one year, --history for every decision ever made.\n"
@@ -241,7 +241,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		return KAM_USAGE;
 	}
 	if (!(o.kind = kam_kind_find(argv[optind])) && strcmp(argv[optind], "grades") != 0) {
-		kam_usagef(&ctx->err, "export: unknown kind '%s' (customers, ledger, grades)", argv[optind]);
+		kam_usagef(&ctx->err, "export: unknown kind '%s' (customers, ledger, bureau_revenue, grades)", argv[optind]);
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if ((o.year || o.history) && o.kind) {

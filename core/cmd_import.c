@@ -10,7 +10,7 @@
 
 static const char USAGE[] =
 	"usage: kam import KIND FILE [options]\n"
-	"Load a file of KIND (customers, ledger) into the database: CSV (UTF-8 with or without\n"
+	"Load a file of KIND (customers, ledger, bureau_revenue) into the database: CSV (UTF-8 with or without\n"
 	"BOM, or GB18030/GBK), JSON (an array of objects), or XLSX with the xlsx plugin.\n"
 	"Headers may be English or Chinese, in any order. All or nothing: one bad row rejects\n"
 	"the file, and every bad row is listed with its line and column.\n"
@@ -96,7 +96,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	o.on_error = on_error;
 	o.arg = &col;
 	if (!kam_kind_find(o.kind)) {
-		kam_usagef(&ctx->err, "import: unknown kind '%s' (customers, ledger)", o.kind);
+		kam_usagef(&ctx->err, "import: unknown kind '%s' (customers, ledger, bureau_revenue)", o.kind);
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if (kam_ctx_db(ctx, 0) < 0)

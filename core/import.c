@@ -59,6 +59,8 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_customers_ops;
 	if (strcmp(k->name, "ledger") == 0)
 		return &import_ledger_ops;
+	if (strcmp(k->name, "bureau_revenue") == 0)
+		return &import_bureaus_ops;
 	return NULL;
 }
 
@@ -430,7 +432,7 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 	im.st = st;
 	im.kind = kam_kind_find(o->kind);
 	if (!im.kind)
-		return kam_usagef(e, "unknown kind '%s' (customers, ledger)", o->kind);
+		return kam_usagef(e, "unknown kind '%s' (customers, ledger, bureau_revenue)", o->kind);
 	im.ops = import_ops_for(im.kind);
 	if (!im.ops)
 		return kam_usagef(e, "importing %s is not supported yet", o->kind);

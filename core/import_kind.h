@@ -59,6 +59,7 @@ const struct import_ops *import_ops_for(const struct kam_kind *k);
 void import_bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print);
 extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
+extern const struct import_ops import_bureaus_ops;
 
 /* "file:line: " for messages about the current row. */
 #define ROW_PLACE "%s:%ld: "

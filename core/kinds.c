@@ -76,6 +76,19 @@ static const struct kam_column ledger_cols[] = {
 	{"volume", "件数|业务量", KAM_COL_COUNT, 0, NULL, "件数"},
 };
 
+/* The bureau's whole annual revenue (all postal revenue), entered by the center: the
+ * denominator of Shantou's share points. */
+static const struct kam_column bureau_cols[] = {
+	{"bureau", "局|单位|局名|县市局", KAM_COL_TEXT, 1, NULL, "局"},
+	{"year", "年度|年份", KAM_COL_COUNT, 1, NULL, "年度"},
+	{"amount", "收入|全年收入|业务收入", KAM_COL_MONEY, 1, NULL, "收入"},
+};
+
+static const struct kam_kind bureau_kind = {
+	"bureau_revenue", "局收入", "bureau_revenue", bureau_cols,
+	(int)(sizeof bureau_cols / sizeof bureau_cols[0]), "bureau, year",
+};
+
 static const struct kam_kind customers_kind = {
 	"customers", "客户", "customers", customer_cols,
 	(int)(sizeof customer_cols / sizeof customer_cols[0]), "code",
@@ -86,7 +99,7 @@ static const struct kam_kind ledger_kind = {
 	(int)(sizeof ledger_cols / sizeof ledger_cols[0]), "code, month, line",
 };
 
-const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, NULL};
+const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {
