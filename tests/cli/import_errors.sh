@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# kam import of bad files: each is refused with exit 1 (2 for wrong usage), a message that
+# names the file, the line (and column where it helps), the column and why, and every bad
+# row is listed; the database is left exactly as it was.
+source "$(dirname "$0")/lib.sh"
+
+q() { sqlite3 k.db "$1"; }
+# What a failed import must not change: rows and money of the ledger, customers, the log.
+checksum() {
+  sqlite3 k.db "SELECT count(*), total(amount), total(volume) FROM ledger;
+                SELECT count(*), total(code), total(length(name)), group_concat(code || substr(name, 1, 16) || place, ';') FROM customers;
+                SELECT count(*) FROM imports"
+}
+unchanged() { is "$(checksum)" "$before" "$1: the database is unchanged"; }
+# lines PATTERN: how many lines of the last stderr contain PATTERN
+lines() { printf '%s\n' "$err" | grep -cF -- "$1"; }
+
+run kam --db k.db init
+status_is 0 "init"
+printf 'code,name,place\n42010000001000,武汉甲公司,capital\n42010000002000,宜昌乙公司,city\n' >good_c.csv
+run kam --db k.db import customers good_c.csv
+status_is 0 "two customers"
+printf 'code,month,line,amount,volume\n42010000001000,2025-01,express,100.50,3\n42010000002000,2025-01,letters,-2.00,\n' >good_l.csv
+run kam --db k.db import ledger good_l.csv
+status_is 0 "a month of ledger"
+before=$(checksum)
+
+# --- files that are not (whole) CSV ---------------------------------------------------
+printf 'code,name,place\n42010000003000,丙公司,county\n42010000004000,"cut off in the mid' >trunc.csv
+run kam --db k.db import customers trunc.csv
+status_is 1 "a truncated last line (unterminated quote) is refused"
+like "$err" "trunc.csv:3: unterminated quoted field" "naming the file and the line the field starts on"
+unchanged "truncated"
+
+: >empty.csv
+run kam --db k.db import customers empty.csv
+status_is 1 "an empty file is refused"
+like "$err" "empty.csv: " "naming the file"
+like "$err" "empty" "saying it is empty"
+unchanged "empty file"
+
+python3 -c 'import random, sys; random.seed(7); sys.stdout.buffer.write(bytes(random.getrandbits(8) for _ in range(4096)))' >random.csv
+run kam --db k.db import customers random.csv
+status_is 1 "4 KiB of random bytes are refused"
+like "$err" "random.csv:1:" "with the file and the place of the first bad byte"
+unchanged "random bytes"
+
+head -c 4096 "$KAM" >elf.csv
+run kam --db k.db import customers elf.csv
+status_is 1 "a binary program is refused"
+like "$err" "elf.csv:1:8: NUL byte" "at its first NUL byte"
+unchanged "binary program"
+
+printf 'code,name,place\n42010000003000,丙公司,county\n' | gzip -c >gz.csv
+run kam --db k.db import customers gz.csv
+status_is 1 "a gzip file is refused"
+like "$err" "gz.csv: this file is gzip-compressed" "saying it is gzip-compressed"
+unchanged "gzip"
+
+printf 'PK\003\004\024\000\000\000\010\000' >book.csv
+run kam --db k.db import customers book.csv
+status_is 1 "a ZIP (XLSX) file named .csv is refused"
+like "$err" "book.csv: this file is a ZIP archive" "saying it is a ZIP archive"
+unchanged "zip"
+
+python3 -c '
+import sys
+w = sys.stdout.write
+w("code,name,place\n42010000003000,ok,county\n42010000004000,\"" + "长" * (10 * 1024 * 1024 // 3 + 1) + "\",city\n")' >huge.csv
+run kam --db k.db import customers huge.csv
+status_is 1 "a 10 MB field is refused"
+like "$err" "huge.csv:3: field longer than" "naming the line and saying the field is too long"
+unchanged "10 MB field"
+
+printf 'code,name,place\n42010000003000,ok,county\n42010000004000,a\000b,city\n' >nul.csv
+run kam --db k.db import customers nul.csv
+status_is 1 "a NUL byte is refused"
+like "$err" "nul.csv:3:17: NUL byte" "with line and column"
+unchanged "NUL byte"
+
+printf 'code,name,place\r42010000003000,ok,county\r' >mac.csv
+run kam --db k.db import customers mac.csv
+status_is 1 "bare CR line ends are refused"
+like "$err" "mac.csv:1: carriage return" "naming the line"
+unchanged "bare CR"
+
+printf 'code,name,place\n42010000003000,5" disk,county\n' >quote.csv
+run kam --db k.db import customers quote.csv
+status_is 1 "a quote inside an unquoted field is refused"
+like "$err" "quote.csv:2:17: quote inside an unquoted field" "with line and column"
+unchanged "stray quote"
+
+# --- headers -----------------------------------------------------------------------------
+printf 'code,name,place,colour\n42010000003000,丙,county,red\n' >unknown_col.csv
+run kam --db k.db import customers unknown_col.csv
+status_is 1 "an unknown column is refused"
+like "$err" "unknown_col.csv:1: unknown column 'colour' in customers (column 4" "naming it and its position"
+like "$err" "--ignore-unknown" "and the option that skips it"
+unchanged "unknown column"
+
+printf 'code,place\n42010000003000,county\n' >missing_col.csv
+run kam --db k.db import customers missing_col.csv
+status_is 1 "a missing required column is refused"
+like "$err" "missing_col.csv:1: missing column 'name' (客户名称)" "naming it in English and Chinese"
+unchanged "missing column"
+
+printf 'code,month,volume\n42010000001000,2025-02,1\n' >missing2.csv
+run kam --db k.db import ledger missing2.csv
+status_is 1 "two missing ledger columns"
+like "$err" "missing2.csv:1: missing columns 'line' (业务), 'amount' (收入)" "are both named"
+unchanged "missing columns"
+
+printf 'code,name,客户名称,place\n42010000003000,a,b,county\n' >twice.csv
+run kam --db k.db import customers twice.csv
+status_is 1 "a column given twice (English and Chinese) is refused"
+like "$err" "twice.csv:1: column 'name' appears twice" "naming it"
+unchanged "column twice"
+
+printf 'code,month,line,amount\n' >header_only.csv
+run kam --db k.db import ledger header_only.csv
+status_is 1 "a header-only file is refused"
+like "$err" "header_only.csv: the file holds no rows" "holds no rows"
+unchanged "header only"
+
+# --- bad rows ----------------------------------------------------------------------------
+printf 'code,name,place\n42010000003000,丙,county\n42010000004000,丁,city\n42010000003000,戊,capital\n' >dup.csv
+run kam --db k.db import customers dup.csv
+status_is 1 "a code twice in a customers file is refused"
+like "$err" "dup.csv:4: code 42010000003000 appears twice in the file (first on line 2)" "naming both lines"
+like "$err" "dup.csv: 1 bad row; nothing was imported" "one bad row, nothing imported"
+unchanged "duplicate code"
+
+cat >bad_l.csv <<'EOF'
+code,month,line,amount,volume
+42010000001000,2025-02,express,12.345,1
+42010000001000,2025-13,express,1.00,1
+4.20100000010E+13,2025-02,letters,1.00,1
+４２０１0000001000,2025-02,parcels,1.00,1
+42010000009000,2025-02,express,1.00,1
+42010000002000,2025-02,express,1.00,1
+42010000002000,2025-02,express,2.00,1
+42010000002000,2025-02,letters,,1
+42010000002000,2025-02,bus,1.00,1
+42010000002000,2025-02,parcels,1.00,-3
+42010000002000,2025-02,savings,1.00,1,extra
+42010000002000,2025-02,billing
+EOF
+run kam --db k.db import ledger bad_l.csv
+status_is 1 "a ledger with 11 bad rows (and one good) is refused"
+like "$err" "bad_l.csv:2: column 'amount': amount '12.345' has more than 2 decimals" "12.345: line, column, why"
+like "$err" "bad_l.csv:3: column 'month': month '2025-13': 13 is not a month" "2025-13: line, column, why"
+like "$err" "bad_l.csv:4: column 'code': code '4.20100000010E+13' was turned into a number by a spreadsheet; format the code column as text" \
+  "4.20100000010E+13: with the hint to format the column as text"
+like "$err" "bad_l.csv:5: column 'code': code '４２０１0000001000' has full-width digits" "full-width digits in a code"
+like "$err" "bad_l.csv:6: customer 42010000009000 is not in the database" "a row for an unknown customer"
+like "$err" "bad_l.csv:8: customer 42010000002000, month 2025-02, line 'express' appears more than once" \
+  "the same (code, month, line) twice"
+like "$(printf '%s\n' "$err" | grep "bad_l.csv:8:")" "line 7" "... and it names the line it first appeared on"
+like "$err" "bad_l.csv:9: column 'amount': is empty" "an empty amount"
+like "$err" "bad_l.csv:10: column 'line': 'bus' must be one of express, logistics" "an unknown business line"
+like "$err" "bad_l.csv:11: column 'volume': '-3' must be a whole number" "a negative volume"
+like "$err" "bad_l.csv:12: 6 fields, the header has 5" "a row with a field too many"
+like "$err" "bad_l.csv:13: 3 fields, the header has 5 (column 'amount' missing)" "a row with fields missing"
+is "$(lines "bad_l.csv:")" 12 "every bad row is listed once, plus the summary line"
+like "$err" "bad_l.csv: 11 bad rows; nothing was imported" "the summary counts the 11 bad rows"
+unchanged "bad ledger rows"
+
+printf 'code,name,place\n42010000003000,丙,county\n4201,丁,city\n42010000005000,,city\n42010000006000,己,moon\n' >three.csv
+run kam --db k.db import customers three.csv
+status_is 1 "a customers file with 3 bad rows is refused"
+is "$(lines "three.csv:")" 4 "3 messages and the summary"
+like "$err" "three.csv:3: column 'code': code '4201' has 4 digits, not 14" "short code"
+like "$err" "three.csv:4: column 'name': is empty" "empty name"
+like "$err" "three.csv:5: column 'place': 'moon' must be one of capital, city, county (省会, 地市, 县)" \
+  "a bad place lists the English and Chinese words"
+like "$err" "three.csv: 3 bad rows; nothing was imported" "3 bad rows"
+unchanged "3 bad customers"
+
+# Line numbers are physical lines: after quoted line breaks and blank lines.
+printf 'code,name,place\n\n42010000003000,"多\n行\n名称",county\n\n42010000004000,丁,moon\n' >lines.csv
+run kam --db k.db import customers lines.csv
+status_is 1 "a bad row after a three-line name and blank lines"
+like "$err" "lines.csv:7: column 'place'" "is reported at its physical line (7)"
+unchanged "physical lines"
+
+python3 -c '
+print("code,month,line,amount")
+for i in range(150):
+    print("42010000001000,2025-%02d,express,1.234" % (i % 12 + 1))' >many.csv
+run kam --db k.db import ledger many.csv
+status_is 1 "150 bad rows"
+is "$(lines "has more than 2 decimals")" 100 "the first 100 are printed"
+like "$err" "and 50 more bad rows" "then how many more"
+like "$err" "many.csv: 150 bad rows; nothing was imported" "all 150 are counted"
+unchanged "150 bad rows"
+
+# --- the file itself, and wrong usage ---------------------------------------------------
+mkdir dir.csv
+run kam --db k.db import ledger dir.csv
+status_is 1 "a directory is refused"
+like "$err" "dir.csv: is a directory" "saying so"
+unchanged "directory"
+
+run kam --db k.db import ledger nothere.csv
+status_is 1 "a missing file is refused"
+like "$err" "nothere.csv: No such file or directory" "saying so"
+unchanged "missing file"
+
+run kam --db k.db import bogus good_c.csv
+status_is 2 "an unknown kind is wrong usage (exit 2)"
+like "$err" "unknown kind 'bogus'" "naming it"
+
+run kam --db k.db import customers good_c.csv --encoding FOO-9
+status_is 2 "an unknown --encoding is wrong usage (exit 2)"
+like "$err" "unknown encoding 'FOO-9'" "naming it"
+
+run kam --db k.db import customers good_c.csv --format xml
+status_is 2 "an unknown --format is wrong usage (exit 2)"
+like "$err" "unknown format 'xml'" "naming it"
+
+run kam --db k.db import customers
+status_is 2 "import without a FILE is wrong usage"
+run kam --db k.db import customers good_c.csv --bogus
+status_is 2 "an unknown option is wrong usage"
+unchanged "wrong usage"
+
+run kam --db nothere.db import customers good_c.csv
+status_is 1 "importing into a missing database fails"
+[ -e nothere.db ] && nok "no database is created by import" || ok "no database is created by import"
+
+done_testing
