@@ -40,10 +40,9 @@ static int month_arg(const char *s, int *out, kam_err *e)
 {
 	const struct kam_kind *ledger = kam_kind_find("ledger");
 	kam_value v;
-	if (kam_cell_parse(&ledger->cols[1], s, strlen(s), &v, e) < 0 || v.kind != KAM_V_INT) {
-		kam_usagef(e, "export: %s", e->msg);
-		return -1;
-	}
+	kam_err why;
+	if (kam_cell_parse(&ledger->cols[1], s, strlen(s), &v, &why) < 0 || v.kind != KAM_V_INT)
+		return kam_usagef(e, "export: %s", why.msg);
 	*out = (int)v.i;
 	return 0;
 }
@@ -72,6 +71,8 @@ static int prepare(kam_db *db, const struct export_opts *o, sqlite3_stmt **st, k
 			return kam_usagef(e, "export: --month, --from and --to are for the ledger");
 		if ((o->from && month_arg(o->from, &from, e) < 0) || (o->to && month_arg(o->to, &to, e) < 0))
 			return -1;
+		if (o->from && o->to && from > to)
+			return kam_usagef(e, "export: --from %s is after --to %s", o->from, o->to);
 		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " WHERE month BETWEEN ?1 AND ?2");
 	}
 	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " ORDER BY %s", k->order_by);

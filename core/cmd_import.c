@@ -22,6 +22,8 @@ static const char USAGE[] =
 	"  --reject-file F    load the good rows; write the bad ones to F with a reason column\n"
 	"  --dry-run          check everything, change nothing\n"
 	"  --replace          replace ledger months already stored, update stored customers\n"
+	"  --append           ledger: add rows to months already stored (each row must be new);\n"
+	"                     a reject file (with its reject_reason column) is loaded this way\n"
 	"  --no-progress      no progress bar (none is drawn when stderr is not a terminal)\n"
 	"\n"
 	"FILE '-' reads standard input.\n";
@@ -52,7 +54,8 @@ static void summary(const struct kam_import_opts *o, const struct kam_import_sta
 		o->dry_run ? "dry run: " : "", o->path, st->rows, st->rows == 1 ? "" : "s", st->inserted,
 		st->updated, st->unchanged, st->rejected);
 	if (st->replaced[0])
-		fprintf(stderr, "; replaced %s (%ld rows)", st->replaced, st->replaced_rows);
+		fprintf(stderr, "; replaced %s (%ld row%s)", st->replaced, st->replaced_rows,
+			st->replaced_rows == 1 ? "" : "s");
 	fprintf(stderr, " (%s %s, %.1f s)\n", st->encoding[0] ? st->encoding : "", st->format, st->seconds);
 }
 
@@ -63,6 +66,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		{"sheet", required_argument, NULL, 's'}, {"ignore-unknown", no_argument, NULL, 'i'},
 		{"reject-file", required_argument, NULL, 'r'}, {"dry-run", no_argument, NULL, 'n'},
 		{"replace", no_argument, NULL, 'R'}, {"no-progress", no_argument, NULL, 'P'},
+		{"append", no_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct kam_import_opts o = {0};
@@ -79,6 +83,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		case 'r': o.reject_path = optarg; break;
 		case 'n': o.dry_run = 1; break;
 		case 'R': o.replace = 1; break;
+		case 'A': o.append = 1; break;
 		case 'P': no_progress = 1; break;
 		case 'h': fputs(USAGE, stdout); return KAM_OK;
 		default: fputs(USAGE, stderr); return KAM_USAGE;
@@ -95,6 +100,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	o.progress = !no_progress && !ctx->json && isatty(2);
 	o.on_error = on_error;
 	o.arg = &col;
+	if (o.replace && o.append) {
+		kam_usagef(&ctx->err, "import: --replace and --append exclude each other");
+		return kam_report_error(ctx, &ctx->err);
+	}
 	if (!kam_kind_find(o.kind)) {
 		kam_usagef(&ctx->err, "import: unknown kind '%s' (customers, ledger, bureau_revenue)", o.kind);
 		return kam_report_error(ctx, &ctx->err);
@@ -104,8 +113,9 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	if (ctx->json)
 		col.list = json_array();
 	rc = kam_import(ctx->db, &o, &st, &ctx->err);
-	if (col.total > col.printed)
-		fprintf(stderr, "kam: ... and %ld more bad rows\n", col.total - col.printed);
+	if (st.errors > col.printed)
+		fprintf(stderr, "kam: ... and %ld more bad row%s\n", st.errors - col.printed,
+			st.errors - col.printed == 1 ? "" : "s");
 	if (ctx->json) {
 		json_t *doc = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:f, s:o}",
 			"kind", o.kind, "file", o.path, "dry_run", o.dry_run, "rows", (json_int_t)st.rows,

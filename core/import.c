@@ -14,6 +14,7 @@
 #include "import_pipe.h"
 
 #define MAX_FORMATS 8
+#define MAX_KEPT_MSGS 1000
 /* The reject file's reason column; import skips it, so a fixed reject file loads as is. */
 #define REASON_COLUMN "reject_reason"
 
@@ -126,17 +127,18 @@ static int rejects_open(struct rejects *r, const char *path, kam_err *e)
 	snprintf(r->tmp, n, "%s.tmp%ld", path, (long)getpid());
 	r->f = fopen(r->tmp, "w");
 	if (!r->f)
-		return kam_errf(e, "%s: %s", r->tmp, strerror(errno));
+		return kam_errf(e, "%s: %s", r->path, strerror(errno));
 	fputs("\xEF\xBB\xBF", r->f); /* spreadsheet programs need it to read UTF-8 */
 	return 0;
 }
 
-static void rejects_row(struct rejects *r, const kam_source_rec *rec, const char *reason)
+/* A row of the input, padded to the header's width, then the reason. */
+static void rejects_row(struct rejects *r, const kam_source_rec *rec, size_t width, const char *reason)
 {
-	for (size_t i = 0; i < rec->n; i++) {
+	for (size_t i = 0; i < rec->n || i < width; i++) {
 		if (i)
 			fputc(',', r->f);
-		if (rec->f[i])
+		if (i < rec->n && rec->f[i])
 			csv_field(r->f, rec->f[i], rec->len[i]);
 	}
 	fputc(',', r->f);
@@ -148,9 +150,9 @@ static int rejects_close(struct rejects *r, kam_err *e)
 {
 	int rc = 0;
 	if (r->f && (fflush(r->f) != 0 || fsync(fileno(r->f)) != 0 || ferror(r->f)))
-		rc = kam_errf(e, "%s: %s", r->tmp, strerror(errno));
+		rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
 	if (r->f && fclose(r->f) != 0 && rc == 0)
-		rc = kam_errf(e, "%s: %s", r->tmp, strerror(errno));
+		rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
 	r->f = NULL;
 	return rc;
 }
@@ -187,7 +189,8 @@ static void progress(kam_source *src, long long at, long rows, double start, int
 {
 	double t = now() - start;
 	if (done) {
-		fputs("\r\033[K", stderr);
+		/* Erase the bar; what follows starts on a clean line. */
+		fputs("\r\033[K\r", stderr);
 		return;
 	}
 	if (t < 1.0)
@@ -222,8 +225,11 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 			im->col_of[c] = (int)i;
 			continue;
 		}
-		if (h->f[i] && strcmp(h->f[i], REASON_COLUMN) == 0)
+		if (h->f[i] && strcmp(h->f[i], REASON_COLUMN) == 0) {
+			/* A reject file, fixed and loaded again: its rows join what the first load kept. */
+			im->append = 1;
 			continue;
+		}
 		if (!im->opts->ignore_unknown)
 			return kam_errf(e, "%s:%ld: unknown column '%s' in %s (column %zu; --ignore-unknown skips it)",
 					name, h->line, h->f[i] ? h->f[i] : "", k->name, i + 1);
@@ -243,6 +249,11 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 		     int *present, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
+	if (r->error) {
+		for (int c = 0; c < k->ncols; c++)
+			present[c] = 0, val[c].kind = KAM_V_NULL;
+		return kam_errf(e, "%s", r->error);
+	}
 	for (int c = 0; c < k->ncols; c++) {
 		int i = im->col_of[c];
 		const struct kam_column *col = &k->cols[c];
@@ -273,15 +284,23 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 void import_bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print)
 {
 	im->st->errors++;
-	if (print && im->opts->on_error)
-		im->opts->on_error(im->opts->arg, msg);
+	if (print && im->opts->on_error && im->nmsgs < MAX_KEPT_MSGS) {
+		struct kept_msg *k;
+		if (!im->msgs && !(im->msgs = calloc(MAX_KEPT_MSGS, sizeof *im->msgs)))
+			goto rejects;
+		k = &im->msgs[im->nmsgs];
+		k->line = r->line;
+		if ((k->msg = strdup(msg)))
+			im->nmsgs++;
+	}
+rejects:
 	if (im->rejects.f) {
 		/* The reason without the place: the reject file is a new file. */
 		const char *reason = msg;
 		const char *colon = strstr(msg, ": ");
 		if (colon && strncmp(msg, im->src->name, strlen(im->src->name)) == 0)
 			reason = colon + 2;
-		rejects_row(&im->rejects, r, reason);
+		rejects_row(&im->rejects, r, (size_t)im->ncells, reason);
 		im->st->rejected++;
 	}
 }
@@ -349,6 +368,25 @@ static int store_batch(struct import_run *im, struct pipe *p, struct batch *b, k
 	return ROW_OK;
 }
 
+static int by_line(const void *a, const void *b)
+{
+	const struct kept_msg *x = a, *y = b;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Report the kept messages in line order (report = 0: drop them). */
+static void flush_msgs(struct import_run *im, int report)
+{
+	if (report && im->nmsgs)
+		qsort(im->msgs, im->nmsgs, sizeof *im->msgs, by_line);
+	for (size_t i = 0; i < im->nmsgs; i++) {
+		if (report)
+			im->opts->on_error(im->opts->arg, im->msgs[i].msg);
+		free(im->msgs[i].msg);
+	}
+	im->nmsgs = 0;
+}
+
 /* One pass over the source; 1 when the source asks to start over (encoding found late). */
 static int run_pass(struct import_run *im, kam_err *e)
 {
@@ -364,11 +402,12 @@ static int run_pass(struct import_run *im, kam_err *e)
 	if (rc < 0 || rc == KAM_SOURCE_RESTART)
 		return rc < 0 ? -1 : 1;
 	im->ncells = (int)r.n;
+	im->append = im->opts->append;
 	if (map_header(im, &r, e) < 0)
 		return -1;
 	if (im->rejects.f) {
 		/* The header again, plus the reason column. */
-		rejects_row(&im->rejects, &r, REASON_COLUMN);
+		rejects_row(&im->rejects, &r, r.n, REASON_COLUMN);
 	}
 	if (im->ops->checks_itself && !im->relaxed) {
 		if (kam_db_exec(im->db, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON", e) < 0)
@@ -448,9 +487,12 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 		if (rc != 1 || attempt > 0)
 			break;
 		/* The file turned out not to be UTF-8 past the first megabyte: read it again. */
+		flush_msgs(&im, 0);
 		rejects_finish(&im.rejects, 0, NULL);
 		memset(st, 0, sizeof *st);
 	}
+	flush_msgs(&im, 1);
+	free(im.msgs);
 	snprintf(st->format, sizeof st->format, "%s", im.src->format);
 	snprintf(st->encoding, sizeof st->encoding, "%s", im.src->encoding ? im.src->encoding : "");
 	if (rc == 1)

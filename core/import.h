@@ -19,6 +19,7 @@ struct kam_import_opts {
 	int ignore_unknown;
 	int dry_run;
 	int replace;               /* replace months (ledger) or customers already stored */
+	int append;                /* ledger: add rows to months already stored (each row new) */
 	int progress;              /* draw a progress bar on stderr (a terminal) */
 	/* Each bad row's message (place first), for the caller to print or collect. */
 	void (*on_error)(void *arg, const char *msg);
@@ -29,7 +30,7 @@ struct kam_import_stats {
 	long rows;                 /* data rows read */
 	long inserted, updated, unchanged, rejected;
 	long replaced_rows;        /* ledger rows deleted by --replace */
-	char replaced[256];        /* the months replaced, "2025-01, 2025-02" */
+	char replaced[4096];       /* the months replaced, "2025-01, 2025-02" */
 	long errors;               /* bad rows (all reported through on_error) */
 	char encoding[32];
 	char format[8];

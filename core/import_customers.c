@@ -106,8 +106,14 @@ static int changed_row(struct import_run *im, struct customer_state *cs, const k
 		const unsigned char *old = sqlite3_column_text(cs->sel, differs);
 		const kam_value *v = &im->val[differs];
 		char now[64];
+		char then[64];
 		if (v->kind == KAM_V_INT)
-			snprintf(now, sizeof now, "%lld", (long long)v->i);
+			kam_cell_format_int(&k->cols[differs], v->i, 0, now, sizeof now);
+		if (sqlite3_column_type(cs->sel, differs) == SQLITE_INTEGER) {
+			kam_cell_format_int(&k->cols[differs], sqlite3_column_int64(cs->sel, differs), 0, then,
+					    sizeof then);
+			old = (const unsigned char *)then;
+		}
 		kam_errf(e, ROW_PLACE "customer %014lld is already stored with %s '%s', the file has '%.*s'; "
 			 "--replace updates it", ROW_ARGS(im, r), (long long)im->val[0].i, k->cols[differs].name,
 			 old ? (const char *)old : "", v->kind == KAM_V_INT ? (int)strlen(now) : (int)v->len,

@@ -51,7 +51,15 @@ struct import_run {
 	kam_value val[MAX_COLS];     /* the current row */
 	int present[MAX_COLS];       /* its column was in the file (an empty cell counts) */
 	void *kind_state;
+	/* Bad rows' messages, kept to be reported in line order once the pass is done (a
+	 * pass that starts over in another encoding reports nothing of the first). */
+	struct kept_msg {
+		long line;
+		char *msg;
+	} *msgs;
+	size_t nmsgs;
 	int relaxed;                 /* foreign keys and CHECKs are off (checks_itself) */
+	int append;                  /* --append, or the file is a reject file being loaded again */
 };
 
 const struct import_ops *import_ops_for(const struct kam_kind *k);

@@ -22,7 +22,21 @@ struct month_seen {
 #define MONTH_SLOT(m) (((m) / 100 - 1900) * 12 + (m) % 100 - 1)
 #define MONTH_SLOTS (1100 * 12)
 
+/* The rows most recently stored, to name where a duplicate first stood: duplicates in
+ * ledger exports sit next to each other (files are in code order), and a map of every
+ * row of a seven-million-row file would cost more than the import itself. */
+#define RECENT 4096
+
+struct recent {
+	int64_t code;
+	int month;
+	char line[16];
+	long fileline;
+};
+
 struct ledger_state {
+	struct recent recent[RECENT];
+	size_t nrecent;
 	struct i64map customers;
 	long *stored;          /* rows per month already in the database */
 	sqlite3_stmt *ins, *group, *del;
@@ -137,7 +151,7 @@ static struct month_seen *month_state(struct import_run *im, struct ledger_state
 	}
 	m = &ls->months[ls->nmonths++];
 	*m = (struct month_seen){month, MONTH_NEW, ls->stored[MONTH_SLOT(month)], line};
-	if (m->stored == 0)
+	if (m->stored == 0 || im->append)
 		return m;
 	if (!im->opts->replace) {
 		m->state = MONTH_CLASH;
@@ -165,8 +179,9 @@ static int ledger_check(struct import_run *im, struct ledger_state *ls, const ka
 	if (!(m = month_state(im, ls, month, r->line, e)))
 		return ROW_FATAL;
 	if (m->state == MONTH_CLASH) {
-		kam_errf(e, ROW_PLACE "month %04d-%02d is already in the database (%ld rows); --replace "
-			 "replaces it", im->src->name, m->line, month / 100, month % 100, m->stored);
+		kam_errf(e, ROW_PLACE "month %04d-%02d is already in the database (%ld row%s); --replace "
+			 "replaces it, --append adds to it", im->src->name, m->line, month / 100, month % 100,
+			 m->stored, m->stored == 1 ? "" : "s");
 		return m->line == r->line ? ROW_BAD : ROW_BAD_QUIET;
 	}
 	return ROW_OK;
@@ -184,9 +199,35 @@ static void bind_row(sqlite3_stmt *st, int first, const kam_value *v)
 		sqlite3_bind_null(st, first + 4);
 }
 
+static void remember(struct ledger_state *ls, const kam_value *v, long fileline)
+{
+	struct recent *x = &ls->recent[ls->nrecent++ % RECENT];
+	x->code = v[0].i;
+	x->month = (int)v[1].i;
+	snprintf(x->line, sizeof x->line, "%.*s", (int)v[2].len, v[2].s);
+	x->fileline = fileline;
+}
+
+/* Where the row's key stood before, among the recent rows; 0 when not found. */
+static long first_line(const struct ledger_state *ls, const kam_value *v, long fileline)
+{
+	size_t n = ls->nrecent < RECENT ? ls->nrecent : RECENT;
+	long best = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct recent *x = &ls->recent[i];
+		if (x->code == v[0].i && x->month == v[1].i && strlen(x->line) == v[2].len &&
+		    memcmp(x->line, v[2].s, v[2].len) == 0 && x->fileline < fileline &&
+		    (!best || x->fileline < best))
+			best = x->fileline;
+	}
+	return best;
+}
+
 static int insert_one(struct import_run *im, struct ledger_state *ls, const kam_value *v,
 		      const kam_source_rec *r, kam_err *e)
 {
+	long first;
+	char where[64] = "";
 	int rc;
 	bind_row(ls->ins, 1, v);
 	rc = sqlite3_step(ls->ins);
@@ -195,10 +236,14 @@ static int insert_one(struct import_run *im, struct ledger_state *ls, const kam_
 		im->st->inserted++;
 		return ROW_OK;
 	}
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		if ((first = first_line(ls, v, r->line)))
+			snprintf(where, sizeof where, " (first on %s %ld)", im->src->unit, first);
 		return kam_errf(e, ROW_PLACE "customer %014lld, month %04d-%02d, line '%.*s' appears more than "
-				"once in the file", ROW_ARGS(im, r), (long long)v[0].i, (int)v[1].i / 100,
-				(int)v[1].i % 100, (int)v[2].len, v[2].s), ROW_BAD;
+				"once in the file%s%s", ROW_ARGS(im, r), (long long)v[0].i, (int)v[1].i / 100,
+				(int)v[1].i % 100, (int)v[2].len, v[2].s, where,
+				im->append && !first ? " or is already stored" : ""), ROW_BAD;
+	}
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return kam_errf(e, ROW_PLACE "%s", ROW_ARGS(im, r), sqlite3_errmsg(im->db->h)), ROW_BAD;
 	kam_db_fail(im->db, rc, "insert", e);
@@ -209,7 +254,10 @@ static int ledger_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 {
 	struct ledger_state *ls = im->kind_state;
 	int rc = ledger_check(im, ls, im->val, r, e);
-	return rc == ROW_OK ? insert_one(im, ls, im->val, r, e) : rc;
+	if (rc != ROW_OK)
+		return rc;
+	remember(ls, im->val, r->line);
+	return insert_one(im, ls, im->val, r, e);
 }
 
 /* Store the rows of group[0..n) (indexes into b): one statement for all of them, or, when
@@ -283,6 +331,7 @@ static int ledger_store(struct import_run *im, struct pipe *p, struct batch *b, 
 			import_bad_row(im, &rec, rowerr.msg, rc == ROW_BAD);
 			continue;
 		}
+		remember(ls, v, rec.line);
 		group[n++] = i;
 		if (n == GROUP) {
 			if (store_group(im, ls, p, b, group, n, e) == ROW_FATAL)

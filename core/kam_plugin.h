@@ -95,8 +95,11 @@ typedef struct kam_plugin_reader {
 	void *(*open)(kam_host *h, const char *path, const char *sheet, char *err, size_t err_size);
 	/* The next row, the header first: 1 with n cells (UTF-8, NUL-terminated; a NULL
 	 * cell is empty) valid until the next call, and where it is (the sheet's row number,
-	 * from 1); 0 at the end; -1 on an error.  Numbers come as the shortest decimal that
-	 * reads back as the same double (12345.6, never 12345.599999999999). */
+	 * from 1); 0 at the end; -1 on an error.  Numbers come as decimals the way a
+	 * spreadsheet shows them (15 significant digits: 12345.6, never 12345.599999999999);
+	 * a reader may keep a number's origin visible where it matters (the xlsx plugin writes
+	 * a whole number of 12 or more digits as 4.2010000001E+13, so that a customer code
+	 * typed into a number cell is refused with kam's hint, not silently accepted). */
 	int (*next)(void *r, size_t *n, char ***cells, size_t **lens, long *row, char *err,
 		    size_t err_size);
 	void (*close)(void *r);

@@ -52,6 +52,7 @@ static int source_next(kam_source *s, kam_source_rec *rec, kam_err *e)
 	rec->len = lens;
 	rec->line = row;
 	rec->cell_line = rec->cell_col = NULL;
+	rec->error = NULL;
 	return 1;
 }
 

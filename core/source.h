@@ -18,6 +18,7 @@ typedef struct kam_source_rec {
 	long line;
 	long *cell_line;       /* where each cell is, when the format knows (JSON); else NULL */
 	long *cell_col;
+	const char *error;     /* the row is bad for this reason (the source goes on); else NULL */
 } kam_source_rec;
 
 typedef struct kam_source kam_source;

@@ -27,6 +27,7 @@ static int csv_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		r->len = rec.len;
 		r->line = rec.line;
 		r->cell_line = r->cell_col = NULL;
+		r->error = NULL;
 		s->encoding = kam_csv_encoding(c->csv);
 	} else if (rc == KAM_CSV_RESTART) {
 		rc = KAM_SOURCE_RESTART;

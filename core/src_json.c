@@ -18,6 +18,7 @@
 #include "source.h"
 
 #define MAX_KEYS 64
+#define MAX_VALUE (1024 * 1024)   /* as CSV's longest field */
 
 struct json_source {
 	kam_source base;
@@ -31,6 +32,7 @@ struct json_source {
 	char *cells[MAX_KEYS];
 	size_t lens[MAX_KEYS];
 	long cell_line[MAX_KEYS], cell_col[MAX_KEYS];
+	char row_error[1024];     /* why the current row is bad, if it is */
 	char *store;              /* cell text, reused */
 	size_t store_len, store_cap;
 };
@@ -131,6 +133,18 @@ static char *store_add(struct json_source *j, const char *s, size_t n)
 	return p;
 }
 
+/* The shortest decimal that reads back as d (malloc'd), as people wrote it: 2.345. */
+static char *shortest(double d)
+{
+	char buf[64];
+	for (int p = 1; p <= 17; p++) {
+		snprintf(buf, sizeof buf, "%.*g", p, d);
+		if (strtod(buf, NULL) == d)
+			break;
+	}
+	return strdup(buf);
+}
+
 /* One JSON value as the text of a cell of column c. */
 static int cell_text(struct json_source *j, const struct kam_column *c, json_t *v, char *tmp,
 		     size_t tmpsz, const char **s, size_t *n, kam_err *e)
@@ -140,6 +154,8 @@ static int cell_text(struct json_source *j, const struct kam_column *c, json_t *
 	case JSON_STRING:
 		*s = json_string_value(v);
 		*n = json_string_length(v);
+		if (*n > MAX_VALUE)
+			return kam_errf(e, "value longer than %d bytes", MAX_VALUE);
 		if (memchr(*s, '\0', *n))
 			return kam_errf(e, "NUL character in the value");
 		return 0;
@@ -211,6 +227,7 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 			j->cell_col[i] = 1;
 		}
 		r->line = 1;
+		r->error = NULL;
 		return 1;
 	}
 	if (j->done)
@@ -259,7 +276,10 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		j->cell_line[i] = line;
 		j->cell_col[i] = col;
 	}
+	r->error = NULL;
 	json_object_foreach(obj, key, v) {
+		kam_err cellerr;
+		char *raw = NULL;
 		int ci = -1;
 		char tmp[64];
 		const char *text = NULL;
@@ -278,18 +298,27 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		if (ci < 0) {
 			if (j->ignore_unknown)
 				continue;
-			json_decref(obj);
-			kam_errf(e, "%s:%ld:%ld: unknown key '%s' for %s", s->name, kl, kc, key, k->name);
-			j->done = 1;
-			return -1;
+			snprintf(j->row_error, sizeof j->row_error, "%s:%ld:%ld: unknown key '%s' for %s "
+				 "(--ignore-unknown skips it)", s->name, kl, kc, key, k->name);
+			r->error = j->row_error;
+			break;
 		}
-		if (cell_text(j, &k->cols[ci], v, tmp, sizeof tmp, &text, &n, e) < 0) {
-			json_decref(obj);
-			kam_err_prefix(e, "%s:%ld:%ld: key '%s'", s->name, kl, kc, key);
-			j->done = 1;
-			return -1;
+		if (cell_text(j, &k->cols[ci], v, tmp, sizeof tmp, &text, &n, &cellerr) < 0) {
+			/* The row is bad; its cell keeps the value as JSON for the reject file. */
+			if (!r->error) {
+				snprintf(j->row_error, sizeof j->row_error, "%s:%ld:%ld: key '%s': %s", s->name, kl,
+					 kc, key, cellerr.msg);
+				r->error = j->row_error;
+			}
+			raw = json_is_real(v) ? shortest(json_real_value(v)) :
+			      json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+			text = raw ? raw : "";
+			n = raw && strlen(raw) <= MAX_VALUE ? strlen(raw) : 0;
 		}
-		if (!(j->cells[ci] = store_add(j, text, n))) {
+		j->cells[ci] = store_add(j, text, n);
+		free(raw);
+		raw = NULL;
+		if (!j->cells[ci]) {
 			json_decref(obj);
 			return kam_errf(e, "%s: out of memory", s->name);
 		}
