@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "grade.h"
+#include "log.h"
 
 static const char USAGE[] =
 	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run]\n"
@@ -22,6 +23,13 @@ static const char USAGE[] =
 	"diff runs two policies (names or files) over the same facts and lists every customer\n"
 	"whose grade differs, with both grades and both reasons, then a matrix of old grade to\n"
 	"new grade counts.  It writes nothing.\n";
+
+static double clock_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static int parse_year(const char *s, int *year, kam_err *e)
 {
@@ -101,14 +109,17 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	kam_facts facts;
 	struct kam_grade_stats st;
 	struct kam_grade_opts go = {o->as_of, o->dry_run, ctx->user, NULL, NULL};
+	double t0;
 	int rc;
 
 	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_default(ctx, &p, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
-	if (kam_facts_load(ctx->db, o->year, 0, &facts, &ctx->err) < 0) {
+	t0 = clock_now();
+	if (kam_facts_load(ctx->db, o->year, 0, p->needs, &facts, &ctx->err) < 0) {
 		kam_policy_free(p);
 		return kam_report_error(ctx, &ctx->err);
 	}
+	kam_log(KAM_LOG_DEBUG, "facts for %zu customers in %.3f s", facts.n, clock_now() - t0);
 	rc = kam_grade_run(ctx, p, &facts, &go, &st, &ctx->err);
 	kam_facts_free(&facts);
 	if (rc < 0) {
@@ -208,7 +219,7 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 
 	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
 	    kam_policy_load(ctx, spec_b, &pb, &ctx->err) < 0 ||
-	    kam_facts_load(ctx->db, o->year, 0, &facts, &ctx->err) < 0)
+	    kam_facts_load(ctx->db, o->year, 0, pa->needs | pb->needs, &facts, &ctx->err) < 0)
 		goto out;
 	a.p = pa;
 	a.n = facts.n;

@@ -1,5 +1,7 @@
 #include "facts.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,41 +173,71 @@ static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bu
 	return 0;
 }
 
-/* One pass over the ledger in key order, merged with the customers (also in code order). */
-static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
+/* The customer of code, moving *i forward (rows come in code order, as the customers). */
+static struct kam_customer_facts *merge(kam_facts *f, size_t *i, int64_t code)
 {
-	static const char ALL[] = "SELECT code, month, line, amount, volume FROM ledger";
-	static const char SOME[] = "SELECT code, month, line, amount, volume FROM ledger WHERE code IN"
-				   " (SELECT code FROM customers%s)";
-	char sql[1024];
-	sqlite3_stmt *st;
-	size_t i = 0;
-	int rc, first = f->year * 100 + 1, last = f->year * 100 + 12;
-	int64_t prev = -1;
+	while (*i < f->n && f->c[*i].code < code)
+		(*i)++;
+	return *i < f->n && f->c[*i].code == code ? &f->c[*i] : NULL;
+}
 
-	if (only_code)
-		snprintf(sql, sizeof sql, SOME, BUREAU_FILTER);
-	else
-		snprintf(sql, sizeof sql, "%s", ALL);
-	if (kam_db_prepare(db, sql, &st, e) < 0)
+/* A scan of part of the ledger: customers with lo <= code < hi, on connection h (the
+ * main one, or a second one reading beside it). */
+struct scan {
+	kam_db *db;                /* for messages; and its connection when h is NULL */
+	sqlite3 *h;
+	kam_facts *f;
+	int64_t only_code, lo, hi;
+	size_t first;              /* index of the first customer of the part */
+	int rc;
+	kam_err e;
+};
+
+static int prepare_scan(struct scan *s, const char *select, const char *where, const char *group,
+			sqlite3_stmt **st)
+{
+	char sql[2048];
+	int rc;
+	snprintf(sql, sizeof sql, "%s WHERE code >= ?4 AND code < ?5%s%s%s%s%s", select,
+		 s->only_code ? " AND code IN (SELECT code FROM customers" : "", s->only_code ? BUREAU_FILTER : "",
+		 s->only_code ? ")" : "", where ? " AND " : "", where ? where : "");
+	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s", group ? group : "");
+	rc = sqlite3_prepare_v2(s->h ? s->h : s->db->h, sql, -1, st, NULL);
+	if (rc != SQLITE_OK)
+		return kam_db_fail(s->db, rc, "read the ledger", &s->e);
+	if (s->only_code)
+		sqlite3_bind_int64(*st, 1, s->only_code);
+	sqlite3_bind_int64(*st, 4, s->lo);
+	sqlite3_bind_int64(*st, 5, s->hi);
+	return 0;
+}
+
+static int scan_done(struct scan *s, sqlite3_stmt *st, int rc)
+{
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(s->db, rc, "read the ledger", &s->e);
+	return 0;
+}
+
+/* The year's rows in key order, summed here by line and month. */
+static int scan_rows(struct scan *s)
+{
+	kam_facts *f = s->f;
+	sqlite3_stmt *st;
+	size_t i = s->first;
+	int rc, first = f->year * 100 + 1, last = f->year * 100 + 12;
+	if (prepare_scan(s, "SELECT code, month, line, amount, volume FROM ledger", "month BETWEEN ?2 AND ?3",
+			 NULL, &st) < 0)
 		return -1;
-	if (only_code)
-		sqlite3_bind_int64(st, 1, only_code);
+	sqlite3_bind_int(st, 2, first);
+	sqlite3_bind_int(st, 3, last);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t code = sqlite3_column_int64(st, 0), amount;
+		struct kam_customer_facts *c = merge(f, &i, sqlite3_column_int64(st, 0));
 		int month = sqlite3_column_int(st, 1), line;
-		struct kam_customer_facts *c;
-		while (i < f->n && f->c[i].code < code)
-			i++;
-		if (i == f->n || f->c[i].code != code)
+		int64_t amount;
+		if (!c || month < first || month > last)
 			continue; /* a ledger row without its customer: the foreign key forbids it */
-		c = &f->c[i];
-		if (code != prev) {
-			c->first_month = month; /* key order: the first row has the earliest month */
-			prev = code;
-		}
-		if (month < first || month > last)
-			continue;
 		amount = sqlite3_column_int64(st, 3);
 		line = line_index(sqlite3_column_text(st, 2), sqlite3_column_bytes(st, 2));
 		c->revenue += amount;
@@ -219,9 +251,92 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 				c->december_by_line[line] += amount;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "read the ledger", e);
+	return scan_done(s, st, rc);
+}
+
+/* Only the year's totals: SQLite sums them, a row per customer comes back. */
+static int scan_sums(struct scan *s)
+{
+	sqlite3_stmt *st;
+	size_t i = s->first;
+	int rc;
+	if (prepare_scan(s, "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount ELSE 0 END),"
+			 " total(volume) FROM ledger", "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
+		return -1;
+	sqlite3_bind_int(st, 2, s->f->year * 100 + 1);
+	sqlite3_bind_int(st, 3, s->f->year * 100 + 12);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
+		if (!c)
+			continue;
+		c->revenue = sqlite3_column_int64(st, 1);
+		c->december = sqlite3_column_int64(st, 2);
+		c->volume = (int64_t)sqlite3_column_double(st, 3);
+	}
+	return scan_done(s, st, rc);
+}
+
+/* The first month of each customer's history (the key order puts it first). */
+static int scan_history(struct scan *s)
+{
+	sqlite3_stmt *st;
+	size_t i = s->first;
+	int rc;
+	if (prepare_scan(s, "SELECT code, min(month) FROM ledger", NULL, " GROUP BY code", &st) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
+		if (c)
+			c->first_month = sqlite3_column_int(st, 1);
+	}
+	return scan_done(s, st, rc);
+}
+
+static void *scan_part(void *arg)
+{
+	struct scan *s = arg;
+	s->rc = s->f->needs & (KAM_NEED_BY_LINE | KAM_NEED_MONTHLY) ? scan_rows(s) : scan_sums(s);
+	if (s->rc == 0 && (s->f->needs & KAM_NEED_HISTORY))
+		s->rc = scan_history(s);
+	return NULL;
+}
+
+/* The ledger in two halves by code, read at once on two connections (the machines kam
+ * runs on have two cores); a small province, or one customer's bureau, in one. */
+static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
+{
+	struct scan whole = {db, NULL, f, only_code, 0, INT64_MAX, 0, 0, {0}};
+	struct scan half[2];
+	pthread_t t;
+	int rc;
+
+	if (only_code || f->n < 20000) {
+		scan_part(&whole);
+		if (whole.rc < 0)
+			*e = whole.e;
+		return whole.rc;
+	}
+	half[0] = whole;
+	half[1] = whole;
+	half[0].hi = half[1].lo = f->c[f->n / 2].code;
+	half[1].first = f->n / 2;
+	rc = sqlite3_open_v2(db->path, &half[1].h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(half[1].h, 10000);
+	if (rc != SQLITE_OK || pthread_create(&t, NULL, scan_part, &half[1]) != 0) {
+		sqlite3_close(half[1].h);
+		scan_part(&whole);
+		if (whole.rc < 0)
+			*e = whole.e;
+		return whole.rc;
+	}
+	scan_part(&half[0]);
+	pthread_join(t, NULL);
+	sqlite3_close(half[1].h);
+	if (half[0].rc < 0 || half[1].rc < 0) {
+		*e = half[0].rc < 0 ? half[0].e : half[1].e;
+		return -1;
+	}
 	return 0;
 }
 
@@ -281,12 +396,13 @@ static int rank_agreement_customers(kam_facts *f, kam_err *e)
 	return 0;
 }
 
-int kam_facts_load(kam_db *db, int year, int64_t only_code, kam_facts *f, kam_err *e)
+int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e)
 {
 	struct bureau_index bi = {0};
 	int failed = 0;
 	memset(f, 0, sizeof *f);
 	f->year = year;
+	f->needs = needs;
 	keep(f, (const unsigned char *)"", 0, &failed); /* offset 0 stands for NULL */
 	if (failed)
 		return kam_errf(e, "facts: out of memory");
@@ -355,6 +471,7 @@ static void put_lines(kam_buf *b, const char *key, const int64_t *v)
 
 void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 {
+	needs &= f->needs; /* a group not computed is not sent */
 	const struct kam_customer_facts *c = &f->c[i];
 	const struct kam_bureau_facts *bu = &f->bureaus[c->bureau];
 	char code[16];
@@ -384,10 +501,10 @@ void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 	n += put_key_int(b, "revenue", c->revenue);
 	n += put_key_int(b, "december", c->december);
 	n += put_key_int(b, "volume", c->volume);
-	n += put_key_int(b, "lines", c->lines);
-	if (c->first_month)
+	if ((needs & KAM_NEED_HISTORY) && c->first_month)
 		n += put_key_int(b, "first_month", c->first_month);
 	if (needs & KAM_NEED_BY_LINE) {
+		n += put_key_int(b, "lines", c->lines);
 		put_lines(b, "by_line", c->by_line);
 		put_lines(b, "december_by_line", c->december_by_line);
 		n += 2;

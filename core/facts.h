@@ -18,7 +18,8 @@ enum {
 	KAM_NEED_BY_LINE = 1,
 	KAM_NEED_MONTHLY = 2,
 	KAM_NEED_BUREAU = 4,
-	KAM_NEED_ALL = 7,
+	KAM_NEED_HISTORY = 8,       /* first_month: a scan of the whole ledger, not just the year */
+	KAM_NEED_ALL = 15,
 };
 
 struct kam_customer_facts {
@@ -45,6 +46,7 @@ struct kam_bureau_facts {
 
 typedef struct kam_facts {
 	int year;
+	int needs;                      /* the groups computed */
 	size_t n;
 	struct kam_customer_facts *c;   /* in code order */
 	size_t nbureaus;
@@ -54,8 +56,9 @@ typedef struct kam_facts {
 } kam_facts;
 
 /* Facts for year for every customer, or (only_code != 0) for the customers of that
- * customer's bureau, which is what its own bureau facts need. */
-int kam_facts_load(kam_db *db, int year, int64_t only_code, kam_facts *f, kam_err *e);
+ * customer's bureau, which is what its own bureau facts need.  needs (KAM_NEED_*) says
+ * which groups to compute: without by_line and monthly the ledger is summed by SQLite. */
+int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e);
 void kam_facts_free(kam_facts *f);
 
 /* Customer i's facts as the policy sees them (a Lua table), with the groups in needs. */

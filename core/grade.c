@@ -1,11 +1,13 @@
 #include "grade.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "import_kind.h"
+#include "log.h"
 #include "textenc.h"
 
 #define BATCH 2000
@@ -148,18 +150,20 @@ static int read_reasons(kam_rd *r, kam_buf *out, int *count, const char *who, ka
 	return 0;
 }
 
-/* One "*" result: the values the function returned, as {v1, v2, ..., n = k}.  Slot 1..3
- * are handed to take(); anything else is skipped. */
+/* One "*" result: the values returned, as {v1, v2, ..., n = k}.  Slots 1..SLOTS go to
+ * take() (nil for those absent); anything else is skipped. */
+#define SLOTS 5
 typedef int (*take_fn)(void *arg, int slot, kam_rd *r, kam_err *e);
 
 static int read_returns(kam_rd *r, take_fn take, void *arg, kam_err *e)
 {
+	static const unsigned char nil = KAM_LSER_NIL;
 	uint32_t narr, nhash;
-	int done[4] = {0};
+	int done[SLOTS + 1] = {0};
 	if (kam_rd_table(r, &narr, &nhash, e) < 0)
 		return -1;
 	for (uint32_t i = 1; i <= narr; i++) {
-		if (i <= 3) {
+		if (i <= SLOTS) {
 			if (take(arg, (int)i, r, e) < 0)
 				return -1;
 			done[i] = 1;
@@ -171,7 +175,7 @@ static int read_returns(kam_rd *r, take_fn take, void *arg, kam_err *e)
 		kam_val key;
 		if (kam_rd_value(r, &key, e) < 0)
 			return -1;
-		if (key.tag == KAM_LSER_INT && key.i >= 1 && key.i <= 3) {
+		if (key.tag == KAM_LSER_INT && key.i >= 1 && key.i <= SLOTS) {
 			if (take(arg, (int)key.i, r, e) < 0)
 				return -1;
 			done[key.i] = 1;
@@ -179,9 +183,8 @@ static int read_returns(kam_rd *r, take_fn take, void *arg, kam_err *e)
 			return -1;
 		}
 	}
-	for (int s = 1; s <= 3; s++) {
+	for (int s = 1; s <= SLOTS; s++) {
 		kam_rd none;
-		static const unsigned char nil = KAM_LSER_NIL;
 		if (done[s])
 			continue;
 		kam_rd_init(&none, &nil, 1);
@@ -193,7 +196,7 @@ static int read_returns(kam_rd *r, take_fn take, void *arg, kam_err *e)
 
 struct verdict {
 	const kam_policy *p;
-	char who[160];
+	int64_t code;
 	int member;
 	const char *grade;
 	int has_score;
@@ -202,52 +205,80 @@ struct verdict {
 	int nreasons;
 };
 
-static int take_member(void *arg, int slot, kam_rd *r, kam_err *e)
+/* Where a bad result came from, for its message. */
+static int bad(const struct verdict *v, int slot, kam_err *e, const char *fmt, const char *arg)
 {
-	struct verdict *v = arg;
-	kam_val x;
-	if (slot == 2)
-		return read_reasons(r, v->reasons, &v->nreasons, v->who, e);
-	if (kam_rd_value(r, &x, e) < 0)
-		return -1;
-	if (slot == 1) {
-		if (x.tag != KAM_LSER_TRUE && x.tag != KAM_LSER_FALSE)
-			return kam_errf(e, "%s: member() must return true or false first", v->who);
-		v->member = x.tag == KAM_LSER_TRUE;
-	}
-	return 0;
+	char what[256];
+	snprintf(what, sizeof what, fmt, arg ? arg : "");
+	return kam_errf(e, "%s: %s() for customer %014lld: %s", v->p->path, slot <= 2 ? "member" : "grade",
+			(long long)v->code, what);
 }
 
-static int take_grade(void *arg, int slot, kam_rd *r, kam_err *e)
+/* member?grade: 1 the decision, 2 its reasons; for a key account 3 the grade, 4 the
+ * score, 5 the grade's reasons. */
+static int take_verdict(void *arg, int slot, kam_rd *r, kam_err *e)
 {
 	struct verdict *v = arg;
 	kam_val x;
 	char g[64];
 	int idx;
-	if (slot == 3)
-		return read_reasons(r, v->reasons, &v->nreasons, v->who, e);
+	if (slot == 2 || slot == 5) {
+		if (read_reasons(r, v->reasons, &v->nreasons, "", e) < 0)
+			return bad(v, slot, e, "%s", e->msg + 2);
+		return 0;
+	}
 	if (kam_rd_value(r, &x, e) < 0)
 		return -1;
-	if (slot == 1) {
+	switch (slot) {
+	case 1:
+		if (x.tag != KAM_LSER_TRUE && x.tag != KAM_LSER_FALSE)
+			return bad(v, slot, e, "must return true or false first%s", NULL);
+		v->member = x.tag == KAM_LSER_TRUE;
+		break;
+	case 3:
+		if (!v->member)
+			break;
 		if (x.tag != KAM_LSER_STRING || x.len >= sizeof g)
-			return kam_errf(e, "%s: grade() must return a grade first (a string)", v->who);
+			return bad(v, slot, e, "must return a grade first (a string)%s", NULL);
 		memcpy(g, x.s, x.len);
 		g[x.len] = '\0';
 		if ((idx = kam_policy_grade_index(v->p, g)) < 0)
-			return kam_errf(e, "%s: grade() returned '%s', which is not one of the policy's grades", v->who, g);
+			return bad(v, slot, e, "returned '%s', which is not one of the policy's grades", g);
 		v->grade = v->p->grades[idx];
-	} else if (slot == 2) {
+		break;
+	case 4:
 		if (x.tag == KAM_LSER_INT)
 			v->has_score = 1, v->score = (double)x.i;
 		else if (x.tag == KAM_LSER_DOUBLE)
 			v->has_score = 1, v->score = x.d;
 		else if (x.tag != KAM_LSER_NIL)
-			return kam_errf(e, "%s: grade() must return a number or nil as the score", v->who);
+			return bad(v, slot, e, "must return a number or nil as the score%s", NULL);
+		break;
 	}
 	return 0;
 }
 
 /* ---- the run ---- */
+
+/* Two lanes grade at once, each with its own worker process: the machines kam runs on
+ * have two cores or more, and the policy's work is most of a grading's. */
+#define LANES 2
+
+struct run;
+
+struct lane {
+	struct run *r;
+	kam_worker *w;
+	kam_buf items, results;
+	struct verdict v[BATCH];
+	kam_buf reasons[BATCH];
+	pthread_t thread;
+	int started;
+};
+
+/* Decisions stored by one INSERT (a statement per decision is most of the storing cost). */
+#define GROUP 50
+#define DECISION_COLUMNS 7
 
 struct run {
 	kam_ctx *ctx;
@@ -256,10 +287,14 @@ struct run {
 	const struct kam_grade_opts *o;
 	struct kam_grade_stats *st;
 	struct overrides ov;
-	sqlite3_stmt *ins;
-	kam_buf items, results, shared, reasons;
-	struct verdict *v;           /* per customer of the batch */
-	kam_buf *vreasons;
+	sqlite3_stmt *ins, *group;
+	struct kam_decision pending_d[GROUP];
+	int pending;
+	kam_buf shared;
+	pthread_mutex_t lock;          /* the decisions: statement, stats, callbacks */
+	size_t next;                   /* the next batch to take */
+	int failed;
+	kam_err err;                   /* the first failure */
 };
 
 static int insert_run(struct run *r, kam_err *e)
@@ -284,8 +319,44 @@ static int insert_run(struct run *r, kam_err *e)
 	if (rc != SQLITE_DONE)
 		return kam_db_fail(db, rc, "record the grading run", e);
 	r->st->run_id = sqlite3_last_insert_rowid(db->h);
+	{
+		static const char head[] = "INSERT INTO decisions(run, code, grade, computed, score, reasons, override) VALUES ";
+		char sql[sizeof head + GROUP * 18];
+		snprintf(sql, sizeof sql, "%s", head);
+		for (int i = 0; i < GROUP; i++)
+			strcat(sql, i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)");
+		if (kam_db_prepare(db, sql, &r->group, e) < 0)
+			return -1;
+	}
 	return kam_db_prepare(db, "INSERT INTO decisions(run, code, grade, computed, score, reasons, override)"
 			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &r->ins, e);
+}
+
+static void bind_decision(struct run *r, sqlite3_stmt *st, int at, const struct kam_decision *d)
+{
+	sqlite3_bind_int64(st, at + 1, r->st->run_id);
+	sqlite3_bind_int64(st, at + 2, d->code);
+	sqlite3_bind_text(st, at + 3, d->grade, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, at + 4, d->computed, -1, SQLITE_STATIC);
+	if (d->has_score)
+		sqlite3_bind_double(st, at + 5, d->score);
+	else
+		sqlite3_bind_null(st, at + 5);
+	sqlite3_bind_text(st, at + 6, d->reasons, -1, SQLITE_STATIC);
+	if (d->override_id)
+		sqlite3_bind_int64(st, at + 7, d->override_id);
+	else
+		sqlite3_bind_null(st, at + 7);
+}
+
+/* Store the GROUP decisions bound to the group statement. */
+static int store_group(struct run *r, kam_err *e)
+{
+	int rc = sqlite3_step(r->group);
+	sqlite3_reset(r->group);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(r->ctx->db, rc, "record decisions", e);
+	return 0;
 }
 
 /* The override that outranks the computed grade, with its reason added. */
@@ -309,12 +380,13 @@ static const struct override *apply_override(struct run *r, size_t i, struct ver
 	return o;
 }
 
+/* Under the run's lock. */
 static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 {
 	const struct override *o;
 	struct kam_decision d = {0};
 	const char *computed = v->member ? v->grade : "none";
-	int rc, gi;
+	int gi;
 
 	o = apply_override(r, i, v);
 	kam_buf_add(v->reasons, "]", 1);
@@ -338,116 +410,121 @@ static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 		r->o->on_decision(r->o->arg, &d);
 	if (!r->ins)
 		return 0;
-	sqlite3_bind_int64(r->ins, 1, r->st->run_id);
-	sqlite3_bind_int64(r->ins, 2, d.code);
-	sqlite3_bind_text(r->ins, 3, d.grade, -1, SQLITE_STATIC);
-	sqlite3_bind_text(r->ins, 4, d.computed, -1, SQLITE_STATIC);
-	if (d.has_score)
-		sqlite3_bind_double(r->ins, 5, d.score);
-	else
-		sqlite3_bind_null(r->ins, 5);
-	sqlite3_bind_text(r->ins, 6, d.reasons, -1, SQLITE_STATIC);
-	if (d.override_id)
-		sqlite3_bind_int64(r->ins, 7, d.override_id);
-	else
-		sqlite3_bind_null(r->ins, 7);
-	rc = sqlite3_step(r->ins);
-	sqlite3_reset(r->ins);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(r->ctx->db, rc, "record a decision", e);
+	/* A batch's decisions fill whole groups; its last few (strings die with the batch)
+	 * are stored one by one by flush_decisions. */
+	r->pending_d[r->pending++] = d;
+	if (r->pending < GROUP)
+		return 0;
+	for (int k = 0; k < GROUP; k++)
+		bind_decision(r, r->group, k * DECISION_COLUMNS, &r->pending_d[k]);
+	r->pending = 0;
+	return store_group(r, e);
+}
+
+/* The decisions of a batch still waiting, one statement each (under the run's lock). */
+static int flush_decisions(struct run *r, kam_err *e)
+{
+	for (int k = 0; k < r->pending; k++) {
+		int rc;
+		bind_decision(r, r->ins, 0, &r->pending_d[k]);
+		rc = sqlite3_step(r->ins);
+		sqlite3_reset(r->ins);
+		if (rc != SQLITE_DONE) {
+			r->pending = 0;
+			return kam_db_fail(r->ctx->db, rc, "record a decision", e);
+		}
+	}
+	r->pending = 0;
 	return 0;
 }
 
-static void who(struct run *r, size_t i, const char *fn, char *out, size_t size)
+/* Customers [from, to): member() and, for key accounts, grade() in one trip; then the
+ * decisions, under the run's lock. */
+static int batch(struct lane *l, size_t from, size_t to, kam_err *e)
 {
-	snprintf(out, size, "%s: %s() for customer %014lld", r->p->path, fn, (long long)r->f->c[i].code);
-}
-
-/* Customers [from, to): member() for all, grade() for the members, then the decisions. */
-static int batch(struct run *r, size_t from, size_t to, kam_err *e)
-{
-	size_t n = to - from, nm = 0;
-	size_t *members = malloc(n * sizeof *members);
+	struct run *r = l->r;
+	size_t n = to - from;
 	uint32_t narr, nhash;
 	kam_rd rd;
-	int rc = -1;
+	int rc = 0;
 
-	if (!members)
-		return kam_errf(e, "out of memory");
-	kam_buf_reset(&r->items);
-	kam_put_table(&r->items, (uint32_t)n, 0);
+	kam_buf_reset(&l->items);
+	kam_put_table(&l->items, (uint32_t)n, 0);
 	for (size_t i = from; i < to; i++)
-		kam_facts_put(r->f, i, r->p->needs, &r->items);
-	if (kam_buf_check(&r->items, "facts", e) < 0 ||
-	    kam_worker_call(r->p->w, "*member", &r->shared, &r->items, &r->results, e) < 0)
-		goto out;
-	kam_rd_init(&rd, r->results.data, r->results.len);
+		kam_facts_put(r->f, i, r->p->needs, &l->items);
+	if (kam_buf_check(&l->items, "facts", e) < 0 ||
+	    kam_worker_call(l->w, "*member?grade", &r->shared, &l->items, &l->results, e) < 0)
+		return -1;
+	kam_rd_init(&rd, l->results.data, l->results.len);
 	if (kam_rd_table(&rd, &narr, &nhash, e) < 0 || narr != n)
-		goto malformed;
+		return kam_errf(e, "%s: the worker's results do not match the customers sent", r->p->path);
 	for (size_t k = 0; k < n; k++) {
-		struct verdict *v = &r->v[k];
+		struct verdict *v = &l->v[k];
 		memset(v, 0, sizeof *v);
 		v->p = r->p;
-		v->reasons = &r->vreasons[k];
+		v->code = r->f->c[from + k].code;
+		v->reasons = &l->reasons[k];
 		kam_buf_reset(v->reasons);
 		kam_buf_add(v->reasons, "[", 1);
-		who(r, from + k, "member", v->who, sizeof v->who);
-		if (read_returns(&rd, take_member, v, e) < 0)
-			goto out;
-		if (v->member)
-			members[nm++] = k;
+		if (read_returns(&rd, take_verdict, v, e) < 0)
+			return -1;
+		if (v->member && !v->grade)
+			return bad(v, 3, e, "returned no grade%s", NULL);
 	}
-	if (nm) {
-		kam_buf_reset(&r->items);
-		kam_put_table(&r->items, (uint32_t)nm, 0);
-		for (size_t m = 0; m < nm; m++)
-			kam_facts_put(r->f, from + members[m], r->p->needs, &r->items);
-		if (kam_buf_check(&r->items, "facts", e) < 0 ||
-		    kam_worker_call(r->p->w, "*grade", &r->shared, &r->items, &r->results, e) < 0)
-			goto out;
-		kam_rd_init(&rd, r->results.data, r->results.len);
-		if (kam_rd_table(&rd, &narr, &nhash, e) < 0 || narr != nm)
-			goto malformed;
-		for (size_t m = 0; m < nm; m++) {
-			struct verdict *v = &r->v[members[m]];
-			who(r, from + members[m], "grade", v->who, sizeof v->who);
-			if (read_returns(&rd, take_grade, v, e) < 0)
-				goto out;
-			if (!v->grade) {
-				kam_errf(e, "%s: grade() returned no grade", v->who);
-				goto out;
+	pthread_mutex_lock(&r->lock);
+	for (size_t k = 0; k < n && !r->failed && rc == 0; k++)
+		rc = decide(r, from + k, &l->v[k], e);
+	if (rc == 0)
+		rc = flush_decisions(r, e);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+static void *lane_main(void *arg)
+{
+	struct lane *l = arg;
+	struct run *r = l->r;
+	kam_err e;
+	for (;;) {
+		size_t from;
+		pthread_mutex_lock(&r->lock);
+		from = r->next;
+		r->next += BATCH;
+		if (r->failed)
+			from = r->f->n;
+		pthread_mutex_unlock(&r->lock);
+		if (from >= r->f->n)
+			break;
+		if (batch(l, from, from + BATCH < r->f->n ? from + BATCH : r->f->n, &e) < 0) {
+			pthread_mutex_lock(&r->lock);
+			if (!r->failed) {
+				r->failed = 1;
+				r->err = e;
 			}
+			pthread_mutex_unlock(&r->lock);
+			break;
 		}
 	}
-	for (size_t k = 0; k < n; k++)
-		if (decide(r, from + k, &r->v[k], e) < 0)
-			goto out;
-	rc = 0;
-	goto out;
-malformed:
-	kam_errf(e, "%s: the worker's results do not match the customers sent", r->p->path);
-out:
-	free(members);
-	return rc;
+	return NULL;
 }
 
 int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const struct kam_grade_opts *o,
 		  struct kam_grade_stats *st, kam_err *e)
 {
-	struct run r = {ctx, p, facts, o, st, {0}, NULL, {0}, {0}, {0}, {0}, NULL, NULL};
+	struct run r = {0};
+	struct lane *lanes[LANES] = {0};
+	int nlanes = facts->n > BATCH ? LANES : 1;
 	double t0 = now();
 	int rc = -1, began = 0;
+	const char *env = getenv("KAM_GRADE_LANES");
 
+	if (env && atoi(env) >= 1 && atoi(env) <= LANES)
+		nlanes = atoi(env);
 	memset(st, 0, sizeof *st);
-	kam_buf_init(&r.items);
-	kam_buf_init(&r.results);
+	r.ctx = ctx, r.p = p, r.f = facts, r.o = o, r.st = st;
 	kam_buf_init(&r.shared);
-	r.v = calloc(BATCH, sizeof *r.v);
-	r.vreasons = calloc(BATCH, sizeof *r.vreasons);
-	if (!r.v || !r.vreasons) {
-		kam_errf(e, "out of memory");
-		goto out;
-	}
+	if (pthread_mutex_init(&r.lock, NULL) != 0)
+		return kam_errf(e, "cannot grade: no mutex");
 	/* What every call gets as its second argument. */
 	kam_put_table(&r.shared, 0, 3);
 	kam_put_cstr(&r.shared, "year");
@@ -456,6 +533,20 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 	kam_put_cstr(&r.shared, o->as_of);
 	kam_put_cstr(&r.shared, "policy");
 	kam_put_cstr(&r.shared, p->name);
+	for (int i = 0; i < nlanes; i++) {
+		if (!(lanes[i] = calloc(1, sizeof *lanes[i]))) {
+			kam_errf(e, "out of memory");
+			goto out;
+		}
+		lanes[i]->r = &r;
+		kam_buf_init(&lanes[i]->items);
+		kam_buf_init(&lanes[i]->results);
+		/* Lane 0 has the policy's own worker; more are started now, before any thread. */
+		if (i == 0)
+			lanes[i]->w = p->w;
+		else if (kam_worker_open(&lanes[i]->w, p->path, p->source, p->len, NULL, e) < 0)
+			goto out;
+	}
 	if (kam_ctx_db(ctx, 0) < 0) {
 		*e = ctx->err;
 		goto out;
@@ -469,14 +560,29 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 		if (kam_policy_store(ctx->db, p, e) < 0 || insert_run(&r, e) < 0)
 			goto out;
 	}
-	for (size_t from = 0; from < facts->n; from += BATCH) {
-		size_t to = from + BATCH < facts->n ? from + BATCH : facts->n;
-		if (batch(&r, from, to, e) < 0)
-			goto out;
+	for (int i = 0; i < nlanes; i++) {
+		if (pthread_create(&lanes[i]->thread, NULL, lane_main, lanes[i]) != 0) {
+			kam_errf(e, "cannot start a grading thread");
+			pthread_mutex_lock(&r.lock);
+			r.failed = 1;
+			r.err = *e;
+			pthread_mutex_unlock(&r.lock);
+			break;
+		}
+		lanes[i]->started = 1;
 	}
+	for (int i = 0; i < nlanes; i++)
+		if (lanes[i]->started)
+			pthread_join(lanes[i]->thread, NULL);
+	if (r.failed) {
+		*e = r.err;
+		goto out;
+	}
+	kam_log(KAM_LOG_DEBUG, "decisions made in %.3f s", now() - t0);
 	if (r.ins) {
 		sqlite3_finalize(r.ins);
-		r.ins = NULL;
+		sqlite3_finalize(r.group);
+		r.ins = r.group = NULL;
 	}
 	if (began && kam_db_commit(ctx->db, e) < 0) {
 		began = 0;
@@ -487,18 +593,26 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 out:
 	if (r.ins)
 		sqlite3_finalize(r.ins);
+	if (r.group)
+		sqlite3_finalize(r.group);
 	if (began)
 		kam_db_rollback(ctx->db);
 	if (rc < 0)
 		st->run_id = 0;
 	overrides_free(&r.ov);
-	for (size_t i = 0; r.vreasons && i < BATCH; i++)
-		kam_buf_free(&r.vreasons[i]);
-	free(r.vreasons);
-	free(r.v);
-	kam_buf_free(&r.items);
-	kam_buf_free(&r.results);
+	for (int i = 0; i < nlanes; i++) {
+		if (!lanes[i])
+			continue;
+		if (i > 0)
+			kam_worker_close(lanes[i]->w);
+		for (size_t k = 0; k < BATCH; k++)
+			kam_buf_free(&lanes[i]->reasons[k]);
+		kam_buf_free(&lanes[i]->items);
+		kam_buf_free(&lanes[i]->results);
+		free(lanes[i]);
+	}
 	kam_buf_free(&r.shared);
+	pthread_mutex_destroy(&r.lock);
 	st->seconds = now() - t0;
 	return rc;
 }

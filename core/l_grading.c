@@ -57,7 +57,7 @@ static int l_policy(lua_State *L)
 static int p_info(lua_State *L)
 {
 	kam_policy *p = check_policy(L, 1);
-	static const char *const groups[] = {"by_line", "monthly", "bureau"};
+	static const char *const groups[] = {"by_line", "monthly", "bureau", "history"};
 	lua_newtable(L);
 	lua_pushstring(L, p->name);
 	lua_setfield(L, -2, "name");
@@ -74,7 +74,7 @@ static int p_info(lua_State *L)
 	push_strings(L, p->grades, p->ngrades);
 	lua_setfield(L, -2, "grades");
 	lua_newtable(L);
-	for (int i = 0, n = 0; i < 3; i++) {
+	for (int i = 0, n = 0; i < 4; i++) {
 		if (p->needs & (1 << i)) {
 			lua_pushstring(L, groups[i]);
 			lua_rawseti(L, -2, ++n);
@@ -219,7 +219,7 @@ static int l_facts(lua_State *L)
 	kam_facts f;
 	kam_err e;
 	long i;
-	if (kam_facts_load(kam_lua_db(L), year, code, &f, &e) < 0)
+	if (kam_facts_load(kam_lua_db(L), year, code, KAM_NEED_ALL, &f, &e) < 0)
 		return raise_err(L, &e);
 	if ((i = kam_facts_find(&f, code)) < 0) {
 		kam_facts_free(&f);
@@ -277,7 +277,7 @@ static int l_evaluate(lua_State *L)
 
 	kam_today(today);
 	go.as_of = luaL_optstring(L, 4, today);
-	if (kam_facts_load(kam_lua_db(L), year, o.code, &f, &e) < 0)
+	if (kam_facts_load(kam_lua_db(L), year, o.code, p->needs, &f, &e) < 0)
 		return raise_err(L, &e);
 	if (kam_facts_find(&f, o.code) < 0) {
 		kam_facts_free(&f);

@@ -480,27 +480,27 @@ int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
 	return protect(sb, p_module, &op, "module");
 }
 
-/* Push module[fname] (or the global), fname dotted; raises what the script's
- * metamethods raise. */
-static int find_function(lua_State *L, struct op *op)
+/* Push module[name] (or the global), name dotted, n bytes long. */
+static int find_function(lua_State *L, struct op *op, const char *name, size_t n)
 {
 	kam_sandbox *sb = op->sb;
-	const char *p = op->fname + strspn(op->fname, "*+"), *dot;
-	char part[256];
+	char part[256], full[256];
+	const char *p = full, *dot;
 
+	snprintf(full, sizeof full, "%.*s", (int)n, name);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
 	if (!lua_istable(L, -1)) {
 		lua_pop(L, 1);
 		lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
 	}
 	for (;;) {
-		size_t n;
+		size_t len;
 		dot = strchr(p, '.');
-		n = dot ? (size_t)(dot - p) : strlen(p);
-		if (n == 0 || n >= sizeof part)
+		len = dot ? (size_t)(dot - p) : strlen(p);
+		if (len == 0 || len >= sizeof part)
 			goto missing;
-		memcpy(part, p, n);
-		part[n] = '\0';
+		memcpy(part, p, len);
+		part[len] = '\0';
 		if (!lua_istable(L, -1))
 			goto missing;
 		lua_getfield(L, -1, part);
@@ -512,41 +512,76 @@ static int find_function(lua_State *L, struct op *op)
 	if (lua_isfunction(L, -1))
 		return 0;
 	if (!lua_isnil(L, -1)) {
-		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, op->fname + strspn(op->fname, "*+"),
-			 luaL_typename(L, -1));
+		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, full, luaL_typename(L, -1));
 		op->failed = 1;
 		return -1;
 	}
 missing:
-	kam_errf(op->e, "%s: function '%s' not found", sb->name, op->fname + strspn(op->fname, "*+"));
+	kam_errf(op->e, "%s: function '%s' not found", sb->name, full);
 	op->failed = 1;
 	return -1;
 }
 
+/* The arguments of one call: (item, shared), or the item's own list with spread. */
+static int push_args(lua_State *L, struct op *op, int item, int shared, int spread, const char *name)
+{
+	lua_Integer k;
+	if (!spread) {
+		lua_pushvalue(L, item);
+		lua_pushvalue(L, shared);
+		return 2;
+	}
+	if (!lua_istable(L, item)) {
+		kam_errf(op->e, "%s: function '%s', item %ld: arguments must be a list", op->sb->name, name, op->item);
+		op->failed = 1;
+		return -1;
+	}
+	lua_getfield(L, item, "n");
+	k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (lua_Integer)lua_rawlen(L, item);
+	lua_pop(L, 1);
+	if (k < 0 || k > 64 || !lua_checkstack(L, (int)k + 4)) {
+		kam_errf(op->e, "%s: function '%s', item %ld: too many arguments", op->sb->name, name, op->item);
+		op->failed = 1;
+		return -1;
+	}
+	for (lua_Integer a = 1; a <= k; a++)
+		lua_rawgeti(L, item, a);
+	return (int)k;
+}
+
+/* fname is [*][+]name[?name2]: '*' every result packed as {..., n = k}; '+' each item is
+ * the list of arguments; "?name2" calls name2 too, with the same arguments, when name's
+ * first result is true, and its results follow name's first two (member?grade: one trip,
+ * one decoding of the facts, for both). */
 static int p_call(lua_State *L)
 {
 	struct op *op = lua_touserdata(L, 1);
 	kam_sandbox *sb = op->sb;
-	uint32_t narr, nhash, i;
-	kam_rd rd;
-	/* "*name": every result, packed; "+name": each item is the list of arguments. */
 	size_t flags = strspn(op->fname, "*+");
-	int fn, shared, nargs;
+	const char *name = op->fname + flags, *q = strchr(name, '?');
 	int all = memchr(op->fname, '*', flags) != NULL, spread = memchr(op->fname, '+', flags) != NULL;
+	uint32_t narr, nhash, i;
+	int fn, fn2 = 0, shared;
+	kam_rd rd;
 
 	if (op->progress)
 		op->progress(op->ud, 0);
 	arm(sb);
-	if (find_function(L, op) < 0)
+	if (find_function(L, op, name, q ? (size_t)(q - name) : strlen(name)) < 0)
 		return 0;
 	fn = lua_gettop(L);
+	if (q) {
+		if (find_function(L, op, q + 1, strlen(q + 1)) < 0)
+			return 0;
+		fn2 = lua_gettop(L);
+	}
 	lua_pushnil(L);
 	shared = lua_gettop(L);
 	if (op->sharedlen) {
 		lua_pop(L, 1);
 		kam_rd_init(&rd, op->shared, op->sharedlen);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0 || kam_rd_end(&rd, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, op->fname + strspn(op->fname, "*+"));
+			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, name);
 			op->failed = 1;
 			return 0;
 		}
@@ -555,78 +590,60 @@ static int p_call(lua_State *L)
 	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
 		if (nhash != 0)
 			kam_errf(op->e, "items are not an array");
-		kam_err_prefix(op->e, "%s: function '%s'", sb->name, op->fname + strspn(op->fname, "*+"));
+		kam_err_prefix(op->e, "%s: function '%s'", sb->name, name);
 		op->failed = 1;
 		return 0;
 	}
 	kam_put_table(op->out, narr, 0);
 	for (i = 1; i <= narr; i++) {
+		int item, base, nargs;
 		op->item = (long)i;
 		if (op->progress)
 			op->progress(op->ud, op->item);
 		arm(sb);
-		lua_pushvalue(L, fn);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + strspn(op->fname, "*+"),
-				       op->item);
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, name, op->item);
 			op->failed = 1;
 			return 0;
 		}
-		lua_pushvalue(L, shared);
-		nargs = 2;
-		if (spread) {
-			/* The item is {arg1, arg2, ..., n = k}: call with those arguments. */
-			int t = lua_gettop(L) - 1;
-			lua_Integer k;
-			lua_pop(L, 1);
-			if (!lua_istable(L, t)) {
-				kam_errf(op->e, "%s: function '%s', item %ld: arguments must be a list", sb->name,
-					 op->fname + strspn(op->fname, "*+"), op->item);
-				op->failed = 1;
+		item = lua_gettop(L);
+		base = item + 1;
+		lua_pushvalue(L, fn);
+		if ((nargs = push_args(L, op, item, shared, spread, name)) < 0)
+			return 0;
+		op->status = lua_pcall(L, nargs, all || fn2 ? LUA_MULTRET : 1, 0);
+		if (op->status != LUA_OK)
+			return 1;
+		if (fn2)
+			lua_settop(L, base + 1); /* name's results are taken as two: decision, reasons */
+		if (fn2 && lua_toboolean(L, base)) {
+			lua_pushvalue(L, fn2);
+			if ((nargs = push_args(L, op, item, shared, spread, q + 1)) < 0)
 				return 0;
-			}
-			lua_getfield(L, t, "n");
-			k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (lua_Integer)lua_rawlen(L, t);
-			lua_pop(L, 1);
-			if (k < 0 || k > 64 || !lua_checkstack(L, (int)k + 4)) {
-				kam_errf(op->e, "%s: function '%s', item %ld: too many arguments", sb->name,
-					 op->fname + strspn(op->fname, "*+"), op->item);
-				op->failed = 1;
-				return 0;
-			}
-			for (lua_Integer a = 1; a <= k; a++)
-				lua_rawgeti(L, t, a);
-			lua_remove(L, t);
-			nargs = (int)k;
-		}
-		if (all) {
-			/* Every result, as an array with n (a policy returns grade, score, reasons). */
-			int base = lua_gettop(L) - nargs, nres;
 			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 			if (op->status != LUA_OK)
 				return 1;
-			nres = lua_gettop(L) - base + 1;
+		}
+		if (all) {
+			/* Every result, as an array with n (a policy returns grade, score, reasons). */
+			int nres = lua_gettop(L) - base + 1;
 			lua_createtable(L, nres, 1);
 			lua_insert(L, base);
 			for (int k = nres; k >= 1; k--)
 				lua_rawseti(L, base, k);
 			lua_pushinteger(L, nres);
 			lua_setfield(L, base, "n");
-		} else {
-			op->status = lua_pcall(L, nargs, 1, 0);
-			if (op->status != LUA_OK)
-				return 1;
 		}
-		if (kam_lser_encode(L, -1, op->out, "result", KAM_LSER_FUNCTIONS, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, op->fname + strspn(op->fname, "*+"),
-				       op->item);
+		lua_settop(L, base);
+		if (kam_lser_encode(L, base, op->out, "result", KAM_LSER_FUNCTIONS, op->e) < 0) {
+			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, name, op->item);
 			op->failed = 1;
 			return 0;
 		}
-		lua_pop(L, 1);
+		lua_settop(L, item - 1);
 	}
 	if (kam_rd_end(&rd, op->e) < 0) {
-		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, op->fname + strspn(op->fname, "*+"));
+		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, name);
 		op->failed = 1;
 	}
 	return 0;

@@ -41,7 +41,8 @@ int kam_worker_module(kam_worker *w, kam_buf *out, kam_err *e);
  * first).  With fname "*name", each result is the array of all the values the function
  * returned, with n set (for functions returning grade, score, reasons); with "+name"
  * each item is the list of arguments ({a, b, n = 2}) and shared is not passed; "*+name"
- * does both.  fname may be dotted ("examples.run"); if the chunk returned no table it is
+ * does both.  "*name?name2" also calls name2 (same arguments) when name's first result is
+ * true; the result is then name's first two values followed by all of name2's.  fname may be dotted ("examples.run"); if the chunk returned no table it is
  * looked up among the chunk's globals.  shared may be NULL (the function gets nil).
  * Items are numbered from 1.  On the first failing item returns -1 with e.g.
  *   policies/x.lua:12: boom (function 'grade', item 17)
