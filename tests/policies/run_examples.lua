@@ -1,18 +1,21 @@
 -- kam run tests/policies/run_examples.lua POLICY.lua [-v]
 --
--- Runs a policy's own examples (policy contract v1, "examples") in kam.sandbox, the way
--- `kam policy test` will once the host has it: facts examples get the contract's default
--- facts, member() runs, then grade() when member() said true ("none" otherwise), and
--- member / grade / score / reason are compared; fn examples call P[fn](table.unpack(args))
--- and compare the first result (deep equality).  Prints every failure with the example's
+-- Runs a policy's own examples (policy contract v1, "examples") in kam.sandbox with the
+-- semantics of `kam policy test`: facts examples get the contract's default facts,
+-- member() runs, then grade() when member() said true ("none" otherwise), and member /
+-- grade / score / reason are compared; fn examples call P[fn](table.unpack(args)) and
+-- compare the first result (deep equality).  Prints every failure with the example's
 -- name, what was expected and what came back, then "N passed, N failed"; the exit status
 -- is 1 when anything failed.  -v also lists the examples that passed.
 --
--- Beyond the contract text, the runner also checks the shape of the policy table and of
--- what its functions return (each problem counts as one failure), compares a score's
--- integer/float kind as well as its value (86 is not 86.0), fills the by_line and
--- december_by_line lines an example leaves out with 0, and accepts `reason` on fn
--- examples: a substring of one of the results after the first (check_override's message).
+-- Stricter than `kam policy test` where a policy could pass its examples and still go
+-- wrong in production: facts of a group the policy's `needs` does not list are withheld
+-- (as the host withholds them) and an example that sets one fails; the shape of the
+-- policy table and of what member/grade return is checked (each problem one failure);
+-- a score's integer/float kind is compared with its value (86 is not 86.0); example
+-- names must be unique.  It also fills the business lines an example's by_line leaves
+-- out with 0, and takes `reason` on fn examples: a substring of one of the results after
+-- the first (check_override's message).
 
 local path, flag = ...
 if not path or (flag ~= nil and flag ~= "-v") then
@@ -23,12 +26,21 @@ local verbose = flag == "-v"
 local FUNCTION = kam.sandbox.FUNCTION
 local LINES = {"express", "logistics", "letters", "parcels", "savings", "billing", "philately",
                "newspapers", "same_city", "international", "freight", "forwarding"}
-local GROUPS = {by_line = true, monthly = true, bureau = true}
+-- The fact groups a policy may list in `needs`, and the facts each brings.  The host hands
+-- in only the groups listed (all of them when `needs` is absent); so does this runner.
+-- (The host puts `lines` with by_line, and first_month in a group "history" of its own.)
+local GROUPS = {
+  by_line = {"by_line", "december_by_line", "lines"},
+  monthly = {"monthly"},
+  bureau = {"rank_in_bureau", "bureau_agreement_customers", "bureau_revenue", "bureau_revenue_entered"},
+  history = {"first_month"},
+}
 local DEFAULTS = {
   year = 2025, revenue = 0, december = 0, volume = 0, lines = 0, agreement = false,
   place = "city", city = "测试市", bureau = "测试市", network_wide = false, one_time = false,
   bureau_agreement_customers = 0, bureau_revenue = 0, bureau_revenue_entered = true,
   code = "42010000001000", name = "示例客户",
+  monthly = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 }
 
 local function read_file(p)
@@ -133,7 +145,7 @@ local function check_policy()
   if P.needs ~= nil then
     need(is_array_of(P.needs, "string"), "needs must be a list of strings")
     for _, g in ipairs(type(P.needs) == "table" and P.needs or {}) do
-      need(GROUPS[g], "needs: unknown fact group " .. show(g))
+      need(GROUPS[g] ~= nil, "needs: unknown fact group " .. show(g))
     end
   end
   need(P.numbers == nil or type(P.numbers) == "table", "numbers must be a table")
@@ -167,11 +179,29 @@ end
 local valid_grade = {none = true}
 for _, g in ipairs(type(P.grades) == "table" and P.grades or {}) do valid_grade[g] = true end
 
+-- fact -> the group it belongs to, for the groups the policy does not list.
+local withheld = {}
+if type(P.needs) == "table" then
+  local listed = {}
+  for _, g in ipairs(P.needs) do listed[g] = true end
+  for g, facts in pairs(GROUPS) do
+    if not listed[g] then
+      for _, k in ipairs(facts) do withheld[k] = g end
+    end
+  end
+end
+
 -- ---- facts examples -------------------------------------------------------------------
 
 local function with_defaults(facts, problems)
   local f = {}
-  for k, v in pairs(facts) do f[k] = v end
+  for k, v in pairs(facts) do
+    if withheld[k] then
+      problems[#problems + 1] = string.format("facts.%s belongs to the fact group %q, which the policy's needs "
+                                              .. "do not list: the host would not hand it in", k, withheld[k])
+    end
+    f[k] = v
+  end
   for k, v in pairs(DEFAULTS) do if f[k] == nil then f[k] = v end end
   for _, key in ipairs({"by_line", "december_by_line"}) do
     local t = {}
@@ -182,7 +212,7 @@ local function with_defaults(facts, problems)
     end
     f[key] = t
   end
-  if f.monthly == nil then f.monthly = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} end
+  for k in pairs(withheld) do f[k] = nil end
   return f
 end
 
@@ -252,27 +282,12 @@ end
 
 -- ---- fn examples ----------------------------------------------------------------------
 
--- The sandbox hands a function one item and one shared value; fn examples need any
--- number of arguments, so a second box runs the same source wrapped (on its first line,
--- so line numbers hold) with an `apply` that unpacks them.
-local fn_box
-local function open_fn_box()
-  local wrapped = "local __policy = (function(...) " .. src .. "\nend)(...)\n" .. [[
-return {apply = function(a)
-  local fn = type(__policy) == "table" and __policy[a.fn]
-  if type(fn) ~= "function" then error("the policy has no function '" .. tostring(a.fn) .. "'", 0) end
-  return fn(table.unpack(a.args, 1, a.args.n or #a.args))
-end}
-]]
-  fn_box = kam.sandbox.open(wrapped, path)
-end
-
 local function run_fn(ex)
   if type(ex.fn) ~= "string" or type(ex.args) ~= "table" then
     return report(ex.name, {"an fn example needs fn (a string) and args (a table)"})
   end
-  if not fn_box then open_fn_box() end
-  local res, err = call_all(fn_box, "apply", {fn = ex.fn, args = ex.args})
+  -- "+": the item is the list of arguments (its n, when given, counts them).
+  local res, err = call_all(box, "+" .. ex.fn, ex.args)
   if not res then return report(ex.name, {ex.fn .. " raised: " .. err}) end
   local problems = {}
   if not same(ex.result, res[1]) then
@@ -323,7 +338,6 @@ for i, ex in ipairs(P.examples) do
     run_facts(ex)
   end
 end
-if fn_box then fn_box:close() end
 
 print(string.format("%d passed, %d failed", passed, failed))
 box:close()

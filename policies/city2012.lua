@@ -1,0 +1,159 @@
+-- City bureau 2012: XXX邮政局大客户日常管理办法(试行), 二0一二年九月二十日 (seed 001), with
+-- the same seed's 营销工作方法 (service time limits, symposiums) and 用户欠费管理办法
+-- (arrears).  DOMAIN.md §1, §3.3 and §4 decide where the seed is vague.  Policy contract
+-- v1.  Money in integer fen; reasons in English.
+--
+-- When kam grades year Y, "last year" (上年) is Y itself (f.revenue) and "this month"
+-- (当月) is December of Y (f.december).
+
+local function yuan(n) return n * 100 end
+
+local T = {
+  -- §1 大客户界定 (2): 上年综合业务收入达到1万元, 当月综合业务收入达到0.1万元
+  member = {year = yuan(10000), month = yuan(1000)},
+  -- §3.3 大客户分级标准, lower bounds, each included: 白金客户 100-500万元, 黄金客户 50-100万元,
+  -- VIP客户 1-50万元.  DOMAIN decides that 500万 and above is Platinum too.
+  grade_bars = {
+    {from = yuan(1000000), grade = "platinum", title = "Platinum (白金)"},
+    {from = yuan(500000), grade = "gold", title = "Gold (黄金)"},
+    {from = yuan(10000), grade = "vip", title = "VIP"},
+  },
+  platinum_top = yuan(5000000),   -- the seed's upper end of Platinum; above it still Platinum
+}
+
+-- n >= 0 with thousands separators: 1234567 -> "1,234,567".
+local function grouped(n)
+  local text = ""
+  while n >= 1000 do
+    text = string.format(",%03d%s", n % 1000, text)
+    n = n // 1000
+  end
+  return string.format("%d%s", n, text)
+end
+
+-- fen -> "1,234,567.89", exactly (integer arithmetic; a negative amount keeps its sign).
+local function money(fen)
+  local units, cents = fen // 100, fen % 100
+  if fen >= 0 then return string.format("%s.%02d", grouped(units), cents) end
+  if cents ~= 0 then units, cents = units + 1, 100 - cents end
+  return string.format("-%s.%02d", grouped(-units), cents)
+end
+
+local P = {
+  name = "city2012",
+  title = "XXX邮政局大客户日常管理办法(试行) 2012",
+  version = "2025.1",
+  grades = {"platinum", "gold", "vip"},   -- 白金 黄金 VIP
+  needs = {},                             -- the basic facts are enough
+}
+
+P.numbers = {
+  fluctuation_pct = 30,     -- 月业务量波动幅度超过30%的大客户必须分析原因(一次性大客户除外)
+  -- 大客户拜访制度, the customer manager's visits (专(兼)职客户经理 上门走访).  The seed's
+  -- headings are muddled: its paragraph on "Platinum and specialty Gold" says the marketing
+  -- center's managers visit Platinum and *comprehensive* Gold at least once a month, and its
+  -- paragraph on "comprehensive Gold and VIP" says Gold at least twice, VIP at least once.
+  -- DOMAIN §4 records both; a Gold customer gets the stricter two a month here, and the
+  -- center's monthly visit is kept apart in center_visits.
+  visits = {
+    platinum = {per_month = 1, by = "customer manager of the marketing center (营销中心客户经理)"},
+    gold = {per_month = 2, by = "the customer's (part-time) manager (专(兼)职客户经理)"},
+    vip = {per_month = 1, by = "the customer's (part-time) manager (专(兼)职客户经理)"},
+  },
+  -- own key: the marketing center's own managers visit Platinum and comprehensive (综合, more
+  -- than one business line) Gold at least once a month.
+  center_visits = {
+    platinum = {per_month = 1},
+    gold = {per_month = 1, breadth = "comprehensive"},
+  },
+  -- own key: leadership visits, one to two a year (每年拜访一至两次), led by the bureau's
+  -- leadership (局领导带队) for Platinum and specialty Gold, by the specialty bureau's head
+  -- (专业局负责人带队) for comprehensive Gold and VIP.  (一般大客户, 1-2 a year by the
+  -- branch head, has no grade of its own in this rule set.)
+  leadership_visits = {
+    platinum = {per_year = 1, max_per_year = 2, by = "bureau leadership (局领导)"},
+    gold = {per_year = 1, max_per_year = 2,
+            by = "bureau leadership (局领导) if specialty, specialty bureau head (专业局负责人) if comprehensive"},
+    vip = {per_year = 1, max_per_year = 2, by = "specialty bureau head (专业局负责人)"},
+  },
+  symposiums_per_year = 2,                 -- 定期召开大客户座谈会,每年不少于两次
+  archive_refresh_months = {               -- 大客户资料根据不同级别定期进行更新
+    platinum = 3,                          -- 白金客户每季度更新一次
+    gold = 2,                              -- 黄金客户每2月更新一次
+    vip = 1,                               -- VIP客户每月更新一次
+  },
+  managers = {ab_pair_from = "vip"},       -- VIP以上大客户 实施主辅制(AB角)
+  service_days = {urban = 0, rural = 2, max = 3},  -- 市内当天服务, 农村两天内, 不超过三天
+  arrears = {max_share_pct = 5},           -- 年末用户欠费总余额控制在邮政业务总收入的5%以内
+  -- own key: units report by the 28th (每月28日前), the center's summary by the 5th (每月5日前).
+  report_days = {units = 28, summary = 5},
+}
+
+P.overrides = {}
+
+-- §1 --------------------------------------------------------------------------------
+
+function P.member(f, ctx)
+  local totals = string.format("revenue %d %s / December %s (bar %s / %s)", f.year, money(f.revenue),
+                               money(f.december), money(T.member.year), money(T.member.month))
+  local reasons = {}
+  if f.agreement then
+    reasons[#reasons + 1] = "§1 (1): signed an agreement (与邮政企业签订业务协议的客户)"
+  end
+  if f.revenue >= T.member.year and f.december >= T.member.month then
+    reasons[#reasons + 1] = "§1 (2): " .. totals
+  end
+  if #reasons > 0 then return true, reasons end
+  return false, {"§1 (1): no signed agreement", "§1 (2): not both reached: " .. totals}
+end
+
+-- §3.3 ------------------------------------------------------------------------------
+
+function P.grade(f, ctx)
+  local bars = T.grade_bars
+  for i, bar in ipairs(bars) do
+    if f.revenue >= bar.from then
+      local range
+      if i == 1 and f.revenue >= T.platinum_top then
+        range = string.format("≥ %s (DOMAIN §3.3: Platinum too)", money(T.platinum_top))
+      elseif i == 1 then
+        range = string.format("in [%s, %s)", money(bar.from), money(T.platinum_top))
+      else
+        range = string.format("in [%s, %s)", money(bar.from), money(bars[i - 1].from))
+      end
+      return bar.grade, nil, {string.format("§3.3: annual revenue %s %s → %s", money(f.revenue), range, bar.title)}
+    end
+  end
+  -- A key account by agreement under the VIP floor: read like Hubei's top-5 rule (DOMAIN
+  -- §3.1: a key account under the lowest bar gets the lowest grade), so VIP.
+  return "vip", nil, {string.format("§3.3: annual revenue %s under the VIP floor %s; a key account by agreement "
+                                    .. "gets the lowest grade, as under Hubei's top-5 rule (DOMAIN §3.1) → VIP", money(f.revenue), money(bars[#bars].from))}
+end
+
+-- Examples ---------------------------------------------------------------------------
+
+P.examples = {
+  -- §1
+  {name = "member: an agreement alone", facts = {agreement = true}, member = true, grade = "vip", reason = "signed an agreement"},
+  {name = "member: 10,000.00 and December 1,000.00", facts = {revenue = yuan(10000), december = yuan(1000)}, member = true, grade = "vip", reason = "revenue 2025 10,000.00 / December 1,000.00"},
+  {name = "member: 9,999.99 and December 1,000.00 is not", facts = {revenue = yuan(10000) - 1, december = yuan(1000)}, member = false, grade = "none", reason = "not both reached"},
+  {name = "member: 10,000.00 and December 999.99 is not", facts = {revenue = yuan(10000), december = yuan(1000) - 1}, member = false, grade = "none"},
+  {name = "member: 2,000,000.00 with nothing in December is not", facts = {revenue = yuan(2000000), december = 0}, member = false, grade = "none"},
+  {name = "member: agreement with 2,000,000.00 and nothing in December", facts = {agreement = true, revenue = yuan(2000000), december = 0}, member = true, grade = "platinum"},
+  -- §3.3 band edges
+  {name = "platinum: 6,000,000.00", facts = {agreement = true, revenue = yuan(6000000)}, grade = "platinum"},
+  {name = "platinum: 5,000,000.00 is Platinum too", facts = {agreement = true, revenue = yuan(5000000)}, grade = "platinum", reason = "≥ 5,000,000.00 (DOMAIN §3.3: Platinum too)"},
+  {name = "platinum: 4,999,999.99", facts = {agreement = true, revenue = yuan(5000000) - 1}, grade = "platinum", reason = "in [1,000,000.00, 5,000,000.00)"},
+  {name = "platinum: 1,000,000.00", facts = {agreement = true, revenue = yuan(1000000)}, grade = "platinum"},
+  {name = "gold: 999,999.99", facts = {agreement = true, revenue = yuan(1000000) - 1}, grade = "gold", reason = "999,999.99 in [500,000.00, 1,000,000.00) → Gold (黄金)"},
+  {name = "gold: 500,000.00", facts = {agreement = true, revenue = yuan(500000)}, grade = "gold"},
+  {name = "vip: 499,999.99", facts = {agreement = true, revenue = yuan(500000) - 1}, grade = "vip"},
+  {name = "vip: 10,000.00", facts = {revenue = yuan(10000), december = yuan(5000)}, grade = "vip", reason = "in [10,000.00, 500,000.00) → VIP"},
+  {name = "vip: 9,999.99 with an agreement is under the floor", facts = {agreement = true, revenue = yuan(10000) - 1}, grade = "vip", reason = "under the VIP floor 10,000.00"},
+  {name = "vip: an agreement with refunds only", facts = {agreement = true, revenue = yuan(-250)}, grade = "vip", reason = "annual revenue -250.00 under the VIP floor"},
+  {name = "platinum without agreement by rule 2", facts = {revenue = yuan(1200000), december = yuan(90000)}, member = true, grade = "platinum"},
+  {name = "gold without agreement by rule 2", facts = {revenue = yuan(700000), december = yuan(1000)}, grade = "gold"},
+  {name = "thousands separators", facts = {agreement = true, revenue = yuan(12345678) + 90}, grade = "platinum", reason = "12,345,678.90"},
+}
+
+return P
