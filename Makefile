@@ -113,7 +113,8 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/kam
 	for p in $(PLUGINS); do install -m 755 $$p $(DESTDIR)$(PLUGINDIR)/; done
 	for f in policies/*.lua; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/policies/ || true; done
-	for f in scripts/*; do [ -f "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/scripts/ || true; done
+	cd scripts && find . -type f -name '*.lua' | while read -r f; do \
+	  install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/scripts/$$f"; done
 	install -m 644 core/kam_plugin.h $(DESTDIR)$(INCDIR)/
 	install -m 644 doc/kam.1 $(DESTDIR)$(MANDIR)/kam.1
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@PLUGINDIR@|$(PLUGINDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \

@@ -46,26 +46,50 @@ local function show_value(v)
   return tostring(v)
 end
 
--- The example defaults of the contract (README, "Writing a policy").
+-- The example defaults of the contract (README, "Writing a policy").  A group of facts
+-- the policy does not list in `needs` is withheld, as grading withholds it.
 local LINES = { "express", "logistics", "letters", "parcels", "savings", "billing", "philately",
                 "newspapers", "same_city", "international", "freight", "forwarding" }
-local function with_defaults(f)
-  local d = { year = 2025, revenue = 0, december = 0, volume = 0, lines = 0, agreement = false,
+local GROUPS = {
+  by_line = { "by_line", "december_by_line", "lines" },
+  monthly = { "monthly" },
+  bureau = { "rank_in_bureau", "bureau_agreement_customers", "bureau_revenue", "bureau_revenue_entered" },
+  history = { "first_month" },
+}
+local function with_defaults(f, needs)
+  f = f or {}
+  local listed = {}
+  for _, g in ipairs(needs) do listed[g] = true end
+  for g, keys in pairs(GROUPS) do
+    for _, k in ipairs(keys) do
+      if not listed[g] and f[k] ~= nil then
+        return nil, string.format("the example sets '%s', a fact of group '%s', which the policy's needs do not list", k, g)
+      end
+    end
+  end
+  local d = { year = 2025, revenue = 0, december = 0, volume = 0, agreement = false,
               place = "city", city = "测试市", bureau = "测试市", network_wide = false, one_time = false,
-              bureau_agreement_customers = 0, bureau_revenue = 0, bureau_revenue_entered = true,
               code = "42010000001000", name = "示例客户" }
+  if listed.by_line then d.lines = 0 end
+  if listed.bureau then
+    d.bureau_agreement_customers, d.bureau_revenue, d.bureau_revenue_entered = 0, 0, true
+  end
   local out = {}
   for k, v in pairs(d) do out[k] = v end
-  for k, v in pairs(f or {}) do out[k] = v end
-  for _, key in ipairs { "by_line", "december_by_line" } do
-    local t = {}
-    for _, l in ipairs(LINES) do t[l] = 0 end
-    for l, v in pairs((f or {})[key] or {}) do t[l] = v end
-    out[key] = t
+  for k, v in pairs(f) do out[k] = v end
+  if listed.by_line then
+    for _, key in ipairs { "by_line", "december_by_line" } do
+      local t = {}
+      for _, l in ipairs(LINES) do t[l] = 0 end
+      for l, v in pairs(f[key] or {}) do t[l] = v end
+      out[key] = t
+    end
   end
-  local m = {}
-  for i = 1, 12 do m[i] = ((f or {}).monthly or {})[i] or 0 end
-  out.monthly = m
+  if listed.monthly then
+    local m = {}
+    for i = 1, 12 do m[i] = (f.monthly or {})[i] or 0 end
+    out.monthly = m
+  end
   return out
 end
 
@@ -91,10 +115,18 @@ local function run_tests(spec)
         local args = ex.args or {}
         local r = pol:call("+" .. ex.fn, { args })[1]
         if not same(r[1], ex.result) then return fail(i, ex, ex.fn, ex.result, r[1]) end
+        if ex.reason ~= nil then
+          local found = false
+          for k = 2, r.n or #r do
+            if type(r[k]) == "string" and r[k]:find(ex.reason, 1, true) then found = true end
+          end
+          if not found then return fail(i, ex, "reason", ex.reason, r[2]) end
+        end
         passed = passed + 1
         return
       end
-      local f = with_defaults(ex.facts)
+      local f, why = with_defaults(ex.facts, info.needs)
+      if not f then return fail(i, ex, "facts", "only the groups listed in needs", why) end
       local m = pol:call("member", { f }, ctx)[1]
       local is_member, reasons = m[1], m[2] or {}
       local grade, score = "none", nil
