@@ -624,7 +624,7 @@ void kam_plugins_help(kam_ctx *ctx, FILE *out)
 /* ---- kam plugin list ---- */
 
 static const char plugin_usage[] =
-	"usage: kam [--json] plugin list\n"
+	"usage: kam plugin list (kam --json plugin list: a JSON array)\n"
 	"\n"
 	"List the loaded plugins: name, version, file, summary, and the Lua modules and\n"
 	"commands each registered.  Plugins are searched in each directory of\n"

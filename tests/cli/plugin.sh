@@ -48,16 +48,16 @@ print(type(a).__name__, f["version"], f["abi"], f["modules"], f["commands"], f["
 
 run kam plugin list --help
 status_is 0 "plugin list --help succeeds"
-like "$out" "usage: kam [--json] plugin list" "plugin list --help prints the usage"
+like "$out" "usage: kam plugin list" "plugin list --help prints the usage"
 run kam plugin --help
-like "$out" "usage: kam [--json] plugin list" "plugin --help prints the usage"
+like "$out" "usage: kam plugin list" "plugin --help prints the usage"
 run kam plugin
 status_is 2 "plugin without a subcommand is a usage error"
 like "$err" "kam: plugin: missing subcommand" "... saying so"
 run kam plugin frob
 status_is 2 "an unknown plugin subcommand is a usage error"
 like "$err" "kam: plugin: unknown subcommand 'frob'" "... naming it"
-like "$err" "usage: kam [--json] plugin list" "... with the usage on stderr"
+like "$err" "usage: kam plugin list" "... with the usage on stderr"
 is "$out" "" "... and nothing on stdout"
 run kam plugin list extra
 status_is 2 "plugin list takes no arguments"
