@@ -45,6 +45,7 @@ struct plugin {
 	size_t nmods;
 	struct command *cmds;
 	size_t ncmds;
+	char formats[128];          /* "import xlsx, export xlsx": what it added to import/export */
 };
 
 struct kam_plugins {
@@ -278,6 +279,34 @@ static const char *h_user(kam_host *h)
 	return host_ctx(h)->user;
 }
 
+/* Formats go to the import and export registries; the plugin keeps their names for lists. */
+static void note_format(kam_host *h, const char *what, const char *format)
+{
+	struct kam_plugins *ps = host_ctx(h)->plugins;
+	struct plugin *p = ps ? ps->loading : NULL;
+	size_t n;
+	if (!p || !format)
+		return;
+	n = strlen(p->formats);
+	snprintf(p->formats + n, sizeof p->formats - n, "%s%s %s", n ? ", " : "", what, format);
+}
+
+static int h_add_reader(kam_host *h, const kam_plugin_reader *r)
+{
+	if (kam_plugin_add_reader(h, r) < 0)
+		return -1;
+	note_format(h, "import", r->format);
+	return 0;
+}
+
+static int h_add_writer(kam_host *h, const kam_plugin_writer *w)
+{
+	if (kam_plugin_add_writer(h, w) < 0)
+		return -1;
+	note_format(h, "export", w->format);
+	return 0;
+}
+
 static const kam_host_api host_api = {
 	.abi = KAM_PLUGIN_ABI,
 	.size = sizeof(kam_host_api),
@@ -291,8 +320,8 @@ static const kam_host_api host_api = {
 	.error = h_error,
 	.json = h_json,
 	.user = h_user,
-	.add_reader = kam_plugin_add_reader,
-	.add_writer = kam_plugin_add_writer,
+	.add_reader = h_add_reader,
+	.add_writer = h_add_writer,
 };
 
 /* ---- loading ---- */
@@ -626,17 +655,17 @@ void kam_plugins_help(kam_ctx *ctx, FILE *out)
 static const char plugin_usage[] =
 	"usage: kam plugin list (kam --json plugin list: a JSON array)\n"
 	"\n"
-	"List the loaded plugins: name, version, file, summary, and the Lua modules and\n"
-	"commands each registered.  Plugins are searched in each directory of\n"
+	"List the loaded plugins: name, version, file, summary, and the Lua modules,\n"
+	"commands and import/export formats each registered.  Plugins are searched in each directory of\n"
 	"$KAM_PLUGIN_PATH, then plugins/ beside the kam binary, then " KAM_PLUGINDIR ";\n"
 	"the first plugin of a name wins.  With --json: a JSON array.\n";
 
 static json_t *plugin_json(const struct plugin *p)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:[], s:[]}", "name", p->desc->name,
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:i, s:[], s:[], s:s}", "name", p->desc->name,
 			      "version", p->desc->version, "path", p->path, "summary",
 			      p->desc->summary ? p->desc->summary : "", "abi", p->desc->abi,
-			      "modules", "commands");
+			      "modules", "commands", "formats", p->formats);
 	json_t *mods = json_object_get(o, "modules"), *cmds = json_object_get(o, "commands");
 	if (!o)
 		return NULL;
@@ -683,6 +712,10 @@ static int list_text(kam_ctx *ctx)
 			printf("%smodule %s", sep, p->mods[j].name);
 		for (size_t j = 0; j < p->ncmds; j++, sep = ", ")
 			printf("%scommand %s", sep, p->cmds[j].name);
+		if (p->formats[0]) {
+			printf("%s%s", sep, p->formats);
+			sep = ", ";
+		}
 		printf("%s\n", *sep == ',' ? "]" : "");
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
