@@ -43,10 +43,17 @@ static int parse_year(const char *s, int *year, kam_err *e)
 
 static int parse_date(const char *s, kam_err *e)
 {
-	struct tm tm = {0};
+	struct tm tm = {0}, back;
 	const char *end = strptime(s, "%Y-%m-%d", &tm);
+	int mday = tm.tm_mday, mon = tm.tm_mon;
+	time_t t;
 	if (!end || *end || strlen(s) != 10)
 		return kam_usagef(e, "grade: date '%s' must be YYYY-MM-DD", s);
+	/* strptime takes 2026-02-30; a real day reads back the same (timegm normalises tm). */
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	if (!gmtime_r(&t, &back) || back.tm_mday != mday || back.tm_mon != mon)
+		return kam_usagef(e, "grade: date '%s' is not a real day", s);
 	return 0;
 }
 

@@ -99,8 +99,13 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 	for (int i = 1; i < argc; i++)
 		lua_pushstring(L, argv[i]);
 	if (kam_lua_call(L, argc - 1, LUA_MULTRET, script, &ctx->err) < 0) {
+		char *tb = strstr(ctx->err.msg, "\nstack traceback:");
 		if (ctx->db)
 			kam_db_rollback_all(ctx->db);
+		/* A command written in Lua reports like any command: one line (the traceback
+		 * is there with KAM_LOG=debug); a user's script keeps its traceback. */
+		if (!json_result && tb && !kam_log_enabled(KAM_LOG_DEBUG))
+			*tb = '\0';
 		return kam_report_error(ctx, &ctx->err);
 	}
 	nres = lua_gettop(L) - base;

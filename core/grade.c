@@ -438,6 +438,26 @@ static int flush_decisions(struct run *r, kam_err *e)
 	return 0;
 }
 
+/* The worker numbers the items of a batch; people know customers: "item 17" becomes the
+ * customer's code, and the chain's name the functions it calls. */
+static void name_customer(struct run *r, size_t from, size_t n, kam_err *e)
+{
+	char out[sizeof e->msg], *at;
+	long item;
+	size_t len;
+	const char *chain = "'member?grade'";
+	if ((at = strstr(e->msg, chain))) {
+		snprintf(out, sizeof out, "%.*s'member' or 'grade'%s", (int)(at - e->msg), e->msg, at + strlen(chain));
+		memcpy(e->msg, out, sizeof out);
+	}
+	if (!(at = strstr(e->msg, "item ")) || sscanf(at + 5, "%ld", &item) != 1 || item < 1 || (size_t)item > n)
+		return;
+	len = strspn(at + 5, "0123456789");
+	snprintf(out, sizeof out, "%.*scustomer %014lld%s", (int)(at - e->msg), e->msg,
+		 (long long)r->f->c[from + (size_t)item - 1].code, at + 5 + len);
+	memcpy(e->msg, out, sizeof out);
+}
+
 /* Customers [from, to): member() and, for key accounts, grade() in one trip; then the
  * decisions, under the run's lock. */
 static int batch(struct lane *l, size_t from, size_t to, kam_err *e)
@@ -452,9 +472,12 @@ static int batch(struct lane *l, size_t from, size_t to, kam_err *e)
 	kam_put_table(&l->items, (uint32_t)n, 0);
 	for (size_t i = from; i < to; i++)
 		kam_facts_put(r->f, i, r->p->needs, &l->items);
-	if (kam_buf_check(&l->items, "facts", e) < 0 ||
-	    kam_worker_call(l->w, "*member?grade", &r->shared, &l->items, &l->results, e) < 0)
+	if (kam_buf_check(&l->items, "facts", e) < 0)
 		return -1;
+	if (kam_worker_call(l->w, "*member?grade", &r->shared, &l->items, &l->results, e) < 0) {
+		name_customer(r, from, n, e);
+		return -1;
+	}
 	kam_rd_init(&rd, l->results.data, l->results.len);
 	if (kam_rd_table(&rd, &narr, &nhash, e) < 0 || narr != n)
 		return kam_errf(e, "%s: the worker's results do not match the customers sent", r->p->path);

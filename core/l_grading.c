@@ -16,9 +16,11 @@ typedef struct lpolicy {
 	kam_policy *p;
 } lpolicy;
 
+/* The message as it is: it names its own place (a policy file, the database). */
 static int raise_err(lua_State *L, const kam_err *e)
 {
-	return luaL_error(L, "%s", e->msg);
+	lua_pushstring(L, e->msg);
+	return lua_error(L);
 }
 
 static kam_policy *check_policy(lua_State *L, int idx)
@@ -315,7 +317,10 @@ static int l_policy_files(lua_State *L)
 					lua_pushlstring(L, f, len - 4);
 					lua_pushboolean(L, 1);
 					lua_rawset(L, -3);
+					char shown[4096];
 					snprintf(path, sizeof path, "%s/%s", dir, f);
+					if (realpath(path, shown))
+						snprintf(path, sizeof path, "%s", shown);
 					lua_createtable(L, 0, 2);
 					lua_pushlstring(L, f, len - 4);
 					lua_setfield(L, -2, "name");

@@ -376,6 +376,7 @@ struct op {
 	kam_sandbox_progress progress;
 	void *ud;
 	long item;
+	char running[128];   /* the function of a chain being called, for messages */
 	int status;          /* of the script's own code */
 	int failed;          /* e was filled by our code */
 	kam_err *e;
@@ -423,6 +424,7 @@ static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op, const char *
 	op->status = LUA_OK;
 	op->failed = 0;
 	op->item = 0;
+	op->running[0] = '\0';
 	lua_pushcfunction(L, f);
 	lua_pushlightuserdata(L, op);
 	status = lua_pcall(L, 1, 1, 0);
@@ -432,7 +434,9 @@ static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op, const char *
 			lua_settop(L, top);
 			return -1;
 		}
-		if (op->item > 0)
+		if (op->running[0])
+			snprintf(at, sizeof at, "function '%s', item %ld", op->running, op->item);
+		else if (op->item > 0)
 			snprintf(at, sizeof at, "%s, item %ld", where, op->item);
 		else
 			snprintf(at, sizeof at, "%s", where);
@@ -611,6 +615,8 @@ static int p_call(lua_State *L)
 		lua_pushvalue(L, fn);
 		if ((nargs = push_args(L, op, item, shared, spread, name)) < 0)
 			return 0;
+		if (fn2)
+			snprintf(op->running, sizeof op->running, "%.*s", (int)(q - name), name);
 		op->status = lua_pcall(L, nargs, all || fn2 ? LUA_MULTRET : 1, 0);
 		if (op->status != LUA_OK)
 			return 1;
@@ -620,6 +626,7 @@ static int p_call(lua_State *L)
 			lua_pushvalue(L, fn2);
 			if ((nargs = push_args(L, op, item, shared, spread, q + 1)) < 0)
 				return 0;
+			snprintf(op->running, sizeof op->running, "%s", q + 1);
 			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 			if (op->status != LUA_OK)
 				return 1;
@@ -641,6 +648,7 @@ static int p_call(lua_State *L)
 			return 0;
 		}
 		lua_settop(L, item - 1);
+		op->running[0] = '\0';
 	}
 	if (kam_rd_end(&rd, op->e) < 0) {
 		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, name);

@@ -97,7 +97,7 @@ print(string.format("  bureau %s: %s; %d agreement customers; bureau revenue %s 
 local function show(title, d)
   print(title)
   print(string.format("  grade %s%s%s", d.grade, d.grade ~= d.computed and (" (computed " .. d.computed .. ", overridden)") or "",
-    d.score and string.format(", score %s", d.score) or ""))
+    d.score and string.format(", score %.15g", d.score) or ""))
   print(string.format("  policy %s %s (sha256 %s)", d.policy, d.policy_version, d.policy_hash))
   print("  rules that fired:")
   for _, r in ipairs(d.reasons) do print("    - " .. r) end

@@ -41,7 +41,10 @@ if sub == "add" then
   if till then
     till, err = cli.check_date(till)
     if not till then return cli.usage_error(err, USAGE) end
-    if till < from then return cli.usage_error("--until " .. till .. " is before --from " .. from, USAGE) end
+    if till < from then
+      return cli.usage_error(string.format("--until %s is before %s", till,
+        opts.from and ("--from " .. from) or ("today (" .. from .. "), where the override starts without --from")), USAGE)
+    end
   end
   local year = cli.last_year()
   if opts.year then

@@ -20,6 +20,14 @@ local opts, operands = cli.parse(args, { help = "flag" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
 
+-- A policy is named (letters, digits, '_', '-') or given as a .lua file.
+local function check_spec(spec)
+  if spec and not spec:find("/") and not spec:match("%.lua$") and not spec:match("^[a-z0-9_%-]+$") then
+    return nil, string.format("'%s' is not a policy name (lowercase letters, digits, '_' and '-') or a .lua file", spec)
+  end
+  return spec
+end
+
 local function default_name()
   if kam.policy then return kam.policy end
   local ok, name = pcall(kam.db.value, "SELECT value FROM meta WHERE key = 'policy'")
@@ -192,6 +200,8 @@ if sub == "list" then
   return 0
 elseif sub == "show" then
   if #operands > 1 then return cli.usage_error("policy show takes one policy", USAGE) end
+  local spec, why = check_spec(operands[1])
+  if operands[1] and not spec then return cli.usage_error(why, USAGE) end
   local pol <close> = grading.policy(operands[1] or default_name())
   local info = pol:info()
   local m = info.module
@@ -243,6 +253,8 @@ elseif sub == "check" then
   return 0
 elseif sub == "test" then
   if #operands > 1 then return cli.usage_error("policy test takes one policy", USAGE) end
+  local spec, why = check_spec(operands[1])
+  if operands[1] and not spec then return cli.usage_error(why, USAGE) end
   return run_tests(operands[1] or default_name())
 else
   return cli.usage_error(sub and ("unknown policy subcommand '" .. sub .. "'") or "policy needs a subcommand", USAGE)

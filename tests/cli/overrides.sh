@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# kam override add | list | revoke.  Hubei's cultivation (培育期) needs an end date and
+# exactly the class above the computed one; while valid it outranks the computed grade
+# (and the reasons say so), after its end date it lapses; a revoked override stays on
+# record.  Overrides are only ever revoked (a trigger refuses other changes).  Shantou's
+# approved Diamond needs the approver.  Kinds and grades the policy does not accept are
+# refused, naming what it accepts.
+source "$(dirname "$0")/lib.sh"
+F="$TOP/tests/fixtures/grade"
+
+DB=k.db
+q() { sqlite3 "$DB" "$1"; }
+nover() { q "SELECT count(*) FROM overrides"; }
+# decision CODE: "grade computed override-id" of the latest decision of CODE
+decision() { q "SELECT grade || ' ' || computed || ' ' || coalesce(override, '-') FROM decisions WHERE code = $1 ORDER BY id DESC LIMIT 1"; }
+reasons() { q "SELECT reasons FROM decisions WHERE code = $1 ORDER BY id DESC LIMIT 1"; }
+clean_error() { unlike "$err" "stack traceback" "$1: no Lua traceback in the message"; }
+
+run kam --db k.db init --policy hubei
+run kam --db k.db import customers "$F/hubei_customers.csv"
+run kam --db k.db import ledger "$F/hubei_ledger.csv"
+status_is 0 "the hubei fixture"
+C3=42050200005000   # 宜昌, 50,000.00: class 3
+C1=42050200001000   # 宜昌, 200,000.00: class 1
+CN=42050200008000   # 宜昌, 9,999.99: no key account
+add() { run kam --db k.db override add "$@"; }
+
+# --- refusals -----------------------------------------------------------------------------
+add $C3 --kind cultivation --grade 2 --reason "潜力大" --from 2026-01-01 --year 2025
+status_is 1 "cultivation without --until is refused"
+like "$err" "override kind 'cultivation' needs an end date (--until)" "saying it needs an end date"
+clean_error "no end date"
+add $C3 --kind cultivation --grade 1 --reason "潜力大" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "cultivation two classes up is refused"
+like "$err" "the computed grade is class 3, so the cultivation grade must be class 2, not '1'" "with the policy's reason"
+clean_error "two classes up"
+add $C3 --kind cultivation --grade 3 --reason "潜力大" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "cultivation at the computed class is refused"
+like "$err" "must be class 2, not '3'" "with the policy's reason"
+add $C1 --kind cultivation --grade 1 --reason "潜力大" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "cultivation of a class 1 customer is refused"
+like "$err" "no class above it" "nothing above class 1"
+add $CN --kind cultivation --grade 3 --reason "潜力大" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "cultivation of a customer that is no key account is refused"
+like "$err" "cultivation is for an existing key account" "said so"
+add $C3 --kind approved_diamond --grade 2 --reason "x" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "a kind hubei does not accept is refused"
+like "$err" "policy hubei accepts no override kind 'approved_diamond' (it accepts: cultivation)" "listing the kinds it accepts"
+clean_error "unknown kind"
+add $C3 --kind cultivation --grade 4 --reason "x" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "a grade the kind does not allow is refused"
+like "$err" "sets one of the grades 1, 2, 3, not '4'" "listing the grades it allows"
+add $C3 --kind cultivation --grade 2 --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "no --reason is refused"
+like "$err" "--reason is required" "said so"
+add $C3 --kind cultivation --grade 2 --reason "x" --from 2026-07-01 --until 2026-06-30 --year 2025
+status_is 2 "--until before --from is a usage error"
+add 42099900001000 --kind cultivation --grade 2 --reason "x" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 1 "an unknown customer is refused"
+like "$err" "no customer 42099900001000" "named"
+add 4205 --kind cultivation --grade 2 --reason "x" --from 2026-01-01 --until 2026-06-30
+status_is 2 "a malformed code is a usage error"
+add $C3 --kind cultivation --grade 2 --reason "x" --from 2026-02-30 --until 2026-06-30
+status_is 2 "a day that does not exist is a usage error"
+is "$(nover)" 0 "no refused override was recorded"
+
+# --- a valid cultivation ----------------------------------------------------------------------
+add $C3 --kind cultivation --grade 2 --reason "潜力大，培育一年" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 0 "cultivation one class up (3 -> 2) with an end date"
+like "$err" "override #1: customer $C3 grade 2 (cultivation, computed now: 3) from 2026-01-01 until 2026-06-30" "confirmed on stderr"
+is "$(q "SELECT printf('%014d', code), policy, kind, grade, valid_from, valid_until, reason, created_by, revoked_at IS NULL FROM overrides")" \
+  "$C3|hubei|cultivation|2|2026-01-01|2026-06-30|潜力大，培育一年|tester|1" "recorded with who, why and the period"
+
+run kam --db k.db --json grade --year 2025 --as-of 2026-03-01
+status_is 0 "grade as of a day in the period"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overridden"])')" 1 "one decision overridden"
+is "$(decision $C3)" "2 3 1" "the decision's grade is the override's; the computed grade and the override are kept"
+like "$(reasons $C3)" "override #1 (cultivation by tester, valid until 2026-06-30): grade 2 instead of 3: 潜力大，培育一年" \
+  "the reasons mention the override"
+like "$("$KAM" --db k.db export grades --year 2025 --format csv | grep "^$C3,")" "$C3,2025,2," "export grades gives the override's grade"
+run kam --db k.db explain $C3 --year 2025 --as-of 2026-03-01
+status_is 0 "explain during the period"
+like "$out" "grade 2 (computed 3, overridden)" "explain shows the computed and the overridden grade"
+like "$out" "#1 cultivation (hubei) grade 2, 2026-01-01..2026-06-30, by tester" "and the override"
+like "$out" "[valid]" "valid on that day"
+run kam --db k.db --json explain $C3 --year 2025 --as-of 2026-03-01
+is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["now"]["grade"], d["now"]["computed"], d["now"]["override"], d["stored"]["grade"], d["stored"]["computed"],
+      [(o["id"], o["state"]) for o in d["overrides"]])')" "2 3 1 2 3 [(1, 'valid')]" "explain --json: now and stored, computed and overridden"
+
+run kam --db k.db grade --year 2025 --as-of 2026-06-30
+is "$(decision $C3)" "2 3 1" "still valid on its end date"
+run kam --db k.db grade --year 2025 --as-of 2025-12-31
+is "$(decision $C3)" "3 3 -" "not yet valid the day before it starts"
+run kam --db k.db --json grade --year 2025 --as-of 2026-07-01
+is "$(decision $C3)" "3 3 -" "after its end date it lapses: the computed grade stands"
+unlike "$(reasons $C3)" "override" "and the reasons do not mention it"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overridden"])')" 0 "nothing overridden"
+run kam --db k.db --json explain $C3 --year 2025 --as-of 2026-07-01
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["now"]["grade"], [o["state"] for o in d["overrides"]])')" \
+  "3 ['lapsed']" "explain: lapsed"
+
+# Overrides belong to their policy: city2012 ignores hubei's.
+run kam --db k.db --policy city2012 --json grade --year 2025 --as-of 2026-03-01
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overridden"])')" 0 "another policy does not apply hubei's override"
+is "$(decision $C3)" "vip vip -" "its own grade stands"
+
+# --- list ----------------------------------------------------------------------------------
+run kam --db k.db override list --all
+status_is 0 "override list --all"
+like "$out" "cultivation" "lists the override"
+like "$out" "$C3" "with its customer"
+run kam --db k.db --json override list $C3 --all
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([(o["id"], o["code"], o["grade"], o["valid_until"]) for o in json.load(sys.stdin)])')" \
+  "[(1, '$C3', '2', '2026-06-30')]" "override list CODE --all --json"
+run kam --db k.db --json override list $C1 --all
+is "$out" "[]" "another customer has none"
+add $C3 --kind cultivation --grade 2 --reason "长期培育" --from 2025-01-01 --until 2999-12-31 --year 2025
+status_is 0 "a second cultivation, valid today"
+run kam --db k.db --json override list
+today=$(date +%F)
+if [[ ! $today < 2026-01-01 && ! $today > 2026-06-30 ]]; then valid_today="[1, 2]"; else valid_today="[2]"; fi
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([o["id"] for o in json.load(sys.stdin)])')" "$valid_today" \
+  "override list without --all: only the ones valid today ($today)"
+
+# --- revoke ----------------------------------------------------------------------------------
+run kam --db k.db grade --year 2025 --as-of 2026-03-01
+is "$(decision $C3)" "2 3 2" "two valid overrides: the later one applies"
+run kam --db k.db override revoke 2
+status_is 1 "revoke needs a reason"
+run kam --db k.db override revoke 2 --reason "客户流失"
+status_is 0 "override revoke 2"
+is "$(q "SELECT revoked_by, revoke_reason, revoked_at IS NOT NULL, grade, valid_until FROM overrides WHERE id = 2")" \
+  "tester|客户流失|1|2|2999-12-31" "the revocation is recorded; the override row is kept"
+run kam --db k.db grade --year 2025 --as-of 2026-03-01
+is "$(decision $C3)" "2 3 1" "the revoked one no longer applies (the earlier one, still valid, does)"
+run kam --db k.db override revoke 1 --reason "培育结束"
+run kam --db k.db grade --year 2025 --as-of 2026-03-01
+is "$(decision $C3)" "3 3 -" "with both revoked the computed grade stands"
+run kam --db k.db override revoke 1 --reason "again"
+status_is 1 "revoking twice is refused"
+like "$err" "override #1 was already revoked" "said so"
+run kam --db k.db override revoke 99 --reason "x"
+status_is 1 "an unknown override id"
+like "$err" "no override #99" "said so"
+run kam --db k.db --json override list --all
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([(o["id"], bool(o.get("revoked_at"))) for o in json.load(sys.stdin)])')" \
+  "[(1, True), (2, True)]" "revoked overrides stay on record"
+run kam --db k.db --json explain $C3 --year 2025 --as-of 2026-03-01
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([o["state"] for o in json.load(sys.stdin)["overrides"]])')" \
+  "['revoked', 'revoked']" "explain: revoked"
+
+# --- the trigger: an override is only ever revoked -----------------------------------------------
+add $C3 --kind cultivation --grade 2 --reason "第三次" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 0 "a third override"
+trigger() { # SQL DESC
+  run sqlite3 k.db "$1"
+  if [ "$status" != 0 ] && [[ $err == *"an override is only ever revoked"* || $err == *"revoked, never deleted"* ]]; then
+    ok "$2"
+  else
+    nok "$2" "exit $status: $err"
+  fi
+}
+snapshot=$(q "SELECT * FROM overrides ORDER BY id")
+trigger "UPDATE overrides SET grade = '1' WHERE id = 3" "UPDATE of the grade is refused"
+trigger "UPDATE overrides SET valid_until = '2999-12-31' WHERE id = 3" "UPDATE of the end date is refused"
+trigger "UPDATE overrides SET reason = 'x' WHERE id = 3" "UPDATE of the reason is refused"
+trigger "UPDATE overrides SET created_by = 'x', revoked_at = '2026-01-02T00:00:00Z' WHERE id = 3" \
+  "a revocation that also changes another column is refused"
+trigger "UPDATE overrides SET revoked_at = NULL WHERE id = 1" "un-revoking is refused"
+trigger "UPDATE overrides SET revoke_reason = 'x' WHERE id = 1" "changing a revocation is refused"
+trigger "DELETE FROM overrides WHERE id = 1" "DELETE is refused"
+is "$(q "SELECT * FROM overrides ORDER BY id")" "$snapshot" "the overrides are unchanged"
+
+# --- shantou: approved Diamond -----------------------------------------------------------------
+DB=s.db
+run kam --db s.db init --policy shantou
+run kam --db s.db import customers "$F/shantou_customers.csv"
+run kam --db s.db import ledger "$F/shantou_ledger.csv"
+run kam --db s.db import bureau_revenue "$F/shantou_bureau_revenue.csv"
+status_is 0 "the shantou fixture"
+S=44050700039000   # 100,000.00 in 汕头市: silver
+run kam --db s.db override add $S --kind approved_diamond --grade diamond --reason "战略客户" --from 2026-01-01 --year 2025
+status_is 1 "approved_diamond without --approved-by is refused"
+like "$err" "override kind 'approved_diamond' needs the approver (--approved-by)" "said so"
+run kam --db s.db override add $S --kind approved_diamond --grade gold --reason "战略客户" --approved-by 省局大客户中心 --from 2026-01-01 --year 2025
+status_is 1 "approved_diamond with another grade is refused"
+like "$err" "sets one of the grades diamond, not 'gold'" "listing the grade it allows"
+run kam --db s.db override add $S --kind cultivation --grade diamond --reason "x" --approved-by y --from 2026-01-01 --year 2025
+status_is 1 "shantou refuses hubei's kind"
+like "$err" "(it accepts: approved_diamond)" "listing its kinds"
+is "$(nover)" 0 "nothing recorded"
+run kam --db s.db override add $S --kind approved_diamond --grade diamond --reason "战略客户" --approved-by 省局大客户中心 --from 2026-01-01 --year 2025
+status_is 0 "approved_diamond with the approver"
+is "$(q "SELECT approved_by || ' ' || coalesce(valid_until, '-') FROM overrides")" "省局大客户中心 -" "recorded with the approver, without an end"
+run kam --db s.db grade --year 2025 --as-of 2026-03-01
+status_is 0 "shantou grade"
+is "$(decision $S)" "diamond silver 1" "Diamond whatever the score; silver computed"
+like "$(reasons $S)" "override #1 (approved_diamond by tester, approved by 省局大客户中心): grade diamond instead of silver: 战略客户" \
+  "the reasons name who approved it"
+is "$(q "SELECT score FROM decisions WHERE code = $S ORDER BY id DESC LIMIT 1")" 68.0 "the computed score is kept"
+run kam --db s.db grade --year 2025 --as-of 2099-01-01
+is "$(decision $S)" "diamond silver 1" "without an end date it does not lapse"
+
+done_testing

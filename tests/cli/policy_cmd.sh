@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# kam policy list | show | check | test: every shipped policy passes its own examples
+# ("N passed, 0 failed", exit 0) and a broken example fails (exit 1); list marks the
+# default; show prints grades and numbers; the --json variants are valid JSON.
+source "$(dirname "$0")/lib.sh"
+P="$TOP/tests/fixtures/grade/policies"
+policies=(hubei shantou city2012)
+[ -f "$TOP/policies/hq.lua" ] && policies+=(hq)
+json() { printf '%s' "$out" | python3 -c "import json, sys; d = json.load(sys.stdin); $1"; }
+
+# --- test --------------------------------------------------------------------------------
+for p in "${policies[@]}"; do
+  run kam policy test $p
+  status_is 0 "policy test $p exits 0"
+  last=${out##*$'\n'}
+  if [[ $last =~ ^$p\ [^:]+:\ ([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -gt 10 ]; then
+    ok "policy test $p: \"${BASH_REMATCH[1]} passed, 0 failed\""
+  else
+    nok "policy test $p: \"N passed, 0 failed\"" "last line: $last"
+  fi
+  unlike "$out" "FAIL" "policy test $p: no example fails"
+done
+run kam policy test "$P/broken_example.lua"
+status_is 1 "a policy with a broken example: exit 1"
+like "$out" "broken_example 1: 2 passed, 1 failed" "the count says so"
+like "$out" "FAIL broken_example example 2 (0.99 is a (wrong: it is b)): grade: expected a, got b" "the failing example is named, with both grades"
+cp "$TOP/policies/city2012.lua" city2012_broken.lua
+sed -i '/name = "gold: 500,000.00"/s/grade = "gold"/grade = "vip"/' city2012_broken.lua
+run grep -c 'name = "gold: 500,000.00".*grade = "vip"' city2012_broken.lua
+is "$out" 1 "a city2012 copy with one wrong expectation"
+run kam policy test ./city2012_broken.lua
+status_is 1 "its policy test exits 1"
+like "${out##*$'\n'}" ", 1 failed" "one example fails"
+like "$out" 'expected vip, got gold' "with both grades"
+printf 'return {name = "noex", version = "1", grades = {"a"}, member = function() return false, {} end,\n  grade = function() return "a" end}\n' >noex.lua
+run kam policy test ./noex.lua
+status_is 1 "a policy without examples: exit 1"
+like "$err" "has no examples" "said so"
+# Without a name: the database's policy.
+run kam --db s.db init --policy shantou
+run kam --db s.db policy test
+status_is 0 "policy test without a name"
+like "$out" "shantou 2025.1: " "tests the database's policy"
+run kam --db s.db --policy city2012 policy test
+like "$out" "city2012 2025.1: " "--policy wins over the database's"
+
+# --- list ----------------------------------------------------------------------------------
+run kam --db s.db policy list
+status_is 0 "policy list"
+for p in "${policies[@]}"; do like "$out" " $p " "lists $p"; done
+is "$(grep -c '^\*' <<<"$out")" 1 "one policy is marked"
+like "$(grep '^\*' <<<"$out")" " shantou " "the database's default (shantou) is marked with '*'"
+run kam --db s.db --policy city2012 policy list
+like "$(grep '^\*' <<<"$out")" " city2012 " "--policy moves the mark"
+run kam --db s.db --json policy list
+status_is 0 "policy list --json"
+is "$(json 'print(sorted(r["name"] for r in d)); print([r["name"] for r in d if r["default"] in ("*", True)]); print(all(r["version"] == "2025.1" and r["grades"] for r in d))')" \
+  "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "${policies[@]}")
+['shantou']
+True" "policy list --json: valid JSON with the policies, their versions and grades, and the default"
+# A broken file among the policies: listed as broken, the list still works.
+mkdir extra
+cp "$P/syntax.lua" extra/zz_broken.lua
+run env KAM_POLICY_PATH="$T/extra" "$KAM" --db s.db policy list
+status_is 0 "a broken policy file does not break the list"
+like "$(grep zz_broken <<<"$out")" "broken: " "it is listed as broken"
+like "$out" " hubei " "the others are still listed"
+
+# --- show -----------------------------------------------------------------------------------
+hash=$(sha256sum "$TOP/policies/hubei.lua" | cut -d' ' -f1)
+run kam policy show hubei
+status_is 0 "policy show hubei"
+like "$out" "hubei 2025.1 — 湖北邮政速递物流专业大客户管理实施细则(试行)" "name, version, title"
+like "$out" "sha256   $hash" "the hash of the file"
+like "$out" "grades   1, 2, 3, 4 (best first; none = not a key account)" "the grades"
+like "$out" "cultivation 培育期 (grades 1/2/3, needs an end date)" "the override kinds"
+like "$out" "fluctuation_pct = 30" "a number"
+like "$out" "advance_limit = 500000" "a nested number (claims, in fen)"
+run kam policy show shantou
+like "$out" "grades   diamond, gold, silver, general" "shantou's grades"
+like "$out" "approved_diamond 省局大客户中心批准的钻石客户 (grades diamond, needs an approver)" "its override needs an approver"
+run kam policy show city2012
+like "$out" "overrides none" "city2012 accepts no overrides"
+like "$out" "symposiums_per_year = 2" "and its numbers"
+run kam --json policy show hubei
+status_is 0 "policy show --json"
+is "$(json 'print(d["name"], d["version"], d["hash"], d["grades"], d["numbers"]["claims"]["advance_limit"], d["numbers"]["fluctuation_pct"], d["overrides"]["cultivation"]["needs_until"], d["overrides"]["cultivation"]["grades"], d["examples"] > 10, d["needs"])')" \
+  "hubei 2025.1 $hash ['1', '2', '3', '4'] 500000 30 True ['1', '2', '3'] True ['bureau']" \
+  "policy show --json: name, version, hash, grades, numbers, overrides, examples, needs"
+run kam --json policy show city2012
+is "$(json 'print(d["overrides"], d["needs"], sorted(d["numbers"]["archive_refresh_months"].items()))')" \
+  "{} [] [('gold', 2), ('platinum', 3), ('vip', 1)]" "city2012 --json: no overrides, no fact groups, its own numbers"
+run kam --db s.db policy show
+like "$out" "shantou 2025.1" "show without a name: the database's policy"
+run kam policy show "$P/forbidden.lua"
+status_is 0 "show takes a file too"
+like "$out" "forbidden 1" "... and shows it"
+
+# --- check ---------------------------------------------------------------------------------
+run kam policy check "$TOP/policies/shantou.lua"
+status_is 0 "policy check shantou.lua"
+like "$out" "ok (shantou 2025.1, 4 grades" "ok, with the grade count"
+
+# --- errors --------------------------------------------------------------------------------
+run kam policy show nothere
+status_is 1 "show an unknown policy: exit 1"
+like "$err" "kam: no policy 'nothere'" "the message starts with what is wrong"
+unlike "$err" "policy.lua:" "without the script's own location"
+unlike "$err" "stack traceback" "without a Lua traceback"
+run kam policy test nothere
+status_is 1 "test an unknown policy: exit 1"
+run kam policy
+status_is 2 "no subcommand: exit 2"
+run kam policy frob
+status_is 2 "an unknown subcommand: exit 2"
+like "$err" "unknown policy subcommand 'frob'" "named"
+run kam policy check
+status_is 2 "check without a file: exit 2"
+run kam policy check nothere.lua
+status_is 1 "check a file that does not exist: exit 1"
+like "$err" "nothere.lua" "named"
+
+done_testing
