@@ -260,8 +260,10 @@ static int scan_sums(struct scan *s)
 	sqlite3_stmt *st;
 	size_t i = s->first;
 	int rc;
-	if (prepare_scan(s, "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount ELSE 0 END),"
-			 " total(volume) FROM ledger", "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
+	if (prepare_scan(s, s->f->needs & KAM_NEED_VOLUME
+			 ? "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount END), sum(volume) FROM ledger"
+			 : "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount END) FROM ledger",
+			 "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
 		return -1;
 	sqlite3_bind_int(st, 2, s->f->year * 100 + 1);
 	sqlite3_bind_int(st, 3, s->f->year * 100 + 12);
@@ -271,7 +273,8 @@ static int scan_sums(struct scan *s)
 			continue;
 		c->revenue = sqlite3_column_int64(st, 1);
 		c->december = sqlite3_column_int64(st, 2);
-		c->volume = (int64_t)sqlite3_column_double(st, 3);
+		if (s->f->needs & KAM_NEED_VOLUME)
+			c->volume = sqlite3_column_int64(st, 3);
 	}
 	return scan_done(s, st, rc);
 }
@@ -482,14 +485,16 @@ void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 	kam_put_cstr(b, "code");
 	kam_put_cstr(b, code);
 	n = 1;
-	n += put_key_str(b, "name", f, c->name);
 	n += put_key_str(b, "place", f, c->place);
 	n += put_key_str(b, "bureau", f, bu->name);
 	n += put_key_str(b, "city", f, c->city);
 	n += put_key_str(b, "county", f, c->county);
-	n += put_key_str(b, "admin_code", f, c->admin_code);
-	n += put_key_str(b, "industry", f, c->industry);
-	n += put_key_str(b, "nature", f, c->nature);
+	if (needs & KAM_NEED_PROFILE) {
+		n += put_key_str(b, "name", f, c->name);
+		n += put_key_str(b, "admin_code", f, c->admin_code);
+		n += put_key_str(b, "industry", f, c->industry);
+		n += put_key_str(b, "nature", f, c->nature);
+	}
 	n += put_key_str(b, "reach", f, c->reach);
 	n += put_key_str(b, "account", f, c->account);
 	n += put_key_str(b, "important", f, c->important);
@@ -500,7 +505,8 @@ void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 	n += put_key_int(b, "year", f->year);
 	n += put_key_int(b, "revenue", c->revenue);
 	n += put_key_int(b, "december", c->december);
-	n += put_key_int(b, "volume", c->volume);
+	if (needs & KAM_NEED_VOLUME)
+		n += put_key_int(b, "volume", c->volume);
 	if ((needs & KAM_NEED_HISTORY) && c->first_month)
 		n += put_key_int(b, "first_month", c->first_month);
 	if (needs & KAM_NEED_BY_LINE) {

@@ -19,7 +19,9 @@ enum {
 	KAM_NEED_MONTHLY = 2,
 	KAM_NEED_BUREAU = 4,
 	KAM_NEED_HISTORY = 8,       /* first_month: a scan of the whole ledger, not just the year */
-	KAM_NEED_ALL = 15,
+	KAM_NEED_PROFILE = 16,      /* name, admin_code, industry, nature: text no rule set grades on */
+	KAM_NEED_VOLUME = 32,       /* pieces: a third more work for the ledger scan */
+	KAM_NEED_ALL = 63,
 };
 
 struct kam_customer_facts {

@@ -106,22 +106,27 @@ nomem:
 
 /* ---- reading what the policy returned ---- */
 
+/* s as a JSON string: runs of plain bytes are copied whole (reasons are mostly plain). */
 static void json_str(kam_buf *b, const char *s, size_t n)
 {
+	size_t run = 0;
 	kam_buf_add(b, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[8];
+		if (c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		kam_buf_add(b, s + run, i - run);
 		if (c == '"' || c == '\\') {
 			esc[0] = '\\', esc[1] = (char)c;
 			kam_buf_add(b, esc, 2);
-		} else if (c < 0x20) {
+		} else {
 			snprintf(esc, sizeof esc, "\\u%04x", c);
 			kam_buf_add(b, esc, 6);
-		} else {
-			kam_buf_add(b, &s[i], 1);
 		}
+		run = i + 1;
 	}
+	kam_buf_add(b, s + run, n - run);
 	kam_buf_add(b, "\"", 1);
 }
 

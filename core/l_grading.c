@@ -59,7 +59,7 @@ static int l_policy(lua_State *L)
 static int p_info(lua_State *L)
 {
 	kam_policy *p = check_policy(L, 1);
-	static const char *const groups[] = {"by_line", "monthly", "bureau", "history"};
+	static const char *const groups[] = {"by_line", "monthly", "bureau", "history", "profile", "volume"};
 	lua_newtable(L);
 	lua_pushstring(L, p->name);
 	lua_setfield(L, -2, "name");
@@ -76,7 +76,7 @@ static int p_info(lua_State *L)
 	push_strings(L, p->grades, p->ngrades);
 	lua_setfield(L, -2, "grades");
 	lua_newtable(L);
-	for (int i = 0, n = 0; i < 4; i++) {
+	for (int i = 0, n = 0; i < 6; i++) {
 		if (p->needs & (1 << i)) {
 			lua_pushstring(L, groups[i]);
 			lua_rawseti(L, -2, ++n);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *const level_names[] = {"debug", "info", "warning", "error"};
 
@@ -44,7 +45,11 @@ void kam_log(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	if (level == KAM_LOG_INFO)
+	if (level == KAM_LOG_DEBUG && getenv("KAM_LOG_TIME")) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		fprintf(stderr, "kam: debug: %ld.%03ld %s\n", (long)ts.tv_sec % 1000, ts.tv_nsec / 1000000, line);
+	} else if (level == KAM_LOG_INFO)
 		fprintf(stderr, "kam: %s\n", line);
 	else
 		fprintf(stderr, "kam: %s: %s\n", kam_log_level_name(level), line);

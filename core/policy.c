@@ -167,12 +167,13 @@ static int check_needs(lua_State *L, struct check *c, int t)
 {
 	static const struct { const char *name; int flag; } groups[] = {
 		{"by_line", KAM_NEED_BY_LINE}, {"monthly", KAM_NEED_MONTHLY}, {"bureau", KAM_NEED_BUREAU},
-		{"history", KAM_NEED_HISTORY},
+		{"history", KAM_NEED_HISTORY}, {"profile", KAM_NEED_PROFILE},
+		{"volume", KAM_NEED_VOLUME},
 	};
 	int type = lua_getfield(L, t, "needs");
 	c->p->needs = type == LUA_TNIL ? KAM_NEED_ALL : 0;
 	if (type != LUA_TNIL && type != LUA_TTABLE)
-		return kam_errf(c->e, "%s: needs must be a list of fact groups (by_line, monthly, bureau, history)", c->p->path);
+		return kam_errf(c->e, "%s: needs must be a list of fact groups (by_line, monthly, bureau, history, profile, volume)", c->p->path);
 	for (lua_Integer i = 1; type == LUA_TTABLE && lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
 		const char *g = lua_tostring(L, -1);
 		int known = 0;
@@ -180,7 +181,7 @@ static int check_needs(lua_State *L, struct check *c, int t)
 			if (strcmp(groups[k].name, g) == 0)
 				c->p->needs |= groups[k].flag, known = 1;
 		if (!known)
-			return kam_errf(c->e, "%s: needs: unknown fact group '%s' (by_line, monthly, bureau, history)",
+			return kam_errf(c->e, "%s: needs: unknown fact group '%s' (by_line, monthly, bureau, history, profile, volume)",
 					c->p->path, g ? g : luaL_typename(L, -1));
 		lua_pop(L, 1);
 	}

@@ -98,7 +98,7 @@ local P = {
   title = "邮政总部客户管理制度",
   version = "2025.1",
   grades = {"diamond", "platinum", "gold", "ordinary"},   -- 钻石级 白金级 黄金级 普通级
-  needs = {"history"},                                    -- first_month, for the years of cooperation
+  needs = {"history", "volume"},   -- first_month (years of cooperation) and volume (pieces)
 }
 
 P.numbers = {

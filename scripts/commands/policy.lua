@@ -63,6 +63,8 @@ local GROUPS = {
   monthly = { "monthly" },
   bureau = { "rank_in_bureau", "bureau_agreement_customers", "bureau_revenue", "bureau_revenue_entered" },
   history = { "first_month" },
+  profile = { "name", "admin_code", "industry", "nature" },
+  volume = { "volume" },
 }
 local function with_defaults(f, needs)
   f = f or {}
@@ -75,9 +77,11 @@ local function with_defaults(f, needs)
       end
     end
   end
-  local d = { year = 2025, revenue = 0, december = 0, volume = 0, agreement = false,
+  local d = { year = 2025, revenue = 0, december = 0, agreement = false,
               place = "city", city = "测试市", bureau = "测试市", network_wide = false, one_time = false,
-              code = "42010000001000", name = "示例客户" }
+              code = "42010000001000" }
+  if listed.profile then d.name = "示例客户" end
+  if listed.volume then d.volume = 0 end
   if listed.by_line then d.lines = 0 end
   if listed.bureau then
     d.bureau_agreement_customers, d.bureau_revenue, d.bureau_revenue_entered = 0, 0, true

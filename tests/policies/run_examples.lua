@@ -28,12 +28,15 @@ local LINES = {"express", "logistics", "letters", "parcels", "savings", "billing
                "newspapers", "same_city", "international", "freight", "forwarding"}
 -- The fact groups a policy may list in `needs`, and the facts each brings.  The host hands
 -- in only the groups listed (all of them when `needs` is absent); so does this runner.
--- (The host puts `lines` with by_line, and first_month in a group "history" of its own.)
+-- (The host puts `lines` with by_line, first_month in a group "history" of its own, and
+-- name, admin_code, industry, nature in "profile", volume in "volume".)
 local GROUPS = {
   by_line = {"by_line", "december_by_line", "lines"},
   monthly = {"monthly"},
   bureau = {"rank_in_bureau", "bureau_agreement_customers", "bureau_revenue", "bureau_revenue_entered"},
   history = {"first_month"},
+  profile = {"name", "admin_code", "industry", "nature"},
+  volume = {"volume"},
 }
 local DEFAULTS = {
   year = 2025, revenue = 0, december = 0, volume = 0, lines = 0, agreement = false,
