@@ -627,6 +627,8 @@ static int p_call(lua_State *L)
 			if ((nargs = push_args(L, op, item, shared, spread, q + 1)) < 0)
 				return 0;
 			snprintf(op->running, sizeof op->running, "%s", q + 1);
+			if (op->progress)
+				op->progress(op->ud, -op->item); /* the deadline starts again for it */
 			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 			if (op->status != LUA_OK)
 				return 1;

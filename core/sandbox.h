@@ -35,7 +35,8 @@ void kam_sandbox_limits_fill(kam_sandbox_limits *out, const kam_sandbox_limits *
 void kam_sandbox_fmt_bytes(char *out, size_t size, size_t bytes);
 
 typedef struct kam_sandbox kam_sandbox;
-/* Called before each item (1-based) and at the start of each step, for the deadline. */
+/* Called before each item (1-based) and at the start of each step, for the deadline;
+ * with -item when the second function of a chain ("a?b") starts on that item. */
 typedef void (*kam_sandbox_progress)(void *ud, long item);
 
 kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e);

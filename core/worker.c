@@ -38,6 +38,7 @@ struct msg_head {
 struct kam_wpage {
 	_Atomic unsigned long progress;
 	_Atomic long item;
+	_Atomic int stage;      /* in a chain "a?b": 0 while a runs, 1 while b */
 };
 
 struct kam_worker {
@@ -116,10 +117,12 @@ struct child {
 	kam_buf in, out;
 };
 
+/* item < 0: the second function of a chain starts on item -item. */
 static void bump(void *ud, long item)
 {
 	struct child *c = ud;
-	atomic_store_explicit(&c->page->item, item, memory_order_relaxed);
+	atomic_store_explicit(&c->page->stage, item < 0, memory_order_relaxed);
+	atomic_store_explicit(&c->page->item, item < 0 ? -item : item, memory_order_relaxed);
 	atomic_store_explicit(&c->page->progress, ++c->progress, memory_order_relaxed);
 }
 
@@ -522,9 +525,20 @@ static void take_message(kam_err *e, const kam_buf *in)
 static void place(const kam_worker *w, const char *fname, long nitems, char *out, size_t size)
 {
 	long item = atomic_load_explicit(&w->page->item, memory_order_relaxed);
+	int stage = atomic_load_explicit(&w->page->stage, memory_order_relaxed);
+	const char *q = fname ? strchr(fname, '?') : NULL;
+	char one[256];
 
 	if (fname)
 		fname += strspn(fname, "*+");
+	if (q) {
+		/* A chain: the function that was running. */
+		if (stage)
+			snprintf(one, sizeof one, "%s", q + 1);
+		else
+			snprintf(one, sizeof one, "%.*s", (int)(q - fname), fname);
+		fname = one;
+	}
 	if (!fname)
 		snprintf(out, size, "%s: main chunk", w->name);
 	else if (item > 0 && item <= nitems)
@@ -627,6 +641,7 @@ static int request(kam_worker *w, const char *fname, long nitems, struct iovec *
 	if (!w->pid && spawn(w, e) < 0)
 		return -1;
 	atomic_store(&w->page->item, 0);
+	atomic_store(&w->page->stage, 0);
 	if (transact(w, iov, iovcnt, in, &kind, e) < 0) {
 		place(w, fname, nitems, where, sizeof where);
 		kam_err_prefix(e, "%s", where);
