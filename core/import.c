@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "import_pipe.h"
+#include "registry.h"
+#include "sink.h"
 
-#define MAX_FORMATS 8
 #define MAX_KEPT_MSGS 1000
 /* The reject file's reason column; import skips it, so a fixed reject file loads as is. */
 #define REASON_COLUMN "reject_reason"
@@ -30,28 +31,14 @@ static kam_source *open_json(const char *path, const struct kam_source_opts *o, 
 	return kam_source_json(path, o, e);
 }
 
-static struct {
-	const char *name;
-	kam_source_open_fn open;
-	void *data;
-} formats[MAX_FORMATS] = {
-	{"csv", open_csv, NULL},
-	{"json", open_json, NULL},
-};
+static struct kam_registry formats = {{
+	{"csv", (kam_any_fn)open_csv, NULL},
+	{"json", (kam_any_fn)open_json, NULL},
+}};
 
 int kam_import_add_format(const char *name, kam_source_open_fn open, void *data)
 {
-	for (int i = 0; i < MAX_FORMATS; i++) {
-		if (formats[i].name && strcmp(formats[i].name, name) == 0)
-			return -1;
-		if (!formats[i].name) {
-			formats[i].name = name;
-			formats[i].open = open;
-			formats[i].data = data;
-			return 0;
-		}
-	}
-	return -1;
+	return kam_registry_add(&formats, name, (kam_any_fn)open, data);
 }
 
 const struct import_ops *import_ops_for(const struct kam_kind *k)
@@ -68,55 +55,30 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 static const char *format_of(const char *path)
 {
 	const char *dot = strrchr(path, '.');
-	if (dot && strchr(dot, '/') == NULL) {
-		for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
-			if (strcasecmp(dot + 1, formats[i].name) == 0)
-				return formats[i].name;
-	}
+	const struct kam_registry_entry *f;
+	if (dot && strchr(dot, '/') == NULL && (f = kam_registry_find(&formats, dot + 1, 1)))
+		return f->name;
 	return "csv";
-}
-
-static int format_known(const char *name)
-{
-	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
-		if (strcmp(formats[i].name, name) == 0)
-			return 1;
-	return 0;
 }
 
 kam_source *kam_import_open(const struct kam_import_opts *o, const struct kam_kind *kind, kam_err *e)
 {
 	const char *format = o->format ? o->format : format_of(o->path);
 	struct kam_source_opts so = {o->encoding, o->sheet, kind, o->ignore_unknown};
-	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++)
-		if (strcmp(formats[i].name, format) == 0)
-			return formats[i].open(o->path, &so, formats[i].data, e);
-	if (strcmp(format, "xlsx") == 0 && !format_known("xlsx"))
+	const struct kam_registry_entry *f = kam_registry_find(&formats, format, 0);
+	if (f)
+		return ((kam_source_open_fn)f->fn)(o->path, &so, f->data, e);
+	if (strcmp(format, "xlsx") == 0)
 		kam_usagef(e, "%s: reading XLSX needs the xlsx plugin, which is not loaded (kam plugin list)",
 			   o->path);
 	else
 		kam_usagef(e, "%s: unknown format '%s' (csv, json%s)", o->path, format,
-			   format_known("xlsx") ? ", xlsx" : "");
+			   kam_registry_find(&formats, "xlsx", 0) ? ", xlsx" : "");
 	return NULL;
 }
 
 /* The reject file: the input's columns and a reason, written as the rows come, renamed
  * into place only when the import commits. */
-static void csv_field(FILE *f, const char *s, size_t n)
-{
-	if (n && !memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
-		fwrite(s, 1, n, f);
-		return;
-	}
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			fputc('"', f);
-		fputc(s[i], f);
-	}
-	fputc('"', f);
-}
-
 static int rejects_open(struct rejects *r, const char *path, kam_err *e)
 {
 	size_t n = strlen(path) + 16;
@@ -139,10 +101,10 @@ static void rejects_row(struct rejects *r, const kam_source_rec *rec, size_t wid
 		if (i)
 			fputc(',', r->f);
 		if (i < rec->n && rec->f[i])
-			csv_field(r->f, rec->f[i], rec->len[i]);
+			kam_csv_field(r->f, rec->f[i], rec->len[i]);
 	}
 	fputc(',', r->f);
-	csv_field(r->f, reason, strlen(reason));
+	kam_csv_field(r->f, reason, strlen(reason));
 	fputc('\n', r->f);
 }
 

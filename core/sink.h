@@ -38,6 +38,8 @@ typedef kam_sink *(*kam_sink_open_fn)(FILE *out, const char *path, const struct 
 kam_sink *kam_sink_csv(FILE *out, const char *path, const struct kam_sink_opts *o, void *data, kam_err *e);
 kam_sink *kam_sink_json(FILE *out, const char *path, const struct kam_sink_opts *o, void *data, kam_err *e);
 int kam_export_add_format(const char *name, kam_sink_open_fn open, void *data);
+/* One CSV field, quoted when it must be (RFC 4180). */
+void kam_csv_field(FILE *f, const char *s, size_t n);
 /* The opener of a format (and its data), or NULL when no such format is known. */
 kam_sink_open_fn kam_export_format(const char *name, void **data);
 

@@ -4,44 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "registry.h"
 #include "sink.h"
 
-#define MAX_FORMATS 8
-
-static struct {
-	const char *name;
-	kam_sink_open_fn open;
-	void *data;
-} formats[MAX_FORMATS] = {
-	{"csv", kam_sink_csv, NULL},
-	{"json", kam_sink_json, NULL},
-};
+static struct kam_registry formats = {{
+	{"csv", (kam_any_fn)kam_sink_csv, NULL},
+	{"json", (kam_any_fn)kam_sink_json, NULL},
+}};
 
 int kam_export_add_format(const char *name, kam_sink_open_fn open, void *data)
 {
-	for (int i = 0; i < MAX_FORMATS; i++) {
-		if (formats[i].name && strcmp(formats[i].name, name) == 0)
-			return -1;
-		if (!formats[i].name) {
-			formats[i].name = name;
-			formats[i].open = open;
-			formats[i].data = data;
-			return 0;
-		}
-	}
-	return -1;
+	return kam_registry_add(&formats, name, (kam_any_fn)open, data);
 }
 
 kam_sink_open_fn kam_export_format(const char *name, void **data)
 {
-	for (int i = 0; i < MAX_FORMATS && formats[i].name; i++) {
-		if (strcmp(formats[i].name, name) == 0) {
-			if (data)
-				*data = formats[i].data;
-			return formats[i].open;
-		}
-	}
-	return NULL;
+	const struct kam_registry_entry *f = kam_registry_find(&formats, name, 0);
+	if (!f)
+		return NULL;
+	if (data)
+		*data = f->data;
+	return (kam_sink_open_fn)f->fn;
 }
 
 static int write_failed(kam_sink *s, kam_err *e)
@@ -55,7 +38,7 @@ struct csv_sink {
 	int bom;
 };
 
-static void csv_cell(FILE *f, const char *s, size_t n)
+void kam_csv_field(FILE *f, const char *s, size_t n)
 {
 	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) && !memchr(s, '\r', n)) {
 		fwrite(s, 1, n, f);
@@ -77,7 +60,7 @@ static int csv_row(kam_sink *s, size_t n, const char *const *cells, const size_t
 		if (i)
 			putc(',', s->out);
 		if (cells[i])
-			csv_cell(s->out, cells[i], lens ? lens[i] : strlen(cells[i]));
+			kam_csv_field(s->out, cells[i], lens ? lens[i] : strlen(cells[i]));
 	}
 	if (fputs(c->eol, s->out) == EOF)
 		return write_failed(s, e);
