@@ -197,6 +197,27 @@ static int sb_load(lua_State *L)
 	return lua_gettop(L) - 4;
 }
 
+/* kam.yuan(fen): integer fen as yuan, "1,234,567.89", exactly: the one money format the
+ * policies share, so that reasons read the same whichever policy wrote them. */
+static int sb_yuan(lua_State *L)
+{
+	lua_Integer fen = luaL_checkinteger(L, 1);
+	unsigned long long a = fen < 0 ? 0ull - (unsigned long long)fen : (unsigned long long)fen;
+	unsigned long long units = a / 100;
+	char digits[32], out[48];
+	int n = snprintf(digits, sizeof digits, "%llu", units), o = 0;
+	if (fen < 0)
+		out[o++] = '-';
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	snprintf(out + o, sizeof out - (size_t)o, ".%02llu", a % 100);
+	lua_pushstring(L, out);
+	return 1;
+}
+
 static const char *const base_names[] = {
 	"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
 	"rawget", "rawlen", "select", "setmetatable", "tonumber", "tostring", "type",
@@ -280,6 +301,11 @@ static int build_env(lua_State *L)
 		make_readonly(L, -1, libs[i].name);
 		lua_setfield(L, env, libs[i].name);
 	}
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, sb_yuan);
+	lua_setfield(L, -2, "yuan");
+	make_readonly(L, -1, "kam");
+	lua_setfield(L, env, "kam");
 	sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
 }

@@ -79,13 +79,8 @@ local function grouped(n)
   return string.format("%d%s", n, text)
 end
 
--- fen -> "1,234,567.89", exactly (integer arithmetic; a negative amount keeps its sign).
-local function money(fen)
-  local units, cents = fen // 100, fen % 100
-  if fen >= 0 then return string.format("%s.%02d", grouped(units), cents) end
-  if cents ~= 0 then units, cents = units + 1, 100 - cents end
-  return string.format("-%s.%02d", grouped(-units), cents)
-end
+-- Money as yuan, "1,234,567.89": the sandbox's shared formatter (integer fen, exact).
+local money = kam.yuan
 
 -- A whole number of pieces with thousands separators.
 local function count(n)

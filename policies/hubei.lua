@@ -25,23 +25,8 @@ local T = {
 local PLACE = {capital = "Wuhan (capital)", city = "prefecture city", county = "county"}
 local LEVEL = {province = "provincial", city = "prefecture", county = "county"}
 
--- n >= 0 with thousands separators: 1234567 -> "1,234,567".
-local function grouped(n)
-  local text = ""
-  while n >= 1000 do
-    text = string.format(",%03d%s", n % 1000, text)
-    n = n // 1000
-  end
-  return string.format("%d%s", n, text)
-end
-
--- fen -> "1,234,567.89", exactly (integer arithmetic; a negative amount keeps its sign).
-local function money(fen)
-  local units, cents = fen // 100, fen % 100
-  if fen >= 0 then return string.format("%s.%02d", grouped(units), cents) end
-  if cents ~= 0 then units, cents = units + 1, 100 - cents end
-  return string.format("-%s.%02d", grouped(-units), cents)
-end
+-- Money as yuan, "1,234,567.89": the sandbox's shared formatter (integer fen, exact).
+local money = kam.yuan
 
 local P = {
   name = "hubei",
