@@ -85,46 +85,63 @@ static int prepare(kam_db *db, const struct export_opts *o, sqlite3_stmt **st, k
 	return 0;
 }
 
-static int write_rows(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
-{
-	const struct kam_kind *k = o->kind;
-	const char *names[64], *cells[64];
-	size_t lens[64];
-	enum kam_coltype types[64];
-	char buf[64][32];
-	sqlite3_stmt *st;
-	int rc, zh = o->zh && strcmp(o->format, "json") != 0;
+/* A row's cells: the stored values as the file's text. */
+typedef void (*cells_fn)(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg);
 
-	for (int c = 0; c < k->ncols; c++) {
-		names[c] = zh ? k->cols[c].zh_label : k->cols[c].name;
-		types[c] = k->cols[c].type;
+static void raw_cells(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg)
+{
+	(void)arg;
+	for (int c = 0; c < n; c++) {
+		cells[c] = (const char *)sqlite3_column_text(st, c);
+		lens[c] = (size_t)sqlite3_column_bytes(st, c);
 	}
-	if (prepare(db, o, &st, e) < 0)
-		return -1;
-	if (sink->ops->header(sink, (size_t)k->ncols, names, types, e) < 0)
+}
+
+struct kind_cells {
+	const struct kam_kind *k;
+	int zh;
+	char buf[64][32];
+};
+
+/* Codes, months, money and booleans formatted; enumerations in Chinese with zh. */
+static void kind_cells(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg)
+{
+	struct kind_cells *kc = arg;
+	for (int c = 0; c < n; c++) {
+		const struct kam_column *col = &kc->k->cols[c];
+		switch (sqlite3_column_type(st, c)) {
+		case SQLITE_NULL:
+			cells[c] = NULL;
+			lens[c] = 0;
+			break;
+		case SQLITE_INTEGER: {
+			int len = kam_cell_format_int(col, sqlite3_column_int64(st, c), kc->zh, kc->buf[c],
+						      sizeof kc->buf[c]);
+			cells[c] = kc->buf[c];
+			lens[c] = len < 0 ? 0 : (size_t)len;
+			break;
+		}
+		default:
+			cells[c] = (const char *)sqlite3_column_text(st, c);
+			lens[c] = (size_t)sqlite3_column_bytes(st, c);
+			if (kc->zh && col->type == KAM_COL_ENUM)
+				cells[c] = kam_enum_zh(col, cells[c], &lens[c]);
+		}
+	}
+}
+
+/* The header, every row of st through fill, then the sink's finish; st is finalised. */
+static int stream(kam_db *db, sqlite3_stmt *st, kam_sink *sink, int n, const char *const *names,
+		  const enum kam_coltype *types, cells_fn fill, void *arg, long *rows, kam_err *e)
+{
+	const char *cells[64];
+	size_t lens[64];
+	int rc;
+	if (sink->ops->header(sink, (size_t)n, names, types, e) < 0)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int c = 0; c < k->ncols; c++) {
-			const struct kam_column *col = &k->cols[c];
-			switch (sqlite3_column_type(st, c)) {
-			case SQLITE_NULL:
-				cells[c] = NULL;
-				lens[c] = 0;
-				break;
-			case SQLITE_INTEGER: {
-				int n = kam_cell_format_int(col, sqlite3_column_int64(st, c), zh, buf[c], sizeof buf[c]);
-				cells[c] = buf[c];
-				lens[c] = n < 0 ? 0 : (size_t)n;
-				break;
-			}
-			default:
-				cells[c] = (const char *)sqlite3_column_text(st, c);
-				lens[c] = (size_t)sqlite3_column_bytes(st, c);
-				if (zh && col->type == KAM_COL_ENUM)
-					cells[c] = kam_enum_zh(col, cells[c], &lens[c]);
-			}
-		}
-		if (sink->ops->row(sink, (size_t)k->ncols, cells, lens, e) < 0)
+		fill(st, n, cells, lens, arg);
+		if (sink->ops->row(sink, (size_t)n, cells, lens, e) < 0)
 			goto fail;
 		(*rows)++;
 	}
@@ -139,6 +156,23 @@ fail:
 	return -1;
 }
 
+static int write_rows(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
+{
+	const struct kam_kind *k = o->kind;
+	const char *names[64];
+	enum kam_coltype types[64];
+	struct kind_cells kc = {k, o->zh && strcmp(o->format, "json") != 0, {{0}}};
+	sqlite3_stmt *st;
+
+	for (int c = 0; c < k->ncols; c++) {
+		names[c] = kc.zh ? k->cols[c].zh_label : k->cols[c].name;
+		types[c] = k->cols[c].type;
+	}
+	if (prepare(db, o, &st, e) < 0)
+		return -1;
+	return stream(db, st, sink, k->ncols, names, types, kind_cells, &kc, rows, e);
+}
+
 /* Grades: decisions joined with their run and policy; the current one per customer and
  * year is the last appended. */
 static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
@@ -148,14 +182,11 @@ static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink,
 	static const enum kam_coltype types[] = {KAM_COL_CODE, KAM_COL_COUNT, KAM_COL_TEXT, KAM_COL_NUMBER,
 						 KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_JSON,
 						 KAM_COL_TEXT, KAM_COL_TEXT};
-	const char *cells[10];
-	size_t lens[10];
 	sqlite3_stmt *st;
-	int rc;
 	if (kam_db_prepare(db,
 		"SELECT printf('%014d', d.code), r.year, d.grade,"
-		" CASE WHEN d.score = CAST(d.score AS INTEGER) THEN CAST(d.score AS INTEGER) ELSE d.score END, p.name, p.version, p.hash, d.reasons,"
-		" r.decided_at, r.decided_by"
+		" CASE WHEN d.score = CAST(d.score AS INTEGER) THEN CAST(d.score AS INTEGER) ELSE d.score END,"
+		" p.name, p.version, p.hash, d.reasons, r.decided_at, r.decided_by"
 		" FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash"
 		" WHERE (?1 = 0 OR r.year = ?1)"
 		"   AND (?2 OR d.id = (SELECT max(d2.id) FROM decisions d2 JOIN grading_runs r2 ON r2.id = d2.run"
@@ -164,26 +195,7 @@ static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink,
 		return -1;
 	sqlite3_bind_int(st, 1, o->year);
 	sqlite3_bind_int(st, 2, o->history);
-	if (sink->ops->header(sink, 10, names, types, e) < 0)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int c = 0; c < 10; c++) {
-			cells[c] = (const char *)sqlite3_column_text(st, c);
-			lens[c] = (size_t)sqlite3_column_bytes(st, c);
-		}
-		if (sink->ops->row(sink, 10, cells, lens, e) < 0)
-			goto fail;
-		(*rows)++;
-	}
-	if (rc != SQLITE_DONE) {
-		kam_db_fail(db, rc, "export grades", e);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	return sink->ops->finish(sink, e);
-fail:
-	sqlite3_finalize(st);
-	return -1;
+	return stream(db, st, sink, 10, names, types, raw_cells, NULL, rows, e);
 }
 
 int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
