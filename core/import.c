@@ -284,6 +284,8 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 		     int *present, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
+	int origin = strcmp(im->src->format, "csv") == 0 ? KAM_FROM_CSV :
+		     strcmp(im->src->format, "json") == 0 ? KAM_FROM_JSON : KAM_FROM_SHEET;
 	if (r->error) {
 		for (int c = 0; c < k->ncols; c++)
 			present[c] = 0, val[c].kind = KAM_V_NULL;
@@ -307,7 +309,7 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 		}
 		present[c] = 1;
 		if (kam_cell_parse_from(col, r->f[i], r->len[i],
-					strcmp(im->src->format, "csv") == 0 ? KAM_FROM_CSV : KAM_FROM_CELL, &val[c], e) < 0) {
+					origin, &val[c], e) < 0) {
 			if (r->cell_line)
 				kam_err_prefix(e, "%s:%ld:%ld: %s '%s'", im->src->name, r->cell_line[i], r->cell_col[i],
 					       "key", col->name);

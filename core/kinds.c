@@ -289,7 +289,7 @@ static int parse_code(const char *s, size_t n, int origin, kam_value *v, kam_err
 }
 
 /* YYYY-MM; also YYYY/MM, YYYY-M, YYYYMM and YYYY年M月, which exports produce. */
-static int parse_month(const char *s, size_t n, kam_value *v, kam_err *e)
+static int parse_month(const char *s, size_t n, int origin, kam_value *v, kam_err *e)
 {
 	int year = 0, month = 0;
 	size_t i = 0, md;
@@ -319,6 +319,11 @@ static int parse_month(const char *s, size_t n, kam_value *v, kam_err *e)
 		if (i < n) {
 			if (n - i == 3 && memcmp(s + i, "月", 3) == 0 && memcmp(s + 4, "年", 3) == 0)
 				i = n;
+			else if (origin == KAM_FROM_SHEET && s[4] == '-' && s[i] == '-' && n - i >= 3 &&
+				 isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+				 (n - i == 3 || s[i + 3] == 'T') && digits_value(s + i + 1, 2) >= 1 &&
+				 digits_value(s + i + 1, 2) <= 31)
+				i = n;  /* a date cell (2025-03-01): a month typed into a spreadsheet */
 			else if (s[i] == '-' || s[i] == '/') {
 				snprintf(tail, sizeof tail, "date");
 				goto bad;
@@ -419,7 +424,7 @@ int kam_cell_parse_from(const struct kam_column *c, const char *s, size_t n, int
 	case KAM_COL_CODE:
 		return parse_code(s, n, origin, v, e);
 	case KAM_COL_MONTH:
-		return parse_month(s, n, v, e);
+		return parse_month(s, n, origin, v, e);
 	case KAM_COL_MONEY:
 		v->kind = KAM_V_INT;
 		if (kam_money_parsen(s, n, 0, &v->i, e) < 0)

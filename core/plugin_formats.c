@@ -20,6 +20,7 @@ struct plugin_source {
 	void *handle;
 	char **cells;              /* the row with empty cells as "" (as CSV gives them) */
 	size_t cap;
+	char row_error[600];       /* "file: why" for a row the reader read but found bad */
 };
 
 static char empty[] = "";
@@ -53,6 +54,10 @@ static int source_next(kam_source *s, kam_source_rec *rec, kam_err *e)
 	rec->line = row;
 	rec->cell_line = rec->cell_col = NULL;
 	rec->error = NULL;
+	if (err[0]) {  /* read, but bad (an error cell): a row error, and reading goes on */
+		snprintf(p->row_error, sizeof p->row_error, "%s: %s", s->name, err);
+		rec->error = p->row_error;
+	}
 	return 1;
 }
 

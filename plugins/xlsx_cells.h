@@ -320,7 +320,7 @@ static void XMLCALL sst_chars(void *ud, const XML_Char *t, int len)
 static int sst_load(struct sst *s, zip_t *z, const char *part, char *err, size_t err_size)
 {
 	struct zentry ze;
-	int rc = zentry_open(z, part, XLSX_MAX_PART, &ze, err, err_size);
+	int rc = zentry_open(z, part, XLSX_MAX_SST_PART, &ze, err, err_size);
 	if (rc <= 0)
 		return rc;
 	if (xml_new(&s->x, part, err, err_size) < 0) {

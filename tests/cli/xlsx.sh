@@ -123,8 +123,9 @@ is "$(q e.db "select amount from ledger where code = 42060000003000")" 1999 \
   "... 19.989999999999998 is 19.99"
 before=$(state e.db)
 run kam --db e.db import ledger "$FX/excel-style.xlsx" --sheet 错误
-status_is 1 "an error value in a cell fails the import"
-is "$err" "kam: $FX/excel-style.xlsx: sheet '错误', cell D2 holds the error #N/A; correct it in the spreadsheet" "... naming the cell"
+status_is 1 "an error value in a cell is a bad row"
+is "$err" "kam: $FX/excel-style.xlsx: sheet 错误, cell D2: #N/A
+kam: $FX/excel-style.xlsx: 1 bad row; nothing was imported (--reject-file F loads the good rows)" "... naming the sheet and cell"
 run kam --db e.db import ledger "$FX/excel-style.xlsx" --sheet 隐藏
 status_is 1 "a hidden sheet can still be named"
 like "$err" "unknown column 'this sheet is hidden'" "... and is read"

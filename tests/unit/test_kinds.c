@@ -75,11 +75,20 @@ int main(void)
 		const struct kam_column *c = col("ledger", "code");
 		kam_value v;
 		kam_err e = {0};
-		int rc = kam_cell_parse_from(c, "4.2010000001E+13", 16, KAM_FROM_CELL, &v, &e);
+		int rc = kam_cell_parse_from(c, "4.2010000001E+13", 16, KAM_FROM_SHEET, &v, &e);
 		ok(rc < 0 && strstr(e.msg, "the value itself is wrong: enter the code as text") != NULL,
 		   "from a spreadsheet cell the value itself is wrong (got '%s')", e.msg);
-		rc = kam_cell_parse_from(c, "42010000001000", 14, KAM_FROM_CELL, &v, &e);
+		rc = kam_cell_parse_from(c, "42010000001000", 14, KAM_FROM_SHEET, &v, &e);
 		ok(rc == 0 && v.i == 42010000001000LL, "a cell's exact digits are the code");
+		c = col("ledger", "month");
+		rc = kam_cell_parse_from(c, "2025-03-01", 10, KAM_FROM_SHEET, &v, &e);
+		ok(rc == 0 && v.i == 202503, "a spreadsheet's date cell is its month");
+		rc = kam_cell_parse_from(c, "2025-12-31T13:30:00", 19, KAM_FROM_SHEET, &v, &e);
+		ok(rc == 0 && v.i == 202512, "a date with a time too");
+		rc = kam_cell_parse_from(c, "2025-03-01", 10, KAM_FROM_CSV, &v, &e);
+		ok(rc < 0 && strstr(e.msg, "is a date") != NULL, "in a CSV a date stays refused");
+		rc = kam_cell_parse_from(c, "2025-03-41", 10, KAM_FROM_SHEET, &v, &e);
+		ok(rc < 0, "a day past 31 is no date");
 	}
 	bad("ledger", "code", "４２０１００００００１０００", "full-width");
 	bad("ledger", "code", "4201000000100", "has 13 digits, not 14");
