@@ -280,6 +280,48 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	return 0;
 }
 
+/* The first required column of the kind that header h lacks, or -1 when it has them all. */
+static int first_missing(const struct kam_kind *k, const kam_source_rec *h)
+{
+	for (int c = 0; c < k->ncols; c++) {
+		int found = 0;
+		if (!k->cols[c].required)
+			continue;
+		for (size_t i = 0; i < h->n && !found; i++)
+			found = h->f[i] && kam_kind_column(k, h->f[i], h->len[i]) == c;
+		if (!found)
+			return c;
+	}
+	return -1;
+}
+
+/* A workbook read without --sheet whose first sheet lacks the kind's columns: when
+ * another sheet has them, say which (-1), rather than list what the first one has
+ * ("sheet 说明 has no column 客户代码; sheet 收入 has them: --sheet 收入").  0 otherwise. */
+static int wrong_sheet(struct import_run *im, const kam_source_rec *h, kam_err *e)
+{
+	const char *const *names = im->src->ops->sheets ? im->src->ops->sheets(im->src) : NULL;
+	int miss;
+	if (im->src->sheet || !names || !names[0] || !names[1] || (miss = first_missing(im->kind, h)) < 0)
+		return 0;
+	for (size_t i = 1; names[i]; i++) {
+		struct kam_import_opts o = *im->opts;
+		kam_source_rec other;
+		kam_source *s;
+		kam_err ignored;
+		int fits;
+		o.sheet = names[i];
+		if (!(s = kam_import_open(&o, im->kind, &ignored)))
+			continue;
+		fits = kam_source_next(s, &other, &ignored) == 1 && first_missing(im->kind, &other) < 0;
+		kam_source_close(s);
+		if (fits)
+			return kam_errf(e, "%s: sheet %s has no column %s; sheet %s has them: --sheet %s", im->src->name,
+					names[0], im->kind->cols[miss].zh_label, names[i], names[i]);
+	}
+	return 0;
+}
+
 int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_value *val,
 		     int *present, kam_err *e)
 {
@@ -448,7 +490,7 @@ static int run_pass(struct import_run *im, kam_err *e)
 		return rc < 0 ? -1 : 1;
 	im->ncells = (int)r.n;
 	im->append = im->opts->append;
-	if (map_header(im, &r, e) < 0)
+	if (wrong_sheet(im, &r, e) < 0 || map_header(im, &r, e) < 0)
 		return -1;
 	if (im->rejects.f) {
 		/* The header again, plus the reason column. */

@@ -11,8 +11,8 @@
  * luaL_*) come straight from the kam binary, which exports them: do not link a plugin
  * against liblua.  Everything else the host offers goes through kam_host_api.
  *
- * Compatibility: kam_host_api only ever grows at its end, and KAM_PLUGIN_ABI goes up by
- * one each time it does.  A plugin built against ABI N loads in any kam speaking N or
+ * Compatibility: kam_host_api and the structures a plugin hands in (kam_plugin_reader)
+ * only ever grow at their end, and KAM_PLUGIN_ABI goes up by one each time one does.  A plugin built against ABI N loads in any kam speaking N or
  * later; a kam refuses a plugin built for a later ABI than its own.  A plugin that wants
  * to use a newer service optionally may test `api->abi` before calling it.
  *
@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 /* The version of kam_host_api this header describes. */
-#define KAM_PLUGIN_ABI 2
+#define KAM_PLUGIN_ABI 3
 
 /* The name of the one symbol a plugin exports. */
 #define KAM_PLUGIN_SYMBOL "kam_plugin_entry"
@@ -106,6 +106,12 @@ typedef struct kam_plugin_reader {
 	int (*next)(void *r, size_t *n, char ***cells, size_t **lens, long *row, char *err,
 		    size_t err_size);
 	void (*close)(void *r);
+	/* --- ABI 3 --- */
+	/* Optional (NULL).  The names of the sheets open(..., NULL) could have picked, in
+	 * order, the one it did pick first: NULL-terminated, valid until close.  When that
+	 * sheet lacks the columns of the kind being imported, kam looks for them in the
+	 * others and says which to name with --sheet. */
+	const char *const *(*sheets)(void *r);
 } kam_plugin_reader;
 
 /* How a writer should store a column. */

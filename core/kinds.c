@@ -251,6 +251,9 @@ static int number_code(const char *what, const char *s, size_t n, int origin, co
 		return kam_errf(e, "%s '%.*s' is a negative number; %s", what, (int)n, s, fix);
 	if (!sn.whole)
 		return kam_errf(e, "%s '%.*s' is a number with a fraction, not a code; %s", what, (int)n, s, fix);
+	if (sn.sig > 15 && sn.digits[0])
+		return kam_errf(e, "%s '%.*s' is the number %s, %d significant digits; a spreadsheet keeps 15, "
+				"so the last ones are lost; %s", what, (int)n, s, sn.digits, sn.sig, fix);
 	if (sn.sig > 15)
 		return kam_errf(e, "%s '%.*s' is a number of %d significant digits; a spreadsheet keeps 15, so "
 				"the last ones are lost; %s", what, (int)n, s, sn.sig, fix);

@@ -233,6 +233,7 @@ struct xreader {
 	zip_t *z;
 	struct zentry sheet;
 	char *sheet_name, *sheet_part;
+	char **visible;             /* without --sheet: the visible worksheets, the one read first */
 	struct sst sst;
 	struct styles styles;
 	int date1904;
@@ -603,6 +604,9 @@ static void xr_close(void *vr)
 		freelocale(r->cloc);
 	free(r->sheet_name);
 	free(r->sheet_part);
+	for (size_t i = 0; r->visible && r->visible[i]; i++)
+		free(r->visible[i]);
+	free(r->visible);
 	free(r->cur);
 	free(r->text);
 	free(r->off);
@@ -679,6 +683,24 @@ static int xr_locate(struct xreader *r, const char *want, char *err, size_t err_
 		snprintf(err, err_size, "out of memory");
 		goto out;
 	}
+	if (!want) {
+		/* The sheets the default could have been, for the host to look for the columns
+		 * it needs when the first lacks them (xr_sheets). */
+		size_t n = 0;
+		if (!(r->visible = calloc(b.nsheets + 1, sizeof *r->visible))) {
+			snprintf(err, err_size, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < b.nsheets; i++) {
+			const struct rel *vr = book_rel(&b, b.sheets[i].rid);
+			if (b.sheets[i].hidden || !vr || !type_is(vr, "worksheet"))
+				continue;
+			if (!(r->visible[n++] = strdup(b.sheets[i].name))) {
+				snprintf(err, err_size, "out of memory");
+				goto out;
+			}
+		}
+	}
 	for (size_t i = 0; i < b.nrels && !sst_part; i++)
 		if (type_is(&b.rels[i], "sharedStrings") && !(sst_part = part_path(b.rels[i].target))) {
 			snprintf(err, err_size, "out of memory");
@@ -731,7 +753,13 @@ fail:
 	return NULL;
 }
 
-static const kam_plugin_reader reader = {"xlsx", xr_open, xr_next, xr_close};
+static const char *const *xr_sheets(void *vr)
+{
+	struct xreader *r = vr;
+	return (const char *const *)r->visible;
+}
+
+static const kam_plugin_reader reader = {"xlsx", xr_open, xr_next, xr_close, xr_sheets};
 static const kam_plugin_writer writer = {"xlsx", xw_open, xw_header, xw_row, xw_finish, xw_close};
 
 static int xlsx_init(kam_host *h, const kam_host_api *api)

@@ -63,6 +63,57 @@ is "$(q n.db "select code, month, line, amount, ifnull(volume, '-') from ledger 
   "$(q k.db "select code, month, line, amount, ifnull(volume, '-') from ledger order by code, month, line")" \
   "... the same ledger as the one with text codes: every digit of every code"
 
+# ---- numbers.xlsx, written by libxlsxwriter (src/make-numbers.c): codes and division
+# codes as number cells, months as date cells, two error cells, a notes sheet first
+
+NX="$FX/numbers.xlsx"
+run kam --db x.db init
+before=$(state x.db)
+run kam --db x.db import customers "$NX"
+status_is 1 "the first sheet (notes) lacks the columns"
+is "$err" "kam: $NX: sheet 说明 has no column 客户代码; sheet 客户 has them: --sheet 客户" \
+  "... and the message names the sheet that has them"
+run kam --db x.db import ledger "$NX"
+is "$err" "kam: $NX: sheet 说明 has no column 客户代码; sheet 收入 has them: --sheet 收入" "... for a ledger, the ledger's sheet"
+run kam --json --db x.db import ledger "$NX"
+like "$out" '"error": "'"$NX"': sheet 说明 has no column 客户代码; sheet 收入 has them: --sheet 收入"' "... --json: in the document"
+is "$(state x.db)" "$before" "... and nothing changed"
+run kam --db x.db import customers "$NX" --sheet 说明
+like "$err" "unknown column" "a sheet named with --sheet is read as it is, whatever the others hold"
+
+run kam --db x.db import customers "$NX" --sheet 客户
+status_is 0 "customers whose codes and division codes are number cells import"
+is "$(q x.db "select code, name, place, city, ifnull(county, '-'), admin_code from customers order by code")" \
+'42010000001000|武汉甲公司|capital|武汉市|-|420102
+42050000002000|宜昌乙公司|city|宜昌市|-|420500
+42112300004000|罗田丙站|county|黄冈市|罗田县|421123' "... every digit of each code, division codes as their 6 digits"
+
+run kam --db x.db import ledger "$NX" --sheet 收入 --reject-file "$T/nrej.csv"
+status_is 3 "a ledger with number codes, date months and two error cells loads in part"
+like "$err" "$NX: sheet 收入, cell D7: #REF!" "an error cell is a row error naming the sheet and cell (#REF!)"
+like "$err" "$NX: sheet 收入, cell D8: #DIV/0!" "... and #DIV/0!"
+like "$err" "7 rows: 5 added, 0 updated, 0 unchanged, 2 rejected" "... the other rows load"
+is "$(q x.db "select code, month, line, amount, ifnull(volume, '-') from ledger order by code, month, line")" \
+'42010000001000|202503|express|1234560|17
+42010000001000|202504|express|500|-
+42050000002000|202503|logistics|10000|-
+42050000002000|202505|parcels|750|-
+42112300004000|202504|letters|1|1' \
+  "months typed as dates (yyyy-mm, yyyy年m月, m/d/yy 2025-04-15, m/d/yy h:mm) are their months, codes exact"
+is "$(sed -n '2,3p' "$T/nrej.csv")" '42112300004000,2025-05-01,储汇,#REF!,,"sheet 收入, cell D7: #REF!"
+42010000001000,2025-05-01,函件,#DIV/0!,,"sheet 收入, cell D8: #DIV/0!"' "... the reject file has both rows with the cell as reason"
+is "$(sqlite3 x.db 'pragma integrity_check')" ok "... and the database passes integrity_check"
+
+run kam --db x.db import ledger "$NX" --sheet 坏代码
+status_is 1 "codes that lost digits are refused"
+like "$err" "numbers.xlsx:2: column 'code': code '4.201000000100012E+15' is the number 4201000000100012, 16 significant digits; a spreadsheet keeps 15, so the last ones are lost; the value itself is wrong: enter the code as text" \
+  "a 16-digit number: what the cell holds, and that the value itself is wrong"
+like "$err" "numbers.xlsx:3: column 'code': code '42010000001000.5' is a number with a fraction, not a code; the value itself is wrong" \
+  "a number with a fraction"
+like "$err" "numbers.xlsx:4: column 'code': code '4.201E+13' is the number 42010000000000 in E notation, which may have dropped digits; the value itself is wrong" \
+  "the text 4.201E+13"
+like "$err" "3 bad rows; nothing was imported" "... the good number code in row 5 is no bad row"
+
 # ---- sheets (LibreOffice's conversion of a hand-written flat ODS)
 
 run kam --db s.db init

@@ -63,7 +63,9 @@ int main(void)
 	good_int("ledger", "code", "42010000001000.0", 42010000001000LL);
 	good_int("ledger", "code", "42010000001000.00", 42010000001000LL);
 	bad("ledger", "code", "42010000001000.5", "is a number with a fraction, not a code");
-	bad("ledger", "code", "4201000000100012.0", "is a number of 16 significant digits; a spreadsheet keeps 15");
+	bad("ledger", "code", "4201000000100012.0", "is the number 4201000000100012, 16 significant digits; a "
+	    "spreadsheet keeps 15, so the last ones are lost");
+	bad("ledger", "code", "4.201000000100012345E+30", "is a number of 19 significant digits");
 	bad("ledger", "code", "4.201000000100012E+15", "16 significant digits");
 	bad("ledger", "code", "-42010000001000.0", "is a negative number");
 	bad("ledger", "code", "4.2E+300", "is a number of 301 digits in E notation");
