@@ -201,6 +201,33 @@ check_bad "$FX/no-workbook.xlsx" "not an XLSX file (no xl/workbook.xml)" "a zip 
 check_bad "$FX/broken-xml.xlsx" "xl/worksheets/sheet1.xml:2:2421: not well-formed (invalid token)" "sheet XML that is not well-formed"
 check_bad "$FX/doctype.xlsx" "xl/sharedStrings.xml: has a DOCTYPE, which XLSX parts never have" "a DOCTYPE (entity expansion)"
 check_bad "$FX/bomb.xlsx" "xl/worksheets/sheet1.xml: more than 2 GiB uncompressed; refused (a damaged file or a zip bomb)" "a part claiming 3 GiB"
+# A shared-strings bomb that lies about its size in both zip headers (claims 1 MiB): 40 MiB
+# of strings from some 40 KB.  Reading stops at 100 times the compressed size, at least
+# 16 MiB, long before the strings are held whole.
+python3 - "$FX/ledger.xlsx" "$T/sst-bomb.xlsx" <<'PY'
+import struct, sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zout:
+    for info in zin.infolist():
+        data = zin.read(info.filename)
+        if info.filename == "xl/sharedStrings.xml":
+            head, tail = data.rsplit(b"</sst>", 1)
+            data = head + (b"<si><t>" + b"a" * (1 << 20) + b"</t></si>") * 40 + b"</sst>" + tail
+        zout.writestr(info.filename, data)
+buf = bytearray(open(dst, "rb").read())
+name = b"xl/sharedStrings.xml"
+for sig, size_at, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+    at = 0
+    while (at := buf.find(sig, at)) >= 0:
+        if buf[at + name_at:at + name_at + len(name)] == name:
+            struct.pack_into("<I", buf, at + size_at, 1 << 20)
+        at += 4
+open(dst, "wb").write(bytes(buf))
+PY
+run kam --db k.db import ledger "$T/sst-bomb.xlsx"
+status_is 1 "a shared-strings bomb that lies about its size is refused"
+like "$err" "xl/sharedStrings.xml: expands to more than 16 MiB from" "... once it expands past the floor"
+like "$err" "refused (a damaged file or a zip bomb)" "... saying why"
 is "$(state k.db)" "$before" "the damaged files changed nothing"
 
 run kam --db k.db import ledger --format xlsx --dry-run - <"$FX/ledger.xlsx"
