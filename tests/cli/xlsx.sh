@@ -259,6 +259,8 @@ like "$sheet" '<c r="E3"><v>17</v></c>' "volumes are number cells"
 like "$sheet" '<t>123456789012</t>' "a 12-digit volume is text (it would come back as 1.2E+11)"
 like "$sheet" '<t>1000000000000.00</t>' "an amount past 1e11 is text, exact to the fen"
 like "$(part "$T/ledger.xlsx" xl/styles.xml)" 'formatCode="0.00"' "the amount style is 0.00"
+like "$(part "$T/ledger.xlsx" xl/workbook.xml)" '<sheet name="收入台账" sheetId="1"' "the ledger's sheet is named 收入台账, not Sheet1"
+like "$(part "$T/customers.xlsx" xl/workbook.xml)" '<sheet name="客户" sheetId="1"' "the customers' sheet is named 客户"
 like "$(part "$T/customers.xlsx" xl/worksheets/sheet1.xml)" '<t>客户代码</t>' "--lang zh: Chinese headers"
 like "$(part "$T/customers.xlsx" xl/worksheets/sheet1.xml)" '<t>省会</t>' "... and Chinese words"
 
