@@ -261,6 +261,10 @@ like "$sheet" '<t>1000000000000.00</t>' "an amount past 1e11 is text, exact to t
 like "$(part "$T/ledger.xlsx" xl/styles.xml)" 'formatCode="0.00"' "the amount style is 0.00"
 like "$(part "$T/ledger.xlsx" xl/workbook.xml)" '<sheet name="收入台账" sheetId="1"' "the ledger's sheet is named 收入台账, not Sheet1"
 like "$(part "$T/customers.xlsx" xl/workbook.xml)" '<sheet name="客户" sheetId="1"' "the customers' sheet is named 客户"
+run kam --db x.db grade --year 2025
+run kam --db x.db export grades --year 2025 -o "$T/grades.xlsx"
+status_is 0 "export grades -o grades.xlsx"
+like "$(part "$T/grades.xlsx" xl/workbook.xml)" '<sheet name="等级" sheetId="1"' "the grades' sheet is named 等级"
 like "$(part "$T/customers.xlsx" xl/worksheets/sheet1.xml)" '<t>客户代码</t>' "--lang zh: Chinese headers"
 like "$(part "$T/customers.xlsx" xl/worksheets/sheet1.xml)" '<t>省会</t>' "... and Chinese words"
 
