@@ -288,6 +288,8 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		}
 	}
 	o.sink.file = tmp;
+	/* A spreadsheet's sheet is named after what it holds: 客户, 收入台账, 等级. */
+	o.sink.sheet = o.kind ? o.kind->zh : "等级";
 	sink = open_sink(out, o.output ? o.output : "standard output", &o.sink, sink_data, &ctx->err);
 	rc = !sink ? -1 : o.kind ? write_rows(ctx->db, &o, sink, &rows, &ctx->err)
 				 : write_grades(ctx->db, &o, sink, &rows, &ctx->err);

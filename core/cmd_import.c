@@ -20,6 +20,7 @@ static const char USAGE[] =
 	"  --sheet NAME       XLSX: the sheet to read (default: the first)\n"
 	"  --ignore-unknown   skip columns kam does not know instead of refusing the file\n"
 	"  --reject-file F    load the good rows; write the bad ones to F with a reason column\n"
+	"                     (exit status 3 when some rows were rejected: done in part)\n"
 	"  --dry-run          check everything, change nothing\n"
 	"  --replace          replace ledger months already stored, update stored customers\n"
 	"  --append           ledger: add rows to months already stored (each row must be new);\n"
@@ -72,7 +73,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	struct kam_import_opts o = {0};
 	struct kam_import_stats st;
 	struct collected col = {ctx, 0, 0, NULL};
-	int c, rc, no_progress = 0;
+	int c, rc, partial, no_progress = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -113,6 +114,8 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	if (ctx->json)
 		col.list = json_array();
 	rc = kam_import(ctx->db, &o, &st, &ctx->err);
+	/* Rows went to the reject file: done in part (a dry run loads nothing either way). */
+	partial = rc == 0 && !o.dry_run && st.rejected > 0;
 	if (st.errors > col.printed)
 		fprintf(stderr, "kam: ... and %ld more bad row%s\n", st.errors - col.printed,
 			st.errors - col.printed == 1 ? "" : "s");
@@ -128,10 +131,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		if (rc < 0)
 			fprintf(stderr, "kam: %s\n", ctx->err.msg);
 		kam_print_json(doc);
-		return rc < 0 ? (ctx->err.status ? ctx->err.status : KAM_FAIL) : KAM_OK;
+		return rc < 0 ? (ctx->err.status ? ctx->err.status : KAM_FAIL) : partial ? KAM_PARTIAL : KAM_OK;
 	}
 	if (rc < 0)
 		return kam_report_error(ctx, &ctx->err);
 	summary(&o, &st);
-	return KAM_OK;
+	return partial ? KAM_PARTIAL : KAM_OK;
 }

@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 /* Exit statuses of the kam command (PRODUCT.md). */
-enum kam_status { KAM_OK = 0, KAM_FAIL = 1, KAM_USAGE = 2 };
+/* KAM_PARTIAL: done in part (an import that loaded the good rows and wrote the bad ones
+ * to a reject file), so that a cron job can tell "all loaded" from "some loaded". */
+enum kam_status { KAM_OK = 0, KAM_FAIL = 1, KAM_USAGE = 2, KAM_PARTIAL = 3 };
 
 typedef struct kam_err {
 	int status;         /* KAM_FAIL or KAM_USAGE */

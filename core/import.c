@@ -3,7 +3,11 @@
  * is in import_customers.c and import_ledger.c. */
 #include "import.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,19 +81,78 @@ kam_source *kam_import_open(const struct kam_import_opts *o, const struct kam_ki
 	return NULL;
 }
 
-/* The reject file: the input's columns and a reason, written as the rows come, renamed
- * into place only when the import commits. */
+/* The reject file: the input's columns and a reason, written as the rows come into a
+ * file without a name (O_TMPFILE) in the target's directory, so that a killed import
+ * leaves nothing behind.  Once complete it gets the name PATH.tmpPID (rejects_close),
+ * which becomes PATH when the import commits (rejects_finish).  Where the file system
+ * has no O_TMPFILE, it is written under PATH.tmpPID from the start.  A kill between
+ * naming and committing leaves PATH.tmpPID: the next import to the same reject file
+ * removes any whose process is gone (rejects_sweep). */
+static void rejects_sweep(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup(".");
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	struct dirent *d;
+	DIR *dh;
+
+	if (!dir || !(dh = opendir(dir))) {
+		free(dir);
+		return;
+	}
+	while ((d = readdir(dh))) {
+		const char *p = d->d_name;
+		char *end, *full;
+		long pid;
+		if (strncmp(p, base, blen) != 0 || strncmp(p + blen, ".tmp", 4) != 0)
+			continue;
+		p += blen + 4;
+		if (!isdigit((unsigned char)*p))
+			continue;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (*end || errno || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;  /* its import may still be running (or is not ours to judge) */
+		if (asprintf(&full, "%s/%s", dir, d->d_name) >= 0) {
+			unlink(full);
+			free(full);
+		}
+	}
+	closedir(dh);
+	free(dir);
+}
+
 static int rejects_open(struct rejects *r, const char *path, kam_err *e)
 {
-	size_t n = strlen(path) + 16;
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd = -1;
+
 	r->path = strdup(path);
-	r->tmp = malloc(n);
-	if (!r->path || !r->tmp)
+	if (!r->path || asprintf(&r->tmp, "%s.tmp%ld", path, (long)getpid()) < 0) {
+		r->tmp = NULL;
 		return kam_errf(e, "%s: out of memory", path);
-	snprintf(r->tmp, n, "%s.tmp%ld", path, (long)getpid());
-	r->f = fopen(r->tmp, "w");
-	if (!r->f)
+	}
+	rejects_sweep(path);
+	dir = slash ? strndup(path, (size_t)(slash - path + (slash == path))) : strdup(".");
+	if (!dir)
+		return kam_errf(e, "%s: out of memory", path);
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	free(dir);
+	r->unnamed = fd >= 0;
+	if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
 		return kam_errf(e, "%s: %s", r->path, strerror(errno));
+	if (fd < 0)
+		fd = open(r->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || !(r->f = fdopen(fd, "w"))) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return kam_errf(e, "%s: %s", r->path, strerror(err));
+	}
 	fputs("\xEF\xBB\xBF", r->f); /* spreadsheet programs need it to read UTF-8 */
 	return 0;
 }
@@ -113,6 +176,16 @@ static int rejects_close(struct rejects *r, kam_err *e)
 	int rc = 0;
 	if (r->f && (fflush(r->f) != 0 || fsync(fileno(r->f)) != 0 || ferror(r->f)))
 		rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
+	if (r->f && rc == 0 && r->unnamed) {
+		/* Complete: give it its temporary name (closing an unnamed file would lose it). */
+		char proc[64];
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(r->f));
+		unlink(r->tmp);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, r->tmp, AT_SYMLINK_FOLLOW) != 0)
+			rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
+		else
+			r->unnamed = 0;
+	}
 	if (r->f && fclose(r->f) != 0 && rc == 0)
 		rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
 	r->f = NULL;
@@ -132,7 +205,7 @@ static int rejects_finish(struct rejects *r, int keep, kam_err *e)
 	}
 	if (keep && rename(r->tmp, r->path) != 0)
 		rc = kam_errf(e, "%s: %s", r->path, strerror(errno));
-	if (!keep || rc < 0)
+	if ((!keep || rc < 0) && !r->unnamed)
 		unlink(r->tmp);
 	free(r->path);
 	free(r->tmp);
@@ -207,10 +280,54 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	return 0;
 }
 
+/* The first required column of the kind that header h lacks, or -1 when it has them all. */
+static int first_missing(const struct kam_kind *k, const kam_source_rec *h)
+{
+	for (int c = 0; c < k->ncols; c++) {
+		int found = 0;
+		if (!k->cols[c].required)
+			continue;
+		for (size_t i = 0; i < h->n && !found; i++)
+			found = h->f[i] && kam_kind_column(k, h->f[i], h->len[i]) == c;
+		if (!found)
+			return c;
+	}
+	return -1;
+}
+
+/* A workbook read without --sheet whose first sheet lacks the kind's columns: when
+ * another sheet has them, say which (-1), rather than list what the first one has
+ * ("sheet 说明 has no column 客户代码; sheet 收入 has them: --sheet 收入").  0 otherwise. */
+static int wrong_sheet(struct import_run *im, const kam_source_rec *h, kam_err *e)
+{
+	const char *const *names = im->src->ops->sheets ? im->src->ops->sheets(im->src) : NULL;
+	int miss;
+	if (im->src->sheet || !names || !names[0] || !names[1] || (miss = first_missing(im->kind, h)) < 0)
+		return 0;
+	for (size_t i = 1; names[i]; i++) {
+		struct kam_import_opts o = *im->opts;
+		kam_source_rec other;
+		kam_source *s;
+		kam_err ignored;
+		int fits;
+		o.sheet = names[i];
+		if (!(s = kam_import_open(&o, im->kind, &ignored)))
+			continue;
+		fits = kam_source_next(s, &other, &ignored) == 1 && first_missing(im->kind, &other) < 0;
+		kam_source_close(s);
+		if (fits)
+			return kam_errf(e, "%s: sheet %s has no column %s; sheet %s has them: --sheet %s", im->src->name,
+					names[0], im->kind->cols[miss].zh_label, names[i], names[i]);
+	}
+	return 0;
+}
+
 int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_value *val,
 		     int *present, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
+	int origin = strcmp(im->src->format, "csv") == 0 ? KAM_FROM_CSV :
+		     strcmp(im->src->format, "json") == 0 ? KAM_FROM_JSON : KAM_FROM_SHEET;
 	if (r->error) {
 		for (int c = 0; c < k->ncols; c++)
 			present[c] = 0, val[c].kind = KAM_V_NULL;
@@ -222,13 +339,19 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 		if (i < 0 || (size_t)i >= r->n || !r->f[i]) {
 			present[c] = 0;
 			val[c].kind = KAM_V_NULL;
-			if (i >= 0 && (size_t)i >= r->n && col->required)
-				return kam_errf(e, "%s:%ld: %zu fields, the header has %d (column '%s' missing)",
-						im->src->name, r->line, r->n, im->ncells, col->name);
-			continue;
+			if (i < 0 || !col->required)
+				continue;
+			/* A required value that is not there at all (a JSON key left out) is not an
+			 * empty cell to store as zero: the row is bad, naming the field. */
+			if (r->cell_line)
+				return kam_errf(e, "%s:%ld:%ld: key '%s' is missing (%s needs it)", im->src->name,
+						r->cell_line[i], r->cell_col[i], col->name, k->name);
+			return kam_errf(e, "%s:%ld: column '%s' is missing (the row has %zu fields, the header %d)",
+					im->src->name, r->line, col->name, r->n, im->ncells);
 		}
 		present[c] = 1;
-		if (kam_cell_parse(col, r->f[i], r->len[i], &val[c], e) < 0) {
+		if (kam_cell_parse_from(col, r->f[i], r->len[i],
+					origin, &val[c], e) < 0) {
 			if (r->cell_line)
 				kam_err_prefix(e, "%s:%ld:%ld: %s '%s'", im->src->name, r->cell_line[i], r->cell_col[i],
 					       "key", col->name);
@@ -237,7 +360,9 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 			return -1;
 		}
 	}
-	if (r->n > (size_t)im->ncells && !r->cell_line)
+	/* A row shorter or longer than the header is misaligned: its cells may sit under the
+	 * wrong columns, and a missing one would read as "no". */
+	if (r->n != (size_t)im->ncells && !r->cell_line)
 		return kam_errf(e, "%s:%ld: %zu fields, the header has %d", im->src->name, r->line, r->n,
 				im->ncells);
 	return 0;
@@ -365,7 +490,7 @@ static int run_pass(struct import_run *im, kam_err *e)
 		return rc < 0 ? -1 : 1;
 	im->ncells = (int)r.n;
 	im->append = im->opts->append;
-	if (map_header(im, &r, e) < 0)
+	if (wrong_sheet(im, &r, e) < 0 || map_header(im, &r, e) < 0)
 		return -1;
 	if (im->rejects.f) {
 		/* The header again, plus the reason column. */

@@ -11,6 +11,7 @@ struct customer_state {
 	struct i64map seen;            /* code -> the line it first stood on */
 	sqlite3_stmt *sel, *ins, *upd;
 	int upd_param[MAX_COLS];       /* column -> UPDATE parameter, 0 when not updated */
+	int place, city, county;       /* their columns in the kind */
 };
 
 static int customers_begin(struct import_run *im, kam_err *e)
@@ -23,6 +24,11 @@ static int customers_begin(struct import_run *im, kam_err *e)
 	if (!cs)
 		return kam_errf(e, "out of memory");
 	im->kind_state = cs;
+	cs->place = kam_kind_column(k, "place", 5);
+	cs->city = kam_kind_column(k, "city", 4);
+	cs->county = kam_kind_column(k, "county", 6);
+	if (cs->place < 0 || cs->city < 0 || cs->county < 0)
+		return kam_errf(e, "customers: the kind lacks place, city or county");
 	snprintf(ins, sizeof ins, "INSERT INTO customers(");
 	/* Column names come from the kind table, never from the file. */
 	for (int c = 0; c < k->ncols; c++) {
@@ -134,6 +140,32 @@ static int changed_row(struct import_run *im, struct customer_state *cs, const k
 	return ROW_OK;
 }
 
+/* Every customer names its city, and one whose place is county its county: without
+ * them its bureau is unknown (DOMAIN.md 3.1).  A stored customer keeps what the file
+ * does not have a column for; a new one must have both. */
+static int bureau_known(struct import_run *im, const struct customer_state *cs, const kam_source_rec *r,
+			int stored, kam_err *e)
+{
+	const struct kam_kind *k = im->kind;
+	const kam_value *place = &im->val[cs->place];
+	int in_county = place->kind == KAM_V_TEXT && place->len == 6 && memcmp(place->s, "county", 6) == 0;
+	int need[2] = {cs->city, in_county ? cs->county : -1};
+	for (int i = 0; i < 2; i++) {
+		int c = need[i];
+		const char *why = i == 0 ? "every customer names its city" :
+				  "a customer whose place is county names its county";
+		if (c < 0 || im->val[c].kind != KAM_V_NULL || (stored && im->col_of[c] < 0))
+			continue;
+		if (strcmp(im->src->format, "json") == 0)  /* a key left out, or null */
+			return kam_errf(e, ROW_PLACE "key '%s' is %s: %s, or its bureau is unknown", ROW_ARGS(im, r),
+					k->cols[c].name, im->present[c] ? "empty" : "missing", why);
+		return kam_errf(e, ROW_PLACE "column '%s' (%s) is %s: %s, or its bureau is unknown", ROW_ARGS(im, r),
+				k->cols[c].name, k->cols[c].zh_label, im->col_of[c] >= 0 ? "empty" : "not in the file",
+				why);
+	}
+	return 0;
+}
+
 static int customers_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
@@ -149,6 +181,12 @@ static int customers_row(struct import_run *im, const kam_source_rec *r, kam_err
 				ROW_ARGS(im, r), (long long)code, im->src->unit, first), ROW_BAD;
 	sqlite3_bind_int64(cs->sel, 1, code);
 	rc = sqlite3_step(cs->sel);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		if (bureau_known(im, cs, r, rc == SQLITE_ROW, e) < 0) {
+			sqlite3_reset(cs->sel);
+			return ROW_BAD;
+		}
+	}
 	if (rc == SQLITE_ROW)
 		return changed_row(im, cs, r, e);
 	sqlite3_reset(cs->sel);

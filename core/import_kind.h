@@ -44,6 +44,7 @@ struct import_run {
 	struct rejects {
 		FILE *f;
 		char *path, *tmp;
+		int unnamed;         /* f is an O_TMPFILE: tmp does not exist yet */
 	} rejects;
 	int ncells;                  /* header width */
 	int cell_col[MAX_CELLS];     /* header cell -> kind column, -1 when none */

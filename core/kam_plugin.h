@@ -11,8 +11,8 @@
  * luaL_*) come straight from the kam binary, which exports them: do not link a plugin
  * against liblua.  Everything else the host offers goes through kam_host_api.
  *
- * Compatibility: kam_host_api only ever grows at its end, and KAM_PLUGIN_ABI goes up by
- * one each time it does.  A plugin built against ABI N loads in any kam speaking N or
+ * Compatibility: kam_host_api and the structures a plugin hands in (kam_plugin_reader)
+ * only ever grow at their end, and KAM_PLUGIN_ABI goes up by one each time one does.  A plugin built against ABI N loads in any kam speaking N or
  * later; a kam refuses a plugin built for a later ABI than its own.  A plugin that wants
  * to use a newer service optionally may test `api->abi` before calling it.
  *
@@ -56,7 +56,7 @@ extern "C" {
 #endif
 
 /* The version of kam_host_api this header describes. */
-#define KAM_PLUGIN_ABI 2
+#define KAM_PLUGIN_ABI 3
 
 /* The name of the one symbol a plugin exports. */
 #define KAM_PLUGIN_SYMBOL "kam_plugin_entry"
@@ -95,14 +95,23 @@ typedef struct kam_plugin_reader {
 	void *(*open)(kam_host *h, const char *path, const char *sheet, char *err, size_t err_size);
 	/* The next row, the header first: 1 with n cells (UTF-8, NUL-terminated; a NULL
 	 * cell is empty) valid until the next call, and where it is (the sheet's row number,
-	 * from 1); 0 at the end; -1 on an error.  Numbers come as decimals the way a
+	 * from 1); 0 at the end; -1 on an error.  A row that is read but bad (an error cell
+	 * such as #REF!) comes with 1 and err set to why ("sheet 收入, cell D7: #REF!"): the
+	 * host reports it as a bad row and reads on.  Numbers come as decimals the way a
 	 * spreadsheet shows them (15 significant digits: 12345.6, never 12345.599999999999);
-	 * a reader may keep a number's origin visible where it matters (the xlsx plugin writes
-	 * a whole number of 12 or more digits as 4.2010000001E+13, so that a customer code
-	 * typed into a number cell is refused with kam's hint, not silently accepted). */
+	 * a whole number below 10^15 with all its digits (a 14-digit code typed into a number
+	 * cell is that code); a reader may keep a number's origin visible where it matters
+	 * (the xlsx plugin writes a whole number of 16 or more digits in E form, so that a
+	 * code that lost digits is refused saying what the cell holds). */
 	int (*next)(void *r, size_t *n, char ***cells, size_t **lens, long *row, char *err,
 		    size_t err_size);
 	void (*close)(void *r);
+	/* --- ABI 3 --- */
+	/* Optional (NULL).  The names of the sheets open(..., NULL) could have picked, in
+	 * order, the one it did pick first: NULL-terminated, valid until close.  When that
+	 * sheet lacks the columns of the kind being imported, kam looks for them in the
+	 * others and says which to name with --sheet. */
+	const char *const *(*sheets)(void *r);
 } kam_plugin_reader;
 
 /* How a writer should store a column. */

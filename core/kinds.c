@@ -54,6 +54,8 @@ static const struct kam_column customer_cols[] = {
 	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
 	{"name", "客户名称|名称", KAM_COL_TEXT, 1, NULL, "客户名称"},
 	{"place", "所在地|所在地类别", KAM_COL_ENUM, 1, place_words, "所在地"},
+	/* Every customer names its city, and one in a county its county (import_customers.c):
+	 * without them its bureau is unknown (DOMAIN.md 3.1). */
 	{"city", "地市|所属地市", KAM_COL_TEXT, 0, NULL, "地市"},
 	{"county", "县区|所属县区", KAM_COL_TEXT, 0, NULL, "县区"},
 	{"admin_code", "行政区划|行政区划代码", KAM_COL_ADMIN, 0, NULL, "行政区划"},
@@ -161,34 +163,123 @@ static int64_t digits_value(const char *s, size_t n)
 	return v;
 }
 
-/* Spreadsheets turn a long code into 4.20100000010E+13 or 42010000001000.0. */
-static int looks_like_excel_number(const char *s, size_t n)
+/* A number as a spreadsheet writes one: [+-]digits[.digits][E[+-]digits], with a point
+ * or an exponent (plain digits are no number here: they are the code itself). */
+struct spreadsheet_number {
+	int neg, exp_form;
+	int sig;          /* significant digits: no leading or trailing zeros */
+	int intdigits;    /* digits of the whole part of the value (0 for 0.x) */
+	int whole;        /* no fraction once the exponent is applied */
+	char digits[24];  /* the whole value's digits when whole and intdigits < 24 */
+};
+
+static int spreadsheet_number(const char *s, size_t n, struct spreadsheet_number *sn)
 {
-	int digits = 0, dot = 0, exp = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (isdigit((unsigned char)c))
-			digits++;
-		else if (c == '.')
-			dot++;
-		else if ((c == 'E' || c == 'e') && !exp)
-			exp++;
-		else if ((c == '+' || c == '-') && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e'))
-			continue;
+	char mant[64];
+	size_t i = 0, m = 0, point = (size_t)-1, first, last;
+	long exp = 0;
+	memset(sn, 0, sizeof *sn);
+	if (i < n && (s[i] == '+' || s[i] == '-'))
+		sn->neg = s[i++] == '-';
+	for (; i < n && (isdigit((unsigned char)s[i]) || (s[i] == '.' && point == (size_t)-1)); i++) {
+		if (s[i] == '.')
+			point = m;
+		else if (m < sizeof mant)
+			mant[m++] = s[i];
 		else
 			return 0;
 	}
-	return digits > 0 && (exp || dot == 1);
+	if (m == 0)
+		return 0;
+	if (i < n && (s[i] == 'E' || s[i] == 'e')) {
+		int eneg = 0;
+		size_t d0;
+		sn->exp_form = 1;
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			eneg = s[i++] == '-';
+		for (d0 = i; i < n && isdigit((unsigned char)s[i]) && i - d0 < 4; i++)
+			exp = exp * 10 + (s[i] - '0');
+		if (i == d0)
+			return 0;
+		if (eneg)
+			exp = -exp;
+	}
+	if (i != n || (point == (size_t)-1 && !sn->exp_form))
+		return 0;
+	if (point == (size_t)-1)
+		point = m;
+	for (first = 0; first < m && mant[first] == '0'; first++)
+		;
+	if (first == m) {  /* zero */
+		sn->whole = 1;
+		sn->digits[0] = '0';
+		return 1;
+	}
+	for (last = m; mant[last - 1] == '0'; last--)
+		;
+	sn->sig = (int)(last - first);
+	/* the value is 0.mant[first..] x 10^(point - first + exp) */
+	long whole_len = (long)point - (long)first + exp;
+	sn->intdigits = whole_len > 0 ? (int)(whole_len > 999 ? 999 : whole_len) : 0;
+	sn->whole = whole_len >= (long)(last - first);
+	if (sn->whole && whole_len < (long)sizeof sn->digits) {
+		for (long k = 0; k < whole_len; k++)
+			sn->digits[k] = first + (size_t)k < last ? mant[first + (size_t)k] : '0';
+		sn->digits[whole_len] = '\0';
+	}
+	return 1;
 }
 
-static int parse_code(const char *s, size_t n, kam_value *v, kam_err *e)
+/* A code (or division code) that came as a number.  A whole number without an exponent
+ * ("42010000001000.0") kept every digit and is its digits; a fraction, more than the 15
+ * significant digits a spreadsheet keeps, or E notation (which may have dropped digits)
+ * is refused saying what the cell holds and how to fix it where the file came from: a
+ * CSV is fixed by formatting the column as text before saving it; in a spreadsheet cell
+ * or a JSON value the value itself is wrong.  Returns 1 with the digits in *out, 0 when
+ * s is no number, -1 with e filled. */
+static int number_code(const char *what, const char *s, size_t n, int origin, const char **out, size_t *len,
+		       kam_err *e)
 {
+	struct spreadsheet_number sn;
+	const char *fix = origin == KAM_FROM_CSV ?
+		"format the column as text in the spreadsheet before saving the CSV" :
+		"the value itself is wrong: enter the code as text, with every digit";
+	if (!spreadsheet_number(s, n, &sn))
+		return 0;
+	if (sn.neg)
+		return kam_errf(e, "%s '%.*s' is a negative number; %s", what, (int)n, s, fix);
+	if (!sn.whole)
+		return kam_errf(e, "%s '%.*s' is a number with a fraction, not a code; %s", what, (int)n, s, fix);
+	if (sn.sig > 15 && sn.digits[0])
+		return kam_errf(e, "%s '%.*s' is the number %s, %d significant digits; a spreadsheet keeps 15, "
+				"so the last ones are lost; %s", what, (int)n, s, sn.digits, sn.sig, fix);
+	if (sn.sig > 15)
+		return kam_errf(e, "%s '%.*s' is a number of %d significant digits; a spreadsheet keeps 15, so "
+				"the last ones are lost; %s", what, (int)n, s, sn.sig, fix);
+	if (sn.exp_form) {
+		if (sn.digits[0])
+			return kam_errf(e, "%s '%.*s' is the number %s in E notation, which may have dropped digits; %s",
+					what, (int)n, s, sn.digits, fix);
+		return kam_errf(e, "%s '%.*s' is a number of %d digits in E notation; %s", what, (int)n, s,
+				sn.intdigits, fix);
+	}
+	/* "42010000001000.0": every digit is there, before the point */
+	*out = s;
+	*len = (size_t)sn.intdigits;
+	if (*len == 0 || s[0] < '1' || s[0] > '9')
+		return kam_errf(e, "%s '%.*s' is a number, not a code; %s", what, (int)n, s, fix);
+	return 1;
+}
+
+static int parse_code(const char *s, size_t n, int origin, kam_value *v, kam_err *e)
+{
+	int rc;
 	if (kam_utf8_find_fullwidth(s, n) >= 0)
 		return kam_errf(e, "code '%.*s' has full-width digits or letters; type it with ASCII digits "
 				"(format the column as text in the spreadsheet)", (int)n, s);
-	if (looks_like_excel_number(s, n))
-		return kam_errf(e, "code '%.*s' was turned into a number by a spreadsheet; format the code "
-				"column as text and export again", (int)n, s);
+	if ((rc = number_code("code", s, n, origin, &s, &n, e)) < 0)
+		return -1;
 	if (!all_digits(s, n))
 		return kam_errf(e, "code '%.*s' must be 14 digits", (int)n, s);
 	if (n != 14)
@@ -201,7 +292,7 @@ static int parse_code(const char *s, size_t n, kam_value *v, kam_err *e)
 }
 
 /* YYYY-MM; also YYYY/MM, YYYY-M, YYYYMM and YYYY年M月, which exports produce. */
-static int parse_month(const char *s, size_t n, kam_value *v, kam_err *e)
+static int parse_month(const char *s, size_t n, int origin, kam_value *v, kam_err *e)
 {
 	int year = 0, month = 0;
 	size_t i = 0, md;
@@ -231,6 +322,11 @@ static int parse_month(const char *s, size_t n, kam_value *v, kam_err *e)
 		if (i < n) {
 			if (n - i == 3 && memcmp(s + i, "月", 3) == 0 && memcmp(s + 4, "年", 3) == 0)
 				i = n;
+			else if (origin == KAM_FROM_SHEET && s[4] == '-' && s[i] == '-' && n - i >= 3 &&
+				 isdigit((unsigned char)s[i + 1]) && isdigit((unsigned char)s[i + 2]) &&
+				 (n - i == 3 || s[i + 3] == 'T') && digits_value(s + i + 1, 2) >= 1 &&
+				 digits_value(s + i + 1, 2) <= 31)
+				i = n;  /* a date cell (2025-03-01): a month typed into a spreadsheet */
 			else if (s[i] == '-' || s[i] == '/') {
 				snprintf(tail, sizeof tail, "date");
 				goto bad;
@@ -303,6 +399,12 @@ static int parse_enum(const struct kam_column *c, const char *s, size_t n, kam_v
 
 int kam_cell_parse(const struct kam_column *c, const char *s, size_t n, kam_value *v, kam_err *e)
 {
+	return kam_cell_parse_from(c, s, n, KAM_FROM_CSV, v, e);
+}
+
+int kam_cell_parse_from(const struct kam_column *c, const char *s, size_t n, int origin, kam_value *v,
+			kam_err *e)
+{
 	v->kind = KAM_V_NULL;
 	v->s = NULL;
 	v->len = 0;
@@ -323,12 +425,17 @@ int kam_cell_parse(const struct kam_column *c, const char *s, size_t n, kam_valu
 		goto empty;
 	switch (c->type) {
 	case KAM_COL_CODE:
-		return parse_code(s, n, v, e);
+		return parse_code(s, n, origin, v, e);
 	case KAM_COL_MONTH:
-		return parse_month(s, n, v, e);
+		return parse_month(s, n, origin, v, e);
 	case KAM_COL_MONEY:
 		v->kind = KAM_V_INT;
-		return kam_money_parsen(s, n, 0, &v->i, e);
+		if (kam_money_parsen(s, n, 0, &v->i, e) < 0)
+			return -1;
+		if (v->i > KAM_MONEY_MAX_IMPORT || v->i < -KAM_MONEY_MAX_IMPORT)
+			return kam_errf(e, "amount '%.*s' is beyond ±1000000000000.00 yuan, more than a ledger "
+					"holds", (int)n, s);
+		return 0;
 	case KAM_COL_COUNT:
 		return parse_count(s, n, v, e);
 	case KAM_COL_BOOL:
@@ -336,6 +443,8 @@ int kam_cell_parse(const struct kam_column *c, const char *s, size_t n, kam_valu
 	case KAM_COL_ENUM:
 		return parse_enum(c, s, n, v, e);
 	case KAM_COL_ADMIN:
+		if (number_code("division code", s, n, origin, &s, &n, e) < 0)
+			return -1;
 		if (n != 6 || !all_digits(s, n))
 			return kam_errf(e, "'%.*s' must be a 6-digit division code", (int)n, s);
 		v->kind = KAM_V_TEXT;

@@ -67,6 +67,20 @@ int kam_kind_column(const struct kam_kind *k, const char *header, size_t len);
  * valid UTF-8 (the readers check). */
 int kam_cell_parse(const struct kam_column *c, const char *s, size_t n, kam_value *v, kam_err *e);
 
+/* Where a cell's text comes from, for the advice when a code arrives as a number. */
+enum {
+	KAM_FROM_CSV = 0,     /* text a spreadsheet may have saved: fix the column's format */
+	KAM_FROM_JSON = 1,    /* a JSON value: the value itself is wrong */
+	KAM_FROM_SHEET = 2,   /* a spreadsheet cell (XLSX): the value itself is wrong */
+};
+/* kam_cell_parse for text from origin.  A code or division code written as a number
+ * ("42010000001000.0") is its digits when none can be lost; a fraction, more than 15
+ * significant digits or E notation ("4.201E+13") is refused, saying how to fix it.  From
+ * a spreadsheet, a date ("2025-03-01", as the xlsx reader gives a date cell) in a month
+ * column is its month; in a CSV it stays refused as a date. */
+int kam_cell_parse_from(const struct kam_column *c, const char *s, size_t n, int origin, kam_value *v,
+			kam_err *e);
+
 /* Write a stored value (integer or text) of column c as the file's text: codes as 14
  * digits, fen as yuan, YYYYMM as YYYY-MM, booleans as yes/no (是/否 when zh).  Returns the
  * length written into buf (NUL-terminated), or -1 when buf is too small. */

@@ -24,6 +24,11 @@
 /* Flags */
 #define KAM_MONEY_NONNEG 1   /* refuse negative amounts (customers' figures); ledger refunds allow them */
 
+/* The largest amount a data file may hold, in fen: ±1,000,000,000,000.00 yuan (10^12).
+ * A ledger amount or a bureau's annual revenue beyond it is a typing error, and bounding
+ * it leaves sums over millions of rows far from int64's limit. */
+#define KAM_MONEY_MAX_IMPORT 100000000000000LL
+
 /* Buffer size that always holds kam_money_format's output ("-92233720368547758.08"). */
 #define KAM_MONEY_BUFSZ 32
 

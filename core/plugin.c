@@ -293,7 +293,9 @@ static void note_format(kam_host *h, const char *what, const char *format)
 
 static int h_add_reader(kam_host *h, const kam_plugin_reader *r)
 {
-	if (kam_plugin_add_reader(h, r) < 0)
+	struct kam_plugins *ps = host_ctx(h)->plugins;
+	int abi = ps && ps->loading ? ps->loading->desc->abi : 2;
+	if (kam_plugin_add_reader(h, r, abi) < 0)
 		return -1;
 	note_format(h, "import", r->format);
 	return 0;

@@ -12,14 +12,17 @@ struct binding {
 	kam_host *host;
 	const kam_plugin_reader *reader;
 	const kam_plugin_writer *writer;
+	int abi;                   /* the plugin's: which members reader has */
 };
 
 struct plugin_source {
 	kam_source base;
 	const kam_plugin_reader *r;
+	int abi;
 	void *handle;
 	char **cells;              /* the row with empty cells as "" (as CSV gives them) */
 	size_t cap;
+	char row_error[600];       /* "file: why" for a row the reader read but found bad */
 };
 
 static char empty[] = "";
@@ -53,6 +56,10 @@ static int source_next(kam_source *s, kam_source_rec *rec, kam_err *e)
 	rec->line = row;
 	rec->cell_line = rec->cell_col = NULL;
 	rec->error = NULL;
+	if (err[0]) {  /* read, but bad (an error cell): a row error, and reading goes on */
+		snprintf(p->row_error, sizeof p->row_error, "%s: %s", s->name, err);
+		rec->error = p->row_error;
+	}
 	return 1;
 }
 
@@ -65,7 +72,13 @@ static void source_close(kam_source *s)
 	free(p);
 }
 
-static const struct kam_source_ops source_ops = {source_next, source_close, NULL};
+static const char *const *source_sheets(kam_source *s)
+{
+	struct plugin_source *p = (struct plugin_source *)s;
+	return p->abi >= 3 && p->r->sheets ? p->r->sheets(p->handle) : NULL;
+}
+
+static const struct kam_source_ops source_ops = {source_next, source_close, NULL, source_sheets};
 
 static kam_source *source_open(const char *path, const struct kam_source_opts *o, void *data, kam_err *e)
 {
@@ -77,6 +90,8 @@ static kam_source *source_open(const char *path, const struct kam_source_opts *o
 		return NULL;
 	}
 	p->r = b->reader;
+	p->abi = b->abi;
+	p->base.sheet = o ? o->sheet : NULL;
 	p->handle = b->reader->open(b->host, path, o ? o->sheet : NULL, err, sizeof err);
 	if (!p->handle) {
 		kam_errf(e, "%s: %s", path, err[0] ? err : "cannot open the file");
@@ -183,12 +198,13 @@ static struct binding *bind(kam_host *h)
 	return b;
 }
 
-int kam_plugin_add_reader(kam_host *h, const kam_plugin_reader *r)
+int kam_plugin_add_reader(kam_host *h, const kam_plugin_reader *r, int abi)
 {
 	struct binding *b;
 	if (!r || !r->format || !r->open || !r->next || !r->close || !(b = bind(h)))
 		return -1;
 	b->reader = r;
+	b->abi = abi;
 	if (kam_import_add_format(r->format, source_open, b) < 0) {
 		free(b);
 		return -1;

@@ -5,7 +5,8 @@
 
 #include "kam_plugin.h"
 
-int kam_plugin_add_reader(kam_host *h, const kam_plugin_reader *r);
+/* abi: the KAM_PLUGIN_ABI the plugin was built against (which members r has). */
+int kam_plugin_add_reader(kam_host *h, const kam_plugin_reader *r, int abi);
 int kam_plugin_add_writer(kam_host *h, const kam_plugin_writer *w);
 
 #endif

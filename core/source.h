@@ -28,10 +28,14 @@ struct kam_source_ops {
 	void (*close)(kam_source *s);
 	/* Bytes of the input consumed so far and in all (0 when unknown), for progress. */
 	long long (*offset)(kam_source *s);
+	/* Optional: the sheets a workbook read without --sheet could have been, the one
+	 * being read first (NULL-terminated), to point at the sheet that has the columns. */
+	const char *const *(*sheets)(kam_source *s);
 };
 
 struct kam_source {
 	const struct kam_source_ops *ops;
+	const char *sheet;         /* the sheet named (--sheet), or NULL */
 	const char *name;          /* the file, for messages */
 	const char *format;        /* "csv", "json", "xlsx" */
 	const char *unit;          /* "line" or "row": how a place is named */

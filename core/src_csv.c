@@ -51,7 +51,7 @@ static void csv_close(kam_source *s)
 	free(c);
 }
 
-static const struct kam_source_ops csv_ops = {csv_next, csv_close, csv_offset};
+static const struct kam_source_ops csv_ops = {csv_next, csv_close, csv_offset, NULL};
 
 kam_source *kam_source_csv(const char *path, const struct kam_source_opts *o, kam_err *e)
 {

@@ -347,7 +347,7 @@ static void json_close(kam_source *s)
 	free(j);
 }
 
-static const struct kam_source_ops json_ops = {json_next, json_close, json_offset};
+static const struct kam_source_ops json_ops = {json_next, json_close, json_offset, NULL};
 
 /* The whole input: mapped when it is a file, read when it is a pipe. */
 static int load(struct json_source *j, const char *path, kam_err *e)

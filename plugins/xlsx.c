@@ -11,16 +11,18 @@
  * Every part is refused past 2 GiB uncompressed, counted as it is read.
  *
  * Cells become text: shared and inline strings and formula results as they are;
- * booleans TRUE or FALSE (which kam's yes/no columns take); an error value (#N/A)
- * stops the import, naming the cell.  A number is rounded to 15 significant digits --
- * Excel's precision, what the cell shows -- and written plainly without trailing zeros
- * (12345.599999999999 is 12345.6, 0.1+0.2 is 0.3, 17.0 is 17), except a whole number of
- * 12 or more digits, which comes in Excel's E+ form (4.2010000001E+13): that is a
- * customer code typed into a number cell, and kam refuses it with the hint to format the
- * column as text rather than take a value the spreadsheet may have rounded.  Dates are
- * numbers too (a month typed as a date arrives as 45717 and the month check says so).
+ * booleans TRUE or FALSE (which kam's yes/no columns take); an error value (#REF!,
+ * #DIV/0!) makes its row a bad row naming the sheet and cell ("sheet 收入, cell D7:
+ * #REF!"), and the import goes on (a reject file gets the row).  A number is rounded to
+ * 15 significant digits -- Excel's precision, what the cell shows -- and written plainly
+ * without trailing zeros (12345.599999999999 is 12345.6, 0.1+0.2 is 0.3, 17.0 is 17); a
+ * whole number below 10^15 with every digit (a code typed into a number cell is that
+ * code, exactly); one of 16 digits or more in E form, for the code check to refuse
+ * (number_text).  Dates are numbers too: one whose cell format shows a date
+ * (xl/styles.xml, xlsx_styles.h) comes as "2025-03-01", which a month column reads as its
+ * month; any other stays a number.
  *
- * Writing (xlsx_write.h): one sheet (Sheet1), the header bold, frozen and filtered;
+ * Writing (xlsx_write.h): one sheet, named after what it holds (客户, 收入台账, 等级), the header bold, frozen and filtered;
  * text columns as strings (codes stay text), counts and amounts as numbers, amounts
  * with the format 0.00; a number of 1e11 or more is written as text so that it comes
  * back exactly.  More rows than a sheet holds (1,048,575 under the header) are refused
@@ -32,6 +34,7 @@
 
 #include "kam_plugin.h"
 #include "xlsx_cells.h"
+#include "xlsx_styles.h"
 #include "xlsx_write.h"
 
 #define WORKBOOK "xl/workbook.xml"
@@ -60,6 +63,7 @@ struct book {
 	struct rel *rels;
 	size_t nrels, rcap;
 	int in_sheets;
+	int date1904;               /* dates count from 1904-01-01 (old Mac Excel) */
 };
 
 static int grow(void **a, size_t *cap, size_t n, size_t size)
@@ -81,6 +85,9 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
 	const char *el = xml_local(name);
 	if (strcmp(el, "sheets") == 0) {
 		b->in_sheets = 1;
+	} else if (strcmp(el, "workbookPr") == 0) {
+		const char *d = xml_attr(atts, "date1904", 0);
+		b->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
 	} else if (b->in_sheets && strcmp(el, "sheet") == 0) {
 		const char *sname = xml_attr(atts, "name", 0), *rid = xml_attr(atts, "id", 1);
 		const char *state = xml_attr(atts, "state", 0);
@@ -226,7 +233,10 @@ struct xreader {
 	zip_t *z;
 	struct zentry sheet;
 	char *sheet_name, *sheet_part;
+	char **visible;             /* without --sheet: the visible worksheets, the one read first */
 	struct sst sst;
+	struct styles styles;
+	int date1904;
 	locale_t cloc;
 	int broken;                 /* an error was reported; every later call fails */
 
@@ -234,6 +244,7 @@ struct xreader {
 	int in_data, in_row, in_cell, in_v, in_is, in_t, rph;
 	char ctype;                 /* 'n' number, 's' shared, 'i' inline, 'S' formula string,
 				       'b' boolean, 'e' error, 'd' ISO date */
+	int cdate;                  /* a number cell whose format shows a date */
 	long row, last_row, col, next_col;
 	char *cur;                  /* the cell's text as in the XML */
 	size_t cur_len, cur_cap;
@@ -250,6 +261,7 @@ struct xreader {
 	size_t *lens, cells_cap;
 	size_t header_n;
 	int have_header;
+	char row_error[256];        /* the row's first error cell, "sheet 收入, cell D7: #REF!" */
 };
 
 static int reserve(char **buf, size_t *cap, size_t need)
@@ -281,6 +293,7 @@ static void row_start(struct xreader *r, const XML_Char **atts)
 	}
 	r->row = r->last_row = rn;
 	r->in_row = 1;
+	r->row_error[0] = '\0';
 	r->n = 0;
 	r->text_len = 0;
 	r->next_col = 0;
@@ -320,6 +333,7 @@ static void cell_start(struct xreader *r, const XML_Char **atts)
 			 cell_name(col, r->row, where), t);
 		return;
 	}
+	r->cdate = r->ctype == 'n' && styles_is_date(&r->styles, xml_attr(atts, "s", 0));
 	r->in_cell = 1;
 	r->in_v = r->in_is = r->in_t = r->rph = 0;
 	r->cur_len = 0;
@@ -393,11 +407,15 @@ static void cell_end(struct xreader *r)
 			s = "FALSE", n = 5;
 		break;
 	case 'e':
-		xml_fail(&r->x, "sheet '%s', cell %s holds the error %s; correct it in the spreadsheet",
-			 r->sheet_name, cell_name(r->col, r->row, where), r->cur);
-		return;
+		/* An error value (#REF!, #DIV/0!): the row is bad, the file goes on.  The cell keeps
+		 * its text for the reject file; the first error of the row is its reason. */
+		if (!r->row_error[0])
+			snprintf(r->row_error, sizeof r->row_error, "sheet %s, cell %s: %s", r->sheet_name,
+				 cell_name(r->col, r->row, where), r->cur);
+		break;
 	default:
-		s = number_text(r->cur, n, num, &n);
+		if (!r->cdate || !(s = date_text(r->cur, r->date1904, num, &n)))
+			s = number_text(r->cur, r->cur_len, num, &n);
 	}
 	if (n)
 		cell_store(r, s, n);
@@ -537,6 +555,11 @@ static int xr_next(void *vr, size_t *n, char ***cells, size_t **lens, long *row,
 		return rc;
 	}
 	if (!r->have_header) {
+		if (r->row_error[0]) {
+			snprintf(err, err_size, "%s; the header cannot hold an error", r->row_error);
+			r->broken = 1;
+			return -1;
+		}
 		r->have_header = 1;
 		r->header_n = r->n;
 	}
@@ -563,6 +586,8 @@ static int xr_next(void *vr, size_t *n, char ***cells, size_t **lens, long *row,
 	*cells = r->cells;
 	*lens = r->lens;
 	*row = r->row;
+	if (r->row_error[0])  /* a bad row: the host reports it and reads on */
+		snprintf(err, err_size, "%s", r->row_error);
 	return 1;
 }
 
@@ -572,12 +597,16 @@ static void xr_close(void *vr)
 	zentry_close(&r->sheet, NULL, 0);
 	xml_free(&r->x);
 	sst_free(&r->sst);
+	styles_free(&r->styles);
 	if (r->z)
 		zip_discard(r->z);
 	if (r->cloc)
 		freelocale(r->cloc);
 	free(r->sheet_name);
 	free(r->sheet_part);
+	for (size_t i = 0; r->visible && r->visible[i]; i++)
+		free(r->visible[i]);
+	free(r->visible);
 	free(r->cur);
 	free(r->text);
 	free(r->off);
@@ -622,7 +651,7 @@ static int xr_locate(struct xreader *r, const char *want, char *err, size_t err_
 	struct book b = {0};
 	const struct sheet_ref *s;
 	const struct rel *rel;
-	char *sst_part = NULL;
+	char *sst_part = NULL, *styles_part = NULL;
 	int rc = -1, found;
 
 	if ((found = book_parse(&b, r->z, WORKBOOK, book_start, book_end, err, err_size)) <= 0) {
@@ -654,13 +683,40 @@ static int xr_locate(struct xreader *r, const char *want, char *err, size_t err_
 		snprintf(err, err_size, "out of memory");
 		goto out;
 	}
+	if (!want) {
+		/* The sheets the default could have been, for the host to look for the columns
+		 * it needs when the first lacks them (xr_sheets). */
+		size_t n = 0;
+		if (!(r->visible = calloc(b.nsheets + 1, sizeof *r->visible))) {
+			snprintf(err, err_size, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < b.nsheets; i++) {
+			const struct rel *vr = book_rel(&b, b.sheets[i].rid);
+			if (b.sheets[i].hidden || !vr || !type_is(vr, "worksheet"))
+				continue;
+			if (!(r->visible[n++] = strdup(b.sheets[i].name))) {
+				snprintf(err, err_size, "out of memory");
+				goto out;
+			}
+		}
+	}
 	for (size_t i = 0; i < b.nrels && !sst_part; i++)
 		if (type_is(&b.rels[i], "sharedStrings") && !(sst_part = part_path(b.rels[i].target))) {
 			snprintf(err, err_size, "out of memory");
 			goto out;
 		}
-	rc = sst_load(&r->sst, r->z, sst_part ? sst_part : "xl/sharedStrings.xml", err, err_size) < 0 ? -1 : 0;
+	if (sst_load(&r->sst, r->z, sst_part ? sst_part : "xl/sharedStrings.xml", err, err_size) < 0)
+		goto out;
+	r->date1904 = b.date1904;
+	for (size_t i = 0; i < b.nrels && !styles_part; i++)
+		if (type_is(&b.rels[i], "styles") && !(styles_part = part_path(b.rels[i].target))) {
+			snprintf(err, err_size, "out of memory");
+			goto out;
+		}
+	rc = styles_load(&r->styles, r->z, styles_part ? styles_part : "xl/styles.xml", err, err_size) < 0 ? -1 : 0;
 out:
+	free(styles_part);
 	free(sst_part);
 	book_free(&b);
 	return rc;
@@ -697,7 +753,13 @@ fail:
 	return NULL;
 }
 
-static const kam_plugin_reader reader = {"xlsx", xr_open, xr_next, xr_close};
+static const char *const *xr_sheets(void *vr)
+{
+	struct xreader *r = vr;
+	return (const char *const *)r->visible;
+}
+
+static const kam_plugin_reader reader = {"xlsx", xr_open, xr_next, xr_close, xr_sheets};
 static const kam_plugin_writer writer = {"xlsx", xw_open, xw_header, xw_row, xw_finish, xw_close};
 
 static int xlsx_init(kam_host *h, const kam_host_api *api)

@@ -139,12 +139,13 @@ static const char *cell_name(long col, long row, char buf[32])
 /* The text of a number cell's value v: out (48 bytes) or v itself, its length in *len.  The
  * value rounded to 15 significant digits -- Excel's precision, and what a cell in the
  * General format shows -- with trailing zeros dropped: 12345.599999999999 is 12345.6 and
- * 0.30000000000000004 is 0.3.  Plain positional notation ("17", "-0.05", "42010000"),
- * except for a whole number of 12 or more digits, which comes as Excel shows it
- * ("4.2010000001E+13"): that is a code typed into a number cell, and kam's code check
- * refuses it with the hint to format the column as text instead of taking a value the
- * spreadsheet may already have rounded.  Text that is no number is passed through for
- * the column's check to refuse.  Runs under the C locale (the caller's uselocale). */
+ * 0.30000000000000004 is 0.3, in plain positional notation ("-0.05", "17").  A whole
+ * number below 10^15 is written with all its digits ("42010000001000": a code typed into
+ * a number cell is exactly that code); a whole number of 16 digits or more, beyond what a
+ * spreadsheet keeps, in the shortest E form that reads back the same
+ * ("4.201000000100012E+15"), for kam's code check to refuse saying what the cell holds.
+ * Text that is no number is passed through for the column's check to refuse.  Runs under
+ * the C locale (the caller's uselocale). */
 static const char *number_text(const char *v, size_t vlen, char out[48], size_t *len)
 {
 	const size_t size = 48;
@@ -162,6 +163,23 @@ static const char *number_text(const char *v, size_t vlen, char out[48], size_t 
 	}
 	if (d == 0) {
 		*len = (size_t)snprintf(out, size, "0");
+		return out;
+	}
+	if (d == floor(d) && fabs(d) < 1e15) {
+		/* A whole number below 10^15 is exact in a double and in Excel: its digits, all
+		 * of them (a 14-digit code typed into a number cell is that code). */
+		*len = (size_t)snprintf(out, size, "%.0f", d);
+		return out;
+	}
+	if (d == floor(d)) {
+		/* 16 digits or more: more than a spreadsheet keeps.  The shortest E form that reads
+		 * back as the same double shows what the cell holds, and a code check refuses it. */
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(e, sizeof e, "%.*E", prec - 1, d);
+			if (strtod(e, NULL) == d)
+				break;
+		}
+		*len = (size_t)snprintf(out, size, "%s", e);
 		return out;
 	}
 	/* "-d.dddddddddddddde+XX": the 15 significant digits and the exponent. */
@@ -302,7 +320,7 @@ static void XMLCALL sst_chars(void *ud, const XML_Char *t, int len)
 static int sst_load(struct sst *s, zip_t *z, const char *part, char *err, size_t err_size)
 {
 	struct zentry ze;
-	int rc = zentry_open(z, part, XLSX_MAX_PART, &ze, err, err_size);
+	int rc = zentry_open(z, part, XLSX_MAX_SST_PART, &ze, err, err_size);
 	if (rc <= 0)
 		return rc;
 	if (xml_new(&s->x, part, err, err_size) < 0) {

@@ -17,6 +17,13 @@
 #define XLSX_MAX_PART ((zip_uint64_t)2 << 30)
 /* workbook.xml and its relationships are read whole; they are a few KB. */
 #define XLSX_MAX_SMALL_PART ((zip_uint64_t)64 << 20)
+/* A part may expand to at most this many times its compressed size (XML deflates 5 to 20
+ * times; a zip bomb a thousand), or to the floor below whatever its compressed size: a
+ * 3 MB file must not be read as 2 GiB of shared strings before anything fails. */
+#define XLSX_MAX_RATIO 100
+#define XLSX_RATIO_FLOOR ((zip_uint64_t)16 << 20)
+/* The shared strings are held in memory whole: a real province's are a few MB. */
+#define XLSX_MAX_SST_PART ((zip_uint64_t)128 << 20)
 #define XLSX_CHUNK (64 * 1024)
 /* Expat names come as "namespace-URI|local" (a '|' is never part of a local name). */
 #define XLSX_NS_SEP '|'
@@ -120,6 +127,7 @@ struct zentry {
 	zip_file_t *f;
 	const char *name;
 	zip_uint64_t got, limit;
+	zip_uint64_t packed;    /* compressed size, when the limit comes from the ratio; else 0 */
 };
 
 static const char *human_size(zip_uint64_t n, char buf[32])
@@ -143,6 +151,7 @@ static int zentry_open(zip_t *z, const char *name, zip_uint64_t limit, struct ze
 	ze->name = name;
 	ze->got = 0;
 	ze->limit = limit;
+	ze->packed = 0;
 	if (i < 0)
 		i = zip_name_locate(z, name, ZIP_FL_NOCASE);
 	if (i < 0)
@@ -157,6 +166,16 @@ static int zentry_open(zip_t *z, const char *name, zip_uint64_t limit, struct ze
 			 name, human_size(limit, sz));
 		return -1;
 	}
+	if ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size < (limit - XLSX_RATIO_FLOOR) / XLSX_MAX_RATIO) {
+		zip_uint64_t by_ratio = st.comp_size * XLSX_MAX_RATIO;
+		ze->limit = by_ratio > XLSX_RATIO_FLOOR ? by_ratio : XLSX_RATIO_FLOOR;
+		ze->packed = st.comp_size;
+	}
+	if ((st.valid & ZIP_STAT_SIZE) && st.size > ze->limit) {
+		snprintf(err, err_size, "%s: %llu bytes uncompressed from %llu; refused (a damaged file or a zip bomb)",
+			 name, (unsigned long long)st.size, (unsigned long long)st.comp_size);
+		return -1;
+	}
 	if (!(ze->f = zip_fopen_index(z, (zip_uint64_t)i, 0))) {
 		snprintf(err, err_size, "%s: %s", name, zip_strerror(z));
 		return -1;
@@ -168,12 +187,19 @@ static int zentry_open(zip_t *z, const char *name, zip_uint64_t limit, struct ze
 static zip_int64_t zentry_read(struct zentry *ze, void *buf, size_t n, char *err, size_t err_size)
 {
 	zip_int64_t got = zip_fread(ze->f, buf, n);
-	char sz[32];
+	char sz[32], sz2[32];
 	if (got < 0) {
 		snprintf(err, err_size, "%s: cannot read the part (%s)", ze->name, zip_file_strerror(ze->f));
 		return -1;
 	}
 	ze->got += (zip_uint64_t)got;
+	if (ze->got > ze->limit && ze->packed) {
+		snprintf(err, err_size, "%s: expands to more than %s from %llu bytes compressed (%d times, or %s, is "
+			 "the most a part may); refused (a damaged file or a zip bomb)", ze->name,
+			 human_size(ze->limit, sz), (unsigned long long)ze->packed, XLSX_MAX_RATIO,
+			 human_size(XLSX_RATIO_FLOOR, sz2));
+		return -1;
+	}
 	if (ze->got > ze->limit) {
 		snprintf(err, err_size, "%s: more than %s uncompressed; refused (a damaged file or a zip bomb)",
 			 ze->name, human_size(ze->limit, sz));

@@ -70,7 +70,7 @@ fi
 
 # --- UTF-8 with BOM, CRLF, English headers in any case and order -------------------------
 run kam --db k.db import customers "$F/customers_bom_crlf.csv"
-status_is 0 "UTF-8 with BOM, CRLF, headers Place,CODE,Name,AGREEMENT,City load"
+status_is 0 "UTF-8 with BOM, CRLF, headers Place,CODE,Name,AGREEMENT,City,COUNTY load"
 like "$err" "UTF-8 csv" "read as UTF-8"
 is "$(q "SELECT group_concat(code || ':' || place || ':' || agreement || ':' || hex(name) || ':' || hex(city), ' ')
          FROM (SELECT * FROM customers WHERE code IN (42010600001000, 42060200001000, 42112200001000) ORDER BY code)")" \
@@ -100,12 +100,12 @@ like "$err" "1 row: 1 added" "the blank lines are no rows"
 is "$(q "SELECT line || ',' || amount || ',' || volume FROM ledger WHERE month = 202507")" "express,100,2" "特快专递 is express"
 
 # --- standard input, forced encoding ----------------------------------------------------
-printf 'code,name,place\n42010600002000,标准输入,capital\n' | iconv -t GBK >stdin_gbk.csv
+printf 'code,name,place,city\n42010600002000,标准输入,capital,武汉市\n' | iconv -t GBK >stdin_gbk.csv
 run bash -c "'$KAM' --db k.db import customers - < stdin_gbk.csv"
 status_is 0 "FILE '-' reads standard input (GBK detected there too)"
 is "$(q "SELECT hex(name) FROM customers WHERE code = 42010600002000")" "$(hex 标准输入)" "stored right"
 
-printf 'code,name,place\n42010600003000,强制编码,capital\n' | iconv -t GBK >forced.csv
+printf 'code,name,place,city\n42010600003000,强制编码,capital,武汉市\n' | iconv -t GBK >forced.csv
 run kam --db k.db import customers forced.csv --encoding GBK
 status_is 0 "--encoding GBK"
 is "$(q "SELECT hex(name) FROM customers WHERE code = 42010600003000")" "$(hex 强制编码)" "stored right"
@@ -116,11 +116,11 @@ like "$err" "customers_zh_gbk.csv:1:" "naming the file and the first line with a
 # --- GBK that starts with more than a megabyte of ASCII ---------------------------------
 # The first read looks like UTF-8; the GBK bytes come later and the reader starts over.
 python3 - <<'PY'
-rows = ['code,name,place']
+rows = ['code,name,place,city']
 for i in range(1, 20001):
-    rows.append('%d,customer number %d with a rather long ascii name,%s'
+    rows.append('%d,customer number %d with a rather long ascii name,%s,wuhan'
                 % (43010000000000 + i * 1000, i, 'nowhere' if i == 7 else 'capital'))
-rows.append('43020000001000,黄石市某某公司,地市')
+rows.append('43020000001000,黄石市某某公司,地市,黄石市')
 open('late_gbk.csv', 'wb').write(('\r\n'.join(rows) + '\r\n').encode('gbk'))
 PY
 run kam --db k.db import customers late_gbk.csv
@@ -128,7 +128,7 @@ status_is 1 "a late-GBK file with one bad row fails"
 is "$(printf '%s\n' "$err" | grep -c "late_gbk.csv:8: column 'place'")" 1 \
   "the bad row (line 8, in the ASCII part) is reported once, not once per reading pass"
 like "$err" "1 bad row;" "one bad row is counted"
-sed -i 's/,nowhere\r$/,capital\r/' late_gbk.csv
+sed -i "s/,nowhere,wuhan\r$/,capital,wuhan\r/" late_gbk.csv
 run kam --db k.db import customers late_gbk.csv
 status_is 0 "fixed, it loads"
 like "$err" "GB18030" "as GB18030"

@@ -17,7 +17,7 @@ lines() { printf '%s\n' "$err" | grep -cF -- "$1"; }
 
 run kam --db k.db init
 status_is 0 "init"
-printf 'code,name,place\n42010000001000,武汉甲公司,capital\n42010000002000,宜昌乙公司,city\n' >good_c.csv
+printf 'code,name,place,city\n42010000001000,武汉甲公司,capital,武汉市\n42010000002000,宜昌乙公司,city,宜昌市\n' >good_c.csv
 run kam --db k.db import customers good_c.csv
 status_is 0 "two customers"
 printf 'code,month,line,amount,volume\n42010000001000,2025-01,express,100.50,3\n42010000002000,2025-01,letters,-2.00,\n' >good_l.csv
@@ -123,7 +123,7 @@ like "$err" "header_only.csv: the file holds no rows" "holds no rows"
 unchanged "header only"
 
 # --- bad rows ----------------------------------------------------------------------------
-printf 'code,name,place\n42010000003000,丙,county\n42010000004000,丁,city\n42010000003000,戊,capital\n' >dup.csv
+printf 'code,name,place,city,county\n42010000003000,丙,county,黄冈市,红安县\n42010000004000,丁,city,宜昌市,\n42010000003000,戊,capital,武汉市,\n' >dup.csv
 run kam --db k.db import customers dup.csv
 status_is 1 "a code twice in a customers file is refused"
 like "$err" "dup.csv:4: code 42010000003000 appears twice in the file (first on line 2)" "naming both lines"
@@ -149,7 +149,7 @@ run kam --db k.db import ledger bad_l.csv
 status_is 1 "a ledger with 11 bad rows (and one good) is refused"
 like "$err" "bad_l.csv:2: column 'amount': amount '12.345' has more than 2 decimals" "12.345: line, column, why"
 like "$err" "bad_l.csv:3: column 'month': month '2025-13': 13 is not a month" "2025-13: line, column, why"
-like "$err" "bad_l.csv:4: column 'code': code '4.20100000010E+13' was turned into a number by a spreadsheet; format the code column as text" \
+like "$err" "bad_l.csv:4: column 'code': code '4.20100000010E+13' is the number 42010000001000 in E notation, which may have dropped digits; format the column as text in the spreadsheet before saving the CSV" \
   "4.20100000010E+13: with the hint to format the column as text"
 like "$err" "bad_l.csv:5: column 'code': code '４２０１0000001000' has full-width digits" "full-width digits in a code"
 like "$err" "bad_l.csv:6: customer 42010000009000 is not in the database" "a row for an unknown customer"
@@ -160,12 +160,12 @@ like "$err" "bad_l.csv:9: column 'amount': is empty" "an empty amount"
 like "$err" "bad_l.csv:10: column 'line': 'bus' must be one of express, logistics" "an unknown business line"
 like "$err" "bad_l.csv:11: column 'volume': '-3' must be a whole number" "a negative volume"
 like "$err" "bad_l.csv:12: 6 fields, the header has 5" "a row with a field too many"
-like "$err" "bad_l.csv:13: 3 fields, the header has 5 (column 'amount' missing)" "a row with fields missing"
+like "$err" "bad_l.csv:13: column 'amount' is missing (the row has 3 fields, the header 5)" "a row with fields missing"
 is "$(lines "bad_l.csv:")" 12 "every bad row is listed once, plus the summary line"
 like "$err" "bad_l.csv: 11 bad rows; nothing was imported" "the summary counts the 11 bad rows"
 unchanged "bad ledger rows"
 
-printf 'code,name,place\n42010000003000,丙,county\n4201,丁,city\n42010000005000,,city\n42010000006000,己,moon\n' >three.csv
+printf 'code,name,place,city,county\n42010000003000,丙,county,黄冈市,红安县\n4201,丁,city,宜昌市,\n42010000005000,,city,宜昌市,\n42010000006000,己,moon,宜昌市,\n' >three.csv
 run kam --db k.db import customers three.csv
 status_is 1 "a customers file with 3 bad rows is refused"
 is "$(lines "three.csv:")" 4 "3 messages and the summary"
@@ -177,7 +177,7 @@ like "$err" "three.csv: 3 bad rows; nothing was imported" "3 bad rows"
 unchanged "3 bad customers"
 
 # Line numbers are physical lines: after quoted line breaks and blank lines.
-printf 'code,name,place\n\n42010000003000,"多\n行\n名称",county\n\n42010000004000,丁,moon\n' >lines.csv
+printf 'code,name,place,city,county\n\n42010000003000,"多\n行\n名称",county,黄冈市,红安县\n\n42010000004000,丁,moon,宜昌市,\n' >lines.csv
 run kam --db k.db import customers lines.csv
 status_is 1 "a bad row after a three-line name and blank lines"
 like "$err" "lines.csv:7: column 'place'" "is reported at its physical line (7)"
@@ -193,6 +193,28 @@ is "$(lines "has more than 2 decimals")" 100 "the first 100 are printed"
 like "$err" "and 50 more bad rows" "then how many more"
 like "$err" "many.csv: 150 bad rows; nothing was imported" "all 150 are counted"
 unchanged "150 bad rows"
+
+# An amount beyond ±10^12 yuan is a typing error, refused before it can overflow a sum.
+printf 'code,month,line,amount\n42010000001000,2025-03,express,1000000000000.00\n42010000002000,2025-03,express,-1000000000000.01\n42010000001000,2025-03,letters,92233720368547758.07\n' >huge_amount.csv
+run kam --db k.db import ledger huge_amount.csv
+status_is 1 "amounts past the bound are refused"
+like "$err" "huge_amount.csv:3: column 'amount': amount '-1000000000000.01' is beyond ±1000000000000.00 yuan, more than a ledger holds" \
+  "one fen past the bound, naming it"
+like "$err" "huge_amount.csv:4: column 'amount': amount '92233720368547758.07' is beyond" "the largest fen too"
+like "$err" "2 bad rows" "the bound itself is accepted"
+printf 'bureau,year,amount\n红安县局,2025,1000000000000.01\n' >huge_bureau.csv
+run kam --db k.db import bureau_revenue huge_bureau.csv
+status_is 1 "a bureau's revenue past the bound is refused too"
+like "$err" "huge_bureau.csv:2: column 'amount': amount '1000000000000.01' is beyond" "naming it"
+unchanged "amounts past the bound"
+
+# A row shorter than the header is misaligned (its last fields would read as empty, an
+# agreement as "no"): a row error, as a longer one is.
+printf 'code,name,place,city,agreement\n42010000003000,丙,capital,武汉市\n' >short_c.csv
+run kam --db k.db import customers short_c.csv
+status_is 1 "a customers row with a field too few is refused"
+like "$err" "short_c.csv:2: 4 fields, the header has 5" "saying how many"
+unchanged "short row"
 
 # --- the file itself, and wrong usage ---------------------------------------------------
 mkdir dir.csv

@@ -87,6 +87,7 @@ is "$(checksum k1.db | sed '$d')" "$(printf '%s\n' "$full" | sed '$d')" "and sto
 copy base.db k2.db
 kill_at k2.db $((peak * 3 / 4)) "killed late (75% of the log)" --reject-file rej.csv
 [ -e rej.csv ] && nok "no reject file appears for a killed import" || ok "no reject file appears for a killed import"
+is "$(ls | grep -c '^rej\.csv\.tmp')" 0 "nor a temporary one (rej.csv.tmpPID): it is written unnamed"
 printf 'code,month,line,amount\n%s,2030-01,express,1.00\n' "$(sqlite3 k2.db 'SELECT code FROM customers LIMIT 1')" >one.csv
 run kam --db k2.db import ledger one.csv
 status_is 0 "after the late kill, a later import works"

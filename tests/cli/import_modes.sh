@@ -24,10 +24,10 @@ nobom() { sed '1s/^\xEF\xBB\xBF//' "$1"; }
 run kam --db k.db init
 status_is 0 "init"
 cat >cust.csv <<'EOF'
-code,name,place,city,agreement,important
-42010000001000,武汉甲公司,capital,武汉市,yes,province
-42050000002000,宜昌乙公司,city,宜昌市,no,
-42028100003000,大冶丙厂,county,黄石市,yes,
+code,name,place,city,county,agreement,important
+42010000001000,武汉甲公司,capital,武汉市,,yes,province
+42050000002000,宜昌乙公司,city,宜昌市,,no,
+42028100003000,大冶丙厂,county,黄石市,大冶市,yes,
 EOF
 run kam --db k.db import customers cust.csv
 status_is 0 "three customers"
@@ -51,7 +51,7 @@ code,month,line,amount,volume
 42028100003000,2025-01,letters,7.00,5
 EOF
 run kam --db k.db import ledger mixed.csv --reject-file rej.csv
-status_is 0 "--reject-file: the import goes on"
+status_is 3 "--reject-file: the import goes on, and ends with status 3 (done in part)"
 like "$err" "5 rows: 3 added" "the good rows are added"
 like "$err" "2 rejected" "the bad ones counted as rejected"
 like "$err" "mixed.csv:3: column 'amount'" "each bad row is still reported"
@@ -67,6 +67,26 @@ is "$(nobom rej.csv)" "code,month,line,amount,volume,reject_reason
   "the reject file: the header plus reject_reason, then each bad row as it was with its reason"
 is "$(ls rej.csv.* 2>/dev/null)" "" "no temporary file is left next to it"
 
+# A kill leaves no reject file nor a temporary one: it is written unnamed (O_TMPFILE) and
+# named only when complete.  One left by a kill between naming and committing is removed
+# by the next import to the same reject file, once its process is gone; a running
+# import's is left alone.
+dead=$(sh -c 'echo $$')
+printf 'stale' >"rej_s.csv.tmp$dead"
+printf 'running' >"rej_s.csv.tmp$$"
+printf 'code,month,line,amount\n42010000001000,2025-11,express,1.00\n' >clean.csv
+run kam --db p.db init
+run kam --db p.db import customers cust.csv
+run kam --db p.db import ledger clean.csv --reject-file rej_s.csv
+status_is 0 "--reject-file with no bad row: status 0 (all loaded)"
+[ -e "rej_s.csv.tmp$dead" ] && nok "a dead import's temporary reject file is removed" || ok "a dead import's temporary reject file is removed"
+[ -e "rej_s.csv.tmp$$" ] && ok "a live process's is kept" || nok "a live process's is kept"
+rm -f "rej_s.csv.tmp$$"
+printf 'code,month,line,amount\n42010000001000,2025-12,express,1.00\n42010000001000,2025-12,letters,x\n' >part.csv
+run kam --json --db p.db import ledger part.csv --reject-file rej_p.csv
+status_is 3 "--json: done in part is status 3 as well"
+like "$out" '"rejected": 1' "... with the document"
+
 # Fix the two rows and load the reject file as it is (its reason column is skipped).
 sed -i 's/12\.345/12.35/; s/^42099900009000,/42050000002000,/' rej.csv
 run kam --db k.db import ledger rej.csv
@@ -75,10 +95,10 @@ is "$(ledger)" "42010000001000/202501/express=10000 42028100003000/202501/expres
   "then the month holds all five rows"
 
 # A customers reject file, from a GBK file: the reject file is UTF-8 and re-imports.
-printf 'code,name,place,city\n42010000004000,武汉丁公司,省会,武汉市\n42010000005000,"武汉,戊公司",月球,武汉市\n42010000006000,武汉己公司,capital,\n' |
+printf 'code,name,place,city\n42010000004000,武汉丁公司,省会,武汉市\n42010000005000,"武汉,戊公司",月球,武汉市\n42010000006000,武汉己公司,capital,武汉市\n' |
   iconv -t GBK >cust_gbk.csv
 run kam --db k.db import customers cust_gbk.csv --reject-file rej_c.csv
-status_is 0 "a GBK customers file with a reject file"
+status_is 3 "a GBK customers file with a reject file"
 is "$(nobom rej_c.csv)" "code,name,place,city,reject_reason
 42010000005000,\"武汉,戊公司\",月球,武汉市,\"column 'place': '月球' must be one of capital, city, county (省会, 地市, 县)\"" \
   "the bad row is written in UTF-8, quoted where needed"
@@ -91,7 +111,7 @@ is "$(q "SELECT hex(name) || ':' || place FROM customers WHERE code = 4201000000
 # Rows with too few or too many fields keep the reason in the reason column.
 printf 'code,month,line,amount,volume\n42010000001000,2025-02,express,1.00,1\n42010000001000,2025-02,letters\n42010000001000,2025-02,parcels,1.00,1,surplus\n' >ragged.csv
 run kam --db k.db import ledger ragged.csv --reject-file rej_r.csv
-status_is 0 "ragged rows with a reject file"
+status_is 3 "ragged rows with a reject file"
 run python3 -c '
 import csv
 rows = list(csv.reader(open("rej_r.csv", encoding="utf-8-sig")))
@@ -99,7 +119,7 @@ print(len(rows[0]), len(rows))
 for r in rows[1:]:
     print(len(r), "|".join(r[:-1]), "reason:" + r[-1][:9])'
 is "$out" "6 3
-6 42010000001000|2025-02|letters|| reason:3 fields,
+6 42010000001000|2025-02|letters|| reason:column 'a
 7 42010000001000|2025-02|parcels|1.00|1|surplus reason:6 fields," \
   "a short row is padded so that its reason is in the reject_reason column; a long one keeps every field"
 
@@ -222,17 +242,40 @@ status_is 1 "a changed agreement is refused"
 like "$err" "changed_bool.csv:2: customer 42010000001000 is already stored with agreement" "naming the column"
 unchanged "changed flag"
 
-printf 'code,name,place\n42010000001000,武汉甲公司改名,capital\n42010000007000,武汉庚公司,capital\n42050000002000,宜昌乙公司,city\n' >update.csv
+printf 'code,name,place,city\n42010000001000,武汉甲公司改名,capital,武汉市\n42010000007000,武汉庚公司,capital,武汉市\n42050000002000,宜昌乙公司,city,宜昌市\n' >update.csv
 run kam --db k.db import customers update.csv --replace
 status_is 0 "--replace updates a changed customer"
 like "$err" "1 added, 1 updated, 1 unchanged" "one added, one updated, one unchanged"
 is "$(q "SELECT hex(name) || '|' || place || '|' || city || '|' || agreement || '|' || important FROM customers WHERE code = 42010000001000")" \
-  "$(hex 武汉甲公司改名)|capital|武汉市|1|province" "only the columns the file has change (city, agreement, important kept)"
+  "$(hex 武汉甲公司改名)|capital|武汉市|1|province" "only the columns the file has change (agreement, important kept)"
 
+# Every customer names its city, and one in a county its county (DOMAIN.md 3.1): a new
+# customer without them, or --replace emptying them, is a row error.
+before=$(checksum)
 printf 'code,place,name,city\n42050000002000,county,宜昌乙公司,\n' >clear.csv
 run kam --db k.db import customers clear.csv --replace
+status_is 1 "--replace cannot empty a customer's city"
+like "$err" "clear.csv:2: column 'city' (地市) is empty: every customer names its city, or its bureau is unknown" \
+  "naming the column and why"
+printf 'code,place,name,city,county\n42050000002000,county,宜昌乙公司,宜昌市,\n' >clear2.csv
+run kam --db k.db import customers clear2.csv --replace
+status_is 1 "nor move it to a county without naming the county"
+like "$err" "clear2.csv:2: column 'county' (县区) is empty: a customer whose place is county names its county" \
+  "naming the county column"
+printf 'code,name,place\n42010000008000,武汉辛公司,capital\n' >nocity.csv
+run kam --db k.db import customers nocity.csv
+status_is 1 "a new customer in a file without a city column is refused"
+like "$err" "nocity.csv:2: column 'city' (地市) is not in the file: every customer names its city" "saying so"
+printf '[{"code": "42010000008000", "name": "武汉辛公司", "place": "county", "city": "武汉市"}]' >nocounty.json
+run kam --db k.db import customers nocounty.json
+status_is 1 "a JSON customer in a county without the county key is refused"
+like "$err" "nocounty.json:1: key 'county' is missing: a customer whose place is county names its county" \
+  "naming the key"
+unchanged "customers without their bureau"
+printf 'code,place,name,city,county,important\n42050000002000,county,宜昌乙公司,宜昌市,夷陵区,\n' >clear.csv
+run kam --db k.db import customers clear.csv --replace
 status_is 0 "--replace with an empty cell in a column the file has"
-is "$(q "SELECT hex(name) || '|' || place || '|' || ifnull(city, 'NULL') || '|' || agreement FROM customers WHERE code = 42050000002000")" \
-  "$(hex 宜昌乙公司)|county|NULL|0" "clears that column and changes place; agreement (not in the file) is kept"
+is "$(q "SELECT hex(name) || '|' || place || '|' || ifnull(important, 'NULL') || '|' || county || '|' || agreement FROM customers WHERE code = 42050000002000")" \
+  "$(hex 宜昌乙公司)|county|NULL|夷陵区|0" "clears that column and changes place; agreement (not in the file) is kept"
 
 done_testing

@@ -54,8 +54,44 @@ int main(void)
 
 	good_int("ledger", "code", "42010000001000", 42010000001000LL);
 	good_int("ledger", "code", " 42010000001000 ", 42010000001000LL);
-	bad("ledger", "code", "4.20100000010E+13", "format the code column as text");
-	bad("ledger", "code", "42010000001000.0", "turned into a number by a spreadsheet");
+	/* Codes that came as numbers: kept when no digit can be lost, else refused with the
+	 * fix for where the file came from. */
+	bad("ledger", "code", "4.20100000010E+13", "code '4.20100000010E+13' is the number 42010000001000 in E "
+	    "notation, which may have dropped digits; format the column as text in the spreadsheet before "
+	    "saving the CSV");
+	bad("ledger", "code", "4.201E+13", "is the number 42010000000000 in E notation");
+	good_int("ledger", "code", "42010000001000.0", 42010000001000LL);
+	good_int("ledger", "code", "42010000001000.00", 42010000001000LL);
+	bad("ledger", "code", "42010000001000.5", "is a number with a fraction, not a code");
+	bad("ledger", "code", "4201000000100012.0", "is the number 4201000000100012, 16 significant digits; a "
+	    "spreadsheet keeps 15, so the last ones are lost");
+	bad("ledger", "code", "4.201000000100012345E+30", "is a number of 19 significant digits");
+	bad("ledger", "code", "4.201000000100012E+15", "16 significant digits");
+	bad("ledger", "code", "-42010000001000.0", "is a negative number");
+	bad("ledger", "code", "4.2E+300", "is a number of 301 digits in E notation");
+	bad("ledger", "code", "0042010000001.0", "is a number, not a code");
+	good_text("customers", "admin_code", "420102.0", "420102");
+	bad("customers", "admin_code", "4.20102E+05", "division code '4.20102E+05' is the number 420102 in E notation");
+	bad("customers", "admin_code", "420102.5", "with a fraction");
+	{
+		const struct kam_column *c = col("ledger", "code");
+		kam_value v;
+		kam_err e = {0};
+		int rc = kam_cell_parse_from(c, "4.2010000001E+13", 16, KAM_FROM_SHEET, &v, &e);
+		ok(rc < 0 && strstr(e.msg, "the value itself is wrong: enter the code as text") != NULL,
+		   "from a spreadsheet cell the value itself is wrong (got '%s')", e.msg);
+		rc = kam_cell_parse_from(c, "42010000001000", 14, KAM_FROM_SHEET, &v, &e);
+		ok(rc == 0 && v.i == 42010000001000LL, "a cell's exact digits are the code");
+		c = col("ledger", "month");
+		rc = kam_cell_parse_from(c, "2025-03-01", 10, KAM_FROM_SHEET, &v, &e);
+		ok(rc == 0 && v.i == 202503, "a spreadsheet's date cell is its month");
+		rc = kam_cell_parse_from(c, "2025-12-31T13:30:00", 19, KAM_FROM_SHEET, &v, &e);
+		ok(rc == 0 && v.i == 202512, "a date with a time too");
+		rc = kam_cell_parse_from(c, "2025-03-01", 10, KAM_FROM_CSV, &v, &e);
+		ok(rc < 0 && strstr(e.msg, "is a date") != NULL, "in a CSV a date stays refused");
+		rc = kam_cell_parse_from(c, "2025-03-41", 10, KAM_FROM_SHEET, &v, &e);
+		ok(rc < 0, "a day past 31 is no date");
+	}
 	bad("ledger", "code", "４２０１００００００１０００", "full-width");
 	bad("ledger", "code", "4201000000100", "has 13 digits, not 14");
 	bad("ledger", "code", "02010000001000", "cannot start with 0");
