@@ -49,6 +49,12 @@ int kam_db_migrate(kam_db *db, int *from, kam_err *e);
 int kam_db_meta_get(kam_db *db, const char *key, char *buf, size_t size, kam_err *e);
 int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e);
 
+/* The months of year the ledger holds: bit m-1 of *mask set for month m. */
+int kam_db_ledger_months(kam_db *db, int year, int *mask, kam_err *e);
+/* The years the ledger holds, ascending, as "2024, 2025" (sqlite3_free it; "" when the
+ * ledger is empty).  It reads the whole ledger: for messages, not for every run. */
+int kam_db_ledger_years(kam_db *db, char **list, kam_err *e);
+
 /* Prepare with the connection's error turned into e. */
 int kam_db_prepare(kam_db *db, const char *sql, sqlite3_stmt **st, kam_err *e);
 

@@ -68,7 +68,7 @@ int main(void)
 	kam_db_close(ro);
 
 	ok(kam_db_open(&db, path, 0, &e) == 0, "reopen");
-	ok(kam_db_exec(db, "PRAGMA user_version = 0", &e) == 0, "pretend the file is old");
+	ok(kam_db_exec(db, "PRAGMA user_version = 1", &e) == 0, "pretend the file is old (schema 1)");
 	kam_db_close(db);
 	ok(kam_db_open(&ro, path, KAM_DB_READONLY, &e) < 0, "read-only open refuses a database that needs an upgrade");
 	ok(strstr(e.msg, "needs an upgrade") != NULL, "and says so: %s", e.msg);
