@@ -28,6 +28,8 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 					"(nothing written)", path);
 		return kam_errf(e, "%s: %s", path, msg);
 	case SQLITE_BUSY:
+		if (rc == SQLITE_BUSY_SNAPSHOT && db)
+			db->snapshot_lost = 1;
 		if (rc == SQLITE_BUSY_SNAPSHOT)
 			return kam_errf(e, "%s: another process wrote to the database after this "
 					"transaction began reading; nothing written; run it again", path);
@@ -253,6 +255,17 @@ int kam_db_begin(kam_db *db, kam_err *e)
 	if (kam_db_exec(db, sql, e) < 0)
 		return -1;
 	db->depth++;
+	return 0;
+}
+
+int kam_db_begin_deferred(kam_db *db, kam_err *e)
+{
+	if (db->depth != 0 || !sqlite3_get_autocommit(db->h))
+		return kam_errf(e, "%s: a transaction is already open", db->path);
+	if (kam_db_exec(db, "BEGIN DEFERRED", e) < 0)
+		return -1;
+	db->depth = 1;
+	db->snapshot_lost = 0;
 	return 0;
 }
 

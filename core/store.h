@@ -18,6 +18,7 @@ typedef struct kam_db {
 	int readonly;
 	int depth;             /* open transactions: 1 = BEGIN IMMEDIATE, more = savepoints */
 	int opened_version;    /* schema version found on open, before any upgrade */
+	int snapshot_lost;     /* a write met SQLITE_BUSY_SNAPSHOT: this transaction cannot commit */
 } kam_db;
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */
@@ -38,6 +39,11 @@ int kam_db_exec(kam_db *db, const char *sql, kam_err *e);
 int kam_db_begin(kam_db *db, kam_err *e);
 int kam_db_commit(kam_db *db, kam_err *e);
 void kam_db_rollback(kam_db *db);
+/* BEGIN DEFERRED as the outermost transaction (depth 1): a reader that blocks no writer
+ * until its first write; later kam_db_begin calls are savepoints inside it.  Its first
+ * write fails with SQLITE_BUSY_SNAPSHOT when another connection wrote since it began
+ * reading; kam_db_fail says so and sets snapshot_lost. */
+int kam_db_begin_deferred(kam_db *db, kam_err *e);
 /* Roll back whatever a script left open (including a raw BEGIN). */
 void kam_db_rollback_all(kam_db *db);
 
