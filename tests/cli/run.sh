@@ -211,4 +211,49 @@ like "$(cat spin.err)" "interrupted" "and says interrupted"
 like "$(cat spin.err)" "rolled back: nothing the script wrote is kept" "and that nothing is kept"
 is "$(name9)" "mine" "what it wrote is rolled back"
 
+# --- the Lua API: the sandbox's pure helpers, kam.policy ------------------------------------
+cat > api.lua <<'LUA'
+print(kam.yuan(123456789), kam.yuan(-5), kam.yuan(0), kam.yuan(100000000000))
+print(kam.policy)
+LUA
+run kam --db k.db run api.lua
+status_is 0 "kam.yuan in a kam run script"
+is "$out" "$(printf '1,234,567.89\t-0.05\t0.00\t1,000,000,000.00\nhubei')" \
+  "kam.yuan formats as in policies; kam.policy is the database's policy (hubei)"
+run kam --db k.db --policy city2012 run api.lua
+is "$(sed -n 2p <<<"$out")" "city2012" "--policy wins"
+run kam --db k.db init --policy shantou
+run kam --db k.db run api.lua
+is "$(sed -n 2p <<<"$out")" "shantou" "after kam init --policy shantou, kam.policy is shantou"
+run kam --db none.db run api.lua
+status_is 0 "without a database a script still runs"
+is "$(sed -n 2p <<<"$out")" "nil" "and kam.policy is nil"
+cat > same.lua <<'LUA'
+local box <close> = kam.sandbox.open("return { f = function(v) return kam.yuan(v) end }", "same")
+local fen = {0, 1, -1, 99, 100, -100000, 123456789012, math.maxinteger}
+local inside = box:call("f", fen)
+for i, v in ipairs(fen) do assert(inside[i] == kam.yuan(v), v .. ": " .. tostring(inside[i]) .. " vs " .. kam.yuan(v)) end
+print(#fen)
+LUA
+run kam run same.lua
+status_is 0 "kam.yuan in a script and in the sandbox"
+is "$out" "8" "agree on every value"
+
+# The README's list of the tables a script may query is the schema's, table for table and
+# column for column.
+run kam --db doc.db init
+documented=$(awk '/^\*\*The tables a script may query\*\*/ {on = 1} on && /^\| `/ {print} on && /^The current grade/ {exit}' "$TOP/README.md")
+is "$(sed -E 's/^\| `([a-z_]+)`.*/\1/' <<<"$documented" | sort | paste -sd' ')" \
+  "$(sqlite3 doc.db "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name" | paste -sd' ')" \
+  "the README lists every table (and view) of the schema"
+missing=""
+while IFS='|' read -r _ name cols _; do
+  t=$(sed -E 's/[ `]//g' <<<"$name")
+  [ "$t" = meta ] && continue
+  for c in $(sqlite3 doc.db "SELECT name FROM pragma_table_info('$t') WHERE name <> 'id'"); do
+    case $cols in *"\`$c\`"*) ;; *) case $t:$c in imports:rows|imports:inserted|imports:updated|imports:unchanged|imports:rejected) ;; *) missing="$missing $t.$c" ;; esac ;; esac
+  done
+done <<<"$documented"
+is "$missing" "" "and names their columns"
+
 done_testing
