@@ -142,7 +142,9 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 		lua_pushstring(L, argv[i]);
 	if (kam_lua_call(L, argc - 1, LUA_MULTRET, script, &ctx->err) < 0) {
 		char *tb = strstr(ctx->err.msg, "\nstack traceback:");
-		int in_tx = ctx->script_tx && ctx->db && !sqlite3_get_autocommit(ctx->db->h);
+		/* depth, not SQLite's autocommit flag: an interrupted write may have made SQLite
+		 * roll the transaction back already. */
+		int in_tx = ctx->script_tx && ctx->db && ctx->db->depth > 0;
 		ctx->script_tx = 0;
 		if (ctx->db)
 			kam_db_rollback_all(ctx->db);

@@ -139,7 +139,7 @@ static int configure(kam_db *db, kam_err *e)
 /* Only kam init creates or adopts a database: every other command opens a file kam made,
  * and refuses someone else's SQLite file before it changes anything in it (not even the
  * journal mode).  A kam database has a schema version and the meta table. */
-static int check_kam_file(kam_db *db, kam_err *e)
+static int check_kam_file(kam_db *db, int create, kam_err *e)
 {
 	sqlite3_stmt *st;
 	int rc, version = 0, meta = 0, ntables = 0;
@@ -165,9 +165,17 @@ static int check_kam_file(kam_db *db, kam_err *e)
 		sqlite3_free(list);
 		return kam_db_fail(db, rc, "read the schema", e);
 	}
-	if (version > 0 && meta) {
+	if ((version > 0 && meta) || (create && version == 0)) {
 		sqlite3_free(list);
 		return 0;
+	}
+	if (create) {
+		/* Another application's versioned schema: kam's steps would not fit on it. */
+		kam_errf(e, "%s: not a kam database: it has tables of its own (%s%s) and their schema "
+			 "version %d; kam init adopts only an unversioned file", db->path,
+			 list ? list : "?", ntables > 5 ? ", ..." : "", version);
+		sqlite3_free(list);
+		return -1;
 	}
 	if (ntables == 0)
 		kam_errf(e, "%s: not a kam database (an SQLite file without tables); "
@@ -211,8 +219,8 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
 	if (rc != SQLITE_OK)
 		kam_db_fail(db, rc, "open", e);
-	else if (!(flags & KAM_DB_CREATE) && (sqlite3_extended_result_codes(db->h, 1),
-					      check_kam_file(db, e) < 0))
+	else if (sqlite3_extended_result_codes(db->h, 1),
+		 check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0)
 		rc = SQLITE_ERROR;
 	else
 		rc = configure(db, e) < 0 ? SQLITE_ERROR : SQLITE_OK;

@@ -93,6 +93,13 @@ is "$(sqlite3 theirs.db "SELECT what FROM orders")" "x" "its own rows are kept"
 run kam --db theirs.db export customers
 status_is 0 "after init, other commands accept it"
 
+sqlite3 versioned.db "CREATE TABLE things(a); PRAGMA user_version = 7"
+run kam --db versioned.db init
+status_is 1 "kam init does not adopt another application's versioned schema"
+like "$err" "versioned.db: not a kam database: it has tables of its own ('things') and their schema version 7" "naming the file and why"
+is "$(sqlite3 versioned.db "SELECT group_concat(name) FROM sqlite_schema; PRAGMA user_version")" "things
+7" "and leaves it as it was"
+
 # The database's policy changes only by kam init --policy, recorded with who and when.
 KAM_USER=alice run kam --db new2.db init --policy hubei
 is "$(sqlite3 new2.db "SELECT value FROM meta WHERE key = 'policy_set_by'")" "alice" "the first policy is recorded with who set it"
