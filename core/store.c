@@ -219,9 +219,8 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
 	if (rc != SQLITE_OK)
 		kam_db_fail(db, rc, "open", e);
-	else if (sqlite3_extended_result_codes(db->h, 1),
-		 check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0)
-		rc = SQLITE_ERROR;
+	else if (check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0)
+		rc = SQLITE_ERROR; /* before configure: someone else's file is left as it was */
 	else
 		rc = configure(db, e) < 0 ? SQLITE_ERROR : SQLITE_OK;
 	if (!exists)
