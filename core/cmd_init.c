@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "policy.h"
 
 static const char USAGE[] =
 	"usage: kam init [--policy NAME]\n"
@@ -36,7 +37,7 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		{"policy", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const char *policy = ctx->policy;
-	char recorded[256], now[32];
+	char recorded[256], now[32], found[4096];
 	struct stat sb;
 	int c, created, adopted, changed, from, to, have;
 	time_t t = time(NULL);
@@ -59,6 +60,11 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (policy && !valid_policy(policy)) {
 		kam_usagef(&ctx->err, "init: '%s' is not a policy name or a .lua file", policy);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	/* The policy recorded is what grading will load: it must exist now. */
+	if (policy && kam_policy_find(ctx, policy, found, sizeof found, &ctx->err) < 0) {
+		kam_err_prefix(&ctx->err, "init");
 		return kam_report_error(ctx, &ctx->err);
 	}
 	/* A missing or empty file is created; an SQLite file without kam's schema is adopted

@@ -29,6 +29,13 @@ run kam --db x.db init --policy 'no such; thing'
 status_is 2 "a malformed policy name is a usage error"
 [ -e x.db ] && nok "nothing is created on a usage error" || ok "nothing is created on a usage error"
 
+run kam --db x.db init --policy nosuch
+status_is 1 "a policy that does not exist is refused"
+like "$err" "init: no policy 'nosuch'" "naming it"
+[ -e x.db ] && nok "nothing is created for a missing policy" || ok "nothing is created for a missing policy"
+run kam --db new.db init --policy nosuch
+is "$(sqlite3 new.db "SELECT value FROM meta WHERE key = 'policy'")" "shantou" "and an existing database keeps its policy"
+
 run kam --db x.db init extra
 status_is 2 "an extra argument is a usage error"
 
