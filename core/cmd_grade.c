@@ -121,7 +121,7 @@ static json_t *grade_counts(const kam_policy *p, const struct kam_grade_stats *s
 
 /* A year is graded from its ledger: none at all is refused (grades of nothing would be
  * stored for ever), fewer than 12 months is said before the grades. */
-static int check_year(kam_ctx *ctx, int year)
+static int check_year(kam_ctx *ctx, int year, int *months)
 {
 	int mask, n = 0;
 	char *years;
@@ -129,6 +129,7 @@ static int check_year(kam_ctx *ctx, int year)
 		return -1;
 	for (int m = 0; m < 12; m++)
 		n += (mask >> m) & 1;
+	*months = n;
 	if (n == 0) {
 		if (kam_db_ledger_years(ctx->db, &years, &ctx->err) < 0)
 			return -1;
@@ -189,13 +190,13 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	struct kam_grade_stats st;
 	struct kam_grade_opts go = {o->as_of, o->dry_run, ctx->user, NULL, NULL};
 	double t0;
-	int rc;
+	int rc, months = 0;
 
 	if (o->dry_run && o->adopt) {
 		kam_usagef(&ctx->err, "grade: --dry-run writes nothing, --adopt writes: choose one");
 		return kam_report_error(ctx, &ctx->err);
 	}
-	if (kam_ctx_db(ctx, 0) < 0 || check_year(ctx, o->year) < 0 ||
+	if (kam_ctx_db(ctx, 0) < 0 || check_year(ctx, o->year, &months) < 0 ||
 	    kam_policy_default(ctx, &p, &ctx->err) < 0 || check_policy(ctx, o) < 0) {
 		kam_policy_free(p);
 		return kam_report_error(ctx, &ctx->err);
@@ -220,6 +221,9 @@ static int grade(kam_ctx *ctx, const struct options *o)
 			"run", o->dry_run ? json_null() : json_integer(st.run_id), "customers", (json_int_t)st.customers,
 			"members", (json_int_t)st.members, "overridden", (json_int_t)st.overridden,
 			"grades", grade_counts(p, &st), "seconds", st.seconds);
+		/* How many months of the year the ledger held (a warning below 12). */
+		if (doc)
+			json_object_set_new(doc, "ledger_months", json_integer(months));
 		kam_policy_free(p);
 		return kam_print_json(doc);
 	}

@@ -35,6 +35,10 @@ run kam --db k.db grade --year 2024
 status_is 0 "a year with 2 months is graded"
 like "$err" "warning: the 2024 ledger has 2 of 12 months (none for 2024-01, " "with a warning naming the months missing"
 like "$err" "2024-10)" "... up to the last one missing"
+run kam --db k.db --json grade --year 2024 --dry-run
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["ledger_months"])')" 2 \
+  "--json: ledger_months says how many months the year had"
+like "$err" "warning: the 2024 ledger has 2 of 12 months" "--json: the warning on stderr"
 run kam --db k.db grade --year 2025
 status_is 0 "a full year"
 unlike "$err" "warning" "no warning for 12 months"
