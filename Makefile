@@ -103,8 +103,10 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@KAM_BUILD=$(B) tests/bench/run
 
+# The demo needs the province generator, a tool of the tests: build it too.
 demo: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory B=$(B) $(B)/bench/genprovince
 	@KAM_BUILD=$(B) scripts/demo.sh
 
 install: all

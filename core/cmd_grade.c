@@ -2,6 +2,7 @@
  * second policy would change, writing nothing. */
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +11,21 @@
 #include "cmd.h"
 #include "grade.h"
 #include "log.h"
+#include "policy.h"
 
 static const char USAGE[] =
-	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run]\n"
+	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run | --adopt]\n"
 	"       kam grade diff POLICY_A POLICY_B [--year Y] [--as-of DATE]\n"
 	"Grade every customer for year Y (default: last year) under the policy (--policy, or the\n"
 	"one recorded by kam init), in one transaction.  Decisions are appended, never changed:\n"
 	"each keeps its grade, score, reasons, the policy's name, version and source hash, when\n"
 	"and by whom.  Overrides valid on the as-of day (default: today) outrank the computed\n"
-	"grade.  --dry-run decides and reports without writing.\n"
+	"grade.  --dry-run decides and reports without writing.  A year without ledger rows is\n"
+	"refused; a year with fewer than 12 months of ledger is graded with a warning.\n"
+	"\n"
+	"Grades written are the current ones, so a --policy other than the database's own is\n"
+	"refused unless --dry-run tries it, or --adopt makes its grades current for this run\n"
+	"(the database's policy stays; 'kam init --policy' changes that, recording who and when).\n"
 	"\n"
 	"diff runs two policies (names or files) over the same facts and lists every customer\n"
 	"whose grade differs, with both grades and both reasons, then a matrix of old grade to\n"
@@ -66,7 +73,7 @@ static int default_year(void)
 }
 
 struct options {
-	int year, dry_run;
+	int year, dry_run, adopt;
 	const char *as_of;
 	char today[11];
 };
@@ -76,7 +83,8 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 {
 	static const struct option opts[] = {
 		{"year", required_argument, NULL, 'y'}, {"as-of", required_argument, NULL, 'a'},
-		{"dry-run", no_argument, NULL, 'n'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"dry-run", no_argument, NULL, 'n'}, {"adopt", no_argument, NULL, 'A'},
+		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
 	o->year = default_year();
@@ -94,6 +102,7 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 			o->as_of = optarg;
 			break;
 		case 'n': o->dry_run = 1; break;
+		case 'A': o->adopt = 1; break;
 		case 'h': fputs(USAGE, stdout); exit(KAM_OK);
 		default: kam_usagef(&ctx->err, "grade: bad option (kam grade --help)"); return -1;
 		}
@@ -110,6 +119,70 @@ static json_t *grade_counts(const kam_policy *p, const struct kam_grade_stats *s
 	return g;
 }
 
+/* A year is graded from its ledger: none at all is refused (grades of nothing would be
+ * stored for ever), fewer than 12 months is said before the grades. */
+static int check_year(kam_ctx *ctx, int year, int *months)
+{
+	int mask, n = 0;
+	char *years;
+	if (kam_db_ledger_months(ctx->db, year, &mask, &ctx->err) < 0)
+		return -1;
+	for (int m = 0; m < 12; m++)
+		n += (mask >> m) & 1;
+	*months = n;
+	if (n == 0) {
+		if (kam_db_ledger_years(ctx->db, &years, &ctx->err) < 0)
+			return -1;
+		if (years[0])
+			kam_errf(&ctx->err, "grade %d: the ledger has no rows for %d (it holds %s); "
+				 "nothing graded", year, year, years);
+		else
+			kam_errf(&ctx->err, "grade %d: the ledger is empty (import one with 'kam import "
+				 "ledger FILE'); nothing graded", year);
+		sqlite3_free(years);
+		return -1;
+	}
+	if (n < 12) {
+		char missing[12 * 9] = "";
+		size_t len = 0;
+		for (int m = 0; m < 12; m++)
+			if (!((mask >> m) & 1))
+				len += (size_t)snprintf(missing + len, sizeof missing - len, "%s%d-%02d",
+							len ? ", " : "", year, m + 1);
+		kam_log(KAM_LOG_WARN, "the %d ledger has %d of 12 months (none for %s): "
+			"the grades count only what is there", year, n, missing);
+	}
+	return 0;
+}
+
+/* The path of a policy spec, resolved, for comparing two specs. */
+static int policy_realpath(kam_ctx *ctx, const char *spec, char *out)
+{
+	char found[4096];
+	kam_err e;
+	if (kam_policy_find(ctx, spec, found, sizeof found, &e) < 0 || !realpath(found, out))
+		return -1;
+	return 0;
+}
+
+/* The grades a run writes become the current ones: only the database's own policy may
+ * write them, unless --adopt says so explicitly.  --dry-run tries any policy. */
+static int check_policy(kam_ctx *ctx, const struct options *o)
+{
+	char recorded[256] = "hubei", a[PATH_MAX], b[PATH_MAX];
+	if (!ctx->policy || o->dry_run || o->adopt)
+		return 0;
+	if (kam_db_meta_get(ctx->db, "policy", recorded, sizeof recorded, &ctx->err) < 0)
+		return -1;
+	if (policy_realpath(ctx, ctx->policy, a) == 0 && policy_realpath(ctx, recorded, b) == 0 &&
+	    strcmp(a, b) == 0)
+		return 0;
+	return kam_errf(&ctx->err, "grade: %s is not the database's policy (%s), and its grades "
+			"would become the current ones: try it with --dry-run, make it the "
+			"database's with 'kam init --policy %s', or write its grades anyway with "
+			"--adopt", ctx->policy, recorded, ctx->policy);
+}
+
 static int grade(kam_ctx *ctx, const struct options *o)
 {
 	kam_policy *p = NULL;
@@ -117,10 +190,17 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	struct kam_grade_stats st;
 	struct kam_grade_opts go = {o->as_of, o->dry_run, ctx->user, NULL, NULL};
 	double t0;
-	int rc;
+	int rc, months = 0;
 
-	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_default(ctx, &p, &ctx->err) < 0)
+	if (o->dry_run && o->adopt) {
+		kam_usagef(&ctx->err, "grade: --dry-run writes nothing, --adopt writes: choose one");
 		return kam_report_error(ctx, &ctx->err);
+	}
+	if (kam_ctx_db(ctx, 0) < 0 || check_year(ctx, o->year, &months) < 0 ||
+	    kam_policy_default(ctx, &p, &ctx->err) < 0 || check_policy(ctx, o) < 0) {
+		kam_policy_free(p);
+		return kam_report_error(ctx, &ctx->err);
+	}
 	t0 = clock_now();
 	if (kam_facts_load(ctx->db, o->year, 0, p->needs, &facts, &ctx->err) < 0) {
 		kam_policy_free(p);
@@ -141,6 +221,9 @@ static int grade(kam_ctx *ctx, const struct options *o)
 			"run", o->dry_run ? json_null() : json_integer(st.run_id), "customers", (json_int_t)st.customers,
 			"members", (json_int_t)st.members, "overridden", (json_int_t)st.overridden,
 			"grades", grade_counts(p, &st), "seconds", st.seconds);
+		/* How many months of the year the ledger held (a warning below 12). */
+		if (doc)
+			json_object_set_new(doc, "ledger_months", json_integer(months));
 		kam_policy_free(p);
 		return kam_print_json(doc);
 	}

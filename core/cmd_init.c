@@ -7,12 +7,15 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "policy.h"
 
 static const char USAGE[] =
 	"usage: kam init [--policy NAME]\n"
 	"Create the database named by --db (or $KAM_DB, or ./kam.db), or upgrade an older one\n"
 	"in place, and record the policy that grading uses by default (hubei when none is\n"
-	"recorded yet).\n";
+	"recorded yet).  A change of the policy is recorded with who made it and when.  Only\n"
+	"init creates a database or adopts an SQLite file that has tables of its own; every\n"
+	"other command refuses a file that is not a kam database.\n";
 
 /* A policy is a bare name (looked up among the policies) or a path to a .lua file. */
 static int valid_policy(const char *p)
@@ -34,9 +37,9 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		{"policy", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	const char *policy = ctx->policy;
-	char recorded[256], now[32];
+	char recorded[256], now[32], found[4096];
 	struct stat sb;
-	int c, created, from, to, have;
+	int c, created, adopted, changed, from, to, have;
 	time_t t = time(NULL);
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -59,7 +62,14 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		kam_usagef(&ctx->err, "init: '%s' is not a policy name or a .lua file", policy);
 		return kam_report_error(ctx, &ctx->err);
 	}
-	created = stat(ctx->db_path, &sb) != 0;
+	/* The policy recorded is what grading will load: it must exist now. */
+	if (policy && kam_policy_find(ctx, policy, found, sizeof found, &ctx->err) < 0) {
+		kam_err_prefix(&ctx->err, "init");
+		return kam_report_error(ctx, &ctx->err);
+	}
+	/* A missing or empty file is created; an SQLite file without kam's schema is adopted
+	 * (kam's tables are added beside its own); only init does either. */
+	created = stat(ctx->db_path, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0);
 	if (kam_ctx_db(ctx, KAM_DB_CREATE) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	from = ctx->db->opened_version;
@@ -69,12 +79,19 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	have = kam_db_meta_get(ctx->db, "policy", recorded, sizeof recorded, &ctx->err);
 	if (have < 0)
 		return kam_report_error(ctx, &ctx->err);
+	adopted = !created && from == 0;
 	if (!policy)
 		policy = have ? recorded : "hubei";
+	/* The database's policy is what grading writes under: a change of it is recorded
+	 * with who made it and when (and what it replaced). */
+	changed = !have || strcmp(recorded, policy) != 0;
 	if (kam_db_begin(ctx->db, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
-	if ((created && (kam_db_meta_set(ctx->db, "created_at", now, &ctx->err) < 0 ||
+	if (((created || adopted) && (kam_db_meta_set(ctx->db, "created_at", now, &ctx->err) < 0 ||
 			 kam_db_meta_set(ctx->db, "created_by", ctx->user, &ctx->err) < 0)) ||
+	    (changed && (kam_db_meta_set(ctx->db, "policy_set_at", now, &ctx->err) < 0 ||
+			 kam_db_meta_set(ctx->db, "policy_set_by", ctx->user, &ctx->err) < 0 ||
+			 (have && kam_db_meta_set(ctx->db, "policy_previous", recorded, &ctx->err) < 0))) ||
 	    kam_db_meta_set(ctx->db, "policy", policy, &ctx->err) < 0 ||
 	    kam_db_meta_set(ctx->db, "kam_version", KAM_VERSION, &ctx->err) < 0 ||
 	    kam_db_commit(ctx->db, &ctx->err) < 0) {
@@ -82,12 +99,20 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if (ctx->json)
-		return kam_print_json(json_pack("{s:s, s:b, s:i, s:o, s:s}", "db", ctx->db_path,
-						"created", created, "schema_version", to, "upgraded_from",
-						!created && from != to ? json_integer(from) : json_null(),
-						"policy", policy));
+		return kam_print_json(json_pack("{s:s, s:b, s:b, s:i, s:o, s:s, s:o}", "db", ctx->db_path,
+						"created", created, "adopted", adopted, "schema_version", to,
+						"upgraded_from", !created && !adopted && from != to ?
+						json_integer(from) : json_null(), "policy", policy,
+						"policy_changed_from", have && changed ?
+						json_string(recorded) : json_null()));
+	if (have && changed)
+		fprintf(stderr, "kam: %s: the database's policy is now %s (was %s), set by %s\n",
+			ctx->db_path, policy, recorded, ctx->user);
 	if (created)
 		fprintf(stderr, "kam: created %s (schema %d, policy %s)\n", ctx->db_path, to, policy);
+	else if (adopted)
+		fprintf(stderr, "kam: adopted %s: kam's tables added beside its own (schema %d, policy %s)\n",
+			ctx->db_path, to, policy);
 	else if (from != to)
 		fprintf(stderr, "kam: upgraded %s from schema %d to %d (policy %s)\n", ctx->db_path, from,
 			to, policy);

@@ -12,10 +12,15 @@
 #include "log.h"
 
 static const char USAGE[] =
-	"usage: kam run SCRIPT [ARG ...]\n"
+	"usage: kam run [--autocommit] SCRIPT [ARG ...]\n"
 	"Run a Lua 5.4 script inside the host, with the kam module (kam.db, kam.json, kam.log,\n"
 	"kam.sandbox, plugins' modules).  SCRIPT '-' reads the script from standard input.\n"
-	"A script's error rolls back what it left uncommitted and exits with status 1.\n";
+	"The script runs in one transaction, begun deferred (a script that only reads blocks\n"
+	"no writer), committed when it returns and rolled back when it fails or is\n"
+	"interrupted (exit status 1); kam.db.transaction inside it is a savepoint.  A script\n"
+	"whose first write finds that another process wrote since it began reading fails,\n"
+	"writing nothing: run it again.  --autocommit runs it without that transaction: each\n"
+	"statement, or each kam.db.transaction, commits on its own.\n";
 
 struct script_args {
 	const char *script;
@@ -56,24 +61,61 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 {
 	const char *script;
-	int first = 1;
+	int first = 1, autocommit = 0;
 
-	if (argc > 1 && strcmp(argv[1], "--") == 0)
-		first = 2;
-	else if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		fputs(USAGE, stdout);
-		return KAM_OK;
-	} else if (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
-		fprintf(stderr, "kam run: unknown option '%s'\n", argv[1]);
-		fputs(USAGE, stderr);
-		return KAM_USAGE;
+	/* Options stop at the script: what follows it is the script's own arguments. */
+	for (; first < argc && argv[first][0] == '-' && argv[first][1] != '\0'; first++) {
+		if (strcmp(argv[first], "--") == 0) {
+			first++;
+			break;
+		} else if (strcmp(argv[first], "-h") == 0 || strcmp(argv[first], "--help") == 0) {
+			fputs(USAGE, stdout);
+			return KAM_OK;
+		} else if (strcmp(argv[first], "--autocommit") == 0) {
+			autocommit = 1;
+		} else {
+			fprintf(stderr, "kam run: unknown option '%s'\n", argv[first]);
+			fputs(USAGE, stderr);
+			return KAM_USAGE;
+		}
 	}
 	if (first >= argc) {
 		fputs(USAGE, stderr);
 		return KAM_USAGE;
 	}
 	script = argv[first];
+	/* The database opens (on first use) inside the script's transaction. */
+	if (ctx->db && !autocommit && kam_db_begin_deferred(ctx->db, &ctx->err) < 0)
+		return kam_report_error(ctx, &ctx->err);
+	ctx->script_tx = !autocommit;
 	return run_script(ctx, script, argc - first, argv + first, 1);
+}
+
+/* The end of a script run in its transaction: commit what it did, unless a write of it
+ * found the database changed under its snapshot (it may have caught that error). */
+static int finish_script_tx(kam_ctx *ctx, const char *script)
+{
+	kam_db *db = ctx->db;
+	if (!ctx->script_tx || !db)
+		return 0;
+	ctx->script_tx = 0;
+	if (db->snapshot_lost) {
+		kam_db_rollback_all(db);
+		return kam_errf(&ctx->err, "%s: another process wrote to the database after this "
+				"script began reading; nothing written; run it again", script);
+	}
+	if (sqlite3_get_autocommit(db->h)) {
+		db->depth = 0; /* the script ended the transaction itself (raw COMMIT) */
+		return 0;
+	}
+	/* Savepoints a raw SAVEPOINT left open are part of the transaction: commit whole. */
+	db->depth = 1;
+	if (kam_db_commit(db, &ctx->err) < 0) {
+		kam_err_prefix(&ctx->err, "%s: commit", script);
+		kam_db_rollback_all(db);
+		return -1;
+	}
+	return 0;
 }
 
 static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, int json_result)
@@ -100,15 +142,26 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 		lua_pushstring(L, argv[i]);
 	if (kam_lua_call(L, argc - 1, LUA_MULTRET, script, &ctx->err) < 0) {
 		char *tb = strstr(ctx->err.msg, "\nstack traceback:");
+		/* depth, not SQLite's autocommit flag: an interrupted write may have made SQLite
+		 * roll the transaction back already. */
+		int in_tx = ctx->script_tx && ctx->db && ctx->db->depth > 0;
+		ctx->script_tx = 0;
 		if (ctx->db)
 			kam_db_rollback_all(ctx->db);
 		/* A command written in Lua reports like any command: one line (the traceback
 		 * is there with KAM_LOG=debug); a user's script keeps its traceback. */
 		if (!json_result && tb && !kam_log_enabled(KAM_LOG_DEBUG))
 			*tb = '\0';
-		return kam_report_error(ctx, &ctx->err);
+		status = kam_report_error(ctx, &ctx->err);
+		if (in_tx)
+			kam_log(KAM_LOG_INFO, "%s: rolled back: nothing the script wrote is kept", script);
+		return status;
 	}
 	nres = lua_gettop(L) - base;
+	if (finish_script_tx(ctx, script) < 0) {
+		lua_settop(L, base);
+		return kam_report_error(ctx, &ctx->err);
+	}
 	if (ctx->db && !sqlite3_get_autocommit(ctx->db->h)) {
 		kam_log(KAM_LOG_WARN, "%s: the script left a transaction open; rolled back", script);
 		kam_db_rollback_all(ctx->db);

@@ -9,7 +9,16 @@ int kam_ctx_db(kam_ctx *ctx, int flags)
 {
 	if (ctx->db)
 		return 0;
-	return kam_db_open(&ctx->db, ctx->db_path, flags, &ctx->err);
+	if (kam_db_open(&ctx->db, ctx->db_path, flags, &ctx->err) < 0)
+		return -1;
+	/* A kam run script's whole work is one transaction, begun when it first needs the
+	 * database (whichever binding or plugin opens it). */
+	if (ctx->script_tx && kam_db_begin_deferred(ctx->db, &ctx->err) < 0) {
+		kam_db_close(ctx->db);
+		ctx->db = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 lua_State *kam_ctx_lua(kam_ctx *ctx)

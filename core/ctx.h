@@ -14,6 +14,7 @@ typedef struct kam_ctx {
 	const char *policy;         /* --policy, or NULL for the database's default */
 	const char *user;           /* --user, $KAM_USER, login name */
 	int json;                   /* --json: one JSON document on stdout */
+	int script_tx;              /* kam run: the database opens inside one deferred transaction */
 	const char *exe_dir;        /* directory of the running binary (finds build-tree files) */
 	kam_db *db;
 	struct lua_State *L;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "plugin.h"
+#include "sandbox.h"
 
 static const char CTX_KEY[] = "kam.ctx";
 
@@ -114,6 +115,26 @@ static void add_module(lua_State *L, int kam, const char *name, lua_CFunction op
 	lua_setfield(L, kam, name);
 }
 
+/* kam.policy without --policy: the database's own, read when a script first asks (a
+ * script that never asks needs no database); nil when there is no database to ask. */
+static int kam_index(lua_State *L)
+{
+	char recorded[256] = "hubei";
+	kam_ctx *ctx = kam_lua_ctx(L);
+	kam_err e;
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "policy") != 0 || !ctx)
+		return 0;
+	if (kam_ctx_db(ctx, 0) < 0)
+		return 0;
+	if (kam_db_meta_get(ctx->db, "policy", recorded, sizeof recorded, &e) < 0)
+		return luaL_error(L, "kam.policy: %s", e.msg);
+	lua_pushstring(L, recorded);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1); /* asked once */
+	return 1;
+}
+
 static int push_version(lua_State *L)
 {
 	lua_pushstring(L, KAM_VERSION);
@@ -141,7 +162,16 @@ static int host_init(lua_State *L)
 	if (ctx->policy) {
 		lua_pushstring(L, ctx->policy);
 		lua_setfield(L, kam, "policy");
+	} else {
+		lua_createtable(L, 0, 1);
+		lua_pushcfunction(L, kam_index);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, kam);
 	}
+	/* The pure helpers policies have (kam.yuan, ...), from the sandbox's one list. */
+	lua_pushvalue(L, kam);
+	kam_sandbox_helpers(L);
+	lua_pop(L, 1);
 	lua_pushstring(L, ctx->db_path);
 	lua_setfield(L, kam, "db_path");
 	add_module(L, kam, "db", kam_open_db);

@@ -44,7 +44,8 @@ static int db_error(lua_State *L, kam_db *db, int rc)
 	int primary = rc & 0xff;
 	kam_err e;
 	if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_NOTADB ||
-	    primary == SQLITE_CORRUPT || primary == SQLITE_CANTOPEN || primary == SQLITE_BUSY) {
+	    primary == SQLITE_CORRUPT || primary == SQLITE_CANTOPEN || primary == SQLITE_BUSY ||
+	    primary == SQLITE_READONLY) {
 		kam_db_fail(db, rc, NULL, &e);
 		return luaL_error(L, "%s", e.msg);
 	}

@@ -218,6 +218,16 @@ static int sb_yuan(lua_State *L)
 	return 1;
 }
 
+static const luaL_Reg helpers[] = {
+	{"yuan", sb_yuan},
+	{NULL, NULL},
+};
+
+void kam_sandbox_helpers(lua_State *L)
+{
+	luaL_setfuncs(L, helpers, 0);
+}
+
 static const char *const base_names[] = {
 	"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
 	"rawget", "rawlen", "select", "setmetatable", "tonumber", "tostring", "type",
@@ -301,9 +311,8 @@ static int build_env(lua_State *L)
 		make_readonly(L, -1, libs[i].name);
 		lua_setfield(L, env, libs[i].name);
 	}
-	lua_createtable(L, 0, 1);
-	lua_pushcfunction(L, sb_yuan);
-	lua_setfield(L, -2, "yuan");
+	lua_newtable(L);
+	kam_sandbox_helpers(L);
 	make_readonly(L, -1, "kam");
 	lua_setfield(L, env, "kam");
 	sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -34,6 +34,11 @@ void kam_sandbox_limits_fill(kam_sandbox_limits *out, const kam_sandbox_limits *
 /* "64 MiB" or "1000000 bytes": how the memory limit is named in messages. */
 void kam_sandbox_fmt_bytes(char *out, size_t size, size_t bytes);
 
+/* The pure helpers of the `kam` table (kam.yuan, ...): one list, handed to policies in
+ * the sandbox and to kam run scripts by the host, so both see the same functions. */
+struct lua_State;
+void kam_sandbox_helpers(struct lua_State *L);  /* set into the table on the stack's top */
+
 typedef struct kam_sandbox kam_sandbox;
 /* Called before each item (1-based) and at the start of each step, for the deadline;
  * with -item when the second function of a chain ("a?b") starts on that item. */

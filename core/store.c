@@ -20,14 +20,28 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 	if (db && db->h && (sqlite3_extended_errcode(db->h) & 0xff) != primary)
 		msg = sqlite3_errstr(rc);
 	switch (primary) {
+	case SQLITE_READONLY:
+		/* Plain READONLY is the file (its mode, a read-only mount); the extended codes
+		 * (a directory kam cannot write, a moved file, recovery) keep SQLite's words. */
+		if (rc == SQLITE_READONLY)
+			return kam_errf(e, "%s: the database file is read-only: kam cannot write it "
+					"(nothing written)", path);
+		return kam_errf(e, "%s: %s", path, msg);
+	case SQLITE_BUSY:
+		if (rc == SQLITE_BUSY_SNAPSHOT && db)
+			db->snapshot_lost = 1;
+		if (rc == SQLITE_BUSY_SNAPSHOT)
+			return kam_errf(e, "%s: another process wrote to the database after this "
+					"transaction began reading; nothing written; run it again", path);
+		return kam_errf(e, "%s: %s", path, msg);
 	case SQLITE_FULL:
 		return kam_errf(e, "%s: database or disk is full", path);
 	case SQLITE_IOERR:
 		if (sys)
 			return kam_errf(e, "%s: disk I/O error (%s)", path, strerror(sys));
 		return kam_errf(e, "%s: disk I/O error", path);
-	case SQLITE_NOTADB: case SQLITE_CORRUPT: case SQLITE_CANTOPEN: case SQLITE_READONLY:
-	case SQLITE_PERM: case SQLITE_BUSY: case SQLITE_LOCKED:
+	case SQLITE_NOTADB: case SQLITE_CORRUPT: case SQLITE_CANTOPEN:
+	case SQLITE_PERM: case SQLITE_LOCKED:
 		/* About the file, not the statement. */
 		return kam_errf(e, "%s: %s", path, msg);
 	default:
@@ -51,7 +65,8 @@ int kam_db_exec(kam_db *db, const char *sql, kam_err *e)
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		int primary = rc & 0xff;
-		if (primary == SQLITE_FULL || primary == SQLITE_IOERR || !msg)
+		if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY ||
+		    primary == SQLITE_BUSY || !msg)
 			kam_db_fail(db, rc, "exec", e);
 		else
 			kam_errf(e, "%s: %s", db->path, msg);
@@ -121,6 +136,58 @@ static int configure(kam_db *db, kam_err *e)
 	return 0;
 }
 
+/* Only kam init creates or adopts a database: every other command opens a file kam made,
+ * and refuses someone else's SQLite file before it changes anything in it (not even the
+ * journal mode).  A kam database has a schema version and the meta table. */
+static int check_kam_file(kam_db *db, int create, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc, version = 0, meta = 0, ntables = 0;
+	sqlite3_str *names;
+	char *list;
+
+	if (kam_db_user_version(db, &version, e) < 0)
+		return -1;
+	if (kam_db_prepare(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
+			   "name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name", &st, e) < 0)
+		return -1;
+	names = sqlite3_str_new(db->h);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		if (name && strcmp(name, "meta") == 0)
+			meta = 1;
+		if (++ntables <= 5)
+			sqlite3_str_appendf(names, "%s'%s'", ntables > 1 ? ", " : "", name ? name : "");
+	}
+	sqlite3_finalize(st);
+	list = sqlite3_str_finish(names);
+	if (rc != SQLITE_DONE) {
+		sqlite3_free(list);
+		return kam_db_fail(db, rc, "read the schema", e);
+	}
+	if ((version > 0 && meta) || (create && version == 0)) {
+		sqlite3_free(list);
+		return 0;
+	}
+	if (create) {
+		/* Another application's versioned schema: kam's steps would not fit on it. */
+		kam_errf(e, "%s: not a kam database: it has tables of its own (%s%s) and their schema "
+			 "version %d; kam init adopts only an unversioned file", db->path,
+			 list ? list : "?", ntables > 5 ? ", ..." : "", version);
+		sqlite3_free(list);
+		return -1;
+	}
+	if (ntables == 0)
+		kam_errf(e, "%s: not a kam database (an SQLite file without tables); "
+			 "'kam init' makes it one", db->path);
+	else
+		kam_errf(e, "%s: not a kam database (it has tables of its own: %s%s); "
+			 "only 'kam init' adopts a database", db->path,
+			 list ? list : "?", ntables > 5 ? ", ..." : "");
+	sqlite3_free(list);
+	return -1;
+}
+
 int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 {
 	struct stat sb;
@@ -133,6 +200,9 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 		return kam_errf(e, "%s: no such database (create it with 'kam init')", path);
 	if (exists && S_ISDIR(sb.st_mode))
 		return kam_errf(e, "%s: is a directory, not a database", path);
+	if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KAM_DB_CREATE))
+		return kam_errf(e, "%s: an empty file, not a kam database (create it with 'kam init')",
+				path);
 	db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
@@ -147,10 +217,12 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 	if (!exists)
 		old_mask = umask(077);
 	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
-	if (rc == SQLITE_OK)
-		rc = configure(db, e) < 0 ? SQLITE_ERROR : SQLITE_OK;
-	else
+	if (rc != SQLITE_OK)
 		kam_db_fail(db, rc, "open", e);
+	else if (check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0)
+		rc = SQLITE_ERROR; /* before configure: someone else's file is left as it was */
+	else
+		rc = configure(db, e) < 0 ? SQLITE_ERROR : SQLITE_OK;
 	if (!exists)
 		umask(old_mask);
 	if (rc != SQLITE_OK) {
@@ -190,6 +262,17 @@ int kam_db_begin(kam_db *db, kam_err *e)
 	if (kam_db_exec(db, sql, e) < 0)
 		return -1;
 	db->depth++;
+	return 0;
+}
+
+int kam_db_begin_deferred(kam_db *db, kam_err *e)
+{
+	if (db->depth != 0 || !sqlite3_get_autocommit(db->h))
+		return kam_errf(e, "%s: a transaction is already open", db->path);
+	if (kam_db_exec(db, "BEGIN DEFERRED", e) < 0)
+		return -1;
+	db->depth = 1;
+	db->snapshot_lost = 0;
 	return 0;
 }
 
@@ -315,5 +398,86 @@ int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return kam_db_fail(db, rc, "write meta", e);
+	return 0;
+}
+
+/* One probe per month, each stopping at its first row: cheap when the month is there
+ * (the ledger's key starts with the customer, so there is no index on the month, and a
+ * probe for a missing month reads the whole ledger).  At the first month missing, one
+ * scan of the year finds the others instead. */
+int kam_db_ledger_months(kam_db *db, int year, int *mask, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_OK, missing = 0;
+	*mask = 0;
+	if (kam_db_prepare(db, "SELECT 1 FROM ledger WHERE month = ?1 LIMIT 1", &st, e) < 0)
+		return -1;
+	for (int m = 1; m <= 12 && !missing; m++) {
+		rc = sqlite3_bind_int(st, 1, year * 100 + m);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*mask |= 1 << (m - 1);
+		else if (rc == SQLITE_DONE)
+			missing = 1;
+		else
+			break;
+		rc = sqlite3_reset(st);
+		if (rc != SQLITE_OK)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		return kam_db_fail(db, rc, "read the ledger's months", e);
+	if (!missing)
+		return 0;
+	if (kam_db_prepare(db, "SELECT DISTINCT month FROM ledger WHERE month BETWEEN ?1 AND ?2",
+			   &st, e) < 0)
+		return -1;
+	rc = sqlite3_bind_int(st, 1, year * 100 + 1);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_int(st, 2, year * 100 + 12);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int m = sqlite3_column_int(st, 0) % 100;
+		if (m >= 1 && m <= 12)
+			*mask |= 1 << (m - 1);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(db, rc, "read the ledger's months", e);
+	return 0;
+}
+
+int kam_db_ledger_years(kam_db *db, char **list, kam_err *e)
+{
+	/* DISTINCT month keeps a few hundred values while it scans; DISTINCT month / 100
+	 * would sort the whole ledger (3x slower). Months are 190001..299912 (a CHECK). */
+	unsigned char seen[1100] = {0};
+	sqlite3_stmt *st;
+	sqlite3_str *s;
+	int rc, n = 0;
+	*list = NULL;
+	if (kam_db_prepare(db, "SELECT DISTINCT month FROM ledger", &st, e) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int y = sqlite3_column_int(st, 0) / 100;
+		if (y >= 1900 && y < 3000)
+			seen[y - 1900] = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kam_db_fail(db, rc, "read the ledger's years", e);
+	s = sqlite3_str_new(db->h);
+	for (int y = 0; y < 1100; y++)
+		if (seen[y])
+			sqlite3_str_appendf(s, "%s%d", n++ ? ", " : "", 1900 + y);
+	if (sqlite3_str_errcode(s) != SQLITE_OK) {
+		sqlite3_free(sqlite3_str_finish(s));
+		return kam_errf(e, "%s: out of memory", db->path);
+	}
+	*list = sqlite3_str_finish(s);
+	if (!*list && !(*list = sqlite3_mprintf("%s", "")))
+		return kam_errf(e, "%s: out of memory", db->path);
 	return 0;
 }

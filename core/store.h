@@ -18,6 +18,7 @@ typedef struct kam_db {
 	int readonly;
 	int depth;             /* open transactions: 1 = BEGIN IMMEDIATE, more = savepoints */
 	int opened_version;    /* schema version found on open, before any upgrade */
+	int snapshot_lost;     /* a write met SQLITE_BUSY_SNAPSHOT: this transaction cannot commit */
 } kam_db;
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */
@@ -38,6 +39,11 @@ int kam_db_exec(kam_db *db, const char *sql, kam_err *e);
 int kam_db_begin(kam_db *db, kam_err *e);
 int kam_db_commit(kam_db *db, kam_err *e);
 void kam_db_rollback(kam_db *db);
+/* BEGIN DEFERRED as the outermost transaction (depth 1): a reader that blocks no writer
+ * until its first write; later kam_db_begin calls are savepoints inside it.  Its first
+ * write fails with SQLITE_BUSY_SNAPSHOT when another connection wrote since it began
+ * reading; kam_db_fail says so and sets snapshot_lost. */
+int kam_db_begin_deferred(kam_db *db, kam_err *e);
 /* Roll back whatever a script left open (including a raw BEGIN). */
 void kam_db_rollback_all(kam_db *db);
 
@@ -48,6 +54,12 @@ int kam_db_migrate(kam_db *db, int *from, kam_err *e);
 /* The meta table: settings recorded at init (default policy, creation time). */
 int kam_db_meta_get(kam_db *db, const char *key, char *buf, size_t size, kam_err *e);
 int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e);
+
+/* The months of year the ledger holds: bit m-1 of *mask set for month m. */
+int kam_db_ledger_months(kam_db *db, int year, int *mask, kam_err *e);
+/* The years the ledger holds, ascending, as "2024, 2025" (sqlite3_free it; "" when the
+ * ledger is empty).  It reads the whole ledger: for messages, not for every run. */
+int kam_db_ledger_years(kam_db *db, char **list, kam_err *e);
 
 /* Prepare with the connection's error turned into e. */
 int kam_db_prepare(kam_db *db, const char *sql, sqlite3_stmt **st, kam_err *e);

@@ -161,7 +161,7 @@ for h, name, version, src in sqlite3.connect("k.db").execute("SELECT hash, name,
   "True hubei 2025.1 True" "the stored source is the file, byte for byte, under its hash"
 
 # Another policy on the same data: a second source stored; the current decision is the latest.
-run kam --db k.db --policy city2012 grade --year 2025 --as-of $AS_OF
+run kam --db k.db --policy city2012 grade --year 2025 --as-of $AS_OF --adopt
 status_is 0 "city2012 grades the hubei data too"
 is "$(q "SELECT count(*) FROM policies")" 2 "a second policy source is stored"
 is "$(grades k.db | cut -f1 | sort -u | wc -l) $(grades k.db | wc -l)" "$ncust $ncust" \
@@ -333,7 +333,7 @@ status_is 0 "province: 24 months of ledger"
 for p in hubei shantou city2012; do
   run kam --db g.db --policy $p --json grade --year 2025 --as-of $AS_OF --dry-run
   dry=$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["customers"], sorted(d["grades"].items()))')
-  run kam --db g.db --policy $p --json grade --year 2025 --as-of $AS_OF
+  run kam --db g.db --policy $p --json grade --year 2025 --as-of $AS_OF --adopt
   status_is 0 "province: $p grades 5,000 customers"
   wet=$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["customers"], sorted(d["grades"].items()))')
   is "$dry" "$wet" "province: $p: grade and grade --dry-run --json agree"
@@ -352,7 +352,7 @@ done
 is "$(q "SELECT count(DISTINCT grade) FROM decisions WHERE run = (SELECT max(id) FROM grading_runs)")" 4 \
   "province: the data reaches every city2012 grade and none"
 # The two grading lanes and one lane decide the same.
-run env KAM_GRADE_LANES=1 "$KAM" --db g.db --policy shantou grade --year 2025 --as-of $AS_OF
+run env KAM_GRADE_LANES=1 "$KAM" --db g.db --policy shantou grade --year 2025 --as-of $AS_OF --adopt
 status_is 0 "province: shantou with one grading lane"
 is "$(q "SELECT count(*) FROM decisions a JOIN decisions b ON a.code = b.code
         WHERE a.run = (SELECT max(id) FROM grading_runs) AND b.run = 2

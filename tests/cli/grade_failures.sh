@@ -38,7 +38,7 @@ for f in loop alloc exec bad_grade one_error; do sed "s/@CODE@/$last/" "$P/$f.lu
 # function, and writes nothing.
 fails() {
   local name=$1 fn=$2 desc=$3 start=$SECONDS
-  run kam --db g.db --policy "pol/$name.lua" grade --year 2025 --as-of 2026-01-15
+  run kam --db g.db --policy "pol/$name.lua" grade --year 2025 --as-of 2026-01-15 --adopt
   status_is 1 "$desc: kam grade exits 1"
   like "$err" "pol/$name.lua" "$desc: the message names the policy file"
   names_function "$fn" "$desc: the message names $fn()"
@@ -68,7 +68,7 @@ like "$err" "pol/one_error.lua:$line: no rule for this customer" "error(): the l
 
 run kam --db g.db --policy pol/one_error.lua grade --year 2025 --as-of 2026-01-15 --dry-run
 status_is 1 "a failing policy fails a dry run too"
-run kam --db g.db --policy pol/one_error.lua --json grade --year 2025 --as-of 2026-01-15
+run kam --db g.db --policy pol/one_error.lua --json grade --year 2025 --as-of 2026-01-15 --adopt
 status_is 1 "and with --json"
 is "$(counts)" "$before" "nothing written"
 run kam --db g.db grade --year 2025 --as-of 2026-01-15

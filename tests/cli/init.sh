@@ -29,6 +29,13 @@ run kam --db x.db init --policy 'no such; thing'
 status_is 2 "a malformed policy name is a usage error"
 [ -e x.db ] && nok "nothing is created on a usage error" || ok "nothing is created on a usage error"
 
+run kam --db x.db init --policy nosuch
+status_is 1 "a policy that does not exist is refused"
+like "$err" "init: no policy 'nosuch'" "naming it"
+[ -e x.db ] && nok "nothing is created for a missing policy" || ok "nothing is created for a missing policy"
+run kam --db new.db init --policy nosuch
+is "$(sqlite3 new.db "SELECT value FROM meta WHERE key = 'policy'")" "shantou" "and an existing database keeps its policy"
+
 run kam --db x.db init extra
 status_is 2 "an extra argument is a usage error"
 
@@ -52,5 +59,63 @@ run kam --db new.db init
 status_is 1 "a newer schema is refused"
 like "$err" "schema version 999 is newer than this kam" "with the reason"
 is "$(sqlite3 new.db 'PRAGMA user_version')" "999" "and left as it was"
+
+# Only kam init creates or adopts a database: every other command refuses a file that is
+# not a kam database, naming it, and leaves it as it was.
+sqlite3 theirs.db "CREATE TABLE orders(id INTEGER PRIMARY KEY, what TEXT); INSERT INTO orders(what) VALUES ('x')"
+theirs_before=$(sqlite3 theirs.db ".schema" | md5sum; sqlite3 theirs.db "PRAGMA journal_mode; PRAGMA user_version")
+for cmd in "grade --year 2025" "export customers" "run pragmas.lua" "explain 42010200001000" "override list"; do
+  echo 'print(kam.db.value("SELECT 1"))' >pragmas.lua
+  run kam --db theirs.db $cmd
+  status_is 1 "kam $cmd refuses someone else's SQLite file"
+  like "$err" "theirs.db: not a kam database (it has tables of its own: 'orders')" "kam $cmd: names the file and says why"
+done
+run kam --db theirs.db --json grade --year 2025
+like "$out" "not a kam database" "--json: the refusal is the error document"
+is "$(sqlite3 theirs.db ".schema" | md5sum; sqlite3 theirs.db "PRAGMA journal_mode; PRAGMA user_version")" "$theirs_before" \
+  "the refused file is untouched (no kam table, journal mode and version as they were)"
+
+: >zero.db
+run kam --db zero.db grade --year 2025
+status_is 1 "a 0-byte file is refused"
+like "$err" "zero.db: an empty file, not a kam database (create it with 'kam init')" "naming it"
+is "$(stat -c %s zero.db)" 0 "and left empty"
+sqlite3 blank.db "PRAGMA user_version = 0; VACUUM"
+run kam --db blank.db export customers
+status_is 1 "an SQLite file without tables is refused"
+like "$err" "blank.db: not a kam database (an SQLite file without tables)" "naming it"
+run kam --db missing.db grade --year 2025
+status_is 1 "a missing file is refused"
+like "$err" "missing.db: no such database (create it with 'kam init')" "naming it"
+[ -e missing.db ] && nok "and not created" || ok "and not created"
+
+run kam --db zero.db init
+status_is 0 "kam init makes a 0-byte file a database"
+like "$err" "created zero.db" "and says it created it"
+run kam --json --db theirs.db init
+status_is 0 "kam init adopts someone else's SQLite file"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["adopted"], d["created"])')" "True False" \
+  "--json says adopted, not created"
+is "$(sqlite3 theirs.db "SELECT what FROM orders")" "x" "its own rows are kept"
+run kam --db theirs.db export customers
+status_is 0 "after init, other commands accept it"
+
+sqlite3 versioned.db "CREATE TABLE things(a); PRAGMA user_version = 7"
+run kam --db versioned.db init
+status_is 1 "kam init does not adopt another application's versioned schema"
+like "$err" "versioned.db: not a kam database: it has tables of its own ('things') and their schema version 7" "naming the file and why"
+is "$(sqlite3 versioned.db "SELECT group_concat(name) FROM sqlite_schema; PRAGMA user_version")" "things
+7" "and leaves it as it was"
+
+# The database's policy changes only by kam init --policy, recorded with who and when.
+KAM_USER=alice run kam --db new2.db init --policy hubei
+is "$(sqlite3 new2.db "SELECT value FROM meta WHERE key = 'policy_set_by'")" "alice" "the first policy is recorded with who set it"
+KAM_USER=bob run kam --db new2.db init --policy shantou
+status_is 0 "init --policy changes the database's policy"
+like "$err" "the database's policy is now shantou (was hubei), set by bob" "and says so, with who"
+is "$(sqlite3 -separator ' ' new2.db "SELECT (SELECT value FROM meta WHERE key = 'policy'), (SELECT value FROM meta WHERE key = 'policy_previous'), (SELECT value FROM meta WHERE key = 'policy_set_by'), (SELECT value FROM meta WHERE key = 'policy_set_at') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'")" \
+  "shantou hubei bob 1" "recorded: the policy, the one it replaced, who and when"
+KAM_USER=carol run kam --db new2.db init
+is "$(sqlite3 new2.db "SELECT value FROM meta WHERE key = 'policy_set_by'")" "bob" "a plain init changes nothing of that"
 
 done_testing

@@ -103,7 +103,7 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin)
   "3 ['lapsed']" "explain: lapsed"
 
 # Overrides belong to their policy: city2012 ignores hubei's.
-run kam --db k.db --policy city2012 --json grade --year 2025 --as-of 2026-03-01
+run kam --db k.db --policy city2012 --json grade --year 2025 --as-of 2026-03-01 --adopt
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["overridden"])')" 0 "another policy does not apply hubei's override"
 is "$(decision $C3)" "vip vip -" "its own grade stands"
 

@@ -32,23 +32,26 @@ like "$err" "stack traceback:" "the message carries a Lua traceback"
 run sqlite3 k.db "SELECT count(*) FROM customers"
 is "$out" "0" "no row of the failed transaction remains"
 
-# The same with a raw BEGIN that the script never finishes.
+# With --autocommit, a raw BEGIN that the script never finishes.
 cat > raw.lua <<'LUA'
 kam.db.exec("BEGIN")
 kam.db.exec("INSERT INTO customers(code, name, place) VALUES (42010000001000, 'x', 'city')")
 error("oops")
 LUA
-run kam --db k.db run raw.lua
-status_is 1 "an error after a raw BEGIN exits 1"
+run kam --db k.db run --autocommit raw.lua
+status_is 1 "--autocommit: an error after a raw BEGIN exits 1"
 run sqlite3 k.db "SELECT count(*) FROM customers"
 is "$out" "0" "a raw transaction is rolled back too"
+run kam --db k.db run raw.lua
+status_is 1 "without --autocommit a raw BEGIN is an error: the script is already in a transaction"
+like "$err" "cannot start a transaction within a transaction" "SQLite's words"
 
 cat > open.lua <<'LUA'
 kam.db.exec("BEGIN")
 kam.db.exec("INSERT INTO customers(code, name, place) VALUES (42010000001000, 'x', 'city')")
 LUA
-run kam --db k.db run open.lua
-status_is 1 "a script that leaves a transaction open fails"
+run kam --db k.db run --autocommit open.lua
+status_is 1 "--autocommit: a script that leaves a transaction open fails"
 like "$err" "left a transaction open" "and says so"
 
 # Nested transactions are savepoints: the inner one rolls back alone.
@@ -106,7 +109,7 @@ run kam run --bogus x.lua
 status_is 2 "an unknown option of run is a usage error"
 run kam run --help
 status_is 0 "run --help"
-like "$out" "usage: kam run SCRIPT" "prints usage"
+like "$out" "usage: kam run [--autocommit] SCRIPT" "prints usage"
 
 printf 'return kam.db.value("SELECT 1")\n' > q.lua
 run kam --db nothere.db run q.lua
@@ -125,5 +128,132 @@ run kam --json run bad.lua
 status_is 1 "--json failure exits 1"
 run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]==1 and "bad thing" in d["error"]' <(printf '%s' "$out")
 status_is 0 "--json failure prints an error document"
+
+# --- the script's transaction ---------------------------------------------------------------
+sqlite3 k.db "INSERT INTO customers(code, name, place) VALUES (42010000009000, 'before', 'city')"
+name9() { sqlite3 k.db "SELECT name FROM customers WHERE code = 42010000009000"; }
+cat > fail.lua <<'LUA'
+kam.db.exec("UPDATE customers SET name = 'changed' WHERE code = 42010000009000")
+error("after the update")
+LUA
+run kam --db k.db run fail.lua
+status_is 1 "a script that writes and then fails exits 1"
+like "$err" "fail.lua:2: after the update" "with its message"
+like "$err" "fail.lua: rolled back: nothing the script wrote is kept" "and says nothing is kept"
+is "$(name9)" "before" "what it wrote is rolled back"
+run kam --json --db k.db run fail.lua
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')" 1 "--json: the error document"
+is "$(name9)" "before" "--json: rolled back too"
+
+run kam --db k.db run --autocommit fail.lua
+status_is 1 "--autocommit: the failing script exits 1"
+is "$(name9)" "changed" "--autocommit: each statement committed on its own"
+sqlite3 k.db "UPDATE customers SET name = 'before' WHERE code = 42010000009000"
+
+cat > ok.lua <<'LUA'
+assert(kam.db.in_transaction(), "the script runs in a transaction")
+kam.db.exec("UPDATE customers SET name = 'one' WHERE code = 42010000009000")
+local ok = pcall(kam.db.transaction, function()
+  kam.db.exec("UPDATE customers SET name = 'two' WHERE code = 42010000009000")
+  error("undo the savepoint")
+end)
+assert(not ok)
+return kam.db.value("SELECT name FROM customers WHERE code = 42010000009000")
+LUA
+run kam --json --db k.db run ok.lua
+status_is 0 "a script that returns commits"
+is "$out" '"one"' "kam.db.transaction inside it is a savepoint: its failure undid only its own write"
+is "$(name9)" "one" "what the script wrote is kept"
+
+# Another process writes between this script's read and its first write.  Reading alone
+# blocks no writer; the first write then fails, saying so, and nothing is written.
+cat > other.lua <<'LUA'
+kam.db.exec("UPDATE customers SET name = name || '+' WHERE code = 42010000001000")
+LUA
+cat > snap.lua <<'LUA'
+local before = kam.db.value("SELECT name FROM customers WHERE code = 42010000001000")
+assert(os.execute(string.format("%q --db k.db run other.lua", arg[1])), "the other writer failed")
+local ok, e = pcall(kam.db.exec, "UPDATE customers SET name = 'mine' WHERE code = 42010000009000")
+print(ok, e)
+if arg[2] == "raise" then error(e, 0) end
+LUA
+n1=$(sqlite3 k.db "SELECT name FROM customers WHERE code = 42010000001000")
+run kam --db k.db run snap.lua "$KAM" raise
+status_is 1 "a script whose first write comes after another process's write exits 1"
+like "$err" "kam: k.db: another process wrote to the database after this transaction began reading; nothing written; run it again" \
+  "saying exactly that"
+like "$err" "kam: snap.lua: rolled back: nothing the script wrote is kept" "and that it rolled back"
+is "$(sqlite3 k.db "SELECT name FROM customers WHERE code = 42010000001000")" "$n1+" "the other process's write (made while this script read) landed"
+is "$(name9)" "one" "nothing of the script was written"
+run kam --db k.db run snap.lua "$KAM"
+status_is 1 "a script that catches that error still fails"
+like "$err" "snap.lua: another process wrote to the database after this script began reading; nothing written; run it again" \
+  "and says so at the end"
+is "$(name9)" "one" "nothing written"
+run kam --db k.db run --autocommit snap.lua "$KAM"
+status_is 0 "--autocommit: no snapshot to lose"
+is "$(name9)" "mine" "the write lands"
+
+# Interrupted (SIGINT) after a write: rolled back.  The script says when it has written;
+# no deadline: the test waits for that however slow the machine is.
+cat > spin.lua <<'LUA'
+kam.db.exec("UPDATE customers SET name = 'spun' WHERE code = 42010000009000")
+io.open("written", "w"):close()
+while true do end
+LUA
+rm -f written
+"$KAM" --db k.db run spin.lua 2>spin.err & pid=$!
+while [ ! -e written ] && kill -0 $pid 2>/dev/null; do sleep 0.1; done
+kill -INT $pid
+wait $pid; status=$?
+status_is 1 "an interrupted script exits 1"
+like "$(cat spin.err)" "interrupted" "and says interrupted"
+like "$(cat spin.err)" "rolled back: nothing the script wrote is kept" "and that nothing is kept"
+is "$(name9)" "mine" "what it wrote is rolled back"
+
+# --- the Lua API: the sandbox's pure helpers, kam.policy ------------------------------------
+cat > api.lua <<'LUA'
+print(kam.yuan(123456789), kam.yuan(-5), kam.yuan(0), kam.yuan(100000000000))
+print(kam.policy)
+LUA
+run kam --db k.db run api.lua
+status_is 0 "kam.yuan in a kam run script"
+is "$out" "$(printf '1,234,567.89\t-0.05\t0.00\t1,000,000,000.00\nhubei')" \
+  "kam.yuan formats as in policies; kam.policy is the database's policy (hubei)"
+run kam --db k.db --policy city2012 run api.lua
+is "$(sed -n 2p <<<"$out")" "city2012" "--policy wins"
+run kam --db k.db init --policy shantou
+run kam --db k.db run api.lua
+is "$(sed -n 2p <<<"$out")" "shantou" "after kam init --policy shantou, kam.policy is shantou"
+run kam --db none.db run api.lua
+status_is 0 "without a database a script still runs"
+is "$(sed -n 2p <<<"$out")" "nil" "and kam.policy is nil"
+cat > same.lua <<'LUA'
+local box <close> = kam.sandbox.open("return { f = function(v) return kam.yuan(v) end }", "same")
+local fen = {0, 1, -1, 99, 100, -100000, 123456789012, math.maxinteger}
+local inside = box:call("f", fen)
+for i, v in ipairs(fen) do assert(inside[i] == kam.yuan(v), v .. ": " .. tostring(inside[i]) .. " vs " .. kam.yuan(v)) end
+print(#fen)
+LUA
+run kam run same.lua
+status_is 0 "kam.yuan in a script and in the sandbox"
+is "$out" "8" "agree on every value"
+
+# The README's list of the tables a script may query is the schema's, table for table and
+# column for column.
+run kam --db doc.db init
+documented=$(awk '/^\*\*The tables a script may query\*\*/ {on = 1} on && /^\| `/ {print} on && /^The current grade/ {exit}' "$TOP/README.md")
+is "$(sed -E 's/^\| `([a-z_]+)`.*/\1/' <<<"$documented" | sort | paste -sd' ')" \
+  "$(sqlite3 doc.db "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') ORDER BY name" | paste -sd' ')" \
+  "the README lists every table (and view) of the schema"
+missing=""
+while IFS='|' read -r _ name cols _; do
+  t=$(sed -E 's/[ `]//g' <<<"$name")
+  [ "$t" = meta ] && continue
+  for c in $(sqlite3 doc.db "SELECT name FROM pragma_table_info('$t') WHERE name <> 'id'"); do
+    case $cols in *"\`$c\`"*) ;; *) case $t:$c in imports:rows|imports:inserted|imports:updated|imports:unchanged|imports:rejected) ;; *) missing="$missing $t.$c" ;; esac ;; esac
+  done
+done <<<"$documented"
+is "$missing" "" "and names their columns"
 
 done_testing

@@ -96,4 +96,31 @@ status_is 0 "a second writer waits for the lock and succeeds"
 run sqlite3 k.db "SELECT count(*) FROM customers WHERE code IN (45010000001000, 45010000002000)"
 is "$out" "2" "both writes landed"
 
+# A database file kam may not write: every write says "read-only" (a database in a
+# directory kam cannot write is another matter).  Root writes any file, so under root the
+# commands run as nobody.
+mkdir ro && cp k.db ro/k.db && chmod 444 ro/k.db && chmod 777 ro
+as_user=()
+if [ "$(id -u)" = 0 ]; then
+  chmod 755 "$T"
+  if command -v setpriv >/dev/null; then as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups); fi
+fi
+if [ "$(id -u)" = 0 ] && [ ${#as_user[@]} = 0 ]; then
+  skip "read-only file: running as root without setpriv"
+else
+  echo 'kam.db.exec("DELETE FROM customers")' >ro/del.lua
+  printf 'code,name,place\n46010000001000,ro,city\n' >ro/c.csv
+  run "${as_user[@]}" "$KAM" --db ro/k.db run ro/del.lua
+  status_is 1 "a script writing a read-only database file exits 1"
+  like "$err" "ro/k.db: the database file is read-only" "and says read-only, naming the file"
+  run "${as_user[@]}" "$KAM" --db ro/k.db import customers ro/c.csv
+  status_is 1 "an import into a read-only database file exits 1"
+  like "$err" "ro/k.db: the database file is read-only" "and says read-only"
+  run "${as_user[@]}" "$KAM" --db ro/k.db --json import customers ro/c.csv
+  like "$out" "read-only" "--json: the error document says read-only"
+  run "${as_user[@]}" "$KAM" --db ro/k.db export customers
+  status_is 0 "reading a read-only database file works"
+  is "$(sqlite3 ro/k.db "SELECT count(*) FROM customers")" "$(sqlite3 k.db "SELECT count(*) FROM customers")" "nothing was written"
+fi
+
 done_testing

@@ -1,5 +1,6 @@
 /* Storage: open, migrate, transactions and savepoints, meta, refusals. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -61,6 +62,32 @@ int main(void)
 	ok(kam_db_begin(db, &e) < 0, "kam_db_begin refuses to stack on a raw transaction");
 	kam_db_rollback_all(db);
 	ok(sqlite3_get_autocommit(db->h), "rollback_all ends it");
+
+	/* A deferred transaction that read, then another connection wrote: its first write
+	 * is refused (SQLITE_BUSY_SNAPSHOT) with a message that says so. */
+	{
+		kam_db *other = NULL;
+		ok(kam_db_open(&other, path, 0, &e) == 0, "a second connection");
+		ok(kam_db_begin_deferred(db, &e) == 0 && db->depth == 1, "begin deferred");
+		ok(kam_db_begin_deferred(db, &e) < 0, "not twice");
+		is_int(count(db, "SELECT count(*) FROM customers"), 1, "the deferred transaction reads");
+		ok(kam_db_exec(other, "INSERT INTO customers(code, name, place) VALUES (42010000002000, 'b', 'city')", &e) == 0,
+		   "a reader blocks no writer");
+		ok(kam_db_exec(db, "INSERT INTO customers(code, name, place) VALUES (42010000003000, 'c', 'city')", &e) < 0,
+		   "the first write after the other's fails");
+		ok(strstr(e.msg, "another process wrote to the database after this transaction began reading; "
+			  "nothing written; run it again") != NULL, "saying why: %s", e.msg);
+		ok(db->snapshot_lost, "and marks the snapshot lost");
+		kam_db_rollback_all(db);
+		is_int(count(db, "SELECT count(*) FROM customers"), 2, "after the rollback the other's row is seen");
+		ok(kam_db_begin_deferred(db, &e) == 0 && !db->snapshot_lost, "a new transaction starts afresh");
+		ok(kam_db_exec(db, "INSERT INTO customers(code, name, place) VALUES (42010000003000, 'c', 'city')", &e) == 0,
+		   "a write as its first statement waits for nobody's snapshot");
+		ok(kam_db_commit(db, &e) == 0 && db->depth == 0, "and commits");
+		ok(kam_db_exec(other, "DELETE FROM customers WHERE code IN (42010000002000, 42010000003000)", &e) == 0,
+		   "clean up");
+		kam_db_close(other);
+	}
 	kam_db_close(db);
 
 	ok(kam_db_open(&ro, path, KAM_DB_READONLY, &e) == 0, "read-only open of a current database");
@@ -68,7 +95,7 @@ int main(void)
 	kam_db_close(ro);
 
 	ok(kam_db_open(&db, path, 0, &e) == 0, "reopen");
-	ok(kam_db_exec(db, "PRAGMA user_version = 0", &e) == 0, "pretend the file is old");
+	ok(kam_db_exec(db, "PRAGMA user_version = 1", &e) == 0, "pretend the file is old (schema 1)");
 	kam_db_close(db);
 	ok(kam_db_open(&ro, path, KAM_DB_READONLY, &e) < 0, "read-only open refuses a database that needs an upgrade");
 	ok(strstr(e.msg, "needs an upgrade") != NULL, "and says so: %s", e.msg);
