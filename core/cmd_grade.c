@@ -181,11 +181,33 @@ struct second_pass {
 	long *matrix;      /* (ngrades_a + 1) x (ngrades_b + 1) */
 	long changed;
 	json_t *changes;
+	const char *label_a, *label_b; /* the policies' names, or their files when the names agree */
 };
 
 static const char *grade_name(const kam_policy *p, int gi)
 {
 	return gi < p->ngrades ? p->grades[gi] : "none";
+}
+
+/* A decision's reasons (a JSON array of strings, as stored) as text: one line each under
+ * the policy's name, as explain prints them. */
+static void print_reasons(const char *policy, const char *reasons)
+{
+	json_error_t err;
+	json_t *r = reasons ? json_loads(reasons, 0, &err) : NULL, *v;
+	size_t i;
+
+	printf("    %s:\n", policy);
+	if (!json_is_array(r)) {
+		/* Never expected (grading stores an array): show what there is, not nothing. */
+		printf("      %s\n", reasons ? reasons : "(reasons lost: out of memory)");
+	} else {
+		json_array_foreach(r, i, v)
+			printf("      - %s\n", json_is_string(v) ? json_string_value(v) : "(not a string)");
+		if (json_array_size(r) == 0)
+			printf("      (no reasons given)\n");
+	}
+	json_decref(r);
 }
 
 static void compare(void *arg, const struct kam_decision *d)
@@ -210,8 +232,10 @@ static void compare(void *arg, const struct kam_decision *d)
 			"b", "grade", grade_name(b->pb, gb), "reasons", rb));
 		return;
 	}
-	printf("%014lld %s: %s -> %s\n    %s: %s\n    %s: %s\n", (long long)d->code, name ? name : "",
-	       grade_name(pa, ga), grade_name(b->pb, gb), pa->name, b->a->reasons[d->index], b->pb->name, d->reasons);
+	printf("%014lld %s: %s -> %s\n", (long long)d->code, name ? name : "", grade_name(pa, ga),
+	       grade_name(b->pb, gb));
+	print_reasons(b->label_a, b->a->reasons[d->index]);
+	print_reasons(b->label_b, d->reasons);
 }
 
 static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const char *spec_b)
@@ -243,6 +267,8 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 	b.pb = pb;
 	b.f = &facts;
 	b.changes = ctx->json ? json_array() : NULL;
+	b.label_a = strcmp(pa->name, pb->name) ? pa->name : pa->path;
+	b.label_b = strcmp(pa->name, pb->name) ? pb->name : pb->path;
 	go.on_decision = compare;
 	go.arg = &b;
 	if (kam_grade_run(ctx, pb, &facts, &go, &sb, &ctx->err) < 0)
