@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "interrupt.h"
 #include "lser.h"  /* kam_buf */
 #include "sink.h"
 
@@ -143,6 +144,10 @@ static int stream(kam_db *db, sqlite3_stmt *st, kam_sink *sink, int n, const cha
 	if (sink->ops->header(sink, (size_t)n, names, types, e) < 0)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (kam_interrupted()) {
+			rc = SQLITE_INTERRUPT;
+			break;
+		}
 		fill(st, n, cells, lens, arg);
 		if (sink->ops->row(sink, (size_t)n, cells, lens, e) < 0)
 			goto fail;
@@ -333,6 +338,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (kam_ctx_db(ctx, 0) < 0)
 		return kam_report_error(ctx, &ctx->err);
+	kam_interrupt_catch(ctx);
 	if (o.output) {
 		size_t n = strlen(o.output) + 24;
 		if (!(tmp = malloc(n))) {
@@ -360,6 +366,14 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		if (rc < 0)
 			unlink(tmp);
 		free(tmp);
+	}
+	if (rc < 0 && kam_interrupted()) {
+		/* Wherever it struck (a statement, a write blocked on a pipe, between rows). */
+		if (o.output)
+			kam_errf(&ctx->err, "export: interrupted; %s was not written", o.output);
+		else
+			kam_errf(&ctx->err, "export: interrupted after %ld row%s; the output is incomplete", rows,
+				 rows == 1 ? "" : "s");
 	}
 	if (rc < 0)
 		return kam_report_error(ctx, &ctx->err);

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "grade.h"
+#include "interrupt.h"
 #include "log.h"
 
 static const char USAGE[] =
@@ -110,6 +111,15 @@ static json_t *grade_counts(const kam_policy *p, const struct kam_grade_stats *s
 	return g;
 }
 
+/* A failure of grade: an interruption (Ctrl-C, or a SIGINT that reached the policy's
+ * worker) says so wherever it struck, and that the transaction kept nothing. */
+static int grade_failed(kam_ctx *ctx, int year)
+{
+	if (kam_interrupted())
+		kam_errf(&ctx->err, "grade %d: interrupted; nothing was written", year);
+	return kam_report_error(ctx, &ctx->err);
+}
+
 static int grade(kam_ctx *ctx, const struct options *o)
 {
 	kam_policy *p = NULL;
@@ -120,11 +130,11 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	int rc;
 
 	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_default(ctx, &p, &ctx->err) < 0)
-		return kam_report_error(ctx, &ctx->err);
+		return grade_failed(ctx, o->year);
 	t0 = clock_now();
 	if (kam_facts_load(ctx->db, o->year, 0, p->needs, &facts, &ctx->err) < 0) {
 		kam_policy_free(p);
-		return kam_report_error(ctx, &ctx->err);
+		return grade_failed(ctx, o->year);
 	}
 	kam_log(KAM_LOG_DEBUG, "facts for %zu customers in %.3f s", facts.n, clock_now() - t0);
 	rc = kam_grade_run(ctx, p, &facts, &go, &st, &ctx->err);
@@ -132,7 +142,7 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	if (rc < 0) {
 		kam_err_prefix(&ctx->err, "grade %d", o->year);
 		kam_policy_free(p);
-		return kam_report_error(ctx, &ctx->err);
+		return grade_failed(ctx, o->year);
 	}
 	if (ctx->json) {
 		json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:o, s:I, s:I, s:I, s:o, s:f}",
@@ -305,6 +315,8 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 	fprintf(stderr, "kam: diff wrote nothing\n");
 	status = KAM_OK;
 out:
+	if (status != KAM_OK && kam_interrupted())
+		kam_errf(&ctx->err, "grade diff: interrupted (a diff writes nothing)");
 	if (status != KAM_OK && ctx->err.msg[0])
 		status = kam_report_error(ctx, &ctx->err);
 	json_decref(b.changes);
@@ -323,6 +335,7 @@ int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv)
 {
 	struct options o = {0};
 	int first;
+	kam_interrupt_catch(ctx);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0) {
 		first = parse(ctx, argc - 1, argv + 1, &o);
 		if (first < 0)
