@@ -124,9 +124,11 @@ if sub == "add" then
       icode, info.name, kind, till, from)
     if #clash > 0 and not opts.replace then
       local o = clash[1]
-      refused = string.format("customer %s already has override #%d (%s, grade %s, %s, by %s), which overlaps %s;"
-        .. " revoke it first (kam override revoke %d --reason TEXT), or add --replace to revoke it and record this one",
-        code, o.id, kind, o.grade, period(o.valid_from, o.valid_until), o.created_by, period(from, till), o.id)
+      local more = #clash > 1 and string.format(" (and %d more)", #clash - 1) or ""
+      refused = string.format("customer %s already has override #%d (%s, grade %s, %s, by %s)%s, which overlaps %s;"
+        .. " revoke it first (kam override revoke %d --reason TEXT), or add --replace to revoke %s and record this one",
+        code, o.id, kind, o.grade, period(o.valid_from, o.valid_until), o.created_by, more, period(from, till), o.id,
+        #clash > 1 and "them" or "it")
       return
     end
     db.exec([[INSERT INTO overrides(code, policy, kind, grade, valid_from, valid_until, reason, created_by,

@@ -152,6 +152,12 @@ is "$(decision $C3)" "2 3 1" "in the first period the first applies"
 run kam --db k.db grade --year 2025 --as-of 2026-08-01
 is "$(decision $C3)" "2 3 2" "in the second period the second"
 
+add $C3 --kind cultivation --grade 2 --reason "重新培育" --from 2026-05-01 --until 2026-12-31 --year 2025
+status_is 1 "an override overlapping both is refused"
+like "$err" "already has override #1 (cultivation, grade 2, 2026-01-01..2026-06-30, by tester) (and 1 more), which overlaps 2026-05-01..2026-12-31" \
+  "naming the first and counting the others"
+like "$err" "or add --replace to revoke them" "saying --replace revokes them all"
+
 # --replace: the new one is recorded, the overlapping ones are revoked, saying by which.
 add $C3 --kind cultivation --grade 2 --reason "重新培育" --from 2026-05-01 --until 2026-12-31 --year 2025 --replace
 status_is 0 "--replace records an overlapping override"
