@@ -1,6 +1,6 @@
 /* The sandbox worker through its C API (core/worker.h): calls, errors naming the script,
  * function and item, every limit (time, memory, instructions, crash), the environment's
- * allow-list, the child's process walls, and a throughput figure. */
+ * allow-list, the child's process walls, a throughput figure, and a SIGINT to the worker alone. */
 #include <dirent.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "interrupt.h"
 #include "tap.h"
 #include "worker.h"
 
@@ -643,6 +644,31 @@ static void bench(void)
 	kam_worker_close(w);
 }
 
+/* A SIGINT that reaches the worker alone (Ctrl-C reaches the whole process group; or
+ * someone signalled it) is an interruption of the work, never the policy's crash, and the
+ * host's work stops: every later call says "interrupted" too.  Last: that is for good. */
+static void test_sigint(void)
+{
+	kam_worker *w;
+	kam_err e;
+
+	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) < 0) {
+		ok(0, "open: %s", e.msg);
+		return;
+	}
+	ok(!kam_interrupted(), "no interruption yet");
+	/* Delivered before the worker runs again: it dies before it reads the request. */
+	kill(kam_worker_pid(w), SIGINT);
+	ints(1, 1);
+	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0, "a SIGINT to the worker fails the call");
+	is_str(e.msg, "policies/t.lua: function 'double': interrupted", "reported as an interruption");
+	ok(!like(e.msg, "crash"), "not as a crash");
+	ok(kam_interrupted(), "and recorded for the host, which stops");
+	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0 && like(e.msg, "interrupted"),
+	   "the next call is interrupted too: %s", e.msg);
+	kam_worker_close(w);
+}
+
 int main(void)
 {
 	kam_buf_init(&items);
@@ -654,6 +680,7 @@ int main(void)
 	test_walls();
 	test_orphan();
 	bench();
+	test_sigint();
 	kam_buf_free(&items);
 	kam_buf_free(&results);
 	return done_testing();
