@@ -43,8 +43,10 @@ static int default_time_ms(void)
 	errno = 0;
 	v = strtol(env, &end, 10);
 	if (errno || *end || v < 1 || v > KAM_SANDBOX_TIME_MS_MAX) {
-		kam_log(KAM_LOG_WARN, "KAM_POLICY_TIME_MS '%s' is not a number of milliseconds from 1 to %d;"
-			" the deadline is %d ms", env, KAM_SANDBOX_TIME_MS_MAX, KAM_SANDBOX_TIME_MS);
+		static int warned; /* once, not once per worker */
+		if (!warned++)
+			kam_log(KAM_LOG_WARN, "KAM_POLICY_TIME_MS '%s' is not a number of milliseconds from 1 to %d;"
+				" the deadline is %d ms", env, KAM_SANDBOX_TIME_MS_MAX, KAM_SANDBOX_TIME_MS);
 		return KAM_SANDBOX_TIME_MS;
 	}
 	return (int)v;

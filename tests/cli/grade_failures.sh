@@ -72,6 +72,7 @@ status_is 1 "a \$KAM_POLICY_TIME_MS that is no number: the hang still fails the 
 like "$err" "KAM_POLICY_TIME_MS 'soon' is not a number of milliseconds from 1 to 86400000; the deadline is 500 ms" \
   "the bad value is named, with the deadline used instead"
 like "$err" "stopped after 500 ms (time limit)" "and that deadline applies"
+is "$(grep -c "KAM_POLICY_TIME_MS 'soon'" <<<"$err")" 1 "the warning comes once"
 fails exec member "os.execute in member()"
 like "$err" "pol/exec.lua:6:" "os.execute: the line Lua gives"
 like "$err" "'os'" "os.execute: the missing global is named"
