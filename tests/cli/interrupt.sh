@@ -92,12 +92,22 @@ return P
 EOF
 # grade_held TARGET N [kam options and command...]: start it, wait for its N workers (one
 # per policy: 41 customers make one batch), send SIGINT to TARGET (host: kam itself;
-# worker: the newest worker alone, the hanging policy's)
+# worker: the newest worker alone, the hanging policy's; group: kam and its workers at
+# once, as Ctrl-C at a terminal does -- kam runs in a process group of its own then)
 grade_held() {
   local target=$1 n=$2; shift 2
-  "$KAM" --db k.db "$@" >"$T/.out" 2>"$T/.err" & pid=$!
+  if [ "$target" = group ]; then
+    setsid "$KAM" --db k.db "$@" >"$T/.out" 2>"$T/.err" & pid=$!
+  else
+    "$KAM" --db k.db "$@" >"$T/.out" 2>"$T/.err" & pid=$!
+  fi
   wait_for has_children $pid "$n"
-  if [ "$target" = host ]; then kill -INT $pid; else kill -INT "$child"; fi
+  case $target in
+    host) kill -INT $pid ;;
+    worker) kill -INT "$child" ;;
+    group) # only kam's own group, never the test's
+      if [ "$(ps -o pgid= -p $pid | tr -d ' ')" = "$pid" ]; then kill -INT -- -$pid; else kill -INT $pid; nok "kam leads its own process group"; fi ;;
+  esac
   finish $pid
 }
 grade_held host 1 --policy hang.lua grade --year 2025 --as-of 2026-01-15
@@ -109,6 +119,10 @@ grade_held worker 1 --policy hang.lua grade --year 2025 --as-of 2026-01-15
 status_is 1 "grade: a SIGINT to the policy's worker alone, exit 1"
 is "$err" "kam: grade 2025: interrupted; nothing was written" "grade: reported as an interruption"
 unlike "$err" "crash" "grade: not as the policy's crash"
+is "$(counts)" "$before" "grade: nothing kept"
+grade_held group 1 --policy hang.lua grade --year 2025 --as-of 2026-01-15
+status_is 1 "grade: SIGINT to kam and its worker at once (Ctrl-C at a terminal), exit 1"
+is "$err" "kam: grade 2025: interrupted; nothing was written" "grade: one message, an interruption"
 is "$(counts)" "$before" "grade: nothing kept"
 grade_held host 1 --json --policy hang.lua grade --year 2025 --as-of 2026-01-15
 status_is 1 "grade --json: Ctrl-C, exit 1"
