@@ -10,14 +10,18 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "interrupt.h"
+#include "lser.h"  /* kam_buf */
 #include "sink.h"
 
 static const char USAGE[] =
 	"usage: kam export KIND [options]\n"
 	"Write KIND (customers, ledger, bureau_revenue, grades) as CSV (default), JSON or XLSX.  Customers and\n"
 	"the ledger import back unchanged.  grades: the current decision per customer and year\n"
-	"(code, year, grade, score, policy, policy_version, policy_hash, reasons, decided_at,\n"
-	"decided_by); --year Y for one year, --history for every decision ever made.\n"
+	"(code, year, grade, computed, override, score, policy, policy_version, policy_hash,\n"
+	"reasons, decided_at, decided_by): computed is the policy's grade, override the id of the\n"
+	"override that replaced it (empty when none); reasons are one cell joined with '；' in\n"
+	"CSV and XLSX, an array in JSON.  --year Y for one year, --history for every decision.\n"
 	"\n"
 	"  --format F        csv, json or xlsx (default: from -o's name; json with --json; csv)\n"
 	"  -o, --output FILE write FILE (replaced whole, only when the export succeeds)\n"
@@ -140,6 +144,10 @@ static int stream(kam_db *db, sqlite3_stmt *st, kam_sink *sink, int n, const cha
 	if (sink->ops->header(sink, (size_t)n, names, types, e) < 0)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (kam_interrupted()) {
+			rc = SQLITE_INTERRUPT;
+			break;
+		}
 		fill(st, n, cells, lens, arg);
 		if (sink->ops->row(sink, (size_t)n, cells, lens, e) < 0)
 			goto fail;
@@ -173,18 +181,68 @@ static int write_rows(kam_db *db, const struct export_opts *o, kam_sink *sink, l
 	return stream(db, st, sink, k->ncols, names, types, kind_cells, &kc, rows, e);
 }
 
+/* The grades' columns: English names (JSON always), Chinese headers (--lang zh), types. */
+static const char *const grade_names[] = {"code", "year", "grade", "computed", "override", "score", "policy",
+					  "policy_version", "policy_hash", "reasons", "decided_at", "decided_by"};
+static const char *const grade_names_zh[] = {"客户代码", "年度", "等级", "计算等级", "人工调整", "得分",
+					     "评级政策", "政策版本", "政策哈希", "评级理由", "评定时间", "评定人"};
+static const enum kam_coltype grade_types[] = {KAM_COL_CODE, KAM_COL_COUNT, KAM_COL_TEXT, KAM_COL_TEXT,
+					       KAM_COL_COUNT, KAM_COL_NUMBER, KAM_COL_TEXT, KAM_COL_TEXT,
+					       KAM_COL_TEXT, KAM_COL_JSON, KAM_COL_TEXT, KAM_COL_TEXT};
+#define GRADE_COLS ((int)(sizeof grade_names / sizeof grade_names[0]))
+#define GRADE_REASONS 9
+
+struct grade_cells {
+	int json;       /* JSON keeps the reasons an array; other formats get one text cell */
+	kam_buf text;   /* that cell */
+	int failed;     /* out of memory once: the export fails */
+};
+
+/* The reasons (a JSON array of strings, as stored) as one readable cell: the reasons joined
+ * with a full-width semicolon, the way a list is written in Chinese text. */
+static void join_reasons(struct grade_cells *g, const char *stored, const char **cell, size_t *len)
+{
+	json_error_t err;
+	json_t *r = json_loads(stored, 0, &err), *v;
+	size_t i;
+
+	if (!json_is_array(r)) {
+		json_decref(r);
+		return; /* never expected: the stored text stands */
+	}
+	kam_buf_reset(&g->text);
+	json_array_foreach(r, i, v) {
+		const char *s = json_is_string(v) ? json_string_value(v) : "";
+		if (i)
+			kam_buf_add(&g->text, "\xef\xbc\x9b", 3); /* ； */
+		kam_buf_add(&g->text, s, json_is_string(v) ? json_string_length(v) : 0);
+	}
+	json_decref(r);
+	if (g->text.failed) {
+		g->failed = 1;
+		return;
+	}
+	*cell = g->text.len ? (const char *)g->text.data : "";
+	*len = g->text.len;
+}
+
+static void grade_cells(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg)
+{
+	struct grade_cells *g = arg;
+	raw_cells(st, n, cells, lens, NULL);
+	if (!g->json && cells[GRADE_REASONS])
+		join_reasons(g, cells[GRADE_REASONS], &cells[GRADE_REASONS], &lens[GRADE_REASONS]);
+}
+
 /* Grades: decisions joined with their run and policy; the current one per customer and
  * year is the last appended. */
 static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
 {
-	static const char *const names[] = {"code", "year", "grade", "score", "policy", "policy_version",
-					    "policy_hash", "reasons", "decided_at", "decided_by"};
-	static const enum kam_coltype types[] = {KAM_COL_CODE, KAM_COL_COUNT, KAM_COL_TEXT, KAM_COL_NUMBER,
-						 KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_JSON,
-						 KAM_COL_TEXT, KAM_COL_TEXT};
+	struct grade_cells g = {strcmp(o->format, "json") == 0, {0}, 0};
 	sqlite3_stmt *st;
+	int rc;
 	if (kam_db_prepare(db,
-		"SELECT printf('%014d', d.code), r.year, d.grade,"
+		"SELECT printf('%014d', d.code), r.year, d.grade, d.computed, d.override,"
 		" CASE WHEN d.score = CAST(d.score AS INTEGER) THEN CAST(d.score AS INTEGER) ELSE d.score END,"
 		" p.name, p.version, p.hash, d.reasons, r.decided_at, r.decided_by"
 		" FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash"
@@ -195,7 +253,13 @@ static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink,
 		return -1;
 	sqlite3_bind_int(st, 1, o->year);
 	sqlite3_bind_int(st, 2, o->history);
-	return stream(db, st, sink, 10, names, types, raw_cells, NULL, rows, e);
+	kam_buf_init(&g.text);
+	rc = stream(db, st, sink, GRADE_COLS, o->zh && !g.json ? grade_names_zh : grade_names, grade_types,
+		    grade_cells, &g, rows, e);
+	kam_buf_free(&g.text);
+	if (rc == 0 && g.failed)
+		rc = kam_errf(e, "export grades: out of memory joining the reasons");
+	return rc;
 }
 
 int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
@@ -274,6 +338,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (kam_ctx_db(ctx, 0) < 0)
 		return kam_report_error(ctx, &ctx->err);
+	kam_interrupt_catch(ctx);
 	if (o.output) {
 		size_t n = strlen(o.output) + 24;
 		if (!(tmp = malloc(n))) {
@@ -303,6 +368,14 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		if (rc < 0)
 			unlink(tmp);
 		free(tmp);
+	}
+	if (rc < 0 && kam_interrupted()) {
+		/* Wherever it struck (a statement, a write blocked on a pipe, between rows). */
+		if (o.output)
+			kam_errf(&ctx->err, "export: interrupted; %s was not written", o.output);
+		else
+			kam_errf(&ctx->err, "export: interrupted after %ld row%s; the output is incomplete", rows,
+				 rows == 1 ? "" : "s");
 	}
 	if (rc < 0)
 		return kam_report_error(ctx, &ctx->err);

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "grade.h"
+#include "interrupt.h"
 #include "log.h"
 #include "policy.h"
 
@@ -183,6 +184,15 @@ static int check_policy(kam_ctx *ctx, const struct options *o)
 			"--adopt", ctx->policy, recorded, ctx->policy);
 }
 
+/* A failure of grade: an interruption (Ctrl-C, or a SIGINT that reached the policy's
+ * worker) says so wherever it struck, and that the transaction kept nothing. */
+static int grade_failed(kam_ctx *ctx, int year)
+{
+	if (kam_interrupted())
+		kam_errf(&ctx->err, "grade %d: interrupted; nothing was written", year);
+	return kam_report_error(ctx, &ctx->err);
+}
+
 static int grade(kam_ctx *ctx, const struct options *o)
 {
 	kam_policy *p = NULL;
@@ -199,12 +209,12 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	if (kam_ctx_db(ctx, 0) < 0 || check_year(ctx, o->year, &months) < 0 ||
 	    kam_policy_default(ctx, &p, &ctx->err) < 0 || check_policy(ctx, o) < 0) {
 		kam_policy_free(p);
-		return kam_report_error(ctx, &ctx->err);
+		return grade_failed(ctx, o->year);
 	}
 	t0 = clock_now();
 	if (kam_facts_load(ctx->db, o->year, 0, p->needs, &facts, &ctx->err) < 0) {
 		kam_policy_free(p);
-		return kam_report_error(ctx, &ctx->err);
+		return grade_failed(ctx, o->year);
 	}
 	kam_log(KAM_LOG_DEBUG, "facts for %zu customers in %.3f s", facts.n, clock_now() - t0);
 	rc = kam_grade_run(ctx, p, &facts, &go, &st, &ctx->err);
@@ -212,7 +222,7 @@ static int grade(kam_ctx *ctx, const struct options *o)
 	if (rc < 0) {
 		kam_err_prefix(&ctx->err, "grade %d", o->year);
 		kam_policy_free(p);
-		return kam_report_error(ctx, &ctx->err);
+		return grade_failed(ctx, o->year);
 	}
 	if (ctx->json) {
 		json_t *doc = json_pack("{s:i, s:s, s:s, s:s, s:s, s:b, s:o, s:I, s:I, s:I, s:o, s:f}",
@@ -264,11 +274,33 @@ struct second_pass {
 	long *matrix;      /* (ngrades_a + 1) x (ngrades_b + 1) */
 	long changed;
 	json_t *changes;
+	const char *label_a, *label_b; /* the policies' names, or their files when the names agree */
 };
 
 static const char *grade_name(const kam_policy *p, int gi)
 {
 	return gi < p->ngrades ? p->grades[gi] : "none";
+}
+
+/* A decision's reasons (a JSON array of strings, as stored) as text: one line each under
+ * the policy's name, as explain prints them. */
+static void print_reasons(const char *policy, const char *reasons)
+{
+	json_error_t err;
+	json_t *r = reasons ? json_loads(reasons, 0, &err) : NULL, *v;
+	size_t i;
+
+	printf("    %s:\n", policy);
+	if (!json_is_array(r)) {
+		/* Never expected (grading stores an array): show what there is, not nothing. */
+		printf("      %s\n", reasons ? reasons : "(reasons lost: out of memory)");
+	} else {
+		json_array_foreach(r, i, v)
+			printf("      - %s\n", json_is_string(v) ? json_string_value(v) : "(not a string)");
+		if (json_array_size(r) == 0)
+			printf("      (no reasons given)\n");
+	}
+	json_decref(r);
 }
 
 static void compare(void *arg, const struct kam_decision *d)
@@ -293,8 +325,10 @@ static void compare(void *arg, const struct kam_decision *d)
 			"b", "grade", grade_name(b->pb, gb), "reasons", rb));
 		return;
 	}
-	printf("%014lld %s: %s -> %s\n    %s: %s\n    %s: %s\n", (long long)d->code, name ? name : "",
-	       grade_name(pa, ga), grade_name(b->pb, gb), pa->name, b->a->reasons[d->index], b->pb->name, d->reasons);
+	printf("%014lld %s: %s -> %s\n", (long long)d->code, name ? name : "", grade_name(pa, ga),
+	       grade_name(b->pb, gb));
+	print_reasons(b->label_a, b->a->reasons[d->index]);
+	print_reasons(b->label_b, d->reasons);
 }
 
 static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const char *spec_b)
@@ -326,6 +360,8 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 	b.pb = pb;
 	b.f = &facts;
 	b.changes = ctx->json ? json_array() : NULL;
+	b.label_a = strcmp(pa->name, pb->name) ? pa->name : pa->path;
+	b.label_b = strcmp(pa->name, pb->name) ? pb->name : pb->path;
 	go.on_decision = compare;
 	go.arg = &b;
 	if (kam_grade_run(ctx, pb, &facts, &go, &sb, &ctx->err) < 0)
@@ -362,6 +398,8 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 	fprintf(stderr, "kam: diff wrote nothing\n");
 	status = KAM_OK;
 out:
+	if (status != KAM_OK && kam_interrupted())
+		kam_errf(&ctx->err, "grade diff: interrupted (a diff writes nothing)");
 	if (status != KAM_OK && ctx->err.msg[0])
 		status = kam_report_error(ctx, &ctx->err);
 	json_decref(b.changes);
@@ -380,6 +418,7 @@ int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv)
 {
 	struct options o = {0};
 	int first;
+	kam_interrupt_catch(ctx);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0) {
 		first = parse(ctx, argc - 1, argv + 1, &o);
 		if (first < 0)

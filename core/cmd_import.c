@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "interrupt.h"
 #include "import.h"
 
 static const char USAGE[] =
@@ -113,9 +114,13 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	if (ctx->json)
 		col.list = json_array();
+	kam_interrupt_catch(ctx);
 	rc = kam_import(ctx->db, &o, &st, &ctx->err);
 	/* Rows went to the reject file: done in part (a dry run loads nothing either way). */
 	partial = rc == 0 && !o.dry_run && st.rejected > 0;
+	if (rc < 0 && kam_interrupted())
+		kam_errf(&ctx->err, "import %s %s: interrupted; nothing was imported%s", o.kind, o.path,
+			 o.reject_path ? " and no reject file written" : "");
 	if (st.errors > col.printed)
 		fprintf(stderr, "kam: ... and %ld more bad row%s\n", st.errors - col.printed,
 			st.errors - col.printed == 1 ? "" : "s");

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "host.h"
+#include "interrupt.h"
 #include "log.h"
 
 static const char USAGE[] =
@@ -141,13 +142,21 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 	for (int i = 1; i < argc; i++)
 		lua_pushstring(L, argv[i]);
 	if (kam_lua_call(L, argc - 1, LUA_MULTRET, script, &ctx->err) < 0) {
-		char *tb = strstr(ctx->err.msg, "\nstack traceback:");
+		char *tb;
 		/* depth, not SQLite's autocommit flag: an interrupted write may have made SQLite
 		 * roll the transaction back already. */
 		int in_tx = ctx->script_tx && ctx->db && ctx->db->depth > 0;
 		ctx->script_tx = 0;
 		if (ctx->db)
 			kam_db_rollback_all(ctx->db);
+		if (kam_interrupted()) {
+			/* Ctrl-C: say so, and what was kept; the traceback says where. */
+			kam_err lua = ctx->err;
+			const char *where = strstr(lua.msg, "\nstack traceback:");
+			kam_errf(&ctx->err, "%s%s: interrupted; what it had not committed was rolled back%s",
+				 json_result ? "run " : "", argv[0], where ? where : "");
+		}
+		tb = strstr(ctx->err.msg, "\nstack traceback:");
 		/* A command written in Lua reports like any command: one line (the traceback
 		 * is there with KAM_LOG=debug); a user's script keeps its traceback. */
 		if (!json_result && tb && !kam_log_enabled(KAM_LOG_DEBUG))

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "interrupt.h"
 #include "plugin.h"
 #include "sandbox.h"
 
@@ -59,6 +60,7 @@ static void stop_hook(lua_State *L, lua_Debug *ar)
 static void on_sigint(int sig)
 {
 	signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
+	kam_interrupt_note(); /* for the command's message, and a policy's worker stops too */
 	if (running_ctx && running_ctx->db && running_ctx->db->h)
 		sqlite3_interrupt(running_ctx->db->h);
 	if (running_L)

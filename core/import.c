@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "import_pipe.h"
+#include "interrupt.h"
 #include "registry.h"
 #include "sink.h"
 
@@ -508,6 +509,12 @@ static int run_pass(struct import_run *im, kam_err *e)
 	if (pipe_start(&p, im, e) < 0)
 		goto fail;
 	while (end == PIPE_MORE && (b = pipe_next(&p))) {
+		if (kam_interrupted()) { /* Ctrl-C: stop reading; the caller says so */
+			pipe_done(&p, b);
+			kam_errf(e, "interrupted");
+			end = PIPE_ERROR;
+			break;
+		}
 		rc = store_batch(im, &p, b, e);
 		end = b->end;
 		if (end == PIPE_ERROR)
@@ -589,6 +596,8 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 			 o->path, st->errors, st->errors == 1 ? "" : "s");
 		rc = -1;
 	}
+	if (rc == 0 && kam_interrupted())
+		rc = kam_errf(e, "interrupted"); /* after the last row, before the commit */
 	commit = rc == 0 && !o->dry_run;
 	/* The reject file is complete on disk before the rows it leaves out are committed. */
 	if (commit && rejects_close(&im.rejects, e) < 0)

@@ -1,5 +1,6 @@
 #include "sandbox.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+
+#include "log.h"
 
 /* Instructions between two runs of the budget hook while the budget lasts. */
 #define HOOK_STEP 10000
@@ -28,12 +31,33 @@ struct kam_sandbox {
 	char *name;
 };
 
+/* The default deadline: $KAM_POLICY_TIME_MS when set (a slow or heavily loaded machine, a
+ * test that must not depend on the machine's speed), else 500 ms. */
+static int default_time_ms(void)
+{
+	const char *env = getenv("KAM_POLICY_TIME_MS");
+	char *end;
+	long v;
+	if (!env || !*env)
+		return KAM_SANDBOX_TIME_MS;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	if (errno || *end || v < 1 || v > KAM_SANDBOX_TIME_MS_MAX) {
+		static int warned; /* once, not once per worker */
+		if (!warned++)
+			kam_log(KAM_LOG_WARN, "KAM_POLICY_TIME_MS '%s' is not a number of milliseconds from 1 to %d;"
+				" the deadline is %d ms", env, KAM_SANDBOX_TIME_MS_MAX, KAM_SANDBOX_TIME_MS);
+		return KAM_SANDBOX_TIME_MS;
+	}
+	return (int)v;
+}
+
 void kam_sandbox_limits_fill(kam_sandbox_limits *out, const kam_sandbox_limits *in)
 {
 	static const kam_sandbox_limits none;
 	if (!in)
 		in = &none;
-	out->time_ms = in->time_ms > 0 ? in->time_ms : KAM_SANDBOX_TIME_MS;
+	out->time_ms = in->time_ms > 0 ? in->time_ms : default_time_ms();
 	out->memory_bytes = in->memory_bytes > 0 ? in->memory_bytes : KAM_SANDBOX_MEMORY;
 	out->instructions = in->instructions > 0 ? in->instructions : KAM_SANDBOX_INSTRUCTIONS;
 }

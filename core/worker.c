@@ -24,6 +24,8 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 
+#include "interrupt.h"
+
 /* One message each way: a header, then `len` bytes. */
 #define MAGIC 0x6b616d77u          /* "kamw" */
 enum { OP_MODULE = 1, OP_CALL = 2 };
@@ -340,7 +342,13 @@ static long long now_ms(void)
 
 static void describe_status(int status, kam_err *e)
 {
-	if (WIFSIGNALED(status)) {
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) {
+		/* Ctrl-C reaches the whole foreground process group, and may stop the worker
+		 * before the host notices; or someone interrupted the worker alone.  Either
+		 * way the user stopped the work: an interruption, not the policy's crash. */
+		kam_interrupt_note();
+		kam_errf(e, "interrupted");
+	} else if (WIFSIGNALED(status)) {
 		int sig = WTERMSIG(status);
 		char what[64];
 		const char *s = strsignal(sig);
@@ -490,6 +498,12 @@ static int transact(kam_worker *w, struct iovec *iov, int iovcnt, kam_buf *in, u
 				*kind = h.kind;
 				return 0;
 			}
+		}
+		if (kam_interrupted()) {
+			/* Ctrl-C caught by the host: the worker goes, the work stops. */
+			reap(w, 1, NULL);
+			kam_errf(e, "interrupted");
+			return -1;
 		}
 		cur = atomic_load_explicit(&w->page->progress, memory_order_relaxed);
 		if (cur != seen) {

@@ -120,6 +120,9 @@ if #overrides > 0 then
     print(string.format("  #%d %s (%s) grade %s, %s..%s, by %s%s: %s [%s]", o.id, o.kind, o.policy, o.grade,
       o.valid_from, o.valid_until or "", o.created_by, o.approved_by and (", approved by " .. o.approved_by) or "",
       o.reason, o.state))
+    if o.revoked_at then
+      print(string.format("    revoked %s by %s: %s", o.revoked_at, o.revoked_by or "?", o.revoke_reason or ""))
+    end
   end
 end
 return 0

@@ -3,30 +3,53 @@
 local cli = require "common.cli"
 local db, grading, json = kam.db, kam.grading, kam.json
 
+-- A reason is bounded in characters (not bytes: a Chinese character is three); it must be
+-- UTF-8.  Generous: a paragraph, where the longest real reasons are a sentence or two.
+local MAX_REASON = 2000
+
 local USAGE = [[
 usage: kam override add CODE --kind KIND --grade G --reason TEXT [--until DATE] [--from DATE]
-                        [--approved-by NAME] [--year Y]
+                        [--approved-by NAME] [--year Y] [--replace]
        kam override list [CODE] [--all]
        kam override revoke ID --reason TEXT
 An override outranks the computed grade while it is valid (from its start to its end
 date, unless revoked).  The policy (--policy, or the database's) says which kinds it
 accepts: e.g. hubei's cultivation (培育期, needs --until), shantou's approved_diamond
-(needs --approved-by), hq's review.  list shows the valid ones (--all: every one).
+(needs --approved-by), hq's review.  A customer has at most one override of a kind for
+any day: one whose period overlaps another's is refused, naming it, unless --replace
+(which revokes the other, saying so).  A reason is UTF-8 text of at most 2000
+characters.  list shows the valid ones (--all: every one, with its revocation).
 ]]
 
 local args = { ... }
 local sub = table.remove(args, 1)
 local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason = "value", ["until"] = "value",
-  from = "value", ["approved-by"] = "value", year = "value", all = "flag", help = "flag" }, USAGE)
+  from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
 
+-- A required option: its value, or nil and the usage error (exit status 2).
 local function need(name)
   if not opts[name] or opts[name] == "" then
-    error(string.format("override %s: --%s is required", sub, name), 0)
+    return nil, string.format("override %s: --%s is required", sub, name)
   end
   return opts[name]
 end
+
+-- --reason: required, UTF-8, at most MAX_REASON characters.
+local function need_reason()
+  local reason, err = need("reason")
+  if not reason then return nil, err end
+  local n = utf8.len(reason)
+  if not n then return nil, string.format("override %s: --reason is not valid UTF-8 text", sub) end
+  if n > MAX_REASON then
+    return nil, string.format("override %s: --reason has %d characters, more than the %d allowed", sub, n, MAX_REASON)
+  end
+  return reason
+end
+
+-- "2026-01-01..2026-06-30", "2026-01-01.." (no end)
+local function period(from, till) return from .. ".." .. (till or "") end
 
 if sub == "add" then
   if #operands ~= 1 then return cli.usage_error("override add needs one customer code", USAGE) end
@@ -51,7 +74,11 @@ if sub == "add" then
     year, err = cli.check_year(opts.year)
     if not year then return cli.usage_error(err, USAGE) end
   end
-  local kind, grade, reason = need("kind"), need("grade"), need("reason")
+  local kind, grade, reason
+  kind, err = need("kind")
+  if kind then grade, err = need("grade") end
+  if grade then reason, err = need_reason() end
+  if not reason then return cli.usage_error(err, USAGE) end
   local icode = math.tointeger(tonumber(code))
   if not db.value("SELECT 1 FROM customers WHERE code = ?", icode) then error("no customer " .. code, 0) end
 
@@ -85,19 +112,45 @@ if sub == "add" then
       error(string.format("policy %s refuses this override: %s", info.name, tostring(r[2] or "no reason given")), 0)
     end
   end
-  local id
+  -- One override of a kind per customer and day: the unrevoked ones of this policy, kind and
+  -- customer whose period meets [from, till] are refused, or revoked with --replace.  Read
+  -- and written in one transaction, so two clerks cannot both add one.
+  local id, replaced, refused = nil, {}, nil
+  local now = cli.now_utc()
   db.transaction(function()
+    local clash = db.all([[SELECT id, grade, valid_from, valid_until, created_by FROM overrides
+      WHERE code = ?1 AND policy = ?2 AND kind = ?3 AND revoked_at IS NULL
+        AND (?4 IS NULL OR valid_from <= ?4) AND (valid_until IS NULL OR valid_until >= ?5) ORDER BY id]],
+      icode, info.name, kind, till, from)
+    if #clash > 0 and not opts.replace then
+      local o = clash[1]
+      local more = #clash > 1 and string.format(" (and %d more)", #clash - 1) or ""
+      refused = string.format("customer %s already has override #%d (%s, grade %s, %s, by %s)%s, which overlaps %s;"
+        .. " revoke it first (kam override revoke %d --reason TEXT), or add --replace to revoke %s and record this one",
+        code, o.id, kind, o.grade, period(o.valid_from, o.valid_until), o.created_by, more, period(from, till), o.id,
+        #clash > 1 and "them" or "it")
+      return
+    end
     db.exec([[INSERT INTO overrides(code, policy, kind, grade, valid_from, valid_until, reason, created_by,
               approved_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]],
-      icode, info.name, kind, grade, from, till, reason, kam.user, opts["approved-by"], cli.now_utc())
+      icode, info.name, kind, grade, from, till, reason, kam.user, opts["approved-by"], now)
     id = db.last_insert_rowid()
+    for _, o in ipairs(clash) do
+      db.exec("UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?", now, kam.user,
+        string.format("replaced by override #%d: %s", id, reason), o.id)
+      replaced[#replaced + 1] = o.id
+    end
   end)
+  if refused then error(refused, 0) end
   if kam.output_json then
     print(json.encode({ id = id, code = code, policy = info.name, kind = kind, grade = grade, valid_from = from,
-      valid_until = till or json.null, computed = decision.computed }))
+      valid_until = till or json.null, computed = decision.computed, replaced = json.array(replaced) }))
   else
-    io.stderr:write(string.format("kam: override #%d: customer %s grade %s (%s, computed now: %s) from %s%s\n", id, code,
-      grade, kind, decision.computed, from, till and (" until " .. till) or ""))
+    local ids = {}
+    for i, r in ipairs(replaced) do ids[i] = "#" .. r end
+    io.stderr:write(string.format("kam: override #%d: customer %s grade %s (%s, computed now: %s) from %s%s%s\n", id, code,
+      grade, kind, decision.computed, from, till and (" until " .. till) or "",
+      #ids > 0 and ("; it replaces " .. table.concat(ids, ", ") .. " (revoked)") or ""))
   end
   return 0
 elseif sub == "list" then
@@ -115,23 +168,32 @@ elseif sub == "list" then
     params[#params + 1] = cli.today()
   end
   local rows = db.all("SELECT id, printf('%014d', code) AS code, policy, kind, grade, valid_from, valid_until, reason," ..
-    " created_by, approved_by, created_at, revoked_at, revoked_by FROM overrides" ..
+    " created_by, approved_by, created_at, revoked_at, revoked_by, revoke_reason FROM overrides" ..
     (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY id", table.unpack(params))
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   cli.table(rows, { columns = { "id", "code", "policy", "kind", "grade", "valid_from", "valid_until", "created_by",
-    "approved_by", "revoked_at", "reason" } })
+    "approved_by", "reason", "revoked_at", "revoked_by", "revoke_reason" } })
   return 0
 elseif sub == "revoke" then
   if #operands ~= 1 or not math.tointeger(tonumber(operands[1])) then
     return cli.usage_error("override revoke needs one override id", USAGE)
   end
-  local id, reason = math.tointeger(tonumber(operands[1])), need("reason")
-  local o = db.first("SELECT id, revoked_at FROM overrides WHERE id = ?", id)
+  local id = math.tointeger(tonumber(operands[1]))
+  local reason, err = need_reason()
+  if not reason then return cli.usage_error(err, USAGE) end
+  local o = db.first("SELECT id, revoked_at, revoked_by, revoke_reason FROM overrides WHERE id = ?", id)
   if not o then error("no override #" .. id, 0) end
-  if o.revoked_at then error(string.format("override #%d was already revoked on %s", id, o.revoked_at), 0) end
-  db.exec("UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?", cli.now_utc(),
-    kam.user, reason, id)
-  io.stderr:write(string.format("kam: override #%d revoked\n", id))
+  if o.revoked_at then
+    error(string.format("override #%d was already revoked on %s by %s: %s", id, o.revoked_at, o.revoked_by or "?",
+      o.revoke_reason or ""), 0)
+  end
+  local now = cli.now_utc()
+  db.exec("UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?", now, kam.user, reason, id)
+  if kam.output_json then
+    print(json.encode({ id = id, revoked_at = now, revoked_by = kam.user, revoke_reason = reason }))
+  else
+    io.stderr:write(string.format("kam: override #%d revoked\n", id))
+  end
   return 0
 else
   return cli.usage_error(sub and ("unknown override subcommand '" .. sub .. "'") or "override needs a subcommand", USAGE)

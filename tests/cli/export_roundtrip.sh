@@ -2,7 +2,8 @@
 # kam export customers|ledger (CSV, --format json, -o, --lang zh, --bom, --crlf, --month,
 # --from/--to) writes what kam import reads back to the same data: every column, money to
 # the fen, Chinese text byte for byte.  On a generated province and on the hand-made
-# fixtures (quotes, line breaks, blanks, GB18030-only characters in names).
+# fixtures (quotes, line breaks, blanks, GB18030-only characters in names).  export grades:
+# computed and override columns, Chinese headers, reasons one text cell in CSV, an array in JSON.
 source "$(dirname "$0")/lib.sh"
 FX="$TOP/tests/fixtures/import"
 G="$TOP/$KAM_BUILD/bench/genprovince"
@@ -179,6 +180,51 @@ status_is 0 "export --lang zh under LANG=C LC_ALL=C"
 is "$(printf '%s\n' "$out" | md5sum)" "$("$KAM" --db a.db export customers --lang zh | md5sum)" "writes the same bytes"
 run env LANG=C LC_ALL=C "$KAM" --db a.db export ledger --format json
 is "$(printf '%s\n' "$out" | md5sum)" "$(md5sum <l.json)" "JSON too"
+
+# --- grades: computed and override columns, Chinese headers, reasons as one text cell -------------
+GF="$TOP/tests/fixtures/grade"
+run kam --db gr.db init --policy hubei
+run kam --db gr.db import customers "$GF/hubei_customers.csv"
+run kam --db gr.db import ledger "$GF/hubei_ledger.csv"
+C3=42050200005000   # 宜昌, 50,000.00: class 3
+run kam --db gr.db override add $C3 --kind cultivation --grade 2 --reason "潜力大，培育一年" --from 2026-01-01 --until 2026-06-30 --year 2025
+run kam --db gr.db grade --year 2025 --as-of 2026-03-01
+status_is 0 "the hubei grade fixture, graded with one override"
+run kam --db gr.db export grades --year 2025
+status_is 0 "export grades (CSV)"
+is "${out%%$'\n'*}" "code,year,grade,computed,override,score,policy,policy_version,policy_hash,reasons,decided_at,decided_by" \
+  "the header has computed and override"
+# csv_row CODE: the exported row of CODE as "grade|computed|override|reasons" (Python's csv reader)
+csv_row() {
+  printf '%s\n' "$out" | python3 -c '
+import csv, sys
+for r in csv.DictReader(sys.stdin):
+    if r.get("code", r.get("客户代码")) == sys.argv[1]:
+        v = list(r.values())
+        print("|".join([v[2], v[3], v[4], v[9]]))' "$1"
+}
+reasons_of() { sqlite3 gr.db "SELECT reasons FROM decisions WHERE code = $1 ORDER BY id DESC LIMIT 1" |
+  python3 -c 'import json,sys; print("；".join(json.load(sys.stdin)))'; }
+is "$(csv_row $C3)" "2|3|1|$(reasons_of $C3)" \
+  "an overridden row: grade 2, computed 3, override #1, the reasons one cell joined with '；'"
+like "$(csv_row $C3)" "；override #1 (cultivation by tester, valid until 2026-06-30): grade 2 instead of 3: 潜力大，培育一年" \
+  "the override's reason is among them, readable"
+is "$(csv_row 42010200001000)" "1|1||$(reasons_of 42010200001000)" "a row without override: computed = grade, override empty"
+unlike "$out" '["' "no JSON array in the CSV"
+run kam --db gr.db export grades --year 2025 --lang zh
+status_is 0 "export grades --lang zh"
+is "${out%%$'\n'*}" "客户代码,年度,等级,计算等级,人工调整,得分,评级政策,政策版本,政策哈希,评级理由,评定时间,评定人" \
+  "Chinese headers"
+is "$(csv_row $C3)" "2|3|1|$(reasons_of $C3)" "the same row under them"
+run kam --db gr.db export grades --year 2025 --format json --lang zh
+status_is 0 "export grades --format json --lang zh"
+is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+rows = {r["code"]: r for r in json.load(sys.stdin)}
+r, p = rows[sys.argv[1]], rows["42010200001000"]
+print(list(r)[:5], r["grade"], r["computed"], r["override"], type(r["reasons"]).__name__, len(r["reasons"]), p["override"])' $C3)" \
+  "['code', 'year', 'grade', 'computed', 'override'] 2 3 1 list 4 None" \
+  "JSON keeps the English names, the override id as a number (null when none) and the reasons an array"
 
 # --- failures -----------------------------------------------------------------------------------
 printf 'keep me\n' >keep.csv

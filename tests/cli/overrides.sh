@@ -51,8 +51,20 @@ add $C3 --kind cultivation --grade 4 --reason "x" --from 2026-01-01 --until 2026
 status_is 1 "a grade the kind does not allow is refused"
 like "$err" "sets one of the grades 1, 2, 3, not '4'" "listing the grades it allows"
 add $C3 --kind cultivation --grade 2 --from 2026-01-01 --until 2026-06-30 --year 2025
-status_is 1 "no --reason is refused"
-like "$err" "--reason is required" "said so"
+status_is 2 "no --reason is a usage error"
+like "$err" "override add: --reason is required" "said so"
+add $C3 --grade 2 --reason "x" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 2 "no --kind is a usage error"
+like "$err" "override add: --kind is required" "said so"
+# A reason is bounded in characters (2000), not bytes: 2001 Chinese characters are refused.
+long=$(python3 -c 'print("培" * 2001)')
+add $C3 --kind cultivation --grade 2 --reason "$long" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 2 "a reason of 2001 characters is a usage error"
+like "$err" "override add: --reason has 2001 characters, more than the 2000 allowed" "naming its length and the bound"
+clean_error "a long reason"
+add $C3 --kind cultivation --grade 2 --reason "$(printf '潜力\xe5\xa4')" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 2 "a reason that is not UTF-8 (a character cut in two) is a usage error"
+like "$err" "override add: --reason is not valid UTF-8 text" "said so"
 add $C3 --kind cultivation --grade 2 --reason "x" --from 2026-07-01 --until 2026-06-30 --year 2025
 status_is 2 "--until before --from is a usage error"
 add 42099900001000 --kind cultivation --grade 2 --reason "x" --from 2026-01-01 --until 2026-06-30 --year 2025
@@ -117,44 +129,100 @@ is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([(o["id"], o["code
   "[(1, '$C3', '2', '2026-06-30')]" "override list CODE --all --json"
 run kam --db k.db --json override list $C1 --all
 is "$out" "[]" "another customer has none"
+# --- one override of a kind per customer and day ----------------------------------------------
 add $C3 --kind cultivation --grade 2 --reason "长期培育" --from 2025-01-01 --until 2999-12-31 --year 2025
-status_is 0 "a second cultivation, valid today"
+status_is 1 "a second cultivation overlapping the first is refused"
+like "$err" "customer $C3 already has override #1 (cultivation, grade 2, 2026-01-01..2026-06-30, by tester), which overlaps 2025-01-01..2999-12-31" \
+  "naming the first and both periods"
+like "$err" "or add --replace" "saying how to replace it"
+clean_error "overlap"
+add $C3 --kind cultivation --grade 2 --reason "长期培育" --from 2026-06-30 --until 2026-12-31 --year 2025
+status_is 1 "sharing one day (the first one's end date) is an overlap too"
+is "$(nover)" 1 "nothing recorded"
+add $C3 --kind cultivation --grade 2 --reason "续期培育" --from 2026-07-01 --until 2999-12-31 --year 2025
+status_is 0 "a cultivation starting the day after the first ends"
+like "$err" "override #2: customer $C3 grade 2" "confirmed"
 run kam --db k.db --json override list
 today=$(date +%F)
-if [[ ! $today < 2026-01-01 && ! $today > 2026-06-30 ]]; then valid_today="[1, 2]"; else valid_today="[2]"; fi
+if [[ $today < 2026-01-01 ]]; then valid_today="[]"; elif [[ $today > 2026-06-30 ]]; then valid_today="[2]"; else valid_today="[1]"; fi
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([o["id"] for o in json.load(sys.stdin)])')" "$valid_today" \
   "override list without --all: only the ones valid today ($today)"
+run kam --db k.db grade --year 2025 --as-of 2026-03-01
+is "$(decision $C3)" "2 3 1" "in the first period the first applies"
+run kam --db k.db grade --year 2025 --as-of 2026-08-01
+is "$(decision $C3)" "2 3 2" "in the second period the second"
+
+add $C3 --kind cultivation --grade 2 --reason "重新培育" --from 2026-05-01 --until 2026-12-31 --year 2025
+status_is 1 "an override overlapping both is refused"
+like "$err" "already has override #1 (cultivation, grade 2, 2026-01-01..2026-06-30, by tester) (and 1 more), which overlaps 2026-05-01..2026-12-31" \
+  "naming the first and counting the others"
+like "$err" "or add --replace to revoke them" "saying --replace revokes them all"
+
+# --replace: the new one is recorded, the overlapping ones are revoked, saying by which.
+add $C3 --kind cultivation --grade 2 --reason "重新培育" --from 2026-05-01 --until 2026-12-31 --year 2025 --replace
+status_is 0 "--replace records an overlapping override"
+like "$err" "override #3: customer $C3 grade 2 (cultivation, computed now: 3) from 2026-05-01 until 2026-12-31; it replaces #1, #2 (revoked)" \
+  "saying which ones it replaces"
+is "$(q "SELECT id, revoked_by, revoke_reason FROM overrides WHERE revoked_at IS NOT NULL ORDER BY id")" \
+  "1|tester|replaced by override #3: 重新培育
+2|tester|replaced by override #3: 重新培育" "both are revoked, the reason naming the new one"
+run kam --db k.db grade --year 2025 --as-of 2026-03-01
+is "$(decision $C3)" "3 3 -" "the replaced one no longer applies"
+run kam --db k.db grade --year 2025 --as-of 2026-06-01
+is "$(decision $C3)" "2 3 3" "the new one does, in its period"
+run kam --db k.db --json override add $C3 --kind cultivation --grade 2 --reason "x" --from 2027-01-01 --until 2027-03-31 --year 2025 --replace
+status_is 0 "--replace with nothing overlapping just records it"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["id"], d["replaced"])')" "4 []" \
+  "--json: the new id and what it replaced (nothing)"
 
 # --- revoke ----------------------------------------------------------------------------------
-run kam --db k.db grade --year 2025 --as-of 2026-03-01
-is "$(decision $C3)" "2 3 2" "two valid overrides: the later one applies"
-run kam --db k.db override revoke 2
-status_is 1 "revoke needs a reason"
-run kam --db k.db override revoke 2 --reason "客户流失"
-status_is 0 "override revoke 2"
-is "$(q "SELECT revoked_by, revoke_reason, revoked_at IS NOT NULL, grade, valid_until FROM overrides WHERE id = 2")" \
-  "tester|客户流失|1|2|2999-12-31" "the revocation is recorded; the override row is kept"
-run kam --db k.db grade --year 2025 --as-of 2026-03-01
-is "$(decision $C3)" "2 3 1" "the revoked one no longer applies (the earlier one, still valid, does)"
-run kam --db k.db override revoke 1 --reason "培育结束"
-run kam --db k.db grade --year 2025 --as-of 2026-03-01
-is "$(decision $C3)" "3 3 -" "with both revoked the computed grade stands"
-run kam --db k.db override revoke 1 --reason "again"
+run kam --db k.db override revoke 3
+status_is 2 "revoke without --reason is a usage error"
+like "$err" "override revoke: --reason is required" "said so"
+like "$err" "usage: kam override" "with the usage"
+run kam --db k.db override revoke 3 --reason "$long"
+status_is 2 "revoke with a reason of 2001 characters is a usage error"
+like "$err" "override revoke: --reason has 2001 characters, more than the 2000 allowed" "said so"
+run kam --db k.db --json override revoke 3 --reason "客户流失"
+status_is 0 "override revoke 3"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["id"], d["revoked_by"], d["revoke_reason"])')" \
+  "3 tester 客户流失" "--json: the revocation"
+is "$(q "SELECT revoked_by, revoke_reason, revoked_at IS NOT NULL, grade, valid_until FROM overrides WHERE id = 3")" \
+  "tester|客户流失|1|2|2026-12-31" "the revocation is recorded; the override row is kept"
+run kam --db k.db grade --year 2025 --as-of 2026-06-01
+is "$(decision $C3)" "3 3 -" "with it revoked the computed grade stands"
+run kam --db k.db override revoke 4 --reason "不再需要"
+run kam --db k.db override revoke 3 --reason "again"
 status_is 1 "revoking twice is refused"
-like "$err" "override #1 was already revoked" "said so"
+like "$err" "override #3 was already revoked on " "said so"
+like "$err" "by tester: 客户流失" "with who and why"
 run kam --db k.db override revoke 99 --reason "x"
 status_is 1 "an unknown override id"
 like "$err" "no override #99" "said so"
 run kam --db k.db --json override list --all
-is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([(o["id"], bool(o.get("revoked_at"))) for o in json.load(sys.stdin)])')" \
-  "[(1, True), (2, True)]" "revoked overrides stay on record"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([(o["id"], bool(o.get("revoked_at")), o["revoked_by"], o["revoke_reason"]) for o in json.load(sys.stdin)])')" \
+  "[(1, True, 'tester', 'replaced by override #3: 重新培育'), (2, True, 'tester', 'replaced by override #3: 重新培育'), (3, True, 'tester', '客户流失'), (4, True, 'tester', '不再需要')]" \
+  "revoked overrides stay on record, with who revoked them and why"
+run kam --db k.db override list --all
+status_is 0 "override list --all (text)"
+like "$out" "revoke_reason" "has a column for the revocation's reason"
+line3=$(printf '%s\n' "$out" | grep '^ *3 ')
+like "$line3" "客户流失" "the text shows the revocation's reason"
+like "$line3" "$(q "SELECT revoked_at FROM overrides WHERE id = 3")" "when"
+like "$(printf '%s\n' "$out" | grep '^ *1 ')" "replaced by override #3" "and a replacement"
 run kam --db k.db --json explain $C3 --year 2025 --as-of 2026-03-01
-is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([o["state"] for o in json.load(sys.stdin)["overrides"]])')" \
-  "['revoked', 'revoked']" "explain: revoked"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print([(o["state"], o["revoke_reason"]) for o in json.load(sys.stdin)["overrides"]][2:])')" \
+  "[('revoked', '客户流失'), ('revoked', '不再需要')]" "explain --json: revoked, with the reason"
+run kam --db k.db explain $C3 --year 2025 --as-of 2026-03-01
+like "$out" "#3 cultivation (hubei) grade 2, 2026-05-01..2026-12-31, by tester: 重新培育 [revoked]" "explain text: the revoked override"
+like "$out" "    revoked $(q "SELECT revoked_at FROM overrides WHERE id = 3") by tester: 客户流失" "with when, who and why it was revoked"
 
 # --- the trigger: an override is only ever revoked -----------------------------------------------
-add $C3 --kind cultivation --grade 2 --reason "第三次" --from 2026-01-01 --until 2026-06-30 --year 2025
-status_is 0 "a third override"
+# A reason of exactly 2000 characters is kept whole.
+long=$(python3 -c 'print("培" * 2000)')
+add $C3 --kind cultivation --grade 2 --reason "$long" --from 2026-01-01 --until 2026-06-30 --year 2025
+status_is 0 "a reason of 2000 characters is accepted"
+is "$(q "SELECT length(reason), reason = '$long' FROM overrides WHERE id = 5")" "2000|1" "and stored whole"
 trigger() { # SQL DESC
   run sqlite3 k.db "$1"
   if [ "$status" != 0 ] && [[ $err == *"an override is only ever revoked"* || $err == *"revoked, never deleted"* ]]; then
@@ -164,10 +232,10 @@ trigger() { # SQL DESC
   fi
 }
 snapshot=$(q "SELECT * FROM overrides ORDER BY id")
-trigger "UPDATE overrides SET grade = '1' WHERE id = 3" "UPDATE of the grade is refused"
-trigger "UPDATE overrides SET valid_until = '2999-12-31' WHERE id = 3" "UPDATE of the end date is refused"
-trigger "UPDATE overrides SET reason = 'x' WHERE id = 3" "UPDATE of the reason is refused"
-trigger "UPDATE overrides SET created_by = 'x', revoked_at = '2026-01-02T00:00:00Z' WHERE id = 3" \
+trigger "UPDATE overrides SET grade = '1' WHERE id = 5" "UPDATE of the grade is refused"
+trigger "UPDATE overrides SET valid_until = '2999-12-31' WHERE id = 5" "UPDATE of the end date is refused"
+trigger "UPDATE overrides SET reason = 'x' WHERE id = 5" "UPDATE of the reason is refused"
+trigger "UPDATE overrides SET created_by = 'x', revoked_at = '2026-01-02T00:00:00Z' WHERE id = 5" \
   "a revocation that also changes another column is refused"
 trigger "UPDATE overrides SET revoked_at = NULL WHERE id = 1" "un-revoking is refused"
 trigger "UPDATE overrides SET revoke_reason = 'x' WHERE id = 1" "changing a revocation is refused"

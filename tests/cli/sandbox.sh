@@ -15,8 +15,9 @@ elapsed_ms() {
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
 
-# runaway FUNCTION ARG TIME_MS WANT [WANT2]: the call fails with WANT (or WANT2) within 3 s
-# (the bound allows for ASan; the real figure goes to the TAP output) and the host goes on.
+# runaway FUNCTION ARG TIME_MS WANT [WANT2]: the call fails with WANT (or WANT2) and the
+# host goes on.  How long it took goes to the TAP output, never into a test: a loaded
+# machine is slow.
 runaway() {
   local fn=$1 arg=$2 time_ms=$3 want=$4 want2=${5:-}
   elapsed_ms kam run "$S/drive.lua" "$P" "$fn" "$arg" "$time_ms"
@@ -26,7 +27,6 @@ runaway() {
     *) if [ -n "$want2" ] && [[ $out == *"$want2"* ]]; then ok "$fn: $want2"
        else nok "$fn: stopped with the right message" "got: $out" "want: $want${want2:+ or $want2}"; fi ;;
   esac
-  if [ "$ms" -lt 3000 ]; then ok "$fn: stopped in $ms ms"; else nok "$fn: stopped in $ms ms (over 3 s)"; fi
   echo "# $fn: kam run took $ms ms"
   like "$out" "next	42" "$fn: the next call returns the right value"
 }
@@ -48,15 +48,17 @@ else
   skip "no lua5.4 to show the runaways run away"
 fi
 
-# Default limits (500 ms, 64 MiB, 50,000,000 instructions), except for the memory hog:
-# under ASan filling 64 MiB takes about a second, and the cap is what it must meet.
-runaway spin 0 0 "error	policies/untrusted.lua: function 'spin', item 1: instruction limit exceeded"
-runaway swallow 0 0 "error	policies/untrusted.lua: function 'swallow', item 1: instruction limit exceeded"
+# Default limits (500 ms, 64 MiB, 50,000,000 instructions) where the deadline is what must
+# stop it; where the instruction budget, a crash or the memory cap must, a deadline no
+# slowness meets (ten minutes), so that a loaded machine cannot make it the deadline.
+PATIENT=600000
+runaway spin 0 $PATIENT "error	policies/untrusted.lua: function 'spin', item 1: instruction limit exceeded"
+runaway swallow 0 $PATIENT "error	policies/untrusted.lua: function 'swallow', item 1: instruction limit exceeded"
 runaway find 2000 0 "error	policies/untrusted.lua: function 'find', item 1: stopped after 500 ms (time limit)"
 runaway gc 0 0 "error	policies/untrusted.lua: function 'gc', item 1: stopped after 500 ms (time limit)"
-runaway close_chain 20000 0 "error	policies/untrusted.lua: function 'close_chain', item 1: worker crashed" \
+runaway close_chain 20000 $PATIENT "error	policies/untrusted.lua: function 'close_chain', item 1: worker crashed" \
   "error	policies/untrusted.lua: function 'close_chain', item 1: worker exited"
-runaway hog 0 2500 "error	policies/untrusted.lua: function 'hog', item 1: memory limit of 64 MiB exceeded"
+runaway hog 0 $PATIENT "error	policies/untrusted.lua: function 'hog', item 1: memory limit of 64 MiB exceeded"
 
 # A time limit alone (no instruction budget to speak of) stops a plain loop too.
 cat > timed.lua <<'LUA'
@@ -67,7 +69,7 @@ LUA
 elapsed_ms kam run timed.lua
 like "$out" "policies/timed.lua: function 'spin', item 1: stopped after 200 ms (time limit)" \
   "time_ms applies per item"
-if [ "$ms" -lt 3000 ]; then ok "stopped in $ms ms"; else nok "stopped in $ms ms (over 3 s)"; fi
+echo "# timed: kam run took $ms ms"
 
 # Escapes: each fails with its own error, and the host goes on.
 escape() {

@@ -1,6 +1,6 @@
 /* The sandbox worker through its C API (core/worker.h): calls, errors naming the script,
  * function and item, every limit (time, memory, instructions, crash), the environment's
- * allow-list, the child's process walls, and a throughput figure. */
+ * allow-list, the child's process walls, a throughput figure, and a SIGINT to the worker alone. */
 #include <dirent.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "interrupt.h"
 #include "tap.h"
 #include "worker.h"
 
@@ -75,6 +76,12 @@ static const char *policy =
 	"return M\n";
 
 static kam_buf items, results;
+
+/* A deadline no slowness meets (ten minutes per item): for every case that tests something
+ * other than the deadline, so that a loaded machine cannot turn a crash, a memory cap or
+ * an instruction limit into "stopped after 500 ms (time limit)". */
+#define PATIENT_MS 600000
+static const kam_sandbox_limits patient = {PATIENT_MS, 0, 0};
 
 static int like(const char *got, const char *want)
 {
@@ -153,7 +160,7 @@ static void test_calls(void)
 	kam_err e;
 	int pid;
 
-	ok(kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), NULL, &e) == 0,
+	ok(kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) == 0,
 	   "open a policy");
 	if (!w) {
 		printf("# %s\n", e.msg);
@@ -271,7 +278,7 @@ static void test_environment(void)
 	int all = 1;
 	lua_State *L;
 
-	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), NULL, &e) < 0) {
+	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) < 0) {
 		ok(0, "open: %s", e.msg);
 		return;
 	}
@@ -333,7 +340,7 @@ static void test_environment(void)
 	{
 		const char *g = "function grade(x) return x + 1 end\nlocal y = 1\n";
 		kam_worker *w2;
-		ok(kam_worker_open(&w2, "g.lua", g, strlen(g), NULL, &e) == 0, "chunk returning nothing");
+		ok(kam_worker_open(&w2, "g.lua", g, strlen(g), &patient, &e) == 0, "chunk returning nothing");
 		ints(1, 1);
 		ok(w2 && kam_worker_call(w2, "grade", NULL, &items, &results, &e) == 0 &&
 		   !strcmp(result(1), "2"), "its functions are found among its globals");
@@ -359,7 +366,7 @@ static void test_load_errors(void)
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		kam_worker *w = (kam_worker *)1;
 		kam_err e = {0};
-		int r = kam_worker_open(&w, "bad.lua", cases[i].src, strlen(cases[i].src), NULL, &e);
+		int r = kam_worker_open(&w, "bad.lua", cases[i].src, strlen(cases[i].src), &patient, &e);
 		ok(r < 0 && w == NULL && like(e.msg, cases[i].want), "load fails: %s", e.msg);
 	}
 	{
@@ -370,11 +377,12 @@ static void test_load_errors(void)
 		const char *src = "while true do end";
 		ok(kam_worker_open(&w, "slow.lua", src, strlen(src), &lim, &e) < 0, "endless top level");
 		is_str(e.msg, "slow.lua: main chunk: stopped after 200 ms (time limit)", "stopped by the deadline");
-		ok(now_s() - t0 < 3, "within 3 s (%.3f s)", now_s() - t0);
+		printf("# the endless top level stopped after %.3f s\n", now_s() - t0);
 	}
 }
 
-/* Each runaway case: stopped in time with the right message, then the next call works. */
+/* Each runaway case: stopped with the right message, then the next call works.  How long
+ * it took is shown, never asserted: a loaded machine is slow. */
 static void runaway(kam_worker *w, const char *fname, int arg, const char *want1, const char *want2)
 {
 	kam_err e;
@@ -385,7 +393,6 @@ static void runaway(kam_worker *w, const char *fname, int arg, const char *want1
 	r = kam_worker_call(w, fname, NULL, &items, &results, &e);
 	dt = now_s() - t0;
 	ok(r < 0 && (like(e.msg, want1) || (want2 && like(e.msg, want2))), "%s: %s", fname, e.msg);
-	ok(dt < 3, "%s: stopped within 3 s (%.3f s)", fname, dt);
 	printf("# %s stopped after %.3f s\n", fname, dt);
 	still_works(w, fname);
 	ok(kam_worker_pid(w) != pid && kam_worker_pid(w) > 0, "%s: a new worker took over", fname);
@@ -393,8 +400,11 @@ static void runaway(kam_worker *w, const char *fname, int arg, const char *want1
 
 static void test_limits(void)
 {
+	/* Only the cases that test the deadline itself get a short one; the others (a crash,
+	 * the memory cap, the instruction budget) get one no slowness meets. */
 	kam_sandbox_limits timed = {300, 0, 1LL << 60};
-	kam_sandbox_limits small = {0, 16 << 20, 1000000};
+	kam_sandbox_limits unbudgeted = {PATIENT_MS, 0, 1LL << 60};
+	kam_sandbox_limits small = {PATIENT_MS, 16 << 20, 1000000};
 	kam_worker *w;
 	kam_err e;
 
@@ -402,22 +412,30 @@ static void test_limits(void)
 		ok(0, "open: %s", e.msg);
 		return;
 	}
-	/* The deadline is per item: 20 items of about 50 ms each pass a 300 ms limit. */
+	/* The deadline is per item: a batch of 200 short items (a few ms each here, so far
+	 * below 300 ms that even a heavily loaded machine stays under it) passes although the
+	 * whole batch takes longer than 300 ms. */
 	{
 		double t0 = now_s(), dt;
 		int i, r;
 		kam_buf_reset(&items);
-		kam_put_table(&items, 20, 0);
-		for (i = 0; i < 20; i++)
-			kam_put_int(&items, 30000000);
+		kam_put_table(&items, 200, 0);
+		for (i = 0; i < 200; i++)
+			kam_put_int(&items, 1000000);
 		r = kam_worker_call(w, "busy", NULL, &items, &results, &e);
 		dt = now_s() - t0;
-		ok(r == 0, "a batch longer than time_ms in total passes (%.3f s for 20 items)", dt);
-		printf("# 20 busy items took %.3f s in all\n", dt);
+		ok(r == 0, "a batch of 200 items under a 300 ms limit per item passes: %s", r == 0 ? "ok" : e.msg);
+		printf("# 200 busy items took %.3f s in all\n", dt);
 	}
 	runaway(w, "spin", 0, "policies/t.lua: function 'spin', item 1: stopped after 300 ms (time limit)", NULL);
 	runaway(w, "find", 2000, "policies/t.lua: function 'find', item 1: stopped after 300 ms (time limit)", NULL);
 	runaway(w, "gc", 0, "policies/t.lua: function 'gc', item 1: stopped after 300 ms (time limit)", NULL);
+	kam_worker_close(w);
+
+	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &unbudgeted, &e) < 0) {
+		ok(0, "open: %s", e.msg);
+		return;
+	}
 	runaway(w, "close_chain", 20000, "policies/t.lua: function 'close_chain', item 1: worker crashed",
 		"policies/t.lua: function 'close_chain', item 1: worker exited");
 	kam_worker_close(w);
@@ -455,7 +473,7 @@ static void test_walls(void)
 	struct dirent *de;
 	int seccomp = -1, nnp = -1, fds = 0, other = 0, core = 0, fsize = 0, nofile = 0, cpu = 0;
 
-	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), NULL, &e) < 0) {
+	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) < 0) {
 		ok(0, "open: %s", e.msg);
 		return;
 	}
@@ -503,7 +521,7 @@ static void test_walls(void)
 	{
 		kam_worker *w2;
 		int shared = 0;
-		if (kam_worker_open(&w2, "policies/t2.lua", policy, strlen(policy), NULL, &e) == 0) {
+		if (kam_worker_open(&w2, "policies/t2.lua", policy, strlen(policy), &patient, &e) == 0) {
 			snprintf(path, sizeof path, "/proc/%d/maps", kam_worker_pid(w2));
 			if ((f = fopen(path, "r"))) {
 				while (fgets(line, sizeof line, f))
@@ -548,7 +566,7 @@ static void test_orphan(void)
 		kam_worker *w;
 		kam_err e;
 		close(fds[0]);
-		if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), NULL, &e) == 0)
+		if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) == 0)
 			wpid = kam_worker_pid(w);
 		if (write(fds[1], &wpid, sizeof wpid) != sizeof wpid)
 			_exit(1);
@@ -583,7 +601,7 @@ static void bench(void)
 	uint32_t narr, nhash;
 	kam_rd rd;
 
-	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), NULL, &e) < 0) {
+	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) < 0) {
 		ok(0, "open: %s", e.msg);
 		return;
 	}
@@ -626,6 +644,31 @@ static void bench(void)
 	kam_worker_close(w);
 }
 
+/* A SIGINT that reaches the worker alone (Ctrl-C reaches the whole process group; or
+ * someone signalled it) is an interruption of the work, never the policy's crash, and the
+ * host's work stops: every later call says "interrupted" too.  Last: that is for good. */
+static void test_sigint(void)
+{
+	kam_worker *w;
+	kam_err e;
+
+	if (kam_worker_open(&w, "policies/t.lua", policy, strlen(policy), &patient, &e) < 0) {
+		ok(0, "open: %s", e.msg);
+		return;
+	}
+	ok(!kam_interrupted(), "no interruption yet");
+	/* Delivered before the worker runs again: it dies before it reads the request. */
+	kill(kam_worker_pid(w), SIGINT);
+	ints(1, 1);
+	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0, "a SIGINT to the worker fails the call");
+	is_str(e.msg, "policies/t.lua: function 'double': interrupted", "reported as an interruption");
+	ok(!like(e.msg, "crash"), "not as a crash");
+	ok(kam_interrupted(), "and recorded for the host, which stops");
+	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0 && like(e.msg, "interrupted"),
+	   "the next call is interrupted too: %s", e.msg);
+	kam_worker_close(w);
+}
+
 int main(void)
 {
 	kam_buf_init(&items);
@@ -637,6 +680,7 @@ int main(void)
 	test_walls();
 	test_orphan();
 	bench();
+	test_sigint();
 	kam_buf_free(&items);
 	kam_buf_free(&results);
 	return done_testing();
