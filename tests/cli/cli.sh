@@ -7,7 +7,7 @@ json_ok() { printf '%s' "$1" | python3 -c 'import json,sys; json.load(sys.stdin)
 
 run kam --bogus
 status_is 2 "a bad option exits 2"
-like "$err" "bad option '--bogus'" "and names it"
+like "$err" "kam: unknown option '--bogus'" "and names it"
 like "$err" "usage: kam" "with usage on stderr"
 is "$out" "" "and nothing on stdout"
 
