@@ -41,7 +41,7 @@ BIN       = $(B)/kam
 # Plugins may need libraries of their own: plugins/NAME.mk sets PLUGIN_LIBS_NAME.
 -include $(wildcard plugins/*.mk)
 
-.PHONY: all deps test asan bench demo install uninstall clean check-deps
+.PHONY: all deps test asan bench demo docs install uninstall clean check-deps
 
 all: $(BIN) $(PLUGINS) kam
 
@@ -106,6 +106,11 @@ bench: deps
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@KAM_BUILD=$(B) scripts/demo.sh
+
+# The README's command table and the man page's commands come from kam's command table;
+# tests/cli/docs.sh fails when they were not rewritten after a change.
+docs: all
+	@doc/update.sh $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(DATADIR)/policies \

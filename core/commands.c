@@ -50,7 +50,8 @@ const struct kam_command kam_commands[] = {
 	{"plugin", "the loaded plugins", kam_cmd_plugin,
 	 {{"list", "The plugins loaded, with the modules, commands and formats each added."}}},
 	{"help", "this list, or a command's usage", kam_cmd_help,
-	 {{"[COMMAND]", "This list, or COMMAND's usage (as kam COMMAND --help)."}}},
+	 {{"[COMMAND]", "This list, or COMMAND's usage (as kam COMMAND --help)."},
+	  {"--format man|markdown", "Print the parts of the man page and of the README that are made from the command table (make docs writes them)."}}},
 };
 
 const size_t kam_ncommands = sizeof kam_commands / sizeof kam_commands[0];
@@ -71,7 +72,7 @@ static const char OPTIONS[] =
 	"  -V, --version    kam's version and those of its libraries\n";
 
 static const char EXIT_STATUS[] =
-	"exit status: 0 success, 1 the work failed, 2 wrong usage, 3 done in part\n";
+	"exit status: 0 success, 1 the work failed, 2 wrong usage\n";
 
 const struct kam_command *kam_command_find(const char *name)
 {
@@ -232,10 +233,10 @@ int kam_usage_json(kam_ctx *ctx)
 			cmds = NULL;
 		}
 	}
-	return kam_print_json(cmds ? json_pack("{s:s, s:o, s:o*, s:o*, s:{s:s, s:s, s:s, s:s}}", "usage", USAGE_LINE,
+	return kam_print_json(cmds ? json_pack("{s:s, s:o, s:o*, s:o*, s:{s:s, s:s, s:s}}", "usage", USAGE_LINE,
 					       "commands", cmds, "import_kinds", kinds_json(0), "export_kinds",
 					       kinds_json(1), "exit_status", "0", "success", "1", "the work failed",
-					       "2", "wrong usage", "3", "done in part")
+					       "2", "wrong usage")
 				   : NULL);
 }
 
@@ -270,7 +271,7 @@ static void man_synopsis(FILE *out, const struct kam_command *c, const char *arg
 		fputc(' ', out);
 	while (*p) {
 		const char *w = p;
-		int upper = 1, dots = 1;
+		int upper = 1, dots = 1, placeholder;
 		if (!word_char(*p)) {
 			fputc(*p++, out);
 			continue;
@@ -286,7 +287,8 @@ static void man_synopsis(FILE *out, const struct kam_command *c, const char *arg
 			fwrite(w, 1, (size_t)(p - w), out);
 			continue;
 		}
-		fputs(upper ? "\\fI" : "\\fB", out);
+		placeholder = upper || ((size_t)(p - w) == 7 && strncmp(w, "options", 7) == 0);
+		fputs(placeholder ? "\\fI" : "\\fB", out);
 		man_escape(out, w, (size_t)(p - w));
 		fputs("\\fR", out);
 	}
@@ -318,7 +320,8 @@ static void md_escape(FILE *out, const char *s, size_t n)
 
 static void md_commands(FILE *out)
 {
-	fputs("| command | does |\n|---|---|\n", out);
+	/* Blank lines around: the table must not run into the markers' HTML comments. */
+	fputs("\n| command | does |\n|---|---|\n", out);
 	for (size_t i = 0; i < kam_ncommands; i++) {
 		const struct kam_command *c = &kam_commands[i];
 		for (int j = 0; j < KAM_FORMS && c->forms[j].args; j++) {
@@ -329,6 +332,7 @@ static void md_commands(FILE *out)
 			fputs(" |\n", out);
 		}
 	}
+	fputc('\n', out);
 }
 
 /* ---- kam help ---- */
