@@ -132,8 +132,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 			"unchanged", (json_int_t)st.unchanged, "rejected", (json_int_t)st.rejected,
 			"replaced_months", st.replaced, "replaced_rows", (json_int_t)st.replaced_rows,
 			"encoding", st.encoding, "format", st.format, "seconds", st.seconds, "errors", col.list);
-		if (rc < 0 && doc)
+		if (rc < 0 && doc) {
 			json_object_set_new(doc, "error", json_string(ctx->err.msg));
+			json_object_set_new(doc, "status", json_integer(ctx->err.status ? ctx->err.status : KAM_FAIL));
+		}
 		if (rc < 0)
 			fprintf(stderr, "kam: %s\n", ctx->err.msg);
 		kam_print_json(doc);
