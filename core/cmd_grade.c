@@ -94,7 +94,7 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 			o->as_of = optarg;
 			break;
 		case 'n': o->dry_run = 1; break;
-		case 'h': fputs(USAGE, stdout); exit(KAM_OK);
+		case 'h': fputs(USAGE, stdout); return -3; /* --he: kam_wants_help knows only --help */
 		default: kam_option_error(ctx, o->diff ? "grade diff" : "grade", USAGE, opts, "h", argv); return -2;
 		}
 	}
@@ -305,7 +305,7 @@ int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv)
 		o.diff = 1;
 		first = parse(ctx, argc - 1, argv + 1, &o);
 		if (first < 0)
-			return first == -2 ? KAM_USAGE : kam_report_error(ctx, &ctx->err);
+			return first == -3 ? KAM_OK : first == -2 ? KAM_USAGE : kam_report_error(ctx, &ctx->err);
 		first += 1;
 		if (argc - first != 2)
 			return kam_usage_error(ctx, "grade diff", USAGE, argc - first < 2 ? "need POLICY_A and POLICY_B"
@@ -317,7 +317,7 @@ int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv)
 	}
 	first = parse(ctx, argc, argv, &o);
 	if (first < 0)
-		return first == -2 ? KAM_USAGE : kam_report_error(ctx, &ctx->err);
+		return first == -3 ? KAM_OK : first == -2 ? KAM_USAGE : kam_report_error(ctx, &ctx->err);
 	if (first < argc)
 		return kam_usage_error(ctx, "grade", USAGE, "unexpected argument '%s'", argv[first]);
 	return grade(ctx, &o);
