@@ -15,7 +15,7 @@ accepts: e.g. hubei's cultivation (培育期, needs --until), shantou's approved
 ]]
 
 local args = { ... }
-local sub = table.remove(args, 1)
+local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason = "value", ["until"] = "value",
   from = "value", ["approved-by"] = "value", year = "value", all = "flag", help = "flag" }, USAGE)
 if not opts then return 2 end

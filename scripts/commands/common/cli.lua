@@ -65,6 +65,14 @@ function M.parse(args, spec, usage)
   return opts, operands
 end
 
+-- Take the subcommand off args: the first argument, unless it is an option, which stays
+-- for parse to read or to name ("kam override: unknown option '--yeer'").
+function M.subcommand(args)
+  local a = args[1]
+  if a and a:sub(1, 1) == "-" and #a > 1 then return nil end
+  return table.remove(args, 1)
+end
+
 -- Integer fen as yuan with thousands separators: 61234500 -> "612,345.00".
 function M.yuan(fen)
   if fen == nil then return "-" end
