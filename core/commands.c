@@ -414,13 +414,28 @@ int kam_cmd_help(kam_ctx *ctx, int argc, char **argv)
 	if (format) {
 		if (argc - optind > 0)
 			return kam_usage_error(ctx, "help", HELP_USAGE, "--format takes no COMMAND");
-		if (strcmp(format, "man") == 0)
-			man_commands(stdout);
-		else if (strcmp(format, "markdown") == 0)
-			md_commands(stdout);
-		else
+		char *text = NULL;
+		size_t size = 0;
+		FILE *m;
+		int status;
+		if (strcmp(format, "man") != 0 && strcmp(format, "markdown") != 0)
 			return kam_usage_error(ctx, "help", HELP_USAGE, "unknown format '%s' (man, markdown)", format);
-		return fflush(stdout) == 0 ? KAM_OK : KAM_FAIL;
+		if (!(m = open_memstream(&text, &size)))
+			return kam_report_error(ctx, &(kam_err){KAM_FAIL, "out of memory"});
+		if (strcmp(format, "man") == 0)
+			man_commands(m);
+		else
+			md_commands(m);
+		if (fclose(m) != 0) {
+			free(text);
+			return kam_report_error(ctx, &(kam_err){KAM_FAIL, "out of memory"});
+		}
+		if (ctx->json)
+			status = kam_print_json(json_pack("{s:s, s:s%}", "format", format, "text", text, size));
+		else
+			status = fwrite(text, 1, size, stdout) == size && fflush(stdout) == 0 ? KAM_OK : KAM_FAIL;
+		free(text);
+		return status;
 	}
 	if (argc - optind == 0) {
 		if (ctx->json)

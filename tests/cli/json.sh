@@ -55,6 +55,8 @@ J 0 "help" help
 J 0 "help grade" help grade
 J 0 "help explain (a command in Lua)" help explain
 J 2 "help of an unknown command" help frob
+J 0 "help --format man" help --format man
+J 0 "help --format markdown" help --format markdown
 J 2 "help --format of an unknown format" help --format pdf
 J 2 "help with two commands" help grade explain
 run kam --bogus --json
