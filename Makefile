@@ -41,7 +41,7 @@ BIN       = $(B)/kam
 # Plugins may need libraries of their own: plugins/NAME.mk sets PLUGIN_LIBS_NAME.
 -include $(wildcard plugins/*.mk)
 
-.PHONY: all deps test asan bench demo install uninstall clean check-deps
+.PHONY: all deps test asan bench demo docs install uninstall clean check-deps
 
 all: $(BIN) $(PLUGINS) kam
 
@@ -108,6 +108,11 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory B=$(B) $(B)/bench/genprovince
 	@KAM_BUILD=$(B) scripts/demo.sh
+
+# The README's command table and the man page's commands come from kam's command table;
+# tests/cli/docs.sh fails when they were not rewritten after a change.
+docs: all
+	@doc/update.sh $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(DATADIR)/policies \

@@ -1,6 +1,9 @@
 /* What every command shares: printing errors and --json documents. */
+#include <getopt.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -18,6 +21,93 @@ int kam_report_error(kam_ctx *ctx, const kam_err *e)
 			kam_print_json(doc);
 	}
 	return status;
+}
+
+int kam_usage_error(kam_ctx *ctx, const char *cmd, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		msg = NULL;
+	fprintf(stderr, "kam%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "", msg ? msg : "wrong usage");
+	if (usage)
+		fputs(usage, stderr);
+	if (ctx && ctx->json) {
+		json_t *doc = cmd ? json_pack("{s:s++, s:i}", "error", cmd, ": ", msg ? msg : "wrong usage",
+					      "status", KAM_USAGE)
+				  : json_pack("{s:s, s:i}", "error", msg ? msg : "wrong usage", "status", KAM_USAGE);
+		kam_print_json(doc);
+	}
+	free(msg);
+	return KAM_USAGE;
+}
+
+/* The long option that `name` (up to '=' or its end) selects: an exact match, else the
+ * only option it abbreviates; *matches gets how many it abbreviates. */
+static const struct option *long_match(const struct option *o, const char *name, size_t len, int *matches)
+{
+	const struct option *hit = NULL;
+	*matches = 0;
+	for (; o && o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (strlen(o->name) == len) {
+			*matches = 1;
+			return o;
+		}
+		++*matches;
+		hit = o;
+	}
+	return *matches == 1 ? hit : NULL;
+}
+
+int kam_option_error(kam_ctx *ctx, const char *cmd, const char *usage, const struct option *longopts,
+		     const char *shortopts, char **argv)
+{
+	const char *a = optind > 0 ? argv[optind - 1] : NULL;
+
+	/* getopt leaves optopt 0 for an unknown long option and the option's value for a
+	 * known one used wrongly; a short option's error leaves its letter. */
+	if (a && strncmp(a, "--", 2) == 0 && a[2]) {
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		int matches;
+		const struct option *o = long_match(longopts, name, len, &matches);
+		if (o && (optopt == 0 || o->val == optopt)) {
+			if (o->has_arg == no_argument && eq)
+				return kam_usage_error(ctx, cmd, usage, "option '--%s' takes no value", o->name);
+			return kam_usage_error(ctx, cmd, usage, "option '--%s' needs a value", o->name);
+		}
+		if (optopt == 0 && matches > 1) {
+			char *list = NULL;
+			size_t size = 0;
+			FILE *f = open_memstream(&list, &size);
+			int first = 1, rc;
+			for (const struct option *p = longopts; f && p->name; p++)
+				if (strncmp(p->name, name, len) == 0) {
+					fprintf(f, "%s--%s", first ? "" : ", ", p->name);
+					first = 0;
+				}
+			if (f)
+				fclose(f);
+			rc = kam_usage_error(ctx, cmd, usage, "option '--%.*s' is ambiguous (%s)", (int)len, name,
+					     list ? list : "");
+			free(list);
+			return rc;
+		}
+		if (optopt == 0)
+			return kam_usage_error(ctx, cmd, usage, "unknown option '--%.*s'", (int)len, name);
+	}
+	if (optopt && optopt != ':' && optopt != '?' && strchr(shortopts, optopt))
+		return kam_usage_error(ctx, cmd, usage, "option '-%c' needs a value", optopt);
+	if (optopt > ' ' && optopt < 127)
+		return kam_usage_error(ctx, cmd, usage, "unknown option '-%c'", optopt);
+	return kam_usage_error(ctx, cmd, usage, "unknown option '%s'", a ? a : "?");
 }
 
 int kam_print_json(json_t *json)

@@ -14,9 +14,9 @@
 #include "lser.h"  /* kam_buf */
 #include "sink.h"
 
-static const char USAGE[] =
+static const char USAGE_FMT[] =
 	"usage: kam export KIND [options]\n"
-	"Write KIND (customers, ledger, bureau_revenue, grades) as CSV (default), JSON or XLSX.  Customers and\n"
+	"Write KIND (%s) as CSV (default), JSON or XLSX.  Customers and\n"
 	"the ledger import back unchanged.  grades: the current decision per customer and year\n"
 	"(code, year, grade, computed, override, score, policy, policy_version, policy_hash,\n"
 	"reasons, decided_at, decided_by): computed is the policy's grade, override the id of the\n"
@@ -32,6 +32,16 @@ static const char USAGE[] =
 	"  --from YYYY-MM, --to YYYY-MM   ledger: a range of months\n"
 	"  --year Y          grades: only year Y\n"
 	"  --history         grades: every decision, not only the current one\n";
+
+/* The usage, with the kinds from the kinds table. */
+static const char *usage_text(void)
+{
+	static char text[sizeof USAGE_FMT + 256];
+	if (!text[0])
+		snprintf(text, sizeof text, USAGE_FMT, kam_kind_names(1));
+	return text;
+}
+#define USAGE usage_text()
 
 struct export_opts {
 	const struct kam_kind *kind;   /* NULL: grades */
@@ -286,10 +296,8 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		case 'f': o.format = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'l':
-			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0) {
-				fprintf(stderr, "kam export: --lang is en or zh\n");
-				return KAM_USAGE;
-			}
+			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
+				return kam_usage_error(ctx, "export", USAGE, "--lang is en or zh, not '%s'", optarg);
 			o.zh = strcmp(optarg, "zh") == 0;
 			break;
 		case 'b': o.sink.bom = 1; break;
@@ -300,25 +308,22 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		case 'y': {
 			char *end;
 			long y = strtol(optarg, &end, 10);
-			if (*end || y < 1900 || y > 2999) {
-				fprintf(stderr, "kam export: --year '%s' must be a year like 2025\n", optarg);
-				return KAM_USAGE;
-			}
+			if (*end || y < 1900 || y > 2999)
+				return kam_usage_error(ctx, "export", USAGE, "--year '%s' must be a year like 2025", optarg);
 			o.year = (int)y;
 			break;
 		}
 		case 'H': o.history = 1; break;
 		case 'h': fputs(USAGE, stdout); return KAM_OK;
-		default: fputs(USAGE, stderr); return KAM_USAGE;
+		default: return kam_option_error(ctx, "export", USAGE, opts, "ho:", argv);
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "kam export: need one KIND\n");
-		fputs(USAGE, stderr);
-		return KAM_USAGE;
-	}
+	if (argc - optind != 1)
+		return kam_usage_error(ctx, "export", USAGE, argc - optind < 1 ? "need one KIND"
+								   : "unexpected argument '%s'",
+				       argc - optind < 1 ? "" : argv[optind + 1]);
 	if (!(o.kind = kam_kind_find(argv[optind])) && strcmp(argv[optind], "grades") != 0) {
-		kam_usagef(&ctx->err, "export: unknown kind '%s' (customers, ledger, bureau_revenue, grades)", argv[optind]);
+		kam_usagef(&ctx->err, "export: unknown kind '%s' (%s)", argv[optind], kam_kind_names(1));
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if ((o.year || o.history) && o.kind) {

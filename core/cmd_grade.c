@@ -74,7 +74,7 @@ static int default_year(void)
 }
 
 struct options {
-	int year, dry_run, adopt;
+	int year, dry_run, adopt, diff;
 	const char *as_of;
 	char today[11];
 };
@@ -104,8 +104,8 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 			break;
 		case 'n': o->dry_run = 1; break;
 		case 'A': o->adopt = 1; break;
-		case 'h': fputs(USAGE, stdout); exit(KAM_OK);
-		default: kam_usagef(&ctx->err, "grade: bad option (kam grade --help)"); return -1;
+		case 'h': fputs(USAGE, stdout); return -3; /* --he: kam_wants_help knows only --help */
+		default: kam_option_error(ctx, o->diff ? "grade diff" : "grade", USAGE, opts, "h", argv); return -2;
 		}
 	}
 	return optind;
@@ -418,28 +418,29 @@ int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv)
 {
 	struct options o = {0};
 	int first;
+	if (kam_wants_help(argc, argv)) {
+		fputs(USAGE, stdout);
+		return KAM_OK;
+	}
 	kam_interrupt_catch(ctx);
 	if (argc > 1 && strcmp(argv[1], "diff") == 0) {
+		o.diff = 1;
 		first = parse(ctx, argc - 1, argv + 1, &o);
 		if (first < 0)
-			return kam_report_error(ctx, &ctx->err);
+			return first == -3 ? KAM_OK : first == -2 ? KAM_USAGE : kam_report_error(ctx, &ctx->err);
 		first += 1;
-		if (argc - first != 2) {
-			fprintf(stderr, "kam grade diff: need POLICY_A and POLICY_B\n");
-			fputs(USAGE, stderr);
-			return KAM_USAGE;
-		}
+		if (argc - first != 2)
+			return kam_usage_error(ctx, "grade diff", USAGE, argc - first < 2 ? "need POLICY_A and POLICY_B"
+								     : "unexpected argument '%s'",
+					       argc - first < 2 ? "" : argv[first + 2]);
 		if (o.dry_run)
 			fprintf(stderr, "kam: note: diff never writes; --dry-run changes nothing\n");
 		return diff(ctx, &o, argv[first], argv[first + 1]);
 	}
 	first = parse(ctx, argc, argv, &o);
 	if (first < 0)
-		return kam_report_error(ctx, &ctx->err);
-	if (first < argc) {
-		fprintf(stderr, "kam grade: unexpected argument '%s'\n", argv[first]);
-		fputs(USAGE, stderr);
-		return KAM_USAGE;
-	}
+		return first == -3 ? KAM_OK : first == -2 ? KAM_USAGE : kam_report_error(ctx, &ctx->err);
+	if (first < argc)
+		return kam_usage_error(ctx, "grade", USAGE, "unexpected argument '%s'", argv[first]);
 	return grade(ctx, &o);
 }

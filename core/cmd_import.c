@@ -9,9 +9,9 @@
 #include "interrupt.h"
 #include "import.h"
 
-static const char USAGE[] =
+static const char USAGE_FMT[] =
 	"usage: kam import KIND FILE [options]\n"
-	"Load a file of KIND (customers, ledger, bureau_revenue) into the database: CSV (UTF-8 with or without\n"
+	"Load a file of KIND (%s) into the database: CSV (UTF-8 with or without\n"
 	"BOM, or GB18030/GBK), JSON (an array of objects), or XLSX with the xlsx plugin.\n"
 	"Headers may be English or Chinese, in any order. All or nothing: one bad row rejects\n"
 	"the file, and every bad row is listed with its line and column.\n"
@@ -29,6 +29,16 @@ static const char USAGE[] =
 	"  --no-progress      no progress bar (none is drawn when stderr is not a terminal)\n"
 	"\n"
 	"FILE '-' reads standard input.\n";
+
+/* The usage, with the kinds from the kinds table. */
+static const char *usage_text(void)
+{
+	static char text[sizeof USAGE_FMT + 256];
+	if (!text[0])
+		snprintf(text, sizeof text, USAGE_FMT, kam_kind_names(0));
+	return text;
+}
+#define USAGE usage_text()
 
 #define MAX_PRINTED 100
 
@@ -88,14 +98,13 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		case 'A': o.append = 1; break;
 		case 'P': no_progress = 1; break;
 		case 'h': fputs(USAGE, stdout); return KAM_OK;
-		default: fputs(USAGE, stderr); return KAM_USAGE;
+		default: return kam_option_error(ctx, "import", USAGE, opts, "h", argv);
 		}
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "kam import: need KIND and FILE\n");
-		fputs(USAGE, stderr);
-		return KAM_USAGE;
-	}
+	if (argc - optind != 2)
+		return kam_usage_error(ctx, "import", USAGE, argc - optind < 2 ? "need KIND and FILE"
+								   : "unexpected argument '%s'",
+				       argc - optind < 2 ? "" : argv[optind + 2]);
 	o.kind = argv[optind];
 	o.path = argv[optind + 1];
 	o.user = ctx->user;
@@ -107,7 +116,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if (!kam_kind_find(o.kind)) {
-		kam_usagef(&ctx->err, "import: unknown kind '%s' (customers, ledger, bureau_revenue)", o.kind);
+		kam_usagef(&ctx->err, "import: unknown kind '%s' (%s)", o.kind, kam_kind_names(0));
 		return kam_report_error(ctx, &ctx->err);
 	}
 	if (kam_ctx_db(ctx, 0) < 0)
@@ -131,8 +140,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 			"unchanged", (json_int_t)st.unchanged, "rejected", (json_int_t)st.rejected,
 			"replaced_months", st.replaced, "replaced_rows", (json_int_t)st.replaced_rows,
 			"encoding", st.encoding, "format", st.format, "seconds", st.seconds, "errors", col.list);
-		if (rc < 0 && doc)
+		if (rc < 0 && doc) {
 			json_object_set_new(doc, "error", json_string(ctx->err.msg));
+			json_object_set_new(doc, "status", json_integer(ctx->err.status ? ctx->err.status : KAM_FAIL));
+		}
 		if (rc < 0)
 			fprintf(stderr, "kam: %s\n", ctx->err.msg);
 		kam_print_json(doc);

@@ -48,16 +48,11 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		else if (c == 'h') {
 			fputs(USAGE, stdout);
 			return KAM_OK;
-		} else {
-			fputs(USAGE, stderr);
-			return KAM_USAGE;
-		}
+		} else
+			return kam_option_error(ctx, "init", USAGE, opts, "+h", argv);
 	}
-	if (optind < argc) {
-		fprintf(stderr, "kam init: unexpected argument '%s'\n", argv[optind]);
-		fputs(USAGE, stderr);
-		return KAM_USAGE;
-	}
+	if (optind < argc)
+		return kam_usage_error(ctx, "init", USAGE, "unexpected argument '%s'", argv[optind]);
 	if (policy && !valid_policy(policy)) {
 		kam_usagef(&ctx->err, "init: '%s' is not a policy name or a .lua file", policy);
 		return kam_report_error(ctx, &ctx->err);

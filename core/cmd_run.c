@@ -1,9 +1,11 @@
 /* kam run SCRIPT [ARG ...]: a trusted script with the whole kam module.  Arguments reach
  * it as `arg` (arg[0] is the script) and as `...`.  With --json its first return value
  * is printed as the JSON document. */
+#include <errno.h>
 #include <jansson.h>
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -27,7 +29,24 @@ struct script_args {
 	const char *script;
 	int argc;
 	char **argv;    /* argv[0] is the script */
+	int print_to_stderr;
 };
+
+/* print() of a script run with --json: to stderr, so that stdout holds one document. */
+static int print_stderr(lua_State *L)
+{
+	int n = lua_gettop(L);
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *s = luaL_tolstring(L, i, &len);
+		if (i > 1)
+			fputc('\t', stderr);
+		fwrite(s, 1, len, stderr);
+		lua_pop(L, 1);
+	}
+	fputc('\n', stderr);
+	return 0;
+}
 
 /* Runs protected: sets `arg`, and puts the script's directory first in package.path so a
  * script may require its neighbours. */
@@ -42,6 +61,10 @@ static int setup_script(lua_State *L)
 		lua_rawseti(L, -2, i);
 	}
 	lua_setglobal(L, "arg");
+	if (a->print_to_stderr) {
+		lua_pushcfunction(L, print_stderr);
+		lua_setglobal(L, "print");
+	}
 
 	lua_getglobal(L, "package");
 	if (slash)
@@ -53,6 +76,49 @@ static int setup_script(lua_State *L)
 	lua_concat(L, 3);
 	lua_setfield(L, -2, "path");
 	return 0;
+}
+
+/* A command written in Lua is loaded under its name ("=explain"): its messages name the
+ * command and a line, never the path of kam's files. */
+static int load_command(lua_State *L, const char *path, const char *name, kam_err *e)
+{
+	char *text = NULL, *chunk = NULL;
+	size_t size = 0;
+	int rc = -1;
+	FILE *f = fopen(path, "r"), *m = open_memstream(&text, &size);
+
+	if (!f || !m) {
+		kam_errf(e, "%s: the command's script cannot be read: %s", name, strerror(errno));
+		goto out;
+	}
+	for (int c; (c = getc(f)) != EOF;)
+		putc(c, m);
+	if (ferror(f) || fclose(m) != 0) {
+		m = NULL;
+		kam_errf(e, "%s: the command's script cannot be read", name);
+		goto out;
+	}
+	m = NULL;
+	if (!(chunk = malloc(strlen(name) + 2))) {
+		kam_errf(e, "%s: not enough memory", name);
+		goto out;
+	}
+	chunk[0] = '=';
+	strcpy(chunk + 1, name);
+	if (luaL_loadbufferx(L, text, size, chunk, "t") != LUA_OK) {
+		kam_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load");
+		lua_pop(L, 1);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (m)
+		fclose(m);
+	if (f)
+		fclose(f);
+	free(text);
+	free(chunk);
+	return rc;
 }
 
 /* Run script with args[0..n) as arg[1..n]; the script's integer result, if any, is the exit
@@ -75,15 +141,12 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 		} else if (strcmp(argv[first], "--autocommit") == 0) {
 			autocommit = 1;
 		} else {
-			fprintf(stderr, "kam run: unknown option '%s'\n", argv[first]);
-			fputs(USAGE, stderr);
-			return KAM_USAGE;
+			return kam_usage_error(ctx, "run", USAGE, "unknown option '%.*s'",
+					       (int)strcspn(argv[first], "="), argv[first]);
 		}
 	}
-	if (first >= argc) {
-		fputs(USAGE, stderr);
-		return KAM_USAGE;
-	}
+	if (first >= argc)
+		return kam_usage_error(ctx, "run", USAGE, "need a SCRIPT ('-' reads standard input)");
 	script = argv[first];
 	/* The database opens (on first use) inside the script's transaction. */
 	if (ctx->db && !autocommit && kam_db_begin_deferred(ctx->db, &ctx->err) < 0)
@@ -123,7 +186,7 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 {
 	lua_State *L;
 	int nres, base, status = KAM_OK;
-	struct script_args args = {script, argc, argv};
+	struct script_args args = {script, argc, argv, json_result && ctx->json};
 
 	if (!(L = kam_ctx_lua(ctx)))
 		return kam_report_error(ctx, &ctx->err);
@@ -133,7 +196,8 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 		return kam_report_error(ctx, &ctx->err);
 
 	base = lua_gettop(L);
-	if (kam_lua_loadfile(L, strcmp(script, "-") == 0 ? NULL : script, &ctx->err) < 0)
+	if ((json_result ? kam_lua_loadfile(L, strcmp(script, "-") == 0 ? NULL : script, &ctx->err)
+			 : load_command(L, script, argv[0], &ctx->err)) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	if (!lua_checkstack(L, argc)) {
 		kam_errf(&ctx->err, "%s: too many arguments", script);
@@ -141,7 +205,7 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 	}
 	for (int i = 1; i < argc; i++)
 		lua_pushstring(L, argv[i]);
-	if (kam_lua_call(L, argc - 1, LUA_MULTRET, script, &ctx->err) < 0) {
+	if (kam_lua_call(L, argc - 1, LUA_MULTRET, json_result ? script : argv[0], &ctx->err) < 0) {
 		char *tb;
 		/* depth, not SQLite's autocommit flag: an interrupted write may have made SQLite
 		 * roll the transaction back already. */

@@ -28,8 +28,11 @@ kam_db *kam_lua_db(lua_State *L)
 	kam_ctx *ctx = kam_lua_ctx(L);
 	if (!ctx)
 		luaL_error(L, "kam.db: no database in this state");
-	if (kam_ctx_db(ctx, 0) < 0)
-		luaL_error(L, "%s", ctx->err.msg);
+	if (kam_ctx_db(ctx, 0) < 0) {
+		/* The database's own message: no script line in front of "no such database". */
+		lua_pushstring(L, ctx->err.msg);
+		lua_error(L);
+	}
 	return ctx->db;
 }
 

@@ -14,39 +14,21 @@
 #include "cmd.h"
 #include "plugin.h"
 
-static const struct kam_command commands[] = {
-	{"init", "[--policy NAME]", "create or migrate the database; record the default policy", kam_cmd_init},
-	{"import", "KIND FILE", "load customers or ledger rows from CSV, JSON or XLSX", kam_cmd_import},
-	{"export", "KIND", "write customers or ledger rows as CSV, JSON or XLSX", kam_cmd_export},
-	{"grade", "[--year Y] [--dry-run] | diff A B", "grade every customer of a year under the policy; what-if diffs", kam_cmd_grade},
-	{"explain", "CODE [--year Y]", "a customer's grade decision: facts, rules that fired, policy version", kam_cmd_script},
-	{"policy", "list|show|check|test", "inspect, lint and run a policy's own examples", kam_cmd_script},
-	{"override", "add|list|revoke", "manual grades with who and why (cultivation, approvals, reviews)", kam_cmd_script},
-	{"run", "SCRIPT [ARG ...]", "run a Lua script inside the host", kam_cmd_run},
-	{"plugin", "list", "loaded plugins", kam_cmd_plugin},
-};
-
-static void usage(kam_ctx *ctx, FILE *out)
+/* --json anywhere among the global options, even after a bad one: a usage error of the
+ * global options is a JSON document too. */
+static int wants_json(int argc, char **argv)
 {
-	fprintf(out,
-		"usage: kam [--db FILE] [--policy NAME|FILE] [--user NAME] [--json] COMMAND ...\n"
-		"\n"
-		"Key-account management for postal key-account centers.\n"
-		"\n"
-		"options:\n"
-		"  --db FILE        the province database (default $KAM_DB, else ./kam.db)\n"
-		"  --policy NAME    the grading policy (default: the one recorded by kam init)\n"
-		"  --user NAME      who is acting (default $KAM_USER, else the login name)\n"
-		"  --json           print one JSON document on stdout\n"
-		"  -h, --help       this help; 'kam COMMAND --help' for a command\n"
-		"  -V, --version    kam's version and those of its libraries\n"
-		"\n"
-		"commands:\n");
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	if (ctx)
-		kam_plugins_help(ctx, out);
-	fprintf(out, "\nexit status: 0 success, 1 the work failed, 2 wrong usage\n");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--json") == 0)
+			return 1;
+		if (strcmp(a, "--") == 0 || a[0] != '-' || a[1] == '\0')
+			return 0;
+		if (!strchr(a, '=') && (strcmp(a, "--db") == 0 || strcmp(a, "--policy") == 0 ||
+					strcmp(a, "--user") == 0))
+			i++;
+	}
+	return 0;
 }
 
 static int version(kam_ctx *ctx)
@@ -102,6 +84,7 @@ int main(int argc, char **argv)
 	kam_ctx ctx = {0};
 	int c, help = 0, show_version = 0, status, first;
 	const char *name;
+	const struct kam_command *cmd;
 
 	/* A dead reader must not kill us mid-write, and a file-size limit must surface as
 	 * SQLite's disk-full error instead of a signal that leaves the write half done. */
@@ -121,12 +104,9 @@ int main(int argc, char **argv)
 		case 'h': help = 1; break;
 		case 'V': show_version = 1; break;
 		default:
-			if (optopt)
-				fprintf(stderr, "kam: option '-%c' %s\n", optopt,
-					strchr("dpu", optopt) ? "needs a value" : "is unknown");
-			else
-				fprintf(stderr, "kam: bad option '%s'\n", argv[optind - 1]);
-			usage(NULL, stderr);
+			ctx.json = wants_json(argc, argv);
+			kam_option_error(&ctx, NULL, NULL, opts, "+hV", argv);
+			kam_usage(NULL, stderr);
 			return KAM_USAGE;
 		}
 	}
@@ -140,32 +120,39 @@ int main(int argc, char **argv)
 
 	kam_plugins_load(&ctx);
 	if (help) {
-		usage(&ctx, stdout);
+		if (ctx.json)
+			status = kam_usage_json(&ctx);
+		else {
+			kam_usage(&ctx, stdout);
+			status = KAM_OK;
+		}
 		kam_ctx_close(&ctx);
-		return KAM_OK;
+		return status;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "kam: no command given\n");
-		usage(&ctx, stderr);
+		kam_usage_error(&ctx, NULL, NULL, "no command given");
+		kam_usage(&ctx, stderr);
 		kam_ctx_close(&ctx);
 		return KAM_USAGE;
 	}
 	first = optind;
 	name = argv[first];
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(commands[i].name, name) == 0) {
-			/* Each command parses its own options from a fresh getopt state. */
-			optind = 0;
-			status = commands[i].run(&ctx, argc - first, argv + first);
-			goto done;
-		}
+	/* With --json, a command's --help is a document too. */
+	if (ctx.json && kam_wants_help(argc - first, argv + first)) {
+		status = kam_help_json(&ctx, argc - first, argv + first);
+		goto done;
+	}
+	if ((cmd = kam_command_find(name))) {
+		/* Each command parses its own options from a fresh getopt state. */
+		optind = 0;
+		status = cmd->run(&ctx, argc - first, argv + first);
+		goto done;
 	}
 	optind = 0;
 	if (kam_plugins_dispatch(&ctx, argc - first, argv + first, &status))
 		goto done;
-	fprintf(stderr, "kam: unknown command '%s'\n", name);
-	usage(&ctx, stderr);
-	status = KAM_USAGE;
+	status = kam_usage_error(&ctx, NULL, NULL, "unknown command '%s'", name);
+	kam_usage(&ctx, stderr);
 done:
 	kam_ctx_close(&ctx);
 	return status;

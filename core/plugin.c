@@ -655,7 +655,7 @@ void kam_plugins_help(kam_ctx *ctx, FILE *out)
 /* ---- kam plugin list ---- */
 
 static const char plugin_usage[] =
-	"usage: kam plugin list (kam --json plugin list: a JSON array)\n"
+	"usage: kam plugin list\n"
 	"\n"
 	"List the loaded plugins: name, version, file, summary, and the Lua modules,\n"
 	"commands and import/export formats each registered.  Plugins are searched in each directory of\n"
@@ -733,18 +733,18 @@ int kam_cmd_plugin(kam_ctx *ctx, int argc, char **argv)
 		fputs(plugin_usage, stdout);
 		return KAM_OK;
 	}
-	if (argc < 2) {
-		fprintf(stderr, "kam: plugin: missing subcommand\n%s", plugin_usage);
-		return KAM_USAGE;
-	}
-	if (strcmp(argv[1], "list") != 0) {
-		fprintf(stderr, "kam: plugin: unknown subcommand '%s'\n%s", argv[1], plugin_usage);
-		return KAM_USAGE;
-	}
-	if (argc > 2) {
-		fprintf(stderr, "kam: plugin list: unexpected argument '%s'\n%s", argv[2], plugin_usage);
-		return KAM_USAGE;
-	}
+	if (argc < 2)
+		return kam_usage_error(ctx, "plugin", plugin_usage, "missing subcommand");
+	if (argv[1][0] == '-' && argv[1][1])
+		return kam_usage_error(ctx, "plugin", plugin_usage, "unknown option '%.*s'", (int)strcspn(argv[1], "="),
+				       argv[1]);
+	if (strcmp(argv[1], "list") != 0)
+		return kam_usage_error(ctx, "plugin", plugin_usage, "unknown subcommand '%s'", argv[1]);
+	if (argc > 2 && argv[2][0] == '-' && argv[2][1])
+		return kam_usage_error(ctx, "plugin", plugin_usage, "unknown option '%.*s'", (int)strcspn(argv[2], "="),
+				       argv[2]);
+	if (argc > 2)
+		return kam_usage_error(ctx, "plugin", plugin_usage, "unexpected argument '%s'", argv[2]);
 	kam_plugins_load(ctx);
 	return ctx->json ? list_json(ctx) : list_text(ctx);
 }

@@ -22,7 +22,7 @@ characters.  list shows the valid ones (--all: every one, with its revocation).
 ]]
 
 local args = { ... }
-local sub = table.remove(args, 1)
+local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason = "value", ["until"] = "value",
   from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag" }, USAGE)
 if not opts then return 2 end

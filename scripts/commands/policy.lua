@@ -15,7 +15,7 @@ test    run a policy's own examples; prints "N passed, N failed"
 ]]
 
 local args = { ... }
-local sub = table.remove(args, 1)
+local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { help = "flag" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end

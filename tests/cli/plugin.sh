@@ -53,10 +53,10 @@ run kam plugin --help
 like "$out" "usage: kam plugin list" "plugin --help prints the usage"
 run kam plugin
 status_is 2 "plugin without a subcommand is a usage error"
-like "$err" "kam: plugin: missing subcommand" "... saying so"
+like "$err" "kam plugin: missing subcommand" "... saying so"
 run kam plugin frob
 status_is 2 "an unknown plugin subcommand is a usage error"
-like "$err" "kam: plugin: unknown subcommand 'frob'" "... naming it"
+like "$err" "kam plugin: unknown subcommand 'frob'" "... naming it"
 like "$err" "usage: kam plugin list" "... with the usage on stderr"
 is "$out" "" "... and nothing on stdout"
 run kam plugin list extra

@@ -1,8 +1,26 @@
 -- Shared by the commands written in Lua: option parsing, money, dates, output.
 local M = {}
 
+-- The command being run: kam runs scripts/commands/NAME.lua with arg[0] = NAME.
+local function command()
+  return (arg and arg[0]) or "kam"
+end
+
+-- A usage error, as every kam command reports one: "kam CMD: MSG" and the usage on
+-- stderr; with --json the error document {"error": "CMD: MSG", "status": 2} on stdout.
+-- Returns 2, the exit status.
+local function usage_error(msg, usage)
+  io.stderr:write("kam ", command(), ": ", msg, "\n", usage or "")
+  if kam.output_json then
+    io.stdout:write(kam.json.encode({ error = command() .. ": " .. msg, status = 2 }, { indent = 2, sort_keys = true }),
+      "\n")
+  end
+  return 2
+end
+
 -- Parse args against spec: { year = "value", ["dry-run"] = "flag", help = "flag" }.
--- Returns options, operands; on a bad option prints usage to stderr and returns nil.
+-- Returns options, operands; on a bad option reports a usage error (usage_error) and
+-- returns nil.  Options are named as typed: "unknown option '--yeer'".
 function M.parse(args, spec, usage)
   local opts, operands, i = {}, {}, 1
   while i <= #args do
@@ -13,13 +31,17 @@ function M.parse(args, spec, usage)
     elseif a == "-h" then
       opts.help = true
     elseif a:sub(1, 2) == "--" then
-      local name, value = a:match("^%-%-([%w%-]+)=(.*)$")
+      local name, value = a:match("^%-%-([^=]*)=(.*)$")
       name = name or a:sub(3)
       local kind = spec[name]
       if not kind then
-        io.stderr:write("kam: unknown option '", a, "'\n", usage)
+        usage_error("unknown option '--" .. name .. "'", usage)
         return nil
       elseif kind == "flag" then
+        if value then
+          usage_error("option '--" .. name .. "' takes no value", usage)
+          return nil
+        end
         opts[name] = true
       else
         if not value then
@@ -27,17 +49,28 @@ function M.parse(args, spec, usage)
           value = args[i]
         end
         if value == nil then
-          io.stderr:write("kam: option '--", name, "' needs a value\n", usage)
+          usage_error("option '--" .. name .. "' needs a value", usage)
           return nil
         end
         opts[name] = value
       end
+    elseif a:sub(1, 1) == "-" and #a > 1 then
+      usage_error("unknown option '" .. a:sub(1, 2) .. "'", usage)
+      return nil
     else
       operands[#operands + 1] = a
     end
     i = i + 1
   end
   return opts, operands
+end
+
+-- Take the subcommand off args: the first argument, unless it is an option, which stays
+-- for parse to read or to name ("kam override: unknown option '--yeer'").
+function M.subcommand(args)
+  local a = args[1]
+  if a and a:sub(1, 1) == "-" and #a > 1 then return nil end
+  return table.remove(args, 1)
 end
 
 -- Integer fen as yuan with thousands separators: 61234500 -> "612,345.00".
@@ -85,11 +118,9 @@ function M.check_code(s)
   return s
 end
 
--- A usage error: message and usage on stderr, exit status 2.
-function M.usage_error(msg, usage)
-  io.stderr:write("kam: ", msg, "\n", usage)
-  return 2
-end
+-- A usage error: message and usage on stderr (and the error document with --json);
+-- returns 2, the exit status: `return cli.usage_error(...)`.
+M.usage_error = usage_error
 
 function M.now_utc()
   return os.date("!%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,468 @@
+/* The command table: dispatch, kam --help, kam help, and the generated parts of the
+ * README and the man page (kam help --format markdown|man, written by `make docs`).
+ * One list: a command or an import kind that is not here does not exist anywhere. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "kinds.h"
+#include "plugin.h"
+
+/* "{kinds}" in a text stands for the import kinds, "{export kinds}" for the export kinds. */
+const struct kam_command kam_commands[] = {
+	{"init", "create or upgrade the database; record the default policy", kam_cmd_init,
+	 {{"[--policy NAME]", "Create the database, or upgrade an older one in place keeping every row, "
+			      "and record the policy grading uses by default (a change of it is recorded with who and when).  "
+			      "Only init creates a database or adopts an SQLite file of no other application; "
+			      "every other command refuses a file that is not a kam database, naming it."}}},
+	{"import", "load {kinds} from CSV, JSON or XLSX", kam_cmd_import,
+	 {{"KIND FILE [options]", "Load a file of KIND ({kinds}) from CSV (UTF-8 or GB18030), JSON, or XLSX "
+				  "through the xlsx plugin.  All or nothing: every bad row is listed with its line "
+				  "and column; --reject-file loads the good rows and writes the bad ones to a file (exit "
+				  "status 3 when it rejected some), --dry-run writes nothing."}}},
+	{"export", "write {export kinds} as CSV, JSON or XLSX", kam_cmd_export,
+	 {{"KIND [options]", "Write KIND ({export kinds}) as CSV, JSON or XLSX, to standard output or -o FILE; "
+			     "customers and the ledger import back unchanged."}}},
+	{"grade", "grade every customer of a year under the policy; what-if diffs", kam_cmd_grade,
+	 {{"[--year Y] [--as-of DATE] [--dry-run | --adopt]",
+	   "Grade every customer for year Y under the policy, in one transaction; decisions are appended, "
+	   "never changed.  A year without ledger rows is refused, fewer than 12 months is a warning; "
+	   "a --policy other than the database's own needs --dry-run (write nothing) or --adopt "
+	   "(write its grades anyway)."},
+	  {"diff POLICY_A POLICY_B [--year Y] [--as-of DATE]",
+	   "What if: every customer whose grade differs between two policies, with both reasons, and a "
+	   "matrix; writes nothing."}}},
+	{"explain", "a customer's grade: facts, rules that fired, policy version, overrides", kam_cmd_script,
+	 {{"CODE [--year Y] [--as-of DATE]",
+	   "The stored decision and what the policy decides now, with the facts and the override history."}}},
+	{"override", "manual grades with who, why and until when", kam_cmd_script,
+	 {{"add CODE --kind KIND --grade G --reason TEXT [--until DATE] [--from DATE] [--approved-by NAME] [--year Y] [--replace]",
+	   "Record a manual grade of a kind the policy accepts; one overlapping an override of the same kind is refused unless --replace revokes it."},
+	  {"list [CODE] [--all]", "The valid overrides (--all: every one, revoked too)."},
+	  {"revoke ID --reason TEXT", "Revoke an override; it is kept, with who revoked it, when and why."}}},
+	{"policy", "inspect, lint and run a policy's own examples", kam_cmd_script,
+	 {{"list", "The policies kam can find, the database's own marked."},
+	  {"show [NAME|FILE]", "A policy's name, version, hash, grades, numbers and override kinds."},
+	  {"check FILE", "Load a policy file in the sandbox and report what breaks the contract, with lines."},
+	  {"test [NAME|FILE]", "Run a policy's own examples: \"N passed, N failed\"."}}},
+	{"run", "run a Lua script with the kam module", kam_cmd_run,
+	 {{"[--autocommit] SCRIPT [ARG ...]", "Run a Lua 5.4 script with the kam module (kam.db, kam.json, kam.log, kam.sandbox, "
+			       "kam.grading, kam.yuan, plugins' modules); '-' reads standard input.  The script runs in one "
+			       "transaction, committed when it returns, rolled back when it fails or is interrupted; "
+			       "--autocommit runs it without."}}},
+	{"plugin", "the loaded plugins", kam_cmd_plugin,
+	 {{"list", "The plugins loaded, with the modules, commands and formats each added."}}},
+	{"help", "this list, or a command's usage", kam_cmd_help,
+	 {{"[COMMAND]", "This list, or COMMAND's usage (as kam COMMAND --help)."},
+	  {"--format man|markdown", "Print the parts of the man page and of the README that are made from the command table (make docs writes them)."}}},
+};
+
+const size_t kam_ncommands = sizeof kam_commands / sizeof kam_commands[0];
+
+#define USAGE_LINE "kam [--db FILE] [--policy NAME|FILE] [--user NAME] [--json] COMMAND ..."
+
+static const char OPTIONS[] =
+	"usage: " USAGE_LINE "\n"
+	"\n"
+	"Key-account management for postal key-account centers.\n"
+	"\n"
+	"options:\n"
+	"  --db FILE        the province database (default $KAM_DB, else ./kam.db)\n"
+	"  --policy NAME    the grading policy (default: the one recorded by kam init)\n"
+	"  --user NAME      who is acting (default $KAM_USER, else the login name)\n"
+	"  --json           print one JSON document on stdout, errors included\n"
+	"  -h, --help       this help; 'kam COMMAND --help' for a command\n"
+	"  -V, --version    kam's version and those of its libraries\n";
+
+static const char EXIT_STATUS[] =
+	"exit status: 0 success, 1 the work failed, 2 wrong usage, 3 done in part\n";
+
+const struct kam_command *kam_command_find(const char *name)
+{
+	for (size_t i = 0; i < kam_ncommands; i++)
+		if (strcmp(kam_commands[i].name, name) == 0)
+			return &kam_commands[i];
+	return NULL;
+}
+
+/* The kinds, comma-separated: "customers, ledger, bureau_revenue" (and ", grades"). */
+static void put_kinds(FILE *out, int export, const char *before, const char *after)
+{
+	int n = 0;
+	for (int i = 0; kam_kinds[i]; i++)
+		fprintf(out, "%s%s%s%s", n++ ? ", " : "", before, kam_kinds[i]->name, after);
+	if (export) /* grades are exported, never imported: they are kam's own decisions */
+		fprintf(out, "%s%sgrades%s", n ? ", " : "", before, after);
+}
+
+typedef void (*escape_fn)(FILE *out, const char *s, size_t n);
+
+const char *kam_kind_names(int export)
+{
+	static char names[2][256];
+	char *s = names[export != 0];
+	if (!s[0]) {
+		FILE *f = fmemopen(s, sizeof names[0], "w");
+		if (f) {
+			put_kinds(f, export, "", "");
+			fclose(f);
+		}
+	}
+	return s;
+}
+
+/* Write text with {kinds} and {export kinds} expanded, each kind between before and after;
+ * the text (not the kinds' markup) through esc when given. */
+static void put_text_esc(FILE *out, const char *text, const char *before, const char *after, escape_fn esc)
+{
+	static const char K[] = "{kinds}", EK[] = "{export kinds}";
+	const char *p = text, *b;
+	while ((b = strchr(p, '{'))) {
+		size_t n = (size_t)(b - p) + 1;
+		int export = -1;
+		if (strncmp(b, K, sizeof K - 1) == 0)
+			export = 0, n--;
+		else if (strncmp(b, EK, sizeof EK - 1) == 0)
+			export = 1, n--;
+		if (esc)
+			esc(out, p, n);
+		else
+			fwrite(p, 1, n, out);
+		p += n;
+		if (export >= 0) {
+			put_kinds(out, export, before, after);
+			p += export ? sizeof EK - 1 : sizeof K - 1;
+		}
+	}
+	if (esc)
+		esc(out, p, strlen(p));
+	else
+		fputs(p, out);
+}
+
+static void put_text(FILE *out, const char *text, const char *before, const char *after)
+{
+	put_text_esc(out, text, before, after, NULL);
+}
+
+/* text with {kinds} expanded, as a JSON string (NULL when out of memory). */
+static json_t *expanded(const char *text)
+{
+	char *s = NULL;
+	size_t n = 0;
+	json_t *j;
+	FILE *f = open_memstream(&s, &n);
+	if (!f)
+		return NULL;
+	put_text(f, text, "", "");
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	j = json_stringn(s, n);
+	free(s);
+	return j;
+}
+
+void kam_usage(kam_ctx *ctx, FILE *out)
+{
+	fputs(OPTIONS, out);
+	fputs("\ncommands:\n", out);
+	for (size_t i = 0; i < kam_ncommands; i++) {
+		fprintf(out, "  %-10s ", kam_commands[i].name);
+		put_text(out, kam_commands[i].summary, "", "");
+		fputc('\n', out);
+	}
+	if (ctx)
+		kam_plugins_help(ctx, out);
+	fputc('\n', out);
+	fputs(EXIT_STATUS, out);
+}
+
+static json_t *kinds_json(int export)
+{
+	json_t *a = json_array();
+	for (int i = 0; a && kam_kinds[i]; i++)
+		if (json_array_append_new(a, json_string(kam_kinds[i]->name)) < 0)
+			goto fail;
+	if (a && export && json_array_append_new(a, json_string("grades")) < 0)
+		goto fail;
+	return a;
+fail:
+	json_decref(a);
+	return NULL;
+}
+
+/* "kam NAME ARGS" as a JSON string. */
+static json_t *synopsis_json(const struct kam_command *c, const struct kam_form *f)
+{
+	char *s = NULL;
+	size_t n = 0;
+	json_t *j = NULL;
+	FILE *m = open_memstream(&s, &n);
+	if (!m)
+		return NULL;
+	fprintf(m, "kam %s%s%s", c->name, *f->args ? " " : "", f->args);
+	if (fclose(m) == 0)
+		j = json_stringn(s, n);
+	free(s);
+	return j;
+}
+
+static json_t *command_json(const struct kam_command *c)
+{
+	json_t *forms = json_array();
+	for (int j = 0; forms && j < KAM_FORMS && c->forms[j].args; j++) {
+		json_t *form = json_pack("{s:o*, s:o*}", "synopsis", synopsis_json(c, &c->forms[j]), "does",
+					 expanded(c->forms[j].does));
+		if (!form || json_array_append_new(forms, form) < 0) {
+			json_decref(forms);
+			return NULL;
+		}
+	}
+	return forms ? json_pack("{s:s, s:o*, s:o}", "name", c->name, "summary", expanded(c->summary), "forms",
+				 forms)
+		     : NULL;
+}
+
+int kam_usage_json(kam_ctx *ctx)
+{
+	json_t *cmds = json_array();
+	(void)ctx;
+	for (size_t i = 0; cmds && i < kam_ncommands; i++) {
+		json_t *cmd = command_json(&kam_commands[i]);
+		if (!cmd || json_array_append_new(cmds, cmd) < 0) {
+			json_decref(cmds);
+			cmds = NULL;
+		}
+	}
+	return kam_print_json(cmds ? json_pack("{s:s, s:o, s:o*, s:o*, s:{s:s, s:s, s:s}}", "usage", USAGE_LINE,
+					       "commands", cmds, "import_kinds", kinds_json(0), "export_kinds",
+					       kinds_json(1), "exit_status", "0", "success", "1", "the work failed",
+					       "2", "wrong usage")
+				   : NULL);
+}
+
+/* ---- the generated parts of the man page and the README ---- */
+
+/* roff: a backslash is \e, a hyphen-minus \- (options must copy and paste as typed). */
+static void man_escape(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			fputs("\\e", out);
+		else if (s[i] == '-')
+			fputs("\\-", out);
+		else
+			fputc(s[i], out);
+	}
+}
+
+static int word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+	       c == '-' || c == '.';
+}
+
+/* A synopsis in roff: what is typed as it is in bold (kam, subcommands, options),
+ * what the user replaces (KIND, FILE, ...) in italics, brackets and bars plain. */
+static void man_synopsis(FILE *out, const struct kam_command *c, const char *args)
+{
+	const char *p = args;
+	fprintf(out, "\\fBkam %s\\fR", c->name);
+	if (*args)
+		fputc(' ', out);
+	while (*p) {
+		const char *w = p;
+		int upper = 1, dots = 1, placeholder;
+		if (!word_char(*p)) {
+			fputc(*p++, out);
+			continue;
+		}
+		while (word_char(*p)) {
+			if ((*p >= 'a' && *p <= 'z') || *p == '-')
+				upper = 0;
+			if (*p != '.')
+				dots = 0;
+			p++;
+		}
+		if (dots) {
+			fwrite(w, 1, (size_t)(p - w), out);
+			continue;
+		}
+		placeholder = upper || ((size_t)(p - w) == 7 && strncmp(w, "options", 7) == 0);
+		fputs(placeholder ? "\\fI" : "\\fB", out);
+		man_escape(out, w, (size_t)(p - w));
+		fputs("\\fR", out);
+	}
+	fputc('\n', out);
+}
+
+static void man_commands(FILE *out)
+{
+	for (size_t i = 0; i < kam_ncommands; i++) {
+		const struct kam_command *c = &kam_commands[i];
+		for (int j = 0; j < KAM_FORMS && c->forms[j].args; j++) {
+			fputs(".TP\n", out);
+			man_synopsis(out, c, c->forms[j].args);
+			put_text_esc(out, c->forms[j].does, "\\fB", "\\fR", man_escape);
+			fputc('\n', out);
+		}
+	}
+}
+
+/* Markdown table cells: a bar ends the cell unless escaped, even inside backquotes. */
+static void md_escape(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '|')
+			fputc('\\', out);
+		fputc(s[i], out);
+	}
+}
+
+static void md_commands(FILE *out)
+{
+	/* Blank lines around: the table must not run into the markers' HTML comments. */
+	fputs("\n| command | does |\n|---|---|\n", out);
+	for (size_t i = 0; i < kam_ncommands; i++) {
+		const struct kam_command *c = &kam_commands[i];
+		for (int j = 0; j < KAM_FORMS && c->forms[j].args; j++) {
+			fprintf(out, "| `kam %s%s", c->name, *c->forms[j].args ? " " : "");
+			md_escape(out, c->forms[j].args, strlen(c->forms[j].args));
+			fputs("` | ", out);
+			put_text_esc(out, c->forms[j].does, "`", "`", md_escape);
+			fputs(" |\n", out);
+		}
+	}
+	fputc('\n', out);
+}
+
+/* ---- kam help ---- */
+
+static const char HELP_USAGE[] =
+	"usage: kam help [COMMAND]\n"
+	"       kam help --format man|markdown\n"
+	"Without COMMAND, the same as kam --help; with it, the same as kam COMMAND --help.\n"
+	"--format prints the parts of the man page (man) and of the README's command table\n"
+	"(markdown) that are made from kam's command table: `make docs` writes them into\n"
+	"doc/kam.1 and README.md, and a test checks that they are there unchanged.\n";
+
+/* `kam --json COMMAND --help`: the command's help text as {"command", "help"}.  The help
+ * is written by the command itself (in C or Lua), so standard output goes to a
+ * temporary file while it runs. */
+int kam_help_json(kam_ctx *ctx, int argc, char **argv)
+{
+	const struct kam_command *c = kam_command_find(argv[0]);
+	FILE *tmp;
+	int saved, status = KAM_OK;
+	long size;
+	char *text = NULL;
+
+	if (fflush(stdout) != 0 || !(tmp = tmpfile()))
+		return kam_report_error(ctx, &(kam_err){KAM_FAIL, "cannot write the help to a temporary file"});
+	if ((saved = dup(STDOUT_FILENO)) < 0 || dup2(fileno(tmp), STDOUT_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		fclose(tmp);
+		return kam_report_error(ctx, &(kam_err){KAM_FAIL, "cannot redirect the help to a temporary file"});
+	}
+	ctx->json = 0;
+	optind = 0;
+	if (c)
+		status = c->run(ctx, argc, argv);
+	else if (!kam_plugins_dispatch(ctx, argc, argv, &status))
+		status = -1;
+	fflush(stdout);
+	ctx->json = 1;
+	if (dup2(saved, STDOUT_FILENO) < 0) {
+		close(saved);
+		fclose(tmp);
+		return KAM_FAIL;
+	}
+	close(saved);
+	if (status == -1) {
+		fclose(tmp);
+		return kam_usage_error(ctx, NULL, NULL, "unknown command '%s'", argv[0]);
+	}
+	if (fseek(tmp, 0, SEEK_END) == 0 && (size = ftell(tmp)) >= 0 && (text = malloc((size_t)size + 1)) &&
+	    fseek(tmp, 0, SEEK_SET) == 0 && fread(text, 1, (size_t)size, tmp) == (size_t)size) {
+		fclose(tmp);
+		status = kam_print_json(json_pack("{s:s, s:s%}", "command", argv[0], "help", text, (size_t)size));
+		free(text);
+		return status;
+	}
+	free(text);
+	fclose(tmp);
+	return kam_report_error(ctx, &(kam_err){KAM_FAIL, "cannot read the help back from a temporary file"});
+}
+
+int kam_cmd_help(kam_ctx *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+	};
+	const char *format = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'h': fputs(HELP_USAGE, stdout); return KAM_OK;
+		default: return kam_option_error(ctx, "help", HELP_USAGE, opts, "+h", argv);
+		}
+	}
+	if (argc - optind > 1)
+		return kam_usage_error(ctx, "help", HELP_USAGE, "unexpected argument '%s'", argv[optind + 1]);
+	if (format) {
+		if (argc - optind > 0)
+			return kam_usage_error(ctx, "help", HELP_USAGE, "--format takes no COMMAND");
+		char *text = NULL;
+		size_t size = 0;
+		FILE *m;
+		int status;
+		if (strcmp(format, "man") != 0 && strcmp(format, "markdown") != 0)
+			return kam_usage_error(ctx, "help", HELP_USAGE, "unknown format '%s' (man, markdown)", format);
+		if (!(m = open_memstream(&text, &size)))
+			return kam_report_error(ctx, &(kam_err){KAM_FAIL, "out of memory"});
+		if (strcmp(format, "man") == 0)
+			man_commands(m);
+		else
+			md_commands(m);
+		if (fclose(m) != 0) {
+			free(text);
+			return kam_report_error(ctx, &(kam_err){KAM_FAIL, "out of memory"});
+		}
+		if (ctx->json)
+			status = kam_print_json(json_pack("{s:s, s:s%}", "format", format, "text", text, size));
+		else
+			status = fwrite(text, 1, size, stdout) == size && fflush(stdout) == 0 ? KAM_OK : KAM_FAIL;
+		free(text);
+		return status;
+	}
+	if (argc - optind == 0) {
+		if (ctx->json)
+			return kam_usage_json(ctx);
+		kam_usage(ctx, stdout);
+		return KAM_OK;
+	}
+	{
+		char *name = argv[optind];
+		char help[] = "--help";
+		char *args[] = {name, help, NULL};
+		const struct kam_command *cmd = kam_command_find(name);
+		int status;
+		if (ctx->json)
+			return kam_help_json(ctx, 2, args);
+		optind = 0;
+		if (cmd)
+			return cmd->run(ctx, 2, args);
+		if (kam_plugins_dispatch(ctx, 2, args, &status))
+			return status;
+		return kam_usage_error(ctx, "help", HELP_USAGE, "unknown command '%s'", name);
+	}
+}
