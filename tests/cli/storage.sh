@@ -109,7 +109,7 @@ if [ "$(id -u)" = 0 ] && [ ${#as_user[@]} = 0 ]; then
   skip "read-only file: running as root without setpriv"
 else
   echo 'kam.db.exec("DELETE FROM customers")' >ro/del.lua
-  printf 'code,name,place\n46010000001000,ro,city\n' >ro/c.csv
+  printf 'code,name,place,city\n46010000001000,ro,city,海口\n' >ro/c.csv
   run "${as_user[@]}" "$KAM" --db ro/k.db run ro/del.lua
   status_is 1 "a script writing a read-only database file exits 1"
   like "$err" "ro/k.db: the database file is read-only" "and says read-only, naming the file"
