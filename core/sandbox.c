@@ -25,6 +25,12 @@ struct kam_sandbox {
 	int spent;            /* the budget is gone: the hook raises at every instruction */
 	int broken;
 	int env_ref, module_ref;
+	int upvalues_ref;     /* {f1, i1, v1, f2, i2, v2, ...}: the module's upvalues after load */
+	kam_buf module;       /* the module serialized at load, before its tables were frozen */
+	kam_err module_err;   /* why it could not be serialized */
+	int module_failed;
+	kam_sandbox_progress progress;   /* of the call running, for finalizers */
+	void *ud;
 	char *name;
 };
 
@@ -115,6 +121,8 @@ static int sb_panic(lua_State *L)
 
 /* ---- the environment ---- */
 
+/* Upvalues: 1 the table's name ("" for the globals), 2 its contents, 3 true for a
+ * policy's own table (frozen after its top level ran). */
 static int ro_newindex(lua_State *L)
 {
 	const char *name = lua_tostring(L, lua_upvalueindex(1));
@@ -131,6 +139,9 @@ static int ro_newindex(lua_State *L)
 	if (name[0] == '\0')
 		return luaL_error(L, exists ? "assignment to read-only global '%s'" :
 				  "assignment to undeclared global '%s'", key);
+	if (lua_toboolean(L, lua_upvalueindex(3)))
+		return luaL_error(L, "assignment to field '%s' of the policy's table '%s': a policy keeps no "
+				  "state between calls (its tables are read-only once its top level has run)", key, name);
 	return luaL_error(L, "assignment to field '%s' of read-only table '%s'", key, name);
 }
 
@@ -142,11 +153,27 @@ static int ro_pairs(lua_State *L)
 	return 3;
 }
 
-/* Move the contents of the table at idx into a hidden one that the (now empty) table
- * reads through; writes raise, pairs still works.  name "" means the globals. */
-static void make_readonly(lua_State *L, int idx, const char *name)
+static int ro_len(lua_State *L)
 {
-	int store;
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	return 1;
+}
+
+/* Metamethods of a table's own metatable that its read-only proxy keeps (the rest are
+ * the proxy's, or read through __index). */
+static const char *const kept_events[] = {
+	"__call", "__tostring", "__eq", "__lt", "__le", "__concat", "__unm", "__add", "__sub", "__mul",
+	"__div", "__mod", "__pow", "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__bnot",
+	"__name", NULL,
+};
+
+/* Move the contents of the table at idx into a hidden one that the (now empty) table
+ * reads through; writes raise, pairs and # still work.  name "" means the globals; policy
+ * marks a policy's own table (its message says why).  A metatable the table had stays
+ * behind the contents (its __index still answers) and lends the proxy its operators. */
+static void make_readonly_as(lua_State *L, int idx, const char *name, int policy)
+{
+	int store, old = 0;
 
 	idx = lua_absindex(L, idx);
 	lua_newtable(L);
@@ -164,21 +191,229 @@ static void make_readonly(lua_State *L, int idx, const char *name)
 		lua_pushnil(L);
 		lua_rawset(L, idx);   /* clearing fields during a traversal is allowed */
 	}
-	lua_createtable(L, 0, 4);
+	if (lua_getmetatable(L, idx)) {
+		old = lua_gettop(L);
+		lua_pushvalue(L, old);
+		lua_setmetatable(L, store);
+	}
+	lua_createtable(L, 0, 6);
+	for (const char *const *ev = kept_events; old && *ev; ev++) {
+		if (lua_getfield(L, old, *ev) != LUA_TNIL)
+			lua_setfield(L, -2, *ev);
+		else
+			lua_pop(L, 1);
+	}
 	lua_pushvalue(L, store);
 	lua_setfield(L, -2, "__index");
 	lua_pushstring(L, name);
 	lua_pushvalue(L, store);
-	lua_pushcclosure(L, ro_newindex, 2);
+	lua_pushboolean(L, policy);
+	lua_pushcclosure(L, ro_newindex, 3);
 	lua_setfield(L, -2, "__newindex");
 	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.next");
 	lua_pushvalue(L, store);
 	lua_pushcclosure(L, ro_pairs, 2);
 	lua_setfield(L, -2, "__pairs");
+	lua_pushvalue(L, store);
+	lua_pushcclosure(L, ro_len, 1);
+	lua_setfield(L, -2, "__len");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, idx);
+	/* Remember it: freezing walks past what is read-only already. */
+	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+	lua_pushvalue(L, idx);
+	lua_pushvalue(L, store);
+	lua_rawset(L, -3);
+	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.proxy_of");
+	lua_pushvalue(L, store);
+	lua_pushvalue(L, idx);
+	lua_rawset(L, -3);
+	lua_settop(L, store - 1);
+}
+
+static void make_readonly(lua_State *L, int idx, const char *name)
+{
+	make_readonly_as(L, idx, name, 0);
+}
+
+/* ---- freezing a policy: tables read-only, upvalues remembered ---- */
+
+struct walk {
+	int seen, tables, names, upvalues;   /* stack slots */
+	lua_Integer ntables, nupvalues;
+};
+
+static int is_frozen(lua_State *L, int idx)
+{
+	int frozen;
+	idx = lua_absindex(L, idx);
+	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+	lua_pushvalue(L, idx);
+	frozen = lua_rawget(L, -2) != LUA_TNIL;
+	lua_pop(L, 2);
+	return frozen;
+}
+
+/* Everything reachable from the value at idx: tables (keys, values, metatables) to freeze,
+ * Lua functions' upvalues to remember.  name: how a person would call the value. */
+static void walk_value(lua_State *L, struct walk *w, int idx, const char *name)
+{
+	int t = lua_type(L, idx);
+	idx = lua_absindex(L, idx);
+	if (t != LUA_TTABLE && !(t == LUA_TFUNCTION && !lua_iscfunction(L, idx)))
+		return;
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, w->seen) != LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
 	lua_pop(L, 1);
+	lua_pushvalue(L, idx);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, w->seen);
+	luaL_checkstack(L, 8, "freezing the policy");
+	if (t == LUA_TTABLE) {
+		if (is_frozen(L, idx))
+			return;
+		lua_pushvalue(L, idx);
+		lua_rawseti(L, w->tables, ++w->ntables);
+		lua_pushstring(L, name);
+		lua_rawseti(L, w->names, w->ntables);
+		if (lua_getmetatable(L, idx)) {
+			char sub[200];
+			snprintf(sub, sizeof sub, "metatable of %.150s", name);
+			walk_value(L, w, -1, sub);
+			lua_pop(L, 1);
+		}
+		lua_pushnil(L);
+		while (lua_next(L, idx)) {
+			char sub[200];
+			if (lua_type(L, -2) == LUA_TSTRING)
+				snprintf(sub, sizeof sub, "%.100s.%.90s", name, lua_tostring(L, -2));
+			else
+				snprintf(sub, sizeof sub, "%.150s[...]", name);
+			walk_value(L, w, -2, sub);
+			walk_value(L, w, -1, sub);
+			lua_pop(L, 1);
+		}
+		return;
+	}
+	for (int i = 1;; i++) {
+		const char *up = lua_getupvalue(L, idx, i);
+		if (!up)
+			break;
+		lua_pushvalue(L, idx);
+		lua_rawseti(L, w->upvalues, ++w->nupvalues);
+		lua_pushinteger(L, i);
+		lua_rawseti(L, w->upvalues, ++w->nupvalues);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, w->upvalues, ++w->nupvalues);
+		if (strcmp(up, "_ENV") != 0)
+			walk_value(L, w, -1, up[0] ? up : "?");
+		lua_pop(L, 1);
+	}
+}
+
+/* After the top level: the module, the policy's globals and every table they reach are
+ * read-only, and the upvalues of its functions are remembered (check_upvalues compares
+ * them after each call).  The module is serialized first, while its tables are plain. */
+static void freeze_policy(lua_State *L, kam_sandbox *sb)
+{
+	struct walk w = {0};
+	int top = lua_gettop(L);
+
+	kam_buf_reset(&sb->module);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
+	sb->module_failed = kam_lser_encode(L, -1, &sb->module, "module", KAM_LSER_FUNCTIONS, &sb->module_err) < 0;
+	lua_pop(L, 1);
+	lua_newtable(L);
+	w.seen = lua_gettop(L);
+	lua_newtable(L);
+	w.tables = lua_gettop(L);
+	lua_newtable(L);
+	w.names = lua_gettop(L);
+	lua_newtable(L);
+	w.upvalues = lua_gettop(L);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
+	walk_value(L, &w, -1, "module");
+	lua_pop(L, 1);
+	/* The policy's own globals (the libraries are read-only already). */
+	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
+	if (lua_rawget(L, -2) == LUA_TTABLE) {
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			walk_value(L, &w, -1, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 2);
+	for (lua_Integer i = 1; i <= w.ntables; i++) {
+		lua_rawgeti(L, w.tables, i);
+		lua_rawgeti(L, w.names, i);
+		if (!is_frozen(L, -2))
+			make_readonly_as(L, -2, lua_tostring(L, -1), 1);
+		lua_pop(L, 2);
+	}
+	lua_pushvalue(L, w.upvalues);
+	sb->upvalues_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	lua_settop(L, top);
+}
+
+/* Deep read-only for a value handed to every call (ctx). */
+static void freeze_shared(lua_State *L, int idx, const char *name)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_type(L, idx) != LUA_TTABLE || is_frozen(L, idx))
+		return;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			char sub[160];
+			snprintf(sub, sizeof sub, "%.60s.%.90s", name,
+				 lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "[...]");
+			freeze_shared(L, -1, sub);
+		}
+		lua_pop(L, 1);
+	}
+	make_readonly(L, idx, name);
+}
+
+/* 0 when every upvalue of the policy's functions still holds what it held after load;
+ * else -1 with e naming the upvalue and its function. */
+static int check_upvalues(lua_State *L, kam_sandbox *sb, const char *fname, long item, kam_err *e)
+{
+	lua_Integer n;
+	int t;
+	if (sb->upvalues_ref == LUA_NOREF)
+		return 0;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->upvalues_ref);
+	t = lua_gettop(L);
+	n = (lua_Integer)lua_rawlen(L, t);
+	for (lua_Integer k = 1; k + 2 <= n; k += 3) {
+		int i, same;
+		const char *up;
+		lua_rawgeti(L, t, k);
+		i = (int)(lua_rawgeti(L, t, k + 1), lua_tointeger(L, -1));
+		lua_pop(L, 1);
+		lua_rawgeti(L, t, k + 2);
+		up = lua_getupvalue(L, -2, i);
+		same = up && lua_rawequal(L, -1, -2);
+		if (!same) {
+			lua_Debug ar;
+			lua_settop(L, t + 1);
+			lua_getinfo(L, ">S", &ar);
+			kam_errf(e, "%s: function '%s', item %ld: changed '%s', a local of the policy's module (an upvalue of "
+				 "the function at line %d): a policy keeps no state between calls", sb->name, fname, item,
+				 up ? up : "?", ar.linedefined);
+			lua_settop(L, t - 1);
+			return -1;
+		}
+		lua_pop(L, 3);
+	}
+	lua_settop(L, t - 1);
+	return 0;
 }
 
 /* load(chunk [, chunkname [, mode [, env]]]) with the mode forced to text and the
@@ -215,6 +450,65 @@ static int sb_yuan(lua_State *L)
 	}
 	snprintf(out + o, sizeof out - (size_t)o, ".%02llu", a % 100);
 	lua_pushstring(L, out);
+	return 1;
+}
+
+/* A finalizer runs when the collector decides, inside whatever call is running: it is
+ * wrapped so that the worker knows one is running (and names the whole batch, not the
+ * customer whose call it interrupted, when it never ends). */
+static int sb_gc_wrapper(lua_State *L)
+{
+	kam_sandbox *sb = sb_of(L);
+	int n = lua_gettop(L);
+	if (sb->progress)
+		sb->progress(sb->ud, KAM_SANDBOX_FINALIZER);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, 0);
+	if (sb->progress)
+		sb->progress(sb->ud, KAM_SANDBOX_FINALIZER_DONE);
+	return 0;
+}
+
+/* setmetatable(t, mt) with mt.__gc wrapped (see sb_gc_wrapper).  A metatable frozen
+ * with the policy is set as its contents, so that its metamethods answer (Lua looks them
+ * up raw); getmetatable hands the read-only table back. */
+static int sb_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+		lua_pushvalue(L, 2);
+		if (lua_rawget(L, -2) == LUA_TTABLE)
+			lua_replace(L, 2);
+		lua_settop(L, 2);
+	}
+	if (lua_type(L, 2) == LUA_TTABLE && lua_rawget(L, (lua_pushliteral(L, "__gc"), 2)) == LUA_TFUNCTION &&
+	    lua_tocfunction(L, -1) != sb_gc_wrapper) {
+		lua_pushcclosure(L, sb_gc_wrapper, 1);
+		lua_pushliteral(L, "__gc");
+		lua_insert(L, -2);
+		lua_rawset(L, 2);
+	}
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
+static int sb_getmetatable(lua_State *L)
+{
+	lua_settop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 1, 1);
+	if (lua_type(L, -1) == LUA_TTABLE) {
+		lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.proxy_of");
+		lua_pushvalue(L, -2);
+		if (lua_rawget(L, -2) == LUA_TTABLE)
+			return 1;
+		lua_pop(L, 2);
+	}
 	return 1;
 }
 
@@ -270,6 +564,20 @@ static int build_env(lua_State *L)
 	lua_pop(L, 2);
 	lua_getglobal(L, "next");
 	lua_setfield(L, LUA_REGISTRYINDEX, "kam.sandbox.next");
+	/* read-only table -> its contents, weak-keyed */
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+	/* its contents -> the read-only table */
+	lua_newtable(L);
+	lua_createtable(L, 0, 1);
+	lua_pushliteral(L, "k");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setfield(L, LUA_REGISTRYINDEX, "kam.sandbox.proxy_of");
 
 	lua_newtable(L);
 	env = lua_gettop(L);
@@ -281,6 +589,12 @@ static int build_env(lua_State *L)
 	lua_pushvalue(L, env);
 	lua_pushcclosure(L, sb_load, 2);
 	lua_setfield(L, env, "load");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, sb_setmetatable, 1);
+	lua_setfield(L, env, "setmetatable");
+	lua_getglobal(L, "getmetatable");
+	lua_pushcclosure(L, sb_getmetatable, 1);
+	lua_setfield(L, env, "getmetatable");
 	lua_pushvalue(L, env);
 	lua_setfield(L, env, "_G");
 	for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
@@ -321,7 +635,8 @@ kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e)
 	kam_sandbox_limits_fill(&sb->lim, lim);
 	sb->step = sb->lim.instructions < HOOK_STEP ? (int)sb->lim.instructions : HOOK_STEP;
 	sb->mem.limit = sb->lim.memory_bytes;
-	sb->env_ref = sb->module_ref = LUA_NOREF;
+	sb->env_ref = sb->module_ref = sb->upvalues_ref = LUA_NOREF;
+	kam_buf_init(&sb->module);
 	sb->L = lua_newstate(sb_alloc, &sb->mem);
 	if (!sb->L) {
 		free(sb);
@@ -352,6 +667,7 @@ void kam_sandbox_free(kam_sandbox *sb)
 		return;
 	if (sb->L)
 		lua_close(sb->L);
+	kam_buf_free(&sb->module);
 	free(sb->name);
 	free(sb);
 }
@@ -380,9 +696,20 @@ static int fail(kam_sandbox *sb, int status, const char *where, kam_err *e)
 		kam_sandbox_fmt_bytes(lim, sizeof lim, sb->lim.memory_bytes);
 		kam_errf(e, "%s: %s: memory limit of %s exceeded", sb->name, where, lim);
 	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
-		const char *msg = lua_tostring(L, -1);
-		kam_errf(e, "%s%s%s (%s)", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ",
-			 msg, where);
+		size_t len;
+		const char *msg = lua_tolstring(L, -1, &len);
+		/* Room for the script's text once the name and the place are in (and the host's
+		 * "customer 00000000000000" for "item N"): a longer text is cut, never they. */
+		size_t room = sizeof e->msg - strlen(sb->name) - strlen(where) - 96;
+		if (len <= room) {
+			kam_errf(e, "%s%s%s (%s)", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ",
+				 msg, where);
+		} else {
+			size_t cut = room;
+			while (cut > 0 && ((unsigned char)msg[cut] & 0xc0) == 0x80)
+				cut--;   /* not inside a UTF-8 character */
+			kam_errf(e, "%s: %s: %.*s... (the error text is %zu bytes; cut)", sb->name, where, (int)cut, msg, len);
+		}
 	} else {
 		kam_errf(e, "%s: %s: error object is a %s value", sb->name, where,
 			 luaL_typename(L, -1));
@@ -437,6 +764,8 @@ static int p_load(lua_State *L)
 	sb->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
 	make_readonly(L, -1, "");
+	lua_pop(L, 1);
+	freeze_policy(L, sb);
 	return 0;
 }
 
@@ -489,25 +818,17 @@ int kam_sandbox_load(kam_sandbox *sb, const char *name, const char *src, size_t 
 	return protect(sb, p_load, &op, "main chunk");
 }
 
-static int p_module(lua_State *L)
-{
-	struct op *op = lua_touserdata(L, 1);
-
-	lua_rawgeti(L, LUA_REGISTRYINDEX, op->sb->module_ref);
-	if (kam_lser_encode(L, -1, op->out, "module", KAM_LSER_FUNCTIONS, op->e) < 0) {
-		kam_err_prefix(op->e, "%s", op->sb->name);
-		op->failed = 1;
-	}
-	return 0;
-}
-
 int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
 {
-	struct op op = {0};
-
-	op.out = out;
-	op.e = e;
-	return protect(sb, p_module, &op, "module");
+	if (sb->module_ref == LUA_NOREF)
+		return kam_errf(e, "sandbox: no chunk loaded");
+	if (sb->module_failed) {
+		*e = sb->module_err;
+		kam_err_prefix(e, "%s", sb->name);
+		return -1;
+	}
+	kam_buf_add(out, sb->module.data, sb->module.len);
+	return kam_buf_check(out, "module", e);
 }
 
 /* Push module[name] (or the global), name dotted, n bytes long. */
@@ -615,6 +936,9 @@ static int p_call(lua_State *L)
 			op->failed = 1;
 			return 0;
 		}
+		/* One value for every call of the batch: read-only, or a call could leave
+		 * something in it for the next. */
+		freeze_shared(L, shared, "ctx");
 	}
 	kam_rd_init(&rd, op->items, op->itemslen);
 	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
@@ -627,6 +951,7 @@ static int p_call(lua_State *L)
 	kam_put_table(op->out, narr, 0);
 	for (i = 1; i <= narr; i++) {
 		int item, base, nargs;
+		kam_rd again = rd;   /* the item once more, for the second function of a chain */
 		op->item = (long)i;
 		if (op->progress)
 			op->progress(op->ud, op->item);
@@ -646,18 +971,37 @@ static int p_call(lua_State *L)
 		op->status = lua_pcall(L, nargs, all || fn2 ? LUA_MULTRET : 1, 0);
 		if (op->status != LUA_OK)
 			return 1;
+		if (check_upvalues(L, sb, fn2 ? op->running : name, op->item, op->e) < 0) {
+			sb->broken = 1;   /* its state is changed: the next call starts afresh */
+			op->failed = 1;
+			return 0;
+		}
 		if (fn2)
 			lua_settop(L, base + 1); /* name's results are taken as two: decision, reasons */
 		if (fn2 && lua_toboolean(L, base)) {
-			lua_pushvalue(L, fn2);
-			if ((nargs = push_args(L, op, item, shared, spread, q + 1)) < 0)
+			int own;
+			/* Its own facts: whatever the first function did to its copy stays there. */
+			if (kam_lser_decode(L, &again, 0, op->e) < 0) {
+				kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, q + 1, op->item);
+				op->failed = 1;
 				return 0;
+			}
+			own = lua_gettop(L);
+			lua_pushvalue(L, fn2);
+			if ((nargs = push_args(L, op, own, shared, spread, q + 1)) < 0)
+				return 0;
+			lua_remove(L, own);
 			snprintf(op->running, sizeof op->running, "%s", q + 1);
 			if (op->progress)
 				op->progress(op->ud, -op->item); /* the deadline starts again for it */
 			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 			if (op->status != LUA_OK)
 				return 1;
+			if (check_upvalues(L, sb, q + 1, op->item, op->e) < 0) {
+				sb->broken = 1;
+				op->failed = 1;
+				return 0;
+			}
 		}
 		if (all) {
 			/* Every result, as an array with n (a policy returns grade, score, reasons). */
@@ -692,6 +1036,7 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	struct op op = {0};
 	char where[300];
 	size_t start = out->len;
+	int rc;
 
 	if (sb->module_ref == LUA_NOREF)
 		return kam_errf(e, "sandbox: no chunk loaded");
@@ -704,8 +1049,13 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	op.progress = progress;
 	op.ud = ud;
 	op.e = e;
+	sb->progress = progress;
+	sb->ud = ud;
 	snprintf(where, sizeof where, "function '%s'", fname + strspn(fname, "*+"));
-	if (protect(sb, p_call, &op, where) < 0) {
+	rc = protect(sb, p_call, &op, where);
+	sb->progress = NULL;
+	sb->ud = NULL;
+	if (rc < 0) {
 		out->len = start;
 		return -1;
 	}

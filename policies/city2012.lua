@@ -28,7 +28,7 @@ local P = {
   name = "city2012",
   title = "XXX邮政局大客户日常管理办法(试行) 2012",
   version = "2025.1",
-  grades = {"platinum", "gold", "vip"},   -- 白金 黄金 VIP
+  grades = {"platinum", "gold", "vip", "general"},   -- 白金 黄金 VIP 一般大客户
   needs = {},                             -- the basic facts are enough
 }
 
@@ -53,13 +53,14 @@ P.numbers = {
   },
   -- own key: leadership visits, one to two a year (每年拜访一至两次), led by the bureau's
   -- leadership (局领导带队) for Platinum and specialty Gold, by the specialty bureau's head
-  -- (专业局负责人带队) for comprehensive Gold and VIP.  (一般大客户, 1-2 a year by the
-  -- branch head, has no grade of its own in this rule set.)
+  -- (专业局负责人带队) for comprehensive Gold and VIP, by the branch head (支局长带队) for
+  -- General (一般大客户, DOMAIN §3.3).
   leadership_visits = {
     platinum = {per_year = 1, max_per_year = 2, by = "bureau leadership (局领导)"},
     gold = {per_year = 1, max_per_year = 2,
             by = "bureau leadership (局领导) if specialty, specialty bureau head (专业局负责人) if comprehensive"},
     vip = {per_year = 1, max_per_year = 2, by = "specialty bureau head (专业局负责人)"},
+    general = {per_year = 1, max_per_year = 2, by = "branch head (支局长)"},
   },
   symposiums_per_year = 2,                 -- 定期召开大客户座谈会,每年不少于两次
   archive_refresh_months = {               -- 大客户资料根据不同级别定期进行更新
@@ -109,17 +110,18 @@ function P.grade(f, ctx)
       return bar.grade, nil, {string.format("§3.3: annual revenue %s %s → %s", money(f.revenue), range, bar.title)}
     end
   end
-  -- A key account by agreement under the VIP floor: read like Hubei's top-5 rule (DOMAIN
-  -- §3.1: a key account under the lowest bar gets the lowest grade), so VIP.
-  return "vip", nil, {string.format("§3.3: annual revenue %s under the VIP floor %s; a key account by agreement "
-                                    .. "gets the lowest grade, as under Hubei's top-5 rule (DOMAIN §3.1) → VIP", money(f.revenue), money(bars[#bars].from))}
+  -- A key account (by agreement) under the VIP floor is General (一般大客户, DOMAIN §3.3),
+  -- the tier the seed's visit rules name: never VIP.
+  return "general", nil, {string.format("§3.3: annual revenue %s under the VIP floor %s: a key account (by "
+                                        .. "agreement) below it is General (一般大客户), never VIP", money(f.revenue),
+                                        money(bars[#bars].from))}
 end
 
 -- Examples ---------------------------------------------------------------------------
 
 P.examples = {
   -- §1
-  {name = "member: an agreement alone", facts = {agreement = true}, member = true, grade = "vip", reason = "signed an agreement"},
+  {name = "member: an agreement alone", facts = {agreement = true}, member = true, grade = "general", reason = "signed an agreement"},
   {name = "member: 10,000.00 and December 1,000.00", facts = {revenue = yuan(10000), december = yuan(1000)}, member = true, grade = "vip", reason = "revenue 2025 10,000.00 / December 1,000.00"},
   {name = "member: 9,999.99 and December 1,000.00 is not", facts = {revenue = yuan(10000) - 1, december = yuan(1000)}, member = false, grade = "none", reason = "not both reached"},
   {name = "member: 10,000.00 and December 999.99 is not", facts = {revenue = yuan(10000), december = yuan(1000) - 1}, member = false, grade = "none"},
@@ -134,8 +136,9 @@ P.examples = {
   {name = "gold: 500,000.00", facts = {agreement = true, revenue = yuan(500000)}, grade = "gold"},
   {name = "vip: 499,999.99", facts = {agreement = true, revenue = yuan(500000) - 1}, grade = "vip"},
   {name = "vip: 10,000.00", facts = {revenue = yuan(10000), december = yuan(5000)}, grade = "vip", reason = "in [10,000.00, 500,000.00) → VIP"},
-  {name = "vip: 9,999.99 with an agreement is under the floor", facts = {agreement = true, revenue = yuan(10000) - 1}, grade = "vip", reason = "under the VIP floor 10,000.00"},
-  {name = "vip: an agreement with refunds only", facts = {agreement = true, revenue = yuan(-250)}, grade = "vip", reason = "annual revenue -250.00 under the VIP floor"},
+  {name = "vip: 10,000.00 with an agreement", facts = {agreement = true, revenue = yuan(10000)}, grade = "vip"},
+  {name = "general: 9,999.99 with an agreement is under the floor", facts = {agreement = true, revenue = yuan(10000) - 1}, grade = "general", reason = "under the VIP floor 10,000.00: a key account (by agreement) below it is General (一般大客户), never VIP"},
+  {name = "general: an agreement with refunds only", facts = {agreement = true, revenue = yuan(-250)}, grade = "general", reason = "annual revenue -250.00 under the VIP floor"},
   {name = "platinum without agreement by rule 2", facts = {revenue = yuan(1200000), december = yuan(90000)}, member = true, grade = "platinum"},
   {name = "gold without agreement by rule 2", facts = {revenue = yuan(700000), december = yuan(1000)}, grade = "gold"},
   {name = "thousands separators", facts = {agreement = true, revenue = yuan(12345678) + 90}, grade = "platinum", reason = "12,345,678.90"},
