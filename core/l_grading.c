@@ -271,15 +271,17 @@ static int64_t check_code(lua_State *L, int idx)
 	return luaL_checkinteger(L, idx);
 }
 
-/* kam.grading.facts(year, code): the facts a policy would get for that customer. */
+/* kam.grading.facts(year, code [, policy]): the facts a policy would get for that
+ * customer (revenue on the policy's revenue lines; every group, every line without one). */
 static int l_facts(lua_State *L)
 {
 	int year = (int)luaL_checkinteger(L, 1);
 	int64_t code = check_code(L, 2);
+	int needs = lua_isnoneornil(L, 3) ? KAM_NEED_ALL : (check_policy(L, 3)->needs | KAM_NEED_ALL);
 	kam_facts f;
 	kam_err e;
 	long i;
-	if (kam_facts_load(kam_lua_db(L), year, code, KAM_NEED_ALL, &f, &e) < 0)
+	if (kam_facts_load(kam_lua_db(L), year, code, needs, &f, &e) < 0)
 		return raise_err(L, &e);
 	if ((i = kam_facts_find(&f, code)) < 0) {
 		kam_facts_free(&f);

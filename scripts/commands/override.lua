@@ -14,6 +14,8 @@ accepts: e.g. hubei's cultivation (培育期, needs --until), shantou's approved
 (needs --approved-by), hq's review.  list shows the valid ones (--all: every one).
 ]]
 
+local MAX_REASON = 1000   -- characters of an override's reason
+
 local args = { ... }
 local sub = table.remove(args, 1)
 local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason = "value", ["until"] = "value",
@@ -52,6 +54,12 @@ if sub == "add" then
     if not year then return cli.usage_error(err, USAGE) end
   end
   local kind, grade, reason = need("kind"), need("grade"), need("reason")
+  -- A reason is stored whole and shown in every decision it changes: bounded here.
+  local chars = utf8.len(reason)
+  if not chars then error("override add: --reason is not valid UTF-8", 0) end
+  if chars > MAX_REASON then
+    error(string.format("override add: --reason has %d characters; at most %d", chars, MAX_REASON), 0)
+  end
   local icode = math.tointeger(tonumber(code))
   if not db.value("SELECT 1 FROM customers WHERE code = ?", icode) then error("no customer " .. code, 0) end
 
@@ -77,9 +85,10 @@ if sub == "add" then
   end
   local decision = grading.evaluate(pol, year, code, from)
   if info.has_check_override then
-    local o = { kind = kind, grade = grade, ["until"] = till, from = from, reason = reason, by = kam.user,
+    -- `ends` is the end date; `until` (a Lua keyword: o["until"]) is kept for older policies.
+    local o = { kind = kind, grade = grade, ends = till, ["until"] = till, from = from, reason = reason, by = kam.user,
                 approved_by = opts["approved-by"], computed = decision.computed }
-    local f = grading.facts(year, code)
+    local f = grading.facts(year, code, pol)
     local r = pol:call("+check_override", { { o, f, { year = year, as_of = from, policy = info.name }, n = 3 } })[1]
     if not r[1] then
       error(string.format("policy %s refuses this override: %s", info.name, tostring(r[2] or "no reason given")), 0)
