@@ -459,14 +459,16 @@ static int sb_yuan(lua_State *L)
 static int sb_gc_wrapper(lua_State *L)
 {
 	kam_sandbox *sb = sb_of(L);
-	int n = lua_gettop(L);
+	int n = lua_gettop(L), status;
 	if (sb->progress)
 		sb->progress(sb->ud, KAM_SANDBOX_FINALIZER);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
-	lua_call(L, n, 0);
+	status = lua_pcall(L, n, 0, 0);
 	if (sb->progress)
 		sb->progress(sb->ud, KAM_SANDBOX_FINALIZER_DONE);
+	if (status != LUA_OK)
+		return lua_error(L);   /* Lua turns it into a warning */
 	return 0;
 }
 

@@ -89,10 +89,15 @@ for name, fen in pairs(facts.by_line) do
 end
 table.sort(lines)
 if #lines > 0 then print("  by line: " .. table.concat(lines, ", ")) end
+if facts.bureau == nil then
+  print("  bureau unknown (no city, or no county in a county): ranked nowhere")
+else
 print(string.format("  bureau %s: %s; %d agreement customers; bureau revenue %s (%s)", facts.bureau,
-  facts.rank_in_bureau and ("rank " .. facts.rank_in_bureau .. " among its agreement customers") or "no rank (no agreement)",
+  facts.rank_in_bureau and ("rank " .. facts.rank_in_bureau .. " among its agreement customers")
+    or "no rank (no agreement, or no revenue above zero)",
   facts.bureau_agreement_customers, y(facts.bureau_revenue),
   facts.bureau_revenue_entered and "entered by the center" or "the ledger's total stood in: none entered"))
+end
 
 local function show(title, d)
   print(title)
