@@ -532,6 +532,32 @@ static const struct {
 	{"utf8", luaopen_utf8, {NULL}},
 };
 
+/* Names the environment holds besides base_names and the libraries (built in build_env). */
+static const char *const env_names[] = {"load", "setmetatable", "getmetatable", "_G", "kam", NULL};
+
+int kam_sandbox_allows(const char *name)
+{
+	for (size_t i = 0; base_names[i]; i++)
+		if (strcmp(base_names[i], name) == 0)
+			return 1;
+	for (size_t i = 0; env_names[i]; i++)
+		if (strcmp(env_names[i], name) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+		if (strcmp(libs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+const char *kam_sandbox_omitted_field(const char *field)
+{
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+		for (const char *const *o = libs[i].omit; *o; o++)
+			if (strcmp(*o, field) == 0)
+				return libs[i].name;
+	return NULL;
+}
+
 static int omitted(const char *key, const char *const *omit)
 {
 	for (; *omit; omit++)

@@ -46,6 +46,12 @@ typedef void (*kam_sandbox_progress)(void *ud, long item);
 #define KAM_SANDBOX_FINALIZER (-0x7fffffffL)
 #define KAM_SANDBOX_FINALIZER_DONE (-0x7ffffffeL)
 
+/* The allow-list, for the lint (policy_lint.c) to derive what is left out: whether the
+ * environment has the global name; the library whose field is left out (string for
+ * "dump"), or NULL. */
+int kam_sandbox_allows(const char *name);
+const char *kam_sandbox_omitted_field(const char *field);
+
 kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e);
 /* Load `src` as text with chunk name "@name", run its top level and lock its globals.
  * Errors: "policies/x.lua:3: ..." (syntax), "policies/x.lua:5: boom (main chunk)",

@@ -100,6 +100,56 @@ like "$out" "forbidden 1" "... and shows it"
 run kam policy check "$TOP/policies/shantou.lua"
 status_is 0 "policy check shantou.lua"
 like "$out" "ok (shantou 2025.1, 4 grades" "ok, with the grade count"
+like "$out" "examples pass)" "... after running its examples"
+
+# Contract problems name their line: the table returned, the second listing of a grade.
+run kam policy check "$P/no_member.lua"
+status_is 1 "check: no member function"
+like "$err" "no_member.lua:$(grep -n '^return P' "$P/no_member.lua" | cut -d: -f1): missing function 'member' in the table returned here" \
+  "a missing function is reported at the line of the table returned"
+run kam policy check "$P/dup_grade.lua"
+status_is 1 "check: a grade listed twice"
+like "$err" "dup_grade.lua:3: grades lists 'a' twice" "a duplicate grade is reported at its second listing (line 3)"
+cat >dup_kind.lua <<'LUA'
+local P = {name = "dup_kind", version = "1", grades = {"a", "b"}, needs = {}}
+P.overrides = {
+  review = {title = "r",
+            grades = {"a",
+                      "b", "a"}},
+}
+function P.member(f, ctx) return true, {"m"} end
+function P.grade(f, ctx) return "a", nil, {"g"} end
+return P
+LUA
+run kam policy check ./dup_kind.lua
+like "$err" "dup_kind.lua:5: overrides.review.grades lists 'a' twice" "... in an override kind's grades too"
+# The lint's forbidden names are what the sandbox's allow-list leaves out of a full Lua.
+cat >lintme.lua <<'LUA'
+-- print(os.time()) in a comment is no problem
+local P = {name = "lintme", version = "1", grades = {"a"}, needs = {}}
+function P.member(f, ctx) return true, {"m"} end
+function P.grade(f, ctx)
+  local t = {random = 1, dump = 2}
+  if t.random + t.dump < 0 then warn("x") return math.random(3), ("x"):dump() end
+  return "a", nil, {"g"}
+end
+P.examples = {{name = "one", facts = {}, grade = "a"}}
+return P
+LUA
+run kam policy check ./lintme.lua
+status_is 1 "check: names the sandbox leaves out"
+like "$err" "lintme.lua:6: 'warn' is not available to policies" "warn (in Lua 5.4, not in the allow-list)"
+like "$err" "lintme.lua:6: math.random is not available to policies" "an omitted library field"
+like "$err" "lintme.lua:6: string.dump is not available to policies" "a string method left out"
+like "$err" "lintme.lua: 3 problems" "and nothing else (t.random, t.dump and the comment are fine)"
+run kam --json policy check ./lintme.lua
+status_is 1 "check --json: exit 1"
+is "$(json 'print(d["ok"], len(d["problems"]), d["policy"], d["passed"])')" "False 3 lintme 1" \
+  "check --json: one document with the problems"
+run kam --json policy check "$TOP/policies/hq.lua"
+status_is 0 "check --json hq"
+is "$(json 'print(d["ok"], d["problems"], d["policy"], d["failed"], d["passed"] == d["examples"])')" "True [] hq 0 True" \
+  "check --json: ok, its examples all pass"
 
 # --- errors --------------------------------------------------------------------------------
 run kam policy show nothere
