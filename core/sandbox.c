@@ -240,8 +240,8 @@ static void make_readonly(lua_State *L, int idx, const char *name)
 /* ---- freezing a policy: tables read-only, upvalues remembered ---- */
 
 struct walk {
-	int seen, tables, names, upvalues;   /* stack slots */
-	lua_Integer ntables, nupvalues;
+	int seen, tables, names, upvalues, queue;   /* stack slots */
+	lua_Integer ntables, nupvalues, queued;
 };
 
 static int is_frozen(lua_State *L, int idx)
@@ -255,9 +255,9 @@ static int is_frozen(lua_State *L, int idx)
 	return frozen;
 }
 
-/* Everything reachable from the value at idx: tables (keys, values, metatables) to freeze,
- * Lua functions' upvalues to remember.  name: how a person would call the value. */
-static void walk_value(lua_State *L, struct walk *w, int idx, const char *name)
+/* Queue the value at idx (a table or a Lua function not seen yet), with the name a
+ * person would call it by. */
+static void walk_push(lua_State *L, struct walk *w, int idx, const char *name)
 {
 	int t = lua_type(L, idx);
 	idx = lua_absindex(L, idx);
@@ -272,46 +272,72 @@ static void walk_value(lua_State *L, struct walk *w, int idx, const char *name)
 	lua_pushvalue(L, idx);
 	lua_pushboolean(L, 1);
 	lua_rawset(L, w->seen);
-	luaL_checkstack(L, 8, "freezing the policy");
-	if (t == LUA_TTABLE) {
-		if (is_frozen(L, idx))
-			return;
-		lua_pushvalue(L, idx);
-		lua_rawseti(L, w->tables, ++w->ntables);
-		lua_pushstring(L, name);
-		lua_rawseti(L, w->names, w->ntables);
-		if (lua_getmetatable(L, idx)) {
-			char sub[200];
-			snprintf(sub, sizeof sub, "metatable of %.150s", name);
-			walk_value(L, w, -1, sub);
-			lua_pop(L, 1);
-		}
+	lua_pushvalue(L, idx);
+	lua_rawseti(L, w->queue, ++w->queued);
+	lua_pushstring(L, name);
+	lua_rawseti(L, w->queue, ++w->queued);
+}
+
+/* Everything reachable from what is queued: tables (keys, values, metatables) to freeze,
+ * Lua functions' upvalues to remember.  A work list, not recursion: a policy's top level
+ * may build a structure of any depth. */
+static void walk_all(lua_State *L, struct walk *w)
+{
+	while (w->queued > 0) {
+		int v, t;
+		const char *name;
+		char sub[200];
+		lua_rawgeti(L, w->queue, w->queued - 1);
+		lua_rawgeti(L, w->queue, w->queued);
 		lua_pushnil(L);
-		while (lua_next(L, idx)) {
-			char sub[200];
-			if (lua_type(L, -2) == LUA_TSTRING)
-				snprintf(sub, sizeof sub, "%.100s.%.90s", name, lua_tostring(L, -2));
-			else
-				snprintf(sub, sizeof sub, "%.150s[...]", name);
-			walk_value(L, w, -2, sub);
-			walk_value(L, w, -1, sub);
-			lua_pop(L, 1);
+		lua_rawseti(L, w->queue, w->queued--);
+		lua_pushnil(L);
+		lua_rawseti(L, w->queue, w->queued--);
+		v = lua_gettop(L) - 1;
+		name = lua_tostring(L, v + 1);
+		t = lua_type(L, v);
+		luaL_checkstack(L, 8, "freezing the policy");
+		if (t == LUA_TTABLE) {
+			if (is_frozen(L, v)) {
+				lua_settop(L, v - 1);
+				continue;
+			}
+			lua_pushvalue(L, v);
+			lua_rawseti(L, w->tables, ++w->ntables);
+			lua_pushvalue(L, v + 1);
+			lua_rawseti(L, w->names, w->ntables);
+			if (lua_getmetatable(L, v)) {
+				snprintf(sub, sizeof sub, "metatable of %.150s", name);
+				walk_push(L, w, -1, sub);
+				lua_pop(L, 1);
+			}
+			lua_pushnil(L);
+			while (lua_next(L, v)) {
+				if (lua_type(L, -2) == LUA_TSTRING)
+					snprintf(sub, sizeof sub, "%.100s.%.90s", name, lua_tostring(L, -2));
+				else
+					snprintf(sub, sizeof sub, "%.150s[...]", name);
+				walk_push(L, w, -2, sub);
+				walk_push(L, w, -1, sub);
+				lua_pop(L, 1);
+			}
+		} else {
+			for (int i = 1;; i++) {
+				const char *up = lua_getupvalue(L, v, i);
+				if (!up)
+					break;
+				lua_pushvalue(L, v);
+				lua_rawseti(L, w->upvalues, ++w->nupvalues);
+				lua_pushinteger(L, i);
+				lua_rawseti(L, w->upvalues, ++w->nupvalues);
+				lua_pushvalue(L, -1);
+				lua_rawseti(L, w->upvalues, ++w->nupvalues);
+				if (strcmp(up, "_ENV") != 0)
+					walk_push(L, w, -1, up[0] ? up : "?");
+				lua_pop(L, 1);
+			}
 		}
-		return;
-	}
-	for (int i = 1;; i++) {
-		const char *up = lua_getupvalue(L, idx, i);
-		if (!up)
-			break;
-		lua_pushvalue(L, idx);
-		lua_rawseti(L, w->upvalues, ++w->nupvalues);
-		lua_pushinteger(L, i);
-		lua_rawseti(L, w->upvalues, ++w->nupvalues);
-		lua_pushvalue(L, -1);
-		lua_rawseti(L, w->upvalues, ++w->nupvalues);
-		if (strcmp(up, "_ENV") != 0)
-			walk_value(L, w, -1, up[0] ? up : "?");
-		lua_pop(L, 1);
+		lua_settop(L, v - 1);
 	}
 }
 
@@ -335,8 +361,10 @@ static void freeze_policy(lua_State *L, kam_sandbox *sb)
 	w.names = lua_gettop(L);
 	lua_newtable(L);
 	w.upvalues = lua_gettop(L);
+	lua_newtable(L);
+	w.queue = lua_gettop(L);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
-	walk_value(L, &w, -1, "module");
+	walk_push(L, &w, -1, "module");
 	lua_pop(L, 1);
 	/* The policy's own globals (the libraries are read-only already). */
 	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
@@ -344,11 +372,12 @@ static void freeze_policy(lua_State *L, kam_sandbox *sb)
 	if (lua_rawget(L, -2) == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, -2)) {
-			walk_value(L, &w, -1, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
+			walk_push(L, &w, -1, lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
 			lua_pop(L, 1);
 		}
 	}
 	lua_pop(L, 2);
+	walk_all(L, &w);
 	for (lua_Integer i = 1; i <= w.ntables; i++) {
 		lua_rawgeti(L, w.tables, i);
 		lua_rawgeti(L, w.names, i);

@@ -25,7 +25,8 @@ mutant table_write "" 'T.member_revenue = T.member_revenue + 1'
 mutant upvalue_write "local calls = 0" 'calls = calls + 1'
 mutant memo_cache "local cache = {}" 'if cache[f.code] then return table.unpack(cache[f.code]) end cache[f.code] = {"4", nil, {"memo"}}'
 mutant global_table "seen = {}" 'seen[#seen + 1] = f.code'
-mutant facts_write "" 'f.revenue = f.revenue * 2'
+mutant deep_write 'local deep = {} do local t = deep for i = 1, 2000 do t.next = {} t = t.next end end' \
+  'local t = deep while t.next do t = t.next end t.seen = true'
 
 # For each mutant: what the message must say.
 declare -A WANT=(
@@ -34,8 +35,9 @@ declare -A WANT=(
   [upvalue_write]="changed 'calls', a local of the policy's module"
   [memo_cache]="of the policy's table 'cache': a policy keeps no state between calls"
   [global_table]="of the policy's table 'seen': a policy keeps no state between calls"
+  [deep_write]="assignment to field 'seen' of the policy's table 'deep.next.next"
 )
-for m in ctx_write table_write upvalue_write memo_cache global_table; do
+for m in ctx_write table_write upvalue_write memo_cache global_table deep_write; do
   run kam policy test "./$m.lua"
   status_is 1 "$m: policy test fails through the examples"
   like "$out" "${WANT[$m]}" "$m: policy test says what was written"
