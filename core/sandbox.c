@@ -324,8 +324,20 @@ static void walk_all(lua_State *L, struct walk *w)
 		} else {
 			for (int i = 1;; i++) {
 				const char *up = lua_getupvalue(L, v, i);
+				int shared;
 				if (!up)
 					break;
+				/* Functions share an upvalue (the module's T): it is compared once. */
+				lua_pushlightuserdata(L, lua_upvalueid(L, v, i));
+				shared = lua_rawget(L, w->seen) != LUA_TNIL;
+				lua_pop(L, 1);
+				if (shared) {
+					lua_pop(L, 1);
+					continue;
+				}
+				lua_pushlightuserdata(L, lua_upvalueid(L, v, i));
+				lua_pushboolean(L, 1);
+				lua_rawset(L, w->seen);
 				lua_pushvalue(L, v);
 				lua_rawseti(L, w->upvalues, ++w->nupvalues);
 				lua_pushinteger(L, i);
