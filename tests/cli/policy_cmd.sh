@@ -159,6 +159,18 @@ unlike "$err" "policy.lua:" "without the script's own location"
 unlike "$err" "stack traceback" "without a Lua traceback"
 run kam policy test nothere
 status_is 1 "test an unknown policy: exit 1"
+run kam --json policy test nothere
+status_is 1 "test --json an unknown policy: exit 1"
+is "$(json 'print(d["status"], d["error"])')" "1 no policy 'nothere' (kam policy list shows the policies there are)" \
+  "... and one JSON document with the error"
+run kam --json policy test ./noex.lua
+status_is 1 "test --json a policy without examples: exit 1"
+is "$(json 'print(d["policy"], d["passed"], d["failed"], d["error"])')" "noex 0 0 noex.lua: the policy has no examples" \
+  "... one JSON document saying so"
+run kam --json policy check "$P/syntax.lua"
+status_is 1 "check --json a syntax error: exit 1"
+like "$(json 'print(d["ok"], d["problems"])')" "False [" "... one document with the problem"
+like "$(json 'print(d["problems"][0])')" "syntax.lua:5: unexpected symbol near ','" "... and its line"
 run kam policy
 status_is 2 "no subcommand: exit 2"
 run kam policy frob
