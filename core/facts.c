@@ -132,7 +132,7 @@ static const char CUSTOMERS_SQL[] =
 	" account, important, potential, network_wide, one_time FROM customers";
 /* Its city's customers (the city bureau's revenue counts them all) and its own bureau's. */
 static const char BUREAU_FILTER[] =
-	" WHERE city = (SELECT city FROM customers WHERE code = ?1)"
+	" WHERE code = ?1 OR city = (SELECT city FROM customers WHERE code = ?1)"
 	" OR CASE WHEN place = 'county' THEN county ELSE city END ="
 	" (SELECT CASE WHEN place = 'county' THEN county ELSE city END FROM customers WHERE code = ?1)";
 

@@ -124,5 +124,8 @@ is "$(sqlite3 b.db "SELECT count(*) FROM decisions d, json_each(d.reasons) r WHE
 run kam --db b.db explain 42020200001000 --year 2025 --as-of $AS_OF
 status_is 0 "explain a customer without a bureau"
 unlike "$out" "rank " "it has no rank"
+run kam --db b.db explain 42060200001000 --year 2025 --as-of $AS_OF
+status_is 0 "explain a customer without a city"
+like "$out" "bureau unknown (no city, or no county in a county): ranked nowhere" "it has no bureau"
 
 done_testing
