@@ -300,6 +300,8 @@ like "${R[42030200003000]}" "in [1,000,000.00, 5,000,000.00)" "4,999,999.99: wit
 expect 42030200004000 platinum "1,000,000.00"
 expect 42030200005000 gold "999,999.99"
 expect 42030200006000 gold "500,000.00"
+like "${R[42030200006000]}" "§4: comprehensive Gold (综合): no business line meets its bar" \
+  "500,000.00 of express with December's 1,000.00 on letters: a comprehensive Gold (DOMAIN §4, specialty as in §1)"
 expect 42030200007000 vip "499,999.99"
 expect 42030200008000 vip "10,000.00 with an agreement"
 expect 42030200009000 general "9,999.99 with an agreement (under the floor: General, never VIP, DOMAIN §3.3)"

@@ -89,7 +89,7 @@ is "$(json 'print(d["name"], d["version"], d["hash"], d["grades"], d["numbers"][
   "policy show --json: name, version, hash, grades, numbers, overrides, examples, needs"
 run kam --json policy show city2012
 is "$(json 'print(d["overrides"], d["needs"], sorted(d["numbers"]["archive_refresh_months"].items()))')" \
-  "{} [] [('gold', 2), ('platinum', 3), ('vip', 1)]" "city2012 --json: no overrides, no fact groups, its own numbers"
+  "{} ['by_line'] [('gold', 2), ('platinum', 3), ('vip', 1)]" "city2012 --json: no overrides, the by_line group (specialty Gold), its own numbers"
 run kam --db s.db policy show
 like "$out" "shantou 2025.1" "show without a name: the database's policy"
 run kam policy show "$P/forbidden.lua"
