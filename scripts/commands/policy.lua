@@ -255,7 +255,8 @@ elseif sub == "show" then
   if kam.output_json then
     local numbers = m.numbers
     print(json.encode({ name = info.name, version = info.version, title = info.title, path = info.path,
-      hash = info.hash, grades = info.grades, needs = json.array(info.needs), overrides = json.object(info.overrides),
+      hash = info.hash, grades = info.grades, needs = json.array(info.needs), revenue_lines = info.revenue_lines,
+      overrides = json.object(info.overrides),
       numbers = type(numbers) == "table" and numbers or json.null,
       examples = type(m.examples) == "table" and #m.examples or 0 }, { indent = 2 }))
     return 0
@@ -265,10 +266,13 @@ elseif sub == "show" then
   print("  sha256   " .. info.hash)
   print("  grades   " .. table.concat(info.grades, ", ") .. " (best first; none = not a key account)")
   print("  facts    basic" .. (#info.needs > 0 and (", " .. table.concat(info.needs, ", ")) or ""))
+  print("  revenue  " .. (#info.revenue_lines == #grading.lines and "every line"
+    or table.concat(info.revenue_lines, ", ")))
   local kinds = {}
   for k, o in pairs(info.overrides) do
-    kinds[#kinds + 1] = string.format("%s%s (grades %s%s%s)", k, o.title and (" " .. o.title) or "",
-      table.concat(o.grades, "/"), o.needs_until and ", needs an end date" or "", o.approval and ", needs an approver" or "")
+    kinds[#kinds + 1] = string.format("%s%s (grades %s%s%s%s)", k, o.title and (" " .. o.title) or "",
+      table.concat(o.grades, "/"), o.needs_until and ", needs an end date" or "", o.approval and ", needs an approver" or "",
+      o.only_raises and ", only raises" or "")
   end
   table.sort(kinds)
   print("  overrides " .. (#kinds > 0 and table.concat(kinds, "; ") or "none"))

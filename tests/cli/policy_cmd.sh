@@ -73,7 +73,8 @@ status_is 0 "policy show hubei"
 like "$out" "hubei 2025.1 — 湖北邮政速递物流专业大客户管理实施细则(试行)" "name, version, title"
 like "$out" "sha256   $hash" "the hash of the file"
 like "$out" "grades   1, 2, 3, 4 (best first; none = not a key account)" "the grades"
-like "$out" "cultivation 培育期 (grades 1/2/3, needs an end date)" "the override kinds"
+like "$out" "cultivation 培育期 (grades 1/2/3, needs an end date, only raises)" "the override kinds"
+like "$out" "revenue  express, logistics, same_city, international, freight, forwarding" "hubei's revenue lines (EMS and logistics)"
 like "$out" "fluctuation_pct = 30" "a number"
 like "$out" "advance_limit = 500000" "a nested number (claims, in fen)"
 run kam policy show shantou
@@ -101,6 +102,17 @@ run kam policy check "$TOP/policies/shantou.lua"
 status_is 0 "policy check shantou.lua"
 like "$out" "ok (shantou 2025.1, 4 grades" "ok, with the grade count"
 like "$out" "examples pass)" "... after running its examples"
+
+run kam policy show shantou
+like "$out" "revenue  every line" "shantou counts every line"
+# revenue_lines names business lines.
+printf 'return {name = "rl", version = "1", grades = {"a"}, revenue_lines = {"express", "telegrams"},\n  member = function() return false, {} end, grade = function() return "a" end}\n' >rl.lua
+run kam policy check ./rl.lua
+status_is 1 "check: an unknown revenue line"
+like "$err" "rl.lua: revenue_lines[2]: 'telegrams' is not a business line" "named, with its place in the list"
+printf 'return {name = "rl", version = "1", grades = {"a"}, revenue_lines = {},\n  member = function() return false, {} end, grade = function() return "a" end}\n' >rl.lua
+run kam policy check ./rl.lua
+like "$err" "rl.lua: revenue_lines must be a non-empty list of business lines" "an empty list is refused"
 
 # Contract problems name their line: the table returned, the second listing of a grade.
 run kam policy check "$P/no_member.lua"
