@@ -62,15 +62,20 @@ P.numbers = {
   },
   -- own key: 总部大客户 (head-office accounts) are visited by the province at least once a year.
   head_office_visits = {per_year = 1, by = "provincial EMS bureau (省速递物流局)"},
-  symposiums_per_year = 1,              -- 每年至少召开一次大客户座谈会 (art. 30 (6))
+  symposiums_per_year = 1,              -- 每年至少召开一次大客户座谈会 (art. 30 (6)): the obligation
+  -- own key: the assessment's bar (art. 35, DOMAIN §10): below 2 a year, 5 points off per one
+  -- short.  DOMAIN §4: the policy carries both numbers; each part of kam reads its own.
+  assessment = {symposiums_per_year = 2, points_per_missing_symposium = 5},
   maintenance_budget_pct = 1,           -- 年度维护费用不得低于该客户全年用邮收入的1% (art. 29)
   approval_days = 3,                    -- 资费优惠申请 3日内给予答复 (art. 30 (2))
   claims = {                            -- 优先赔偿 (art. 21 (6), art. 30 (2))
     advance_limit = yuan(5000),         -- 5000元以内 由所属市州局垫赔
     advance_days = 7,                   -- 7日内垫赔到位
     report_days = 3,                    -- 超过5000元 3日内报省速递物流局审批
-    vip_handle_days = 2,                -- VIP索赔 2日内给予处理
-    vip_pay_days = 7,                   -- 7天内赔偿到位
+    -- the green channel's enrolled customers (绿色通道; the seed says VIP客户, which has
+    -- nothing to do with the 2012 rule set's VIP grade, DOMAIN §4)
+    enrolled_handle_days = 2,           -- 索赔 2日内给予处理
+    enrolled_pay_days = 7,              -- 7天内赔偿到位
   },
   -- Arrears and service time limits come from the city rules of seed 001 (DOMAIN §4, §6);
   -- the seeds set no warning thresholds, so warn_days / warn_amount are left out.

@@ -77,6 +77,10 @@ like "$out" "cultivation 培育期 (grades 1/2/3, needs an end date, only raises
 like "$out" "revenue  express, logistics, same_city, international, freight, forwarding" "hubei's revenue lines (EMS and logistics)"
 like "$out" "fluctuation_pct = 30" "a number"
 like "$out" "advance_limit = 500000" "a nested number (claims, in fen)"
+like "$out" "enrolled_pay_days = 7" "the green channel's enrolled customers (not 'vip', DOMAIN §4)"
+like "$out" "symposiums_per_year = 1" "the symposium obligation (1 a year)"
+like "$out"$'\n' "    assessment:"$'\n'"      points_per_missing_symposium = 5"$'\n'"      symposiums_per_year = 2"$'\n' \
+  "and the assessment's bar (2 a year), apart (DOMAIN §4)"
 run kam policy show shantou
 like "$out" "grades   diamond, gold, silver, general" "shantou's grades"
 like "$out" "approved_diamond 省局大客户中心批准的钻石客户 (grades diamond, needs an approver)" "its override needs an approver"
