@@ -67,6 +67,21 @@ for m in ctx_write table_write upvalue_write memo_cache global_table; do
 done
 is "$(sqlite3 g.db "SELECT count(*) FROM decisions")" 0 "nothing stored by a failed grading"
 
+# A constant table of the module may be returned (read-only, it is sent as it is).
+cat >constant.lua <<'LUA'
+local NOT_MEMBER = {"§1: no agreement (a constant of the module)"}
+local GRADE_A = {"§3: always a"}
+local P = {name = "constant", version = "1", grades = {"a"}, needs = {}}
+function P.member(f, ctx) if f.agreement then return true, {} end return false, NOT_MEMBER end
+function P.grade(f, ctx) return "a", nil, GRADE_A end
+P.examples = {{name = "none", facts = {}, grade = "none", reason = "a constant of the module"},
+              {name = "a", facts = {agreement = true}, grade = "a", reason = "always a"}}
+return P
+LUA
+run kam policy test ./constant.lua
+status_is 0 "a policy returning its module's constant reason tables passes"
+like "$out" "2 passed, 0 failed" "... both examples, reasons included"
+
 # A copy that changes its facts after member() decided: grade() gets its own, unchanged
 # facts, so the copy decides exactly as hubei does.
 python3 - "$TOP/policies/hubei.lua" member_writes.lua <<'PY'
