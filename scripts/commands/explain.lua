@@ -34,7 +34,7 @@ end
 
 local policy <close> = grading.policy(kam.policy)
 local info = policy:info()
-local facts = grading.facts(year, code)
+local facts = grading.facts(year, code, policy)   -- revenue on the policy's revenue lines
 local now = grading.evaluate(policy, year, code, as_of)
 now.reasons = json.decode(now.reasons_json)
 now.reasons_json = nil
@@ -81,8 +81,9 @@ print(string.format("  agreement %s%s, important %s, potential %s, network-wide 
   yesno(facts.agreement), facts.account and (" (" .. facts.account .. ")") or "",
   facts.important or "-", facts.potential or "-", yesno(facts.network_wide), yesno(facts.one_time)))
 print(string.format("facts for %d:", year))
-print(string.format("  revenue %s, December %s, volume %d, %d business line%s", y(facts.revenue),
-  y(facts.december), facts.volume, facts.lines, facts.lines == 1 and "" or "s"))
+print(string.format("  revenue %s, December %s%s, volume %d, %d business line%s", y(facts.revenue),
+  y(facts.december), #info.revenue_lines < #grading.lines and (" (on " .. table.concat(info.revenue_lines, ", ") .. ")") or "",
+  facts.volume, facts.lines, facts.lines == 1 and "" or "s"))
 local lines = {}
 for name, fen in pairs(facts.by_line) do
   if fen ~= 0 then lines[#lines + 1] = string.format("%s %s", name, y(fen)) end

@@ -68,6 +68,10 @@ like "$(field 4 "$d")" "no EMS revenue above zero in 2025, so not ranked" "... a
 d=$(grade_of h.db 42010200002000)
 is "$(field 1 "$d")" 4 "Wuhan 90,000.00 express + 20,000.00 billing: class 4 (billing does not count)"
 like "$(field 4 "$d")" "Wuhan (capital), annual EMS revenue 90,000.00 in [10,000.00, 100,000.00) → class 4" "... its reason"
+run kam --db h.db explain 42010200002000 --year 2025 --as-of $AS_OF
+like "$out" "revenue 90,000.00, December 0.00 (on express, logistics, same_city, international, freight, forwarding)" \
+  "explain shows the revenue the policy counts, and on which lines"
+like "$out" "billing 20,000.00" "... with every line in the by-line figures"
 d=$(grade_of h.db 42010200003000)
 is "$(field 1 "$d")" 3 "100,000.00 over the six EMS and logistics lines (and 50,000.00 of letters): class 3"
 like "$(field 4 "$d")" "annual EMS revenue 100,000.00 in [100,000.00, 300,000.00) → class 3" "... each of the six lines counts"
