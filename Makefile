@@ -18,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo
 PKGS    = lua5.4 sqlite3 jansson libedit
 CC     ?= cc
 WARN    = -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
-          -Wstrict-prototypes -Wno-unused-parameter -Wno-format-truncation
+          -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Icore \
           -DKAM_VERSION='"$(VERSION)"' -DKAM_PLUGINDIR='"$(PLUGINDIR)"' -DKAM_DATADIR='"$(DATADIR)"'
 OPT    ?= -O2 -g

@@ -47,8 +47,11 @@ const struct kam_command kam_commands[] = {
 	{"policy", "inspect, lint and run a policy's own examples", kam_cmd_script,
 	 {{"list", "The policies kam can find, the database's own marked."},
 	  {"show [NAME|FILE]", "A policy's name, version, hash, grades, numbers and override kinds."},
-	  {"check FILE", "Load a policy file in the sandbox and report what breaks the contract, with lines."},
-	  {"test [NAME|FILE]", "Run a policy's own examples: \"N passed, N failed\"."}}},
+	  {"check FILE", "Load a policy file in the sandbox and report what breaks the contract, with lines: a "
+			 "missing function, a duplicate grade, every name the sandbox leaves out, every failing example."},
+	  {"test [NAME|FILE]", "Run a policy's own examples through the contract check grading applies, where a "
+			       "policy that writes into its ctx, its tables or its module's upvalues fails, naming the "
+			       "function and the customer: \"N passed, N failed\"."}}},
 	{"run", "run a Lua script with the kam module", kam_cmd_run,
 	 {{"[--autocommit] SCRIPT [ARG ...]", "Run a Lua 5.4 script with the kam module (kam.db, kam.json, kam.log, kam.sandbox, "
 			       "kam.grading, kam.yuan, plugins' modules); '-' reads standard input.  The script runs in one "

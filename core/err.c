@@ -42,7 +42,18 @@ void kam_err_prefix(kam_err *e, const char *fmt, ...)
 	vsnprintf(head, sizeof head, fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof old);
-	snprintf(e->msg, sizeof e->msg, "%s: %s", head, old);
+	/* The head names the place: it stays; a message too long for the record loses its
+	 * end, marked, and never inside a UTF-8 character. */
+	if (snprintf(e->msg, sizeof e->msg, "%s: %s", head, old) >= (int)sizeof e->msg)
+		kam_err_mark_cut(e);
+}
+
+void kam_err_mark_cut(kam_err *e)
+{
+	size_t n = sizeof e->msg - 4;
+	while (n > 0 && ((unsigned char)e->msg[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(e->msg + n, "...", 4);
 }
 
 void kam_err_clear(kam_err *e)

@@ -23,5 +23,7 @@ int kam_usagef(kam_err *e, const char *fmt, ...) __attribute__((format(printf, 2
 /* Put "prefix: " in front of an error already recorded. */
 void kam_err_prefix(kam_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kam_err_clear(kam_err *e);
+/* End a message that filled the record with "..." (cut at a character boundary). */
+void kam_err_mark_cut(kam_err *e);
 
 #endif

@@ -11,6 +11,27 @@ const char *const kam_line_names[KAM_LINES] = {
 	"philately", "newspapers", "same_city", "international", "freight", "forwarding",
 };
 
+static const char *const by_line_facts[] = {"by_line", "december_by_line", "lines", NULL};
+static const char *const monthly_facts[] = {"monthly", NULL};
+static const char *const bureau_facts[] = {"rank_in_bureau", "bureau_agreement_customers", "bureau_revenue",
+					   "bureau_revenue_entered", "city_revenue", "city_revenue_entered", NULL};
+static const char *const history_facts[] = {"first_month", NULL};
+static const char *const profile_facts[] = {"name", "admin_code", "industry", "nature", NULL};
+static const char *const volume_facts[] = {"volume", NULL};
+
+const struct kam_fact_group kam_fact_groups[] = {
+	{"by_line", KAM_NEED_BY_LINE, by_line_facts},
+	{"monthly", KAM_NEED_MONTHLY, monthly_facts},
+	{"bureau", KAM_NEED_BUREAU, bureau_facts},
+	{"history", KAM_NEED_HISTORY, history_facts},
+	{"profile", KAM_NEED_PROFILE, profile_facts},
+	{"volume", KAM_NEED_VOLUME, volume_facts},
+};
+const int kam_nfact_groups = (int)(sizeof kam_fact_groups / sizeof kam_fact_groups[0]);
+
+/* The largest sum kam holds, for messages. */
+#define TOO_BIG "92,233,720,368,547,758.07"
+
 static int line_index(const unsigned char *s, int n)
 {
 	for (int i = 0; i < KAM_LINES; i++)
@@ -109,10 +130,11 @@ static int bureau_of(kam_facts *f, struct bureau_index *bi, uint32_t name, int *
 static const char CUSTOMERS_SQL[] =
 	"SELECT code, name, place, city, county, admin_code, industry, nature, reach, agreement,"
 	" account, important, potential, network_wide, one_time FROM customers";
+/* Its city's customers (the city bureau's revenue counts them all) and its own bureau's. */
 static const char BUREAU_FILTER[] =
-	" WHERE coalesce(CASE WHEN place = 'county' THEN county ELSE city END, '') ="
-	" (SELECT coalesce(CASE WHEN place = 'county' THEN county ELSE city END, '')"
-	"  FROM customers WHERE code = ?1)";
+	" WHERE code = ?1 OR city = (SELECT city FROM customers WHERE code = ?1)"
+	" OR CASE WHEN place = 'county' THEN county ELSE city END ="
+	" (SELECT CASE WHEN place = 'county' THEN county ELSE city END FROM customers WHERE code = ?1)";
 
 static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bureau_index *bi,
 			  kam_err *e)
@@ -123,6 +145,7 @@ static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bu
 	int rc, failed = 0;
 
 	snprintf(sql, sizeof sql, "%s%s ORDER BY code", CUSTOMERS_SQL, only_code ? BUREAU_FILTER : "");
+	f->only_code = only_code;
 	if (kam_db_prepare(db, sql, &st, e) < 0)
 		return -1;
 	if (only_code)
@@ -157,12 +180,16 @@ static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bu
 		c->potential = keep_col(f, st, 12, &failed);
 		c->network_wide = sqlite3_column_int(st, 13) != 0;
 		c->one_time = sqlite3_column_int(st, 14) != 0;
-		/* The bureau: the county bureau in a county, else the city bureau (DOMAIN §3.1). */
-		bureau = strcmp(f->text + c->place, "county") == 0 ? c->county : c->city;
-		if (!bureau)
-			bureau = keep(f, (const unsigned char *)"", 0, &failed);
-		c->bureau = failed ? 0 : bureau_of(f, bi, bureau, &failed);
-		if (c->agreement && !failed)
+		/* The bureau: the county bureau in a county, else the city bureau (DOMAIN §3.1).
+		 * Without its name the bureau is unknown: no bureau "" gathers such customers
+		 * (the import refuses them; older data may hold some). */
+		bureau = c->place && strcmp(f->text + c->place, "county") == 0 ? c->county : c->city;
+		c->bureau = c->city_bureau = -1;
+		if (bureau && f->text[bureau] && !failed)
+			c->bureau = bureau_of(f, bi, bureau, &failed);
+		if (c->city && f->text[c->city] && !failed)
+			c->city_bureau = bureau_of(f, bi, c->city, &failed);
+		if (c->agreement && c->bureau >= 0 && !failed)
 			f->bureaus[c->bureau].agreement_customers++;
 	}
 	sqlite3_finalize(st);
@@ -193,6 +220,10 @@ struct scan {
 	kam_err e;
 };
 
+/* Parameters: ?1 only_code, ?2 ?3 the year's first and last month, ?4 ?5 the codes, ?6...
+ * the revenue lines (where the statement names them). */
+#define LINE_PARAM 6
+
 static int prepare_scan(struct scan *s, const char *select, const char *where, const char *group,
 			sqlite3_stmt **st)
 {
@@ -212,6 +243,13 @@ static int prepare_scan(struct scan *s, const char *select, const char *where, c
 	return 0;
 }
 
+/* SQLite's sum() stops with "integer overflow": the rows are summed here instead, where
+ * the customer can be named. */
+static int overflowed(struct scan *s)
+{
+	return strstr(sqlite3_errmsg(s->h ? s->h : s->db->h), "integer overflow") != NULL;
+}
+
 static int scan_done(struct scan *s, sqlite3_stmt *st, int rc)
 {
 	sqlite3_finalize(st);
@@ -220,7 +258,18 @@ static int scan_done(struct scan *s, sqlite3_stmt *st, int rc)
 	return 0;
 }
 
-/* The year's rows in key order, summed here by line and month. */
+static int add_checked(int64_t *sum, int64_t v)
+{
+	return __builtin_add_overflow(*sum, v, sum);
+}
+
+static int too_big(struct scan *s, int64_t code, const char *what)
+{
+	return kam_errf(&s->e, "customer %014lld: %s for %d is past the largest sum kam holds (%s)",
+			(long long)code, what, s->f->year, TOO_BIG);
+}
+
+/* The year's rows in key order, summed here (checked) by line and month. */
 static int scan_rows(struct scan *s)
 {
 	kam_facts *f = s->f;
@@ -234,21 +283,26 @@ static int scan_rows(struct scan *s)
 	sqlite3_bind_int(st, 3, last);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kam_customer_facts *c = merge(f, &i, sqlite3_column_int64(st, 0));
-		int month = sqlite3_column_int(st, 1), line;
+		int month = sqlite3_column_int(st, 1), line, counts;
 		int64_t amount;
 		if (!c || month < first || month > last)
 			continue; /* a ledger row without its customer: the foreign key forbids it */
 		amount = sqlite3_column_int64(st, 3);
 		line = line_index(sqlite3_column_text(st, 2), sqlite3_column_bytes(st, 2));
-		c->revenue += amount;
-		c->volume += sqlite3_column_int64(st, 4);
-		c->monthly[month - first] += amount;
-		if (line >= 0)
-			c->by_line[line] += amount;
-		if (month == last) {
-			c->december += amount;
-			if (line >= 0)
-				c->december_by_line[line] += amount;
+		counts = line >= 0 && (f->lines >> line & 1);
+		if (add_checked(&c->total, amount) || add_checked(&c->monthly[month - first], amount) ||
+		    (counts && add_checked(&c->revenue, amount)) || (line >= 0 && add_checked(&c->by_line[line], amount))) {
+			sqlite3_finalize(st);
+			return too_big(s, c->code, "the ledger's revenue");
+		}
+		if (add_checked(&c->volume, sqlite3_column_int64(st, 4))) {
+			sqlite3_finalize(st);
+			return too_big(s, c->code, "the ledger's volume");
+		}
+		if (month == last && ((counts && add_checked(&c->december, amount)) ||
+				      (line >= 0 && add_checked(&c->december_by_line[line], amount)))) {
+			sqlite3_finalize(st);
+			return too_big(s, c->code, "the ledger's December revenue");
 		}
 	}
 	return scan_done(s, st, rc);
@@ -257,24 +311,52 @@ static int scan_rows(struct scan *s)
 /* Only the year's totals: SQLite sums them, a row per customer comes back. */
 static int scan_sums(struct scan *s)
 {
+	kam_facts *f = s->f;
 	sqlite3_stmt *st;
 	size_t i = s->first;
-	int rc;
-	if (prepare_scan(s, s->f->needs & KAM_NEED_VOLUME
-			 ? "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount END), sum(volume) FROM ledger"
-			 : "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount END) FROM ledger",
-			 "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
+	char select[1024], in[256] = "1";
+	int rc, at = LINE_PARAM;
+
+	if (f->lines != KAM_LINES_ALL) {
+		/* Bound, not pasted: the names come from kam_line_names all the same. */
+		snprintf(in, sizeof in, "line IN (");
+		for (int l = 0; l < KAM_LINES; l++)
+			if (f->lines >> l & 1)
+				snprintf(in + strlen(in), sizeof in - strlen(in), "%s?%d", at > LINE_PARAM ? "," : "", at), at++;
+		snprintf(in + strlen(in), sizeof in - strlen(in), ")");
+	}
+	snprintf(select, sizeof select, "SELECT code, sum(amount), sum(CASE WHEN %s THEN amount END),"
+		 " sum(CASE WHEN month = ?3 AND %s THEN amount END)%s FROM ledger", in, in,
+		 f->needs & KAM_NEED_VOLUME ? ", sum(volume)" : "");
+	if (prepare_scan(s, select, "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
 		return -1;
-	sqlite3_bind_int(st, 2, s->f->year * 100 + 1);
-	sqlite3_bind_int(st, 3, s->f->year * 100 + 12);
+	sqlite3_bind_int(st, 2, f->year * 100 + 1);
+	sqlite3_bind_int(st, 3, f->year * 100 + 12);
+	at = LINE_PARAM;
+	for (int l = 0; l < KAM_LINES && f->lines != KAM_LINES_ALL; l++)
+		if (f->lines >> l & 1)
+			sqlite3_bind_text(st, at++, kam_line_names[l], -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
+		struct kam_customer_facts *c = merge(f, &i, sqlite3_column_int64(st, 0));
 		if (!c)
 			continue;
-		c->revenue = sqlite3_column_int64(st, 1);
-		c->december = sqlite3_column_int64(st, 2);
-		if (s->f->needs & KAM_NEED_VOLUME)
-			c->volume = sqlite3_column_int64(st, 3);
+		c->total = sqlite3_column_int64(st, 1);
+		c->revenue = sqlite3_column_int64(st, 2);
+		c->december = sqlite3_column_int64(st, 3);
+		if (f->needs & KAM_NEED_VOLUME)
+			c->volume = sqlite3_column_int64(st, 4);
+	}
+	if (rc == SQLITE_ERROR && overflowed(s)) {
+		sqlite3_finalize(st);
+		/* Start the part again, summing in C: it names the customer. */
+		for (size_t k = s->first; k < f->n && f->c[k].code < s->hi; k++) {
+			struct kam_customer_facts *c = &f->c[k];
+			c->total = c->revenue = c->december = c->volume = 0;
+			memset(c->monthly, 0, sizeof c->monthly);
+			memset(c->by_line, 0, sizeof c->by_line);
+			memset(c->december_by_line, 0, sizeof c->december_by_line);
+		}
+		return scan_rows(s);
 	}
 	return scan_done(s, st, rc);
 }
@@ -374,17 +456,29 @@ static int by_bureau_revenue(const void *a, const void *b, void *arg)
 	return x->revenue > y->revenue ? -1 : x->revenue < y->revenue;
 }
 
-/* RANK() of revenue among each bureau's agreement customers: ties share a rank. */
+/* The bureaus' ledger totals (checked), and RANK() of revenue among each bureau's
+ * agreement customers with revenue above zero (DOMAIN §1: a customer with nothing, or
+ * only refunds, in the year is never top 5): ties share a rank. */
 static int rank_agreement_customers(kam_facts *f, kam_err *e)
 {
 	size_t n = 0, *idx = malloc((f->n ? f->n : 1) * sizeof *idx);
 	if (!idx)
 		return kam_errf(e, "facts: out of memory");
 	for (size_t i = 0; i < f->n; i++) {
-		f->bureaus[f->c[i].bureau].ledger_total += f->c[i].revenue;
+		struct kam_customer_facts *c = &f->c[i];
+		struct kam_bureau_facts *b = c->bureau >= 0 ? &f->bureaus[c->bureau] : NULL;
+		struct kam_bureau_facts *city = c->city_bureau >= 0 ? &f->bureaus[c->city_bureau] : NULL;
+		const struct kam_bureau_facts *over = b && add_checked(&b->ledger_total, c->total) ? b
+			: city && add_checked(&city->city_total, c->total) ? city : NULL;
+		if (over) {
+			free(idx);
+			return kam_errf(e, "customer %014lld: adding its revenue, the %d ledger total of bureau %s is "
+					"past the largest sum kam holds (%s)", (long long)c->code, f->year,
+					f->text + over->name, TOO_BIG);
+		}
 		for (int l = 0; l < KAM_LINES; l++)
-			f->c[i].lines += f->c[i].by_line[l] != 0;
-		if (f->c[i].agreement)
+			c->lines += c->by_line[l] != 0;
+		if (c->agreement && b && c->revenue > 0)
 			idx[n++] = i;
 	}
 	qsort_r(idx, n, sizeof *idx, by_bureau_revenue, f);
@@ -406,6 +500,7 @@ int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts
 	memset(f, 0, sizeof *f);
 	f->year = year;
 	f->needs = needs;
+	f->lines = KAM_NEED_LINES(needs);
 	keep(f, (const unsigned char *)"", 0, &failed); /* offset 0 stands for NULL */
 	if (failed)
 		return kam_errf(e, "facts: out of memory");
@@ -476,7 +571,8 @@ void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 {
 	needs &= f->needs; /* a group not computed is not sent */
 	const struct kam_customer_facts *c = &f->c[i];
-	const struct kam_bureau_facts *bu = &f->bureaus[c->bureau];
+	const struct kam_bureau_facts *bu = c->bureau >= 0 ? &f->bureaus[c->bureau] : NULL;
+	const struct kam_bureau_facts *city = c->city_bureau >= 0 ? &f->bureaus[c->city_bureau] : NULL;
 	char code[16];
 	size_t head = kam_put_table(b, 0, 0);
 	uint32_t n = 0;
@@ -486,7 +582,8 @@ void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 	kam_put_cstr(b, code);
 	n = 1;
 	n += put_key_str(b, "place", f, c->place);
-	n += put_key_str(b, "bureau", f, bu->name);
+	if (bu)
+		n += put_key_str(b, "bureau", f, bu->name);
 	n += put_key_str(b, "city", f, c->city);
 	n += put_key_str(b, "county", f, c->county);
 	if (needs & KAM_NEED_PROFILE) {
@@ -522,12 +619,18 @@ void kam_facts_put(const kam_facts *f, size_t i, int needs, kam_buf *b)
 			kam_put_int(b, c->monthly[m]);
 		n++;
 	}
-	if (needs & KAM_NEED_BUREAU) {
+	/* A customer whose bureau is unknown gets no bureau facts: it is ranked nowhere. */
+	if ((needs & KAM_NEED_BUREAU) && bu) {
 		if (c->rank)
 			n += put_key_int(b, "rank_in_bureau", c->rank);
 		n += put_key_int(b, "bureau_agreement_customers", bu->agreement_customers);
 		n += put_key_int(b, "bureau_revenue", bu->has_entered ? bu->entered : bu->ledger_total);
 		n += put_key_bool(b, "bureau_revenue_entered", bu->has_entered);
+	}
+	/* The city bureau's annual revenue: the whole bureau, its counties included. */
+	if ((needs & KAM_NEED_BUREAU) && city) {
+		n += put_key_int(b, "city_revenue", city->has_entered ? city->entered : city->city_total);
+		n += put_key_bool(b, "city_revenue_entered", city->has_entered);
 	}
 	kam_put_table_counts(b, head, 0, n);
 }

@@ -10,10 +10,14 @@
 #include "lser.h"
 #include "store.h"
 
+/* The ledger's business lines: the one list (the schema's CHECK spells the same names;
+ * Lua gets it as kam.grading.lines). */
 #define KAM_LINES 12
 extern const char *const kam_line_names[KAM_LINES];
 
-/* Fact groups beyond the basic ones, as a policy's `needs` lists them. */
+/* Fact groups beyond the basic ones, as a policy's `needs` lists them.  The bits above
+ * KAM_NEED_LINES_SHIFT carry the lines a policy's revenue counts (its `revenue_lines`):
+ * bit l for kam_line_names[l]; none set means every line. */
 enum {
 	KAM_NEED_BY_LINE = 1,
 	KAM_NEED_MONTHLY = 2,
@@ -22,7 +26,22 @@ enum {
 	KAM_NEED_PROFILE = 16,      /* name, admin_code, industry, nature: text no rule set grades on */
 	KAM_NEED_VOLUME = 32,       /* pieces: a third more work for the ledger scan */
 	KAM_NEED_ALL = 63,
+	KAM_NEED_LINES_SHIFT = 8,
 };
+#define KAM_LINES_ALL ((1 << KAM_LINES) - 1)
+/* The revenue lines of a needs value (every line when it names none). */
+#define KAM_NEED_LINES(needs) (((needs) >> KAM_NEED_LINES_SHIFT) & KAM_LINES_ALL ? \
+			       ((needs) >> KAM_NEED_LINES_SHIFT) & KAM_LINES_ALL : KAM_LINES_ALL)
+
+/* The fact groups and the facts each adds: the one list (policy needs, policy test's
+ * examples and kam.grading.groups read it). */
+struct kam_fact_group {
+	const char *name;
+	int flag;
+	const char *const *facts;      /* NULL-terminated */
+};
+extern const struct kam_fact_group kam_fact_groups[];
+extern const int kam_nfact_groups;
 
 struct kam_customer_facts {
 	int64_t code;
@@ -30,17 +49,21 @@ struct kam_customer_facts {
 	uint32_t name, place, city, county, admin_code, industry, nature, reach, account, important,
 		 potential;
 	unsigned agreement : 1, network_wide : 1, one_time : 1;
-	int bureau;                     /* index into bureaus */
+	int bureau;                     /* index into bureaus; -1 when unknown (no city, or no county in a county) */
+	int city_bureau;                /* the city bureau of its city; -1 without a city */
 	int first_month;                /* YYYYMM of the first ledger row, 0 when none */
 	int lines;                      /* business lines with revenue != 0 in the year */
-	int rank;                       /* in the bureau among agreement customers; 0 without agreement */
-	int64_t revenue, december, volume;
+	int rank;                       /* in the bureau among agreement customers with revenue above
+					 * zero; 0 for every other customer */
+	int64_t revenue, december;      /* on the revenue lines */
+	int64_t total, volume;          /* every line */
 	int64_t by_line[KAM_LINES], december_by_line[KAM_LINES], monthly[12];
 };
 
 struct kam_bureau_facts {
 	uint32_t name;                  /* offset into the text arena */
-	int64_t ledger_total;           /* the ledger's revenue of the bureau's customers in the year */
+	int64_t ledger_total;           /* the ledger's revenue (every line) of the bureau's customers in the year */
+	int64_t city_total;             /* as a city bureau: of every customer of the city, counties included */
 	int64_t entered;                /* the center's figure, when has_entered */
 	int has_entered;
 	int agreement_customers;
@@ -48,7 +71,9 @@ struct kam_bureau_facts {
 
 typedef struct kam_facts {
 	int year;
-	int needs;                      /* the groups computed */
+	int needs;                      /* the groups computed, and the revenue lines */
+	int lines;                      /* the revenue lines (a mask, never 0) */
+	int64_t only_code;
 	size_t n;
 	struct kam_customer_facts *c;   /* in code order */
 	size_t nbureaus;
@@ -58,8 +83,10 @@ typedef struct kam_facts {
 } kam_facts;
 
 /* Facts for year for every customer, or (only_code != 0) for the customers of that
- * customer's bureau, which is what its own bureau facts need.  needs (KAM_NEED_*) says
- * which groups to compute: without by_line and monthly the ledger is summed by SQLite. */
+ * customer's city and bureau, which is what its own bureau facts need.  needs (KAM_NEED_*)
+ * says which groups to compute and which lines revenue counts: without by_line and
+ * monthly the ledger is summed by SQLite.  Every sum is checked: one past the 64-bit range
+ * is an error naming the customer (or the bureau). */
 int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e);
 void kam_facts_free(kam_facts *f);
 

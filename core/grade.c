@@ -1,5 +1,6 @@
 #include "grade.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,8 @@
 #include "log.h"
 #include "textenc.h"
 
+/* Customers a round trip; KAM_GRADE_BATCH (1..BATCH) makes it smaller, for the tests
+ * that check a policy decides the same whatever the batch. */
 #define BATCH 2000
 
 void kam_today(char out[11])
@@ -252,10 +255,15 @@ static int take_verdict(void *arg, int slot, kam_rd *r, kam_err *e)
 		v->grade = v->p->grades[idx];
 		break;
 	case 4:
+		if (!v->member)
+			break;
 		if (x.tag == KAM_LSER_INT)
 			v->has_score = 1, v->score = (double)x.i;
-		else if (x.tag == KAM_LSER_DOUBLE)
+		else if (x.tag == KAM_LSER_DOUBLE && isfinite(x.d))
 			v->has_score = 1, v->score = x.d;
+		else if (x.tag == KAM_LSER_DOUBLE)
+			return bad(v, slot, e, "returned the score %s; a score must be a finite number (or nil)",
+				   isnan(x.d) ? "nan" : x.d > 0 ? "inf" : "-inf");
 		else if (x.tag != KAM_LSER_NIL)
 			return bad(v, slot, e, "must return a number or nil as the score%s", NULL);
 		break;
@@ -364,25 +372,78 @@ static int store_group(struct run *r, kam_err *e)
 	return 0;
 }
 
-/* The override that outranks the computed grade, with its reason added. */
-static const struct override *apply_override(struct run *r, size_t i, struct verdict *v)
+static void add_text(kam_buf *b, const char *s)
+{
+	if (s)
+		kam_buf_add(b, s, strlen(s));
+}
+
+/* The override valid for customer i, and its line among the reasons: it outranks the
+ * computed grade, or (a kind that only raises, Hubei's cultivation, DOMAIN §3.1) it is
+ * outranked by it and the computed grade stands.  *out is the one applied (NULL when
+ * none is); -1 only when memory fails. */
+static int apply_override(struct run *r, size_t i, struct verdict *v, const struct override **out, kam_err *e)
 {
 	long k;
 	const struct override *o;
-	char line[1024];
+	const struct kam_override_kind *kind;
+	const char *computed = v->member ? v->grade : "none";
+	int oi, ci = v->member ? kam_policy_grade_index(r->p, v->grade) : r->p->ngrades, outranked;
+	char id[32];
+	kam_buf line;
+
+	*out = NULL;
 	if (!i64map_get(&r->ov.by_code, r->f->c[i].code, &k))
-		return NULL;
+		return 0;
 	o = &r->ov.o[k];
-	if (kam_policy_grade_index(r->p, o->grade) < 0)
-		return NULL; /* recorded for a grade the policy no longer has: it cannot apply */
-	snprintf(line, sizeof line, "override #%lld (%s by %s%s%s%s%s): grade %s instead of %s: %s", o->id, o->kind,
-		 o->by ? o->by : "?", o->approved_by ? ", approved by " : "", o->approved_by ? o->approved_by : "",
-		 o->until ? ", valid until " : "", o->until ? o->until : "", o->grade,
-		 v->member ? v->grade : "none", o->reason ? o->reason : "");
+	if ((oi = kam_policy_grade_index(r->p, o->grade)) < 0)
+		return 0; /* recorded for a grade the policy no longer has: it cannot apply */
+	kind = kam_policy_override_kind(r->p, o->kind);
+	outranked = kind && kind->only_raises && oi >= ci;
+	/* Built whole, however long the reason: a reason is never cut (nor cut inside a
+	 * character). */
+	kam_buf_init(&line);
+	snprintf(id, sizeof id, "%lld", o->id);
+	add_text(&line, "override #");
+	add_text(&line, id);
+	add_text(&line, " (");
+	add_text(&line, o->kind);
+	add_text(&line, " by ");
+	add_text(&line, o->by ? o->by : "?");
+	if (o->approved_by) {
+		add_text(&line, ", approved by ");
+		add_text(&line, o->approved_by);
+	}
+	if (o->until) {
+		add_text(&line, ", valid until ");
+		add_text(&line, o->until);
+	}
+	add_text(&line, "): ");
+	if (outranked) {
+		add_text(&line, "grade ");
+		add_text(&line, o->grade);
+		add_text(&line, " not applied: the computed grade ");
+		add_text(&line, computed);
+		add_text(&line, oi == ci ? " is the same" : " outranks it");
+		add_text(&line, " (an override of this kind only ever raises a grade): ");
+	} else {
+		add_text(&line, "grade ");
+		add_text(&line, o->grade);
+		add_text(&line, " instead of ");
+		add_text(&line, computed);
+		add_text(&line, ": ");
+	}
+	add_text(&line, o->reason ? o->reason : "");
+	if (kam_buf_check(&line, "an override's reason", e) < 0) {
+		kam_buf_free(&line);
+		return -1;
+	}
 	if (v->nreasons++)
 		kam_buf_add(v->reasons, ",", 1);
-	json_str(v->reasons, line, strlen(line));
-	return o;
+	json_str(v->reasons, (const char *)line.data, line.len);
+	kam_buf_free(&line);
+	*out = outranked ? NULL : o;
+	return 0;
 }
 
 /* Under the run's lock. */
@@ -393,7 +454,8 @@ static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 	const char *computed = v->member ? v->grade : "none";
 	int gi;
 
-	o = apply_override(r, i, v);
+	if (apply_override(r, i, v, &o, e) < 0)
+		return -1;
 	kam_buf_add(v->reasons, "]", 1);
 	kam_buf_add(v->reasons, "", 1); /* NUL */
 	if (kam_buf_check(v->reasons, "reasons", e) < 0)
@@ -444,23 +506,93 @@ static int flush_decisions(struct run *r, kam_err *e)
 }
 
 /* The worker numbers the items of a batch; people know customers: "item 17" becomes the
- * customer's code, and the chain's name the functions it calls. */
-static void name_customer(struct run *r, size_t from, size_t n, kam_err *e)
+ * customer's code, "items 1 to 2000" (a finalizer ran: the worker cannot tell whose call
+ * left it) the first and last customer of the batch, and the chain's name the functions
+ * it calls. */
+static void name_items(kam_err *e, const int64_t *codes, size_t n)
 {
 	char out[sizeof e->msg], *at;
-	long item;
+	long item, last;
 	size_t len;
 	const char *chain = "'member?grade'";
 	if ((at = strstr(e->msg, chain))) {
 		snprintf(out, sizeof out, "%.*s'member' or 'grade'%s", (int)(at - e->msg), e->msg, at + strlen(chain));
 		memcpy(e->msg, out, sizeof out);
 	}
+	if ((at = strstr(e->msg, "items ")) && sscanf(at + 6, "%ld to %ld", &item, &last) == 2 && item >= 1 &&
+	    item <= last && (size_t)last <= n) {
+		const char *rest = at + 6 + strspn(at + 6, "0123456789");
+		rest += strlen(" to ");
+		rest += strspn(rest, "0123456789");
+		snprintf(out, sizeof out, "%.*scustomers %014lld to %014lld%s", (int)(at - e->msg), e->msg,
+			 (long long)codes[item - 1], (long long)codes[last - 1], rest);
+		memcpy(e->msg, out, sizeof out);
+		return;
+	}
 	if (!(at = strstr(e->msg, "item ")) || sscanf(at + 5, "%ld", &item) != 1 || item < 1 || (size_t)item > n)
 		return;
 	len = strspn(at + 5, "0123456789");
 	snprintf(out, sizeof out, "%.*scustomer %014lld%s", (int)(at - e->msg), e->msg,
-		 (long long)r->f->c[from + (size_t)item - 1].code, at + 5 + len);
+		 (long long)codes[item - 1], at + 5 + len);
 	memcpy(e->msg, out, sizeof out);
+}
+
+static void name_customer(struct run *r, size_t from, size_t n, kam_err *e)
+{
+	int64_t *codes = malloc((n ? n : 1) * sizeof *codes);
+	if (!codes)
+		return;
+	for (size_t k = 0; k < n; k++)
+		codes[k] = r->f->c[from + k].code;
+	name_items(e, codes, n);
+	free(codes);
+}
+
+int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const kam_buf *ctx,
+		     struct kam_grade_verdict *out, kam_err *e)
+{
+	kam_buf results;
+	struct verdict v = {0};
+	uint32_t narr, nhash;
+	kam_rd rd;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	kam_buf_init(&results);
+	kam_buf_init(&out->reasons);
+	kam_buf_add(&out->reasons, "[", 1);
+	v.p = p;
+	v.code = code;
+	v.reasons = &out->reasons;
+	if (kam_worker_call(p->w, "*member?grade", ctx, items, &results, e) < 0) {
+		name_items(e, &code, 1);
+		goto done;
+	}
+	kam_rd_init(&rd, results.data, results.len);
+	if (kam_rd_table(&rd, &narr, &nhash, e) < 0 || narr != 1) {
+		kam_errf(e, "%s: the worker's results do not match the customer sent", p->path);
+		goto done;
+	}
+	if (read_returns(&rd, take_verdict, &v, e) < 0)
+		goto done;
+	if (v.member && !v.grade) {
+		bad(&v, 3, e, "returned no grade%s", NULL);
+		goto done;
+	}
+	kam_buf_add(&out->reasons, "]", 1);
+	kam_buf_add(&out->reasons, "", 1);
+	if (kam_buf_check(&out->reasons, "reasons", e) < 0)
+		goto done;
+	out->member = v.member;
+	out->grade = v.member ? v.grade : "none";
+	out->has_score = v.member && v.has_score;
+	out->score = v.score;
+	rc = 0;
+done:
+	kam_buf_free(&results);
+	if (rc < 0)
+		kam_buf_free(&out->reasons);
+	return rc;
 }
 
 /* Customers [from, to): member() and, for key accounts, grade() in one trip; then the
@@ -508,22 +640,30 @@ static int batch(struct lane *l, size_t from, size_t to, kam_err *e)
 	return rc;
 }
 
+static size_t batch_size(void)
+{
+	const char *env = getenv("KAM_GRADE_BATCH");
+	long n = env ? atol(env) : 0;
+	return n >= 1 && n <= BATCH ? (size_t)n : BATCH;
+}
+
 static void *lane_main(void *arg)
 {
 	struct lane *l = arg;
 	struct run *r = l->r;
+	size_t size = batch_size();
 	kam_err e;
 	for (;;) {
 		size_t from;
 		pthread_mutex_lock(&r->lock);
 		from = r->next;
-		r->next += BATCH;
+		r->next += size;
 		if (r->failed)
 			from = r->f->n;
 		pthread_mutex_unlock(&r->lock);
 		if (from >= r->f->n)
 			break;
-		if (batch(l, from, from + BATCH < r->f->n ? from + BATCH : r->f->n, &e) < 0) {
+		if (batch(l, from, from + size < r->f->n ? from + size : r->f->n, &e) < 0) {
 			pthread_mutex_lock(&r->lock);
 			if (!r->failed) {
 				r->failed = 1;
@@ -541,6 +681,7 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 {
 	struct run r = {0};
 	struct lane *lanes[LANES] = {0};
+	kam_facts own;
 	int nlanes = facts->n > BATCH ? LANES : 1;
 	double t0 = now();
 	int rc = -1, began = 0;
@@ -549,6 +690,19 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 	if (env && atoi(env) >= 1 && atoi(env) <= LANES)
 		nlanes = atoi(env);
 	memset(st, 0, sizeof *st);
+	/* Facts loaded for another policy (grade diff) may count other revenue lines, or lack
+	 * a group this one needs: this policy gets its own. */
+	if (facts->lines != KAM_NEED_LINES(p->needs) || (p->needs & KAM_NEED_ALL & ~facts->needs)) {
+		if (kam_ctx_db(ctx, 0) < 0) {
+			*e = ctx->err;
+			return -1;
+		}
+		if (kam_facts_load(ctx->db, facts->year, facts->only_code, p->needs, &own, e) < 0)
+			return -1;
+		rc = kam_grade_run(ctx, p, &own, o, st, e);
+		kam_facts_free(&own);
+		return rc;
+	}
 	r.ctx = ctx, r.p = p, r.f = facts, r.o = o, r.st = st;
 	kam_buf_init(&r.shared);
 	if (pthread_mutex_init(&r.lock, NULL) != 0)

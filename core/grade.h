@@ -39,6 +39,18 @@ struct kam_grade_stats {
 int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const struct kam_grade_opts *o,
 		  struct kam_grade_stats *st, kam_err *e);
 
+/* One customer's facts (items: a serialized array of one facts table) through member()
+ * and grade(), checked as grading checks them (kam policy test runs the examples so). */
+struct kam_grade_verdict {
+	int member;
+	const char *grade;         /* one of the policy's, or "none" */
+	int has_score;
+	double score;
+	kam_buf reasons;           /* a JSON array of strings, NUL-terminated */
+};
+int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const kam_buf *ctx,
+		     struct kam_grade_verdict *out, kam_err *e);
+
 /* Today as YYYY-MM-DD (local time), for as_of. */
 void kam_today(char out[11]);
 

@@ -59,7 +59,6 @@ static int l_policy(lua_State *L)
 static int p_info(lua_State *L)
 {
 	kam_policy *p = check_policy(L, 1);
-	static const char *const groups[] = {"by_line", "monthly", "bureau", "history", "profile", "volume"};
 	lua_newtable(L);
 	lua_pushstring(L, p->name);
 	lua_setfield(L, -2, "name");
@@ -76,13 +75,21 @@ static int p_info(lua_State *L)
 	push_strings(L, p->grades, p->ngrades);
 	lua_setfield(L, -2, "grades");
 	lua_newtable(L);
-	for (int i = 0, n = 0; i < 6; i++) {
-		if (p->needs & (1 << i)) {
-			lua_pushstring(L, groups[i]);
+	for (int i = 0, n = 0; i < kam_nfact_groups; i++) {
+		if (p->needs & kam_fact_groups[i].flag) {
+			lua_pushstring(L, kam_fact_groups[i].name);
 			lua_rawseti(L, -2, ++n);
 		}
 	}
 	lua_setfield(L, -2, "needs");
+	lua_newtable(L);
+	for (int l = 0, n = 0; l < KAM_LINES; l++) {
+		if (KAM_NEED_LINES(p->needs) >> l & 1) {
+			lua_pushstring(L, kam_line_names[l]);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+	lua_setfield(L, -2, "revenue_lines");
 	lua_newtable(L);
 	for (int k = 0; k < p->nkinds; k++) {
 		const struct kam_override_kind *o = &p->kinds[k];
@@ -95,6 +102,8 @@ static int p_info(lua_State *L)
 		lua_setfield(L, -2, "needs_until");
 		lua_pushboolean(L, o->approval);
 		lua_setfield(L, -2, "approval");
+		lua_pushboolean(L, o->only_raises);
+		lua_setfield(L, -2, "only_raises");
 		if (o->ngrades)
 			push_strings(L, o->grades, o->ngrades);
 		else
@@ -147,6 +156,55 @@ static int p_call(lua_State *L)
 	kam_buf_free(&results);
 	if (rc < 0)
 		return raise_err(L, &e);
+	return 1;
+}
+
+/* pol:decide(facts [, ctx]): member() and grade() for one customer's facts, checked by
+ * the contract check grading applies: {member =, grade =, score =, reasons_json =}; raises
+ * the grading message (naming the function and the customer) when the policy breaks it. */
+static int p_decide(lua_State *L)
+{
+	kam_policy *p = check_policy(L, 1);
+	kam_buf items, ctx;
+	struct kam_grade_verdict v;
+	int64_t code = 0;
+	kam_err e;
+	int rc;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (lua_getfield(L, 2, "code") == LUA_TSTRING)
+		code = strtoll(lua_tostring(L, -1), NULL, 10);
+	lua_pop(L, 1);
+	kam_buf_init(&items);
+	kam_buf_init(&ctx);
+	lua_createtable(L, 1, 0);
+	lua_pushvalue(L, 2);
+	lua_rawseti(L, -2, 1);
+	rc = kam_lser_encode(L, -1, &items, "facts", 0, &e);
+	lua_pop(L, 1);
+	if (rc == 0 && !lua_isnoneornil(L, 3))
+		rc = kam_lser_encode(L, 3, &ctx, "ctx", 0, &e);
+	if (rc == 0)
+		rc = kam_grade_decide(p, &items, code, lua_isnoneornil(L, 3) ? NULL : &ctx, &v, &e);
+	kam_buf_free(&items);
+	kam_buf_free(&ctx);
+	if (rc < 0)
+		return raise_err(L, &e);
+	lua_createtable(L, 0, 4);
+	lua_pushboolean(L, v.member);
+	lua_setfield(L, -2, "member");
+	lua_pushstring(L, v.grade);
+	lua_setfield(L, -2, "grade");
+	if (v.has_score) {
+		if (v.score == (double)(lua_Integer)v.score)
+			lua_pushinteger(L, (lua_Integer)v.score);
+		else
+			lua_pushnumber(L, v.score);
+		lua_setfield(L, -2, "score");
+	}
+	lua_pushstring(L, (const char *)v.reasons.data);
+	lua_setfield(L, -2, "reasons_json");
+	kam_buf_free(&v.reasons);
 	return 1;
 }
 
@@ -213,15 +271,17 @@ static int64_t check_code(lua_State *L, int idx)
 	return luaL_checkinteger(L, idx);
 }
 
-/* kam.grading.facts(year, code): the facts a policy would get for that customer. */
+/* kam.grading.facts(year, code [, policy]): the facts a policy would get for that
+ * customer (revenue on the policy's revenue lines; every group, every line without one). */
 static int l_facts(lua_State *L)
 {
 	int year = (int)luaL_checkinteger(L, 1);
 	int64_t code = check_code(L, 2);
+	int needs = lua_isnoneornil(L, 3) ? KAM_NEED_ALL : (check_policy(L, 3)->needs | KAM_NEED_ALL);
 	kam_facts f;
 	kam_err e;
 	long i;
-	if (kam_facts_load(kam_lua_db(L), year, code, KAM_NEED_ALL, &f, &e) < 0)
+	if (kam_facts_load(kam_lua_db(L), year, code, needs, &f, &e) < 0)
 		return raise_err(L, &e);
 	if ((i = kam_facts_find(&f, code)) < 0) {
 		kam_facts_free(&f);
@@ -341,7 +401,8 @@ static int l_policy_files(lua_State *L)
 }
 
 static const luaL_Reg policy_methods[] = {
-	{"info", p_info}, {"call", p_call}, {"lint", p_lint}, {"close", p_close}, {NULL, NULL},
+	{"info", p_info}, {"call", p_call}, {"decide", p_decide}, {"lint", p_lint}, {"close", p_close},
+	{NULL, NULL},
 };
 
 static const luaL_Reg grading_funcs[] = {
@@ -361,5 +422,22 @@ int kam_open_grading(lua_State *L)
 	lua_setfield(L, -2, "__close");
 	lua_pop(L, 1);
 	luaL_newlib(L, grading_funcs);
+	/* The one list of business lines and of fact groups, as C keeps them. */
+	lua_createtable(L, KAM_LINES, 0);
+	for (int l = 0; l < KAM_LINES; l++) {
+		lua_pushstring(L, kam_line_names[l]);
+		lua_rawseti(L, -2, l + 1);
+	}
+	lua_setfield(L, -2, "lines");
+	lua_createtable(L, 0, kam_nfact_groups);
+	for (int g = 0; g < kam_nfact_groups; g++) {
+		lua_newtable(L);
+		for (int k = 0; kam_fact_groups[g].facts[k]; k++) {
+			lua_pushstring(L, kam_fact_groups[g].facts[k]);
+			lua_rawseti(L, -2, k + 1);
+		}
+		lua_setfield(L, -2, kam_fact_groups[g].name);
+	}
+	lua_setfield(L, -2, "groups");
 	return 1;
 }

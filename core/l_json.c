@@ -19,12 +19,16 @@ typedef struct path {
 
 static void path_key(path *child, const path *parent, lua_State *L, int key)
 {
+	int n;
+	/* A path is for a message: a deep one is shown cut. */
 	if (lua_type(L, key) == LUA_TNUMBER)
-		snprintf(child->buf, sizeof child->buf, "%s[%lld]", parent->buf,
-			 (long long)lua_tointeger(L, key));
+		n = snprintf(child->buf, sizeof child->buf, "%s[%lld]", parent->buf,
+			     (long long)lua_tointeger(L, key));
 	else
-		snprintf(child->buf, sizeof child->buf, "%s%s%s", parent->buf,
-			 parent->buf[0] ? "." : "", lua_tostring(L, key));
+		n = snprintf(child->buf, sizeof child->buf, "%s%s%s", parent->buf,
+			     parent->buf[0] ? "." : "", lua_tostring(L, key));
+	if (n >= (int)sizeof child->buf)
+		memcpy(child->buf + sizeof child->buf - 4, "...", 4);
 }
 
 static int has_mt(lua_State *L, int idx, const char *name)
@@ -79,7 +83,8 @@ static json_t *table_to_json(lua_State *L, int idx, int depth, const path *where
 		for (lua_Integer i = 1; i < seq; i++) {
 			json_t *v;
 			lua_geti(L, idx, i);
-			snprintf(child.buf, sizeof child.buf, "%s[%lld]", where->buf, (long long)i);
+			if (snprintf(child.buf, sizeof child.buf, "%s[%lld]", where->buf, (long long)i) >= (int)sizeof child.buf)
+				memcpy(child.buf + sizeof child.buf - 4, "...", 4);
 			v = to_json(L, lua_gettop(L), depth + 1, &child, e);
 			lua_pop(L, 1);
 			if (!v || json_array_append_new(out, v) < 0) {

@@ -615,6 +615,22 @@ static int enc_value(struct enc *c, int idx)
 		kam_put_str(c->b, s, len);
 		break;
 	case LUA_TTABLE:
+		/* A read-only table of the sandbox (sandbox_freeze.c) is sent as its contents:
+		 * a policy may return a constant table of its module. */
+		if (!lua_checkstack(L, 3))
+			return enc_fail(c, "cannot send a value: Lua stack exhausted");
+		if (lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen") == LUA_TTABLE) {
+			lua_pushvalue(L, idx);
+			if (lua_rawget(L, -2) == LUA_TTABLE) {
+				int rc = enc_table(c, lua_gettop(L));
+				lua_pop(L, 2);
+				if (rc < 0)
+					return -1;
+				break;
+			}
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
 		if (enc_table(c, idx) < 0)
 			return -1;
 		break;

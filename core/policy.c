@@ -137,6 +137,77 @@ static int is_function(lua_State *L, int idx)
 	return lua_rawequal(L, idx, 2); /* the FUNCTION sentinel sits at index 2 */
 }
 
+/* ---- lines for contract messages, found in the source without running it ---- */
+
+static long line_of(const char *src, const char *at)
+{
+	long line = 1;
+	for (const char *q = src; q < at; q++)
+		line += *q == '\n';
+	return line;
+}
+
+static int ident_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* The first `word =` (not `==`) at or after from, or NULL. */
+static const char *find_assign(const char *src, const char *from, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *q = strstr(from, word); q; q = strstr(q + 1, word)) {
+		const char *r = q + n;
+		if ((q > src && ident_char(q[-1])) || ident_char(*r))
+			continue;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		if (*r == '=' && r[1] != '=')
+			return q;
+	}
+	return NULL;
+}
+
+/* Where a grade list ("grades" or "overrides.KIND.grades") names g the second time. */
+static long duplicate_line(const kam_policy *p, const char *what, const char *g)
+{
+	const char *from = p->source, *list, *dot = strchr(what, '.');
+	char kind[128], quoted[2][160];
+	int seen = 0;
+	if (dot) {
+		snprintf(kind, sizeof kind, "%.*s", (int)(strcspn(dot + 1, ".")), dot + 1);
+		if ((from = find_assign(p->source, p->source, kind)) == NULL)
+			return 0;
+	}
+	if (!(list = find_assign(p->source, from, "grades")))
+		return 0;
+	snprintf(quoted[0], sizeof quoted[0], "\"%s\"", g);
+	snprintf(quoted[1], sizeof quoted[1], "'%s'", g);
+	for (const char *q = list; *q && *q != '}'; q++) {
+		if (strncmp(q, quoted[0], strlen(quoted[0])) == 0 || strncmp(q, quoted[1], strlen(quoted[1])) == 0) {
+			if (++seen == 2)
+				return line_of(p->source, q);
+			q += strlen(g) + 1;
+		}
+	}
+	return line_of(p->source, list);
+}
+
+/* The line of the chunk's last `return` at the start of a line: where the module is handed
+ * over, the place to name for what it lacks. */
+static long return_line(const kam_policy *p)
+{
+	const char *last = NULL;
+	for (const char *q = p->source; q && *q; q = strchr(q, '\n'), q = q ? q + 1 : NULL) {
+		const char *r = q;
+		while (*r == ' ' || *r == '\t')
+			r++;
+		if (strncmp(r, "return", 6) == 0 && !ident_char(r[6]))
+			last = r;
+	}
+	return last ? line_of(p->source, last) : 1;
+}
+
 /* grades: an array of distinct non-empty strings, best first; "none" is implicit. */
 static int check_grades(lua_State *L, struct check *c, int t, int *n, char **out, const char *what)
 {
@@ -155,7 +226,8 @@ static int check_grades(lua_State *L, struct check *c, int t, int *n, char **out
 					c->p->path, what);
 		for (int k = 0; k < *n; k++)
 			if (strcmp(out[k], g) == 0)
-				return kam_errf(c->e, "%s: %s lists '%s' twice", c->p->path, what, g);
+				return kam_errf(c->e, "%s:%ld: %s lists '%s' twice", c->p->path,
+						duplicate_line(c->p, what, g), what, g);
 		out[(*n)++] = strdup(g);
 		lua_pop(L, 1);
 	}
@@ -163,28 +235,62 @@ static int check_grades(lua_State *L, struct check *c, int t, int *n, char **out
 	return 0;
 }
 
+/* The group names as a list for messages: "by_line, monthly, ...". */
+static void group_names(char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int k = 0; k < kam_nfact_groups; k++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", k ? ", " : "", kam_fact_groups[k].name);
+}
+
 static int check_needs(lua_State *L, struct check *c, int t)
 {
-	static const struct { const char *name; int flag; } groups[] = {
-		{"by_line", KAM_NEED_BY_LINE}, {"monthly", KAM_NEED_MONTHLY}, {"bureau", KAM_NEED_BUREAU},
-		{"history", KAM_NEED_HISTORY}, {"profile", KAM_NEED_PROFILE},
-		{"volume", KAM_NEED_VOLUME},
-	};
+	char names[256];
 	int type = lua_getfield(L, t, "needs");
+	group_names(names, sizeof names);
 	c->p->needs = type == LUA_TNIL ? KAM_NEED_ALL : 0;
 	if (type != LUA_TNIL && type != LUA_TTABLE)
-		return kam_errf(c->e, "%s: needs must be a list of fact groups (by_line, monthly, bureau, history, profile, volume)", c->p->path);
+		return kam_errf(c->e, "%s: needs must be a list of fact groups (%s)", c->p->path, names);
 	for (lua_Integer i = 1; type == LUA_TTABLE && lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
-		const char *g = lua_tostring(L, -1);
+		const char *g = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 		int known = 0;
-		for (size_t k = 0; g && k < sizeof groups / sizeof groups[0]; k++)
-			if (strcmp(groups[k].name, g) == 0)
-				c->p->needs |= groups[k].flag, known = 1;
+		for (int k = 0; g && k < kam_nfact_groups; k++)
+			if (strcmp(kam_fact_groups[k].name, g) == 0)
+				c->p->needs |= kam_fact_groups[k].flag, known = 1;
 		if (!known)
-			return kam_errf(c->e, "%s: needs: unknown fact group '%s' (by_line, monthly, bureau, history, profile, volume)",
-					c->p->path, g ? g : luaL_typename(L, -1));
+			return kam_errf(c->e, "%s: needs: unknown fact group '%s' (%s)", c->p->path,
+					g ? g : luaL_typename(L, -1), names);
 		lua_pop(L, 1);
 	}
+	lua_settop(L, t);
+	return 0;
+}
+
+/* revenue_lines: the business lines `revenue`, `december` and the bureau rank count
+ * (Hubei: EMS and logistics only); every line when absent. */
+static int check_revenue_lines(lua_State *L, struct check *c, int t)
+{
+	int type = lua_getfield(L, t, "revenue_lines"), mask = 0;
+	if (type == LUA_TNIL) {
+		c->p->needs |= KAM_LINES_ALL << KAM_NEED_LINES_SHIFT;
+		lua_settop(L, t);
+		return 0;
+	}
+	if (type != LUA_TTABLE || lua_rawlen(L, -1) == 0)
+		return kam_errf(c->e, "%s: revenue_lines must be a non-empty list of business lines", c->p->path);
+	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) != LUA_TNIL; i++) {
+		const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		int l;
+		for (l = 0; name && l < KAM_LINES; l++)
+			if (strcmp(kam_line_names[l], name) == 0)
+				break;
+		if (!name || l == KAM_LINES)
+			return kam_errf(c->e, "%s: revenue_lines[%lld]: '%s' is not a business line", c->p->path,
+					(long long)i, name ? name : luaL_typename(L, -1));
+		mask |= 1 << l;
+		lua_pop(L, 1);
+	}
+	c->p->needs |= mask << KAM_NEED_LINES_SHIFT;
 	lua_settop(L, t);
 	return 0;
 }
@@ -214,7 +320,9 @@ static int check_overrides(lua_State *L, struct check *c, int t)
 		k->needs_until = lua_toboolean(L, -1);
 		lua_getfield(L, -2, "approval");
 		k->approval = lua_toboolean(L, -1);
-		lua_pop(L, 2);
+		lua_getfield(L, -3, "only_raises");
+		k->only_raises = lua_toboolean(L, -1);
+		lua_pop(L, 3);
 		if (lua_getfield(L, -1, "grades") != LUA_TNIL) {
 			char what[128];
 			lua_pop(L, 1);
@@ -265,15 +373,18 @@ static int check_contract(lua_State *L)
 		return 0;
 	for (const char *const *fn = (const char *const[]){"member", "grade", NULL}; *fn; fn++) {
 		lua_getfield(L, t, *fn);
-		if (!is_function(L, -1))
-			return fail(L, c, "missing function '%s' (the contract needs member(facts, ctx) and "
-				    "grade(facts, ctx))%s", *fn, NULL);
+		if (!is_function(L, -1)) {
+			kam_errf(c->e, "%s:%ld: missing function '%s' in the table returned here (the contract needs "
+				 "member(facts, ctx) and grade(facts, ctx))", p->path, return_line(p), *fn);
+			lua_settop(L, 0);
+			return 0;
+		}
 		lua_pop(L, 1);
 	}
 	lua_getfield(L, t, "check_override");
 	p->has_check_override = is_function(L, -1);
 	lua_pop(L, 1);
-	if (check_needs(L, c, t) < 0 || check_overrides(L, c, t) < 0)
+	if (check_needs(L, c, t) < 0 || check_revenue_lines(L, c, t) < 0 || check_overrides(L, c, t) < 0)
 		return 0;
 	lua_pushvalue(L, t);
 	p->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);

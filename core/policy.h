@@ -14,6 +14,7 @@ struct kam_override_kind {
 	char *title;
 	int needs_until;           /* an end date is required (cultivation) */
 	int approval;              /* an approver is required (provincially approved Diamond) */
+	int only_raises;           /* it never lowers the computed grade (Hubei's cultivation) */
 	int ngrades;               /* the grades it may set; 0: any of the policy's */
 	char *grades[KAM_POLICY_MAX_GRADES];
 };
@@ -26,7 +27,7 @@ typedef struct kam_policy {
 	size_t len;
 	int ngrades;
 	char *grades[KAM_POLICY_MAX_GRADES];
-	int needs;                 /* KAM_NEED_* */
+	int needs;                 /* KAM_NEED_*, with the revenue lines (revenue_lines) */
 	int has_check_override;
 	int nkinds;
 	struct kam_override_kind *kinds;

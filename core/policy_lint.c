@@ -1,17 +1,40 @@
 /* A look at a policy's source without running it: the names the sandbox leaves out
  * (io, os, require, ...) wherever they are used as globals, with their lines, so that
  * `kam policy check` reports a forbidden call even in a function no example reaches.
+ * What is left out is derived, not listed again: the globals of a full Lua state that the
+ * sandbox's allow-list does not hold (sandbox.c), and the library fields it omits.
  * A small Lua lexer: comments and strings are skipped, field names are not globals. */
 #include <ctype.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
+#include "sandbox.h"
 
-static const char *const forbidden[] = {
-	"io", "os", "package", "require", "dofile", "loadfile", "debug", "collectgarbage",
-	"rawset", "print", "setfenv", "getfenv", "loadstring", NULL,
-};
+#define MAX_FORBIDDEN 64
+static char *forbidden[MAX_FORBIDDEN + 1];
+static pthread_once_t forbidden_once = PTHREAD_ONCE_INIT;
+
+static void derive_forbidden(void)
+{
+	lua_State *L = luaL_newstate();
+	int n = 0;
+	if (!L)
+		return;
+	luaL_openlibs(L);
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2) && n < MAX_FORBIDDEN) {
+		if (lua_type(L, -2) == LUA_TSTRING && !kam_sandbox_allows(lua_tostring(L, -2)))
+			forbidden[n++] = strdup(lua_tostring(L, -2));
+		lua_pop(L, 1);
+	}
+	lua_close(L);
+}
 
 /* Length of a long bracket opening at s ("[[", "[==["), or 0. */
 static size_t long_open(const char *s, const char *end, int *level)
@@ -49,6 +72,9 @@ int kam_policy_lint(const char *path, const char *src, size_t len,
 	long line = 1;
 	int found = 0;
 	char prev = 0; /* the last significant character */
+	char prev_word[32] = "";   /* the word before a '.' */
+
+	pthread_once(&forbidden_once, derive_forbidden);
 
 	while (p < end) {
 		int level;
@@ -96,14 +122,20 @@ int kam_policy_lint(const char *path, const char *src, size_t len,
 			for (next = p; next < end && (*next == ' ' || *next == '\t'); next++)
 				;
 			if (prev == '.' || prev == ':') {
-				if (n == 4 && memcmp(w, "dump", 4) == 0) {
+				char field[32];
+				const char *lib;
+				snprintf(field, sizeof field, "%.*s", (int)(n < 31 ? n : 31), w);
+				/* lib.field, or a string method (s:dump()) */
+				if ((lib = kam_sandbox_omitted_field(field)) &&
+				    (prev == ':' ? strcmp(lib, "string") == 0 : strcmp(prev_word, lib) == 0)) {
 					char msg[600];
-					snprintf(msg, sizeof msg, "%s:%ld: string.dump is not available to policies", path, line);
+					snprintf(msg, sizeof msg, "%s:%ld: %s.%s is not available to policies", path, line,
+						 lib, field);
 					report(arg, msg);
 					found++;
 				}
 			} else if (!(next < end && *next == '=' && (next + 1 >= end || next[1] != '='))) {
-				for (const char *const *f = forbidden; *f; f++) {
+				for (char *const *f = forbidden; *f; f++) {
 					if (strlen(*f) == n && memcmp(*f, w, n) == 0) {
 						char msg[600];
 						snprintf(msg, sizeof msg, "%s:%ld: '%s' is not available to policies (they cannot "
@@ -114,6 +146,7 @@ int kam_policy_lint(const char *path, const char *src, size_t len,
 				}
 			}
 			prev = 'w';
+			snprintf(prev_word, sizeof prev_word, "%.*s", (int)(n < 31 ? n : 31), w);
 			continue;
 		}
 		prev = *p++;

@@ -1,4 +1,5 @@
 #include "sandbox.h"
+#include "sandbox_freeze.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +29,12 @@ struct kam_sandbox {
 	int spent;            /* the budget is gone: the hook raises at every instruction */
 	int broken;
 	int env_ref, module_ref;
+	int upvalues_ref;     /* {f1, i1, v1, f2, i2, v2, ...}: the module's upvalues after load */
+	kam_buf module;       /* the module serialized at load, before its tables were frozen */
+	kam_err module_err;   /* why it could not be serialized */
+	int module_failed;
+	kam_sandbox_progress progress;   /* of the call running, for finalizers */
+	void *ud;
 	char *name;
 };
 
@@ -139,72 +146,6 @@ static int sb_panic(lua_State *L)
 
 /* ---- the environment ---- */
 
-static int ro_newindex(lua_State *L)
-{
-	const char *name = lua_tostring(L, lua_upvalueindex(1));
-	const char *key;
-	int exists;
-
-	lua_pushvalue(L, 2);
-	exists = lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL;
-	lua_pop(L, 1);
-	if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER)
-		key = lua_tostring(L, 2);
-	else
-		key = luaL_typename(L, 2);
-	if (name[0] == '\0')
-		return luaL_error(L, exists ? "assignment to read-only global '%s'" :
-				  "assignment to undeclared global '%s'", key);
-	return luaL_error(L, "assignment to field '%s' of read-only table '%s'", key, name);
-}
-
-static int ro_pairs(lua_State *L)
-{
-	lua_pushvalue(L, lua_upvalueindex(1));   /* next */
-	lua_pushvalue(L, lua_upvalueindex(2));   /* the contents */
-	lua_pushnil(L);
-	return 3;
-}
-
-/* Move the contents of the table at idx into a hidden one that the (now empty) table
- * reads through; writes raise, pairs still works.  name "" means the globals. */
-static void make_readonly(lua_State *L, int idx, const char *name)
-{
-	int store;
-
-	idx = lua_absindex(L, idx);
-	lua_newtable(L);
-	store = lua_gettop(L);
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		lua_pushvalue(L, -2);
-		lua_insert(L, -2);
-		lua_rawset(L, store);
-	}
-	lua_pushnil(L);
-	while (lua_next(L, idx)) {
-		lua_pop(L, 1);
-		lua_pushvalue(L, -1);
-		lua_pushnil(L);
-		lua_rawset(L, idx);   /* clearing fields during a traversal is allowed */
-	}
-	lua_createtable(L, 0, 4);
-	lua_pushvalue(L, store);
-	lua_setfield(L, -2, "__index");
-	lua_pushstring(L, name);
-	lua_pushvalue(L, store);
-	lua_pushcclosure(L, ro_newindex, 2);
-	lua_setfield(L, -2, "__newindex");
-	lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.next");
-	lua_pushvalue(L, store);
-	lua_pushcclosure(L, ro_pairs, 2);
-	lua_setfield(L, -2, "__pairs");
-	lua_pushboolean(L, 0);
-	lua_setfield(L, -2, "__metatable");
-	lua_setmetatable(L, idx);
-	lua_pop(L, 1);
-}
-
 /* load(chunk [, chunkname [, mode [, env]]]) with the mode forced to text and the
  * sandbox as the default environment. */
 static int sb_load(lua_State *L)
@@ -252,6 +193,67 @@ void kam_sandbox_helpers(lua_State *L)
 	luaL_setfuncs(L, helpers, 0);
 }
 
+/* A finalizer runs when the collector decides, inside whatever call is running: it is
+ * wrapped so that the worker knows one is running (and names the whole batch, not the
+ * customer whose call it interrupted, when it never ends). */
+static int sb_gc_wrapper(lua_State *L)
+{
+	kam_sandbox *sb = sb_of(L);
+	int n = lua_gettop(L), status;
+	if (sb->progress)
+		sb->progress(sb->ud, KAM_SANDBOX_FINALIZER);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	status = lua_pcall(L, n, 0, 0);
+	if (sb->progress)
+		sb->progress(sb->ud, KAM_SANDBOX_FINALIZER_DONE);
+	if (status != LUA_OK)
+		return lua_error(L);   /* Lua turns it into a warning */
+	return 0;
+}
+
+/* setmetatable(t, mt) with mt.__gc wrapped (see sb_gc_wrapper).  A metatable frozen
+ * with the policy is set as its contents, so that its metamethods answer (Lua looks them
+ * up raw); getmetatable hands the read-only table back. */
+static int sb_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+		lua_pushvalue(L, 2);
+		if (lua_rawget(L, -2) == LUA_TTABLE)
+			lua_replace(L, 2);
+		lua_settop(L, 2);
+	}
+	if (lua_type(L, 2) == LUA_TTABLE && lua_rawget(L, (lua_pushliteral(L, "__gc"), 2)) == LUA_TFUNCTION &&
+	    lua_tocfunction(L, -1) != sb_gc_wrapper) {
+		lua_pushcclosure(L, sb_gc_wrapper, 1);
+		lua_pushliteral(L, "__gc");
+		lua_insert(L, -2);
+		lua_rawset(L, 2);
+	}
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
+	return 1;
+}
+
+static int sb_getmetatable(lua_State *L)
+{
+	lua_settop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 1, 1);
+	if (lua_type(L, -1) == LUA_TTABLE) {
+		lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.proxy_of");
+		lua_pushvalue(L, -2);
+		if (lua_rawget(L, -2) == LUA_TTABLE)
+			return 1;
+		lua_pop(L, 2);
+	}
+	return 1;
+}
+
 static const char *const base_names[] = {
 	"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall", "rawequal",
 	"rawget", "rawlen", "select", "setmetatable", "tonumber", "tostring", "type",
@@ -269,6 +271,32 @@ static const struct {
 	{"table", luaopen_table, {NULL}},
 	{"utf8", luaopen_utf8, {NULL}},
 };
+
+/* Names the environment holds besides base_names and the libraries (built in build_env). */
+static const char *const env_names[] = {"load", "setmetatable", "getmetatable", "_G", "kam", NULL};
+
+int kam_sandbox_allows(const char *name)
+{
+	for (size_t i = 0; base_names[i]; i++)
+		if (strcmp(base_names[i], name) == 0)
+			return 1;
+	for (size_t i = 0; env_names[i]; i++)
+		if (strcmp(env_names[i], name) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+		if (strcmp(libs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+const char *kam_sandbox_omitted_field(const char *field)
+{
+	for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++)
+		for (const char *const *o = libs[i].omit; *o; o++)
+			if (strcmp(*o, field) == 0)
+				return libs[i].name;
+	return NULL;
+}
 
 static int omitted(const char *key, const char *const *omit)
 {
@@ -304,6 +332,7 @@ static int build_env(lua_State *L)
 	lua_pop(L, 2);
 	lua_getglobal(L, "next");
 	lua_setfield(L, LUA_REGISTRYINDEX, "kam.sandbox.next");
+	kam_sb_freeze_init(L);
 
 	lua_newtable(L);
 	env = lua_gettop(L);
@@ -315,6 +344,12 @@ static int build_env(lua_State *L)
 	lua_pushvalue(L, env);
 	lua_pushcclosure(L, sb_load, 2);
 	lua_setfield(L, env, "load");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, sb_setmetatable, 1);
+	lua_setfield(L, env, "setmetatable");
+	lua_getglobal(L, "getmetatable");
+	lua_pushcclosure(L, sb_getmetatable, 1);
+	lua_setfield(L, env, "getmetatable");
 	lua_pushvalue(L, env);
 	lua_setfield(L, env, "_G");
 	for (i = 0; i < sizeof libs / sizeof libs[0]; i++) {
@@ -332,12 +367,12 @@ static int build_env(lua_State *L)
 			lua_rawset(L, -5);
 		}
 		lua_pop(L, 1);
-		make_readonly(L, -1, libs[i].name);
+		kam_sb_readonly(L, -1, libs[i].name, 0);
 		lua_setfield(L, env, libs[i].name);
 	}
 	lua_newtable(L);
 	kam_sandbox_helpers(L);
-	make_readonly(L, -1, "kam");
+	kam_sb_readonly(L, -1, "kam", 0);
 	lua_setfield(L, env, "kam");
 	sb->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
@@ -354,7 +389,8 @@ kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e)
 	kam_sandbox_limits_fill(&sb->lim, lim);
 	sb->step = sb->lim.instructions < HOOK_STEP ? (int)sb->lim.instructions : HOOK_STEP;
 	sb->mem.limit = sb->lim.memory_bytes;
-	sb->env_ref = sb->module_ref = LUA_NOREF;
+	sb->env_ref = sb->module_ref = sb->upvalues_ref = LUA_NOREF;
+	kam_buf_init(&sb->module);
 	sb->L = lua_newstate(sb_alloc, &sb->mem);
 	if (!sb->L) {
 		free(sb);
@@ -385,6 +421,7 @@ void kam_sandbox_free(kam_sandbox *sb)
 		return;
 	if (sb->L)
 		lua_close(sb->L);
+	kam_buf_free(&sb->module);
 	free(sb->name);
 	free(sb);
 }
@@ -413,9 +450,20 @@ static int fail(kam_sandbox *sb, int status, const char *where, kam_err *e)
 		kam_sandbox_fmt_bytes(lim, sizeof lim, sb->lim.memory_bytes);
 		kam_errf(e, "%s: %s: memory limit of %s exceeded", sb->name, where, lim);
 	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
-		const char *msg = lua_tostring(L, -1);
-		kam_errf(e, "%s%s%s (%s)", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ",
-			 msg, where);
+		size_t len;
+		const char *msg = lua_tolstring(L, -1, &len);
+		/* Room for the script's text once the name and the place are in (and the host's
+		 * "customer 00000000000000" for "item N"): a longer text is cut, never they. */
+		size_t room = sizeof e->msg - strlen(sb->name) - strlen(where) - 96;
+		if (len <= room) {
+			kam_errf(e, "%s%s%s (%s)", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ",
+				 msg, where);
+		} else {
+			size_t cut = room;
+			while (cut > 0 && ((unsigned char)msg[cut] & 0xc0) == 0x80)
+				cut--;   /* not inside a UTF-8 character */
+			kam_errf(e, "%s: %s: %.*s... (the error text is %zu bytes; cut)", sb->name, where, (int)cut, msg, len);
+		}
 	} else {
 		kam_errf(e, "%s: %s: error object is a %s value", sb->name, where,
 			 luaL_typename(L, -1));
@@ -468,8 +516,16 @@ static int p_load(lua_State *L)
 	if (op->status != LUA_OK)
 		return 1;
 	sb->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	/* The module is serialized first, while its tables are plain; then the globals,
+	 * the module and all they reach are frozen. */
+	kam_buf_reset(&sb->module);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->module_ref);
+	sb->module_failed = kam_lser_encode(L, -1, &sb->module, "module", KAM_LSER_FUNCTIONS, &sb->module_err) < 0;
+	lua_pop(L, 1);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
-	make_readonly(L, -1, "");
+	kam_sb_readonly(L, -1, "", 0);
+	lua_pop(L, 1);
+	sb->upvalues_ref = kam_sb_freeze_module(L, sb->module_ref, sb->env_ref);
 	return 0;
 }
 
@@ -522,25 +578,17 @@ int kam_sandbox_load(kam_sandbox *sb, const char *name, const char *src, size_t 
 	return protect(sb, p_load, &op, "main chunk");
 }
 
-static int p_module(lua_State *L)
-{
-	struct op *op = lua_touserdata(L, 1);
-
-	lua_rawgeti(L, LUA_REGISTRYINDEX, op->sb->module_ref);
-	if (kam_lser_encode(L, -1, op->out, "module", KAM_LSER_FUNCTIONS, op->e) < 0) {
-		kam_err_prefix(op->e, "%s", op->sb->name);
-		op->failed = 1;
-	}
-	return 0;
-}
-
 int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
 {
-	struct op op = {0};
-
-	op.out = out;
-	op.e = e;
-	return protect(sb, p_module, &op, "module");
+	if (sb->module_ref == LUA_NOREF)
+		return kam_errf(e, "sandbox: no chunk loaded");
+	if (sb->module_failed) {
+		*e = sb->module_err;
+		kam_err_prefix(e, "%s", sb->name);
+		return -1;
+	}
+	kam_buf_add(out, sb->module.data, sb->module.len);
+	return kam_buf_check(out, "module", e);
 }
 
 /* Push module[name] (or the global), name dotted, n bytes long. */
@@ -648,6 +696,9 @@ static int p_call(lua_State *L)
 			op->failed = 1;
 			return 0;
 		}
+		/* One value for every call of the batch: read-only, or a call could leave
+		 * something in it for the next. */
+		kam_sb_freeze_shared(L, shared, "ctx");
 	}
 	kam_rd_init(&rd, op->items, op->itemslen);
 	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
@@ -660,6 +711,7 @@ static int p_call(lua_State *L)
 	kam_put_table(op->out, narr, 0);
 	for (i = 1; i <= narr; i++) {
 		int item, base, nargs;
+		kam_rd again = rd;   /* the item once more, for the second function of a chain */
 		op->item = (long)i;
 		if (op->progress)
 			op->progress(op->ud, op->item);
@@ -679,18 +731,37 @@ static int p_call(lua_State *L)
 		op->status = lua_pcall(L, nargs, all || fn2 ? LUA_MULTRET : 1, 0);
 		if (op->status != LUA_OK)
 			return 1;
+		if (kam_sb_check_upvalues(L, sb->upvalues_ref, sb->name, fn2 ? op->running : name, op->item, op->e) < 0) {
+			sb->broken = 1;   /* its state is changed: the next call starts afresh */
+			op->failed = 1;
+			return 0;
+		}
 		if (fn2)
 			lua_settop(L, base + 1); /* name's results are taken as two: decision, reasons */
 		if (fn2 && lua_toboolean(L, base)) {
-			lua_pushvalue(L, fn2);
-			if ((nargs = push_args(L, op, item, shared, spread, q + 1)) < 0)
+			int own;
+			/* Its own facts: whatever the first function did to its copy stays there. */
+			if (kam_lser_decode(L, &again, 0, op->e) < 0) {
+				kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, q + 1, op->item);
+				op->failed = 1;
 				return 0;
+			}
+			own = lua_gettop(L);
+			lua_pushvalue(L, fn2);
+			if ((nargs = push_args(L, op, own, shared, spread, q + 1)) < 0)
+				return 0;
+			lua_remove(L, own);
 			snprintf(op->running, sizeof op->running, "%s", q + 1);
 			if (op->progress)
 				op->progress(op->ud, -op->item); /* the deadline starts again for it */
 			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
 			if (op->status != LUA_OK)
 				return 1;
+			if (kam_sb_check_upvalues(L, sb->upvalues_ref, sb->name, q + 1, op->item, op->e) < 0) {
+				sb->broken = 1;
+				op->failed = 1;
+				return 0;
+			}
 		}
 		if (all) {
 			/* Every result, as an array with n (a policy returns grade, score, reasons). */
@@ -725,6 +796,7 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	struct op op = {0};
 	char where[300];
 	size_t start = out->len;
+	int rc;
 
 	if (sb->module_ref == LUA_NOREF)
 		return kam_errf(e, "sandbox: no chunk loaded");
@@ -737,8 +809,13 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	op.progress = progress;
 	op.ud = ud;
 	op.e = e;
+	sb->progress = progress;
+	sb->ud = ud;
 	snprintf(where, sizeof where, "function '%s'", fname + strspn(fname, "*+"));
-	if (protect(sb, p_call, &op, where) < 0) {
+	rc = protect(sb, p_call, &op, where);
+	sb->progress = NULL;
+	sb->ud = NULL;
+	if (rc < 0) {
 		out->len = start;
 		return -1;
 	}

@@ -9,7 +9,11 @@
  * randomseed), utf8 and coroutine.  The string metatable is protected (getmetatable("")
  * is false).  After the chunk's top level has run, its globals are read-only too:
  * assigning one raises "assignment to undeclared global 'x'" (or "... read-only global"),
- * so nothing carries over from one call to the next through globals. */
+ * and so is every table the module, its globals and its functions' upvalues reach (a write
+ * raises at the write); the upvalues themselves are compared after every call with their
+ * values after load (a change is an error right after the call).  The value shared by a
+ * batch's calls (ctx) is read-only, and each call gets its own decoding of the item: a
+ * policy is a pure function of its input, nothing carries over from one call to the next. */
 #ifndef KAM_SANDBOX_H
 #define KAM_SANDBOX_H
 
@@ -45,6 +49,15 @@ typedef struct kam_sandbox kam_sandbox;
 /* Called before each item (1-based) and at the start of each step, for the deadline;
  * with -item when the second function of a chain ("a?b") starts on that item. */
 typedef void (*kam_sandbox_progress)(void *ud, long item);
+/* item values for a finalizer (__gc) starting and ending. */
+#define KAM_SANDBOX_FINALIZER (-0x7fffffffL)
+#define KAM_SANDBOX_FINALIZER_DONE (-0x7ffffffeL)
+
+/* The allow-list, for the lint (policy_lint.c) to derive what is left out: whether the
+ * environment has the global name; the library whose field is left out (string for
+ * "dump"), or NULL. */
+int kam_sandbox_allows(const char *name);
+const char *kam_sandbox_omitted_field(const char *field);
 
 kam_sandbox *kam_sandbox_new(const kam_sandbox_limits *lim, kam_err *e);
 /* Load `src` as text with chunk name "@name", run its top level and lock its globals.

@@ -306,8 +306,9 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		if (cell_text(j, &k->cols[ci], v, tmp, sizeof tmp, &text, &n, &cellerr) < 0) {
 			/* The row is bad; its cell keeps the value as JSON for the reject file. */
 			if (!r->error) {
-				snprintf(j->row_error, sizeof j->row_error, "%s:%ld:%ld: key '%s': %s", s->name, kl,
-					 kc, key, cellerr.msg);
+				if (snprintf(j->row_error, sizeof j->row_error, "%s:%ld:%ld: key '%s': %s", s->name, kl,
+					     kc, key, cellerr.msg) >= (int)sizeof j->row_error)
+					memcpy(j->row_error + sizeof j->row_error - 4, "...", 4);
 				r->error = j->row_error;
 			}
 			raw = json_is_real(v) ? shortest(json_real_value(v)) :

@@ -41,6 +41,7 @@ struct kam_wpage {
 	_Atomic unsigned long progress;
 	_Atomic long item;
 	_Atomic int stage;      /* in a chain "a?b": 0 while a runs, 1 while b */
+	_Atomic int finalizer;  /* a finalizer (__gc) is running: the item is not its own */
 };
 
 struct kam_worker {
@@ -123,6 +124,11 @@ struct child {
 static void bump(void *ud, long item)
 {
 	struct child *c = ud;
+	if (item == KAM_SANDBOX_FINALIZER || item == KAM_SANDBOX_FINALIZER_DONE) {
+		atomic_store_explicit(&c->page->finalizer, item == KAM_SANDBOX_FINALIZER, memory_order_relaxed);
+		atomic_store_explicit(&c->page->progress, ++c->progress, memory_order_relaxed);
+		return;
+	}
 	atomic_store_explicit(&c->page->stage, item < 0, memory_order_relaxed);
 	atomic_store_explicit(&c->page->item, item < 0 ? -item : item, memory_order_relaxed);
 	atomic_store_explicit(&c->page->progress, ++c->progress, memory_order_relaxed);
@@ -555,6 +561,10 @@ static void place(const kam_worker *w, const char *fname, long nitems, char *out
 	}
 	if (!fname)
 		snprintf(out, size, "%s: main chunk", w->name);
+	else if (atomic_load_explicit(&w->page->finalizer, memory_order_relaxed) && nitems > 1)
+		/* Collected garbage may be any earlier item's: the batch is all that is known. */
+		snprintf(out, size, "%s: function '%s', items 1 to %ld (a finalizer (__gc) was running: which "
+			 "call left it cannot be told)", w->name, fname, nitems);
 	else if (item > 0 && item <= nitems)
 		snprintf(out, size, "%s: function '%s', item %ld", w->name, fname, item);
 	else
@@ -656,6 +666,7 @@ static int request(kam_worker *w, const char *fname, long nitems, struct iovec *
 		return -1;
 	atomic_store(&w->page->item, 0);
 	atomic_store(&w->page->stage, 0);
+	atomic_store(&w->page->finalizer, 0);
 	if (transact(w, iov, iovcnt, in, &kind, e) < 0) {
 		place(w, fname, nitems, where, sizeof where);
 		kam_err_prefix(e, "%s", where);

@@ -19,6 +19,19 @@ local T = {
     {from = yuan(10000), grade = "vip", title = "VIP"},
   },
   platinum_top = yuan(5000000),   -- the seed's upper end of Platinum; above it still Platinum
+  -- Specialty (专业) Gold, for the visit rules (DOMAIN §4: "specialty as in §1"): a customer
+  -- that meets a business-line bar of DOMAIN §1 rule (3), last year / this month; every other
+  -- Gold is comprehensive (综合).  A refund of a fen on another line changes nothing.
+  line_bars = {
+    {line = "savings", title = "savings & remittance (储汇)", year = yuan(20000), month = yuan(2000)},
+    {line = "billing", title = "billing (帐单)", year = yuan(50000), month = yuan(5000)},
+    {line = "letters", title = "letters (函件)", year = yuan(12000), month = yuan(1000)},
+    {line = "philately", title = "philately (集邮)", year = yuan(40000), month = yuan(3500)},
+    {line = "express", title = "express (特快)", year = yuan(20000), month = yuan(2000)},
+    {line = "logistics", title = "logistics (物流)", year = yuan(50000), month = yuan(5000)},
+    {line = "parcels", title = "parcels (包件)", year = yuan(10000), month = yuan(1000)},
+    {line = "newspapers", title = "newspapers & periodicals (报刊)", year = yuan(20000), month = yuan(2000)},
+  },
 }
 
 -- Money as yuan, "1,234,567.89": the sandbox's shared formatter (integer fen, exact).
@@ -28,8 +41,8 @@ local P = {
   name = "city2012",
   title = "XXX邮政局大客户日常管理办法(试行) 2012",
   version = "2025.1",
-  grades = {"platinum", "gold", "vip"},   -- 白金 黄金 VIP
-  needs = {},                             -- the basic facts are enough
+  grades = {"platinum", "gold", "vip", "general"},   -- 白金 黄金 VIP 一般大客户
+  needs = {"by_line"},                    -- line bars: specialty or comprehensive Gold (DOMAIN §4)
 }
 
 P.numbers = {
@@ -45,21 +58,22 @@ P.numbers = {
     gold = {per_month = 2, by = "the customer's (part-time) manager (专(兼)职客户经理)"},
     vip = {per_month = 1, by = "the customer's (part-time) manager (专(兼)职客户经理)"},
   },
-  -- own key: the marketing center's own managers visit Platinum and comprehensive (综合, more
-  -- than one business line) Gold at least once a month.
+  -- own key: the marketing center's own managers visit Platinum and comprehensive (综合: no
+  -- business-line bar met, see T.line_bars) Gold at least once a month.
   center_visits = {
     platinum = {per_month = 1},
     gold = {per_month = 1, breadth = "comprehensive"},
   },
   -- own key: leadership visits, one to two a year (每年拜访一至两次), led by the bureau's
   -- leadership (局领导带队) for Platinum and specialty Gold, by the specialty bureau's head
-  -- (专业局负责人带队) for comprehensive Gold and VIP.  (一般大客户, 1-2 a year by the
-  -- branch head, has no grade of its own in this rule set.)
+  -- (专业局负责人带队) for comprehensive Gold and VIP, by the branch head (支局长带队) for
+  -- General (一般大客户, DOMAIN §3.3).
   leadership_visits = {
     platinum = {per_year = 1, max_per_year = 2, by = "bureau leadership (局领导)"},
     gold = {per_year = 1, max_per_year = 2,
             by = "bureau leadership (局领导) if specialty, specialty bureau head (专业局负责人) if comprehensive"},
     vip = {per_year = 1, max_per_year = 2, by = "specialty bureau head (专业局负责人)"},
+    general = {per_year = 1, max_per_year = 2, by = "branch head (支局长)"},
   },
   symposiums_per_year = 2,                 -- 定期召开大客户座谈会,每年不少于两次
   archive_refresh_months = {               -- 大客户资料根据不同级别定期进行更新
@@ -94,6 +108,30 @@ end
 
 -- §3.3 ------------------------------------------------------------------------------
 
+-- The bar of rule (3) the customer meets (the line with the most revenue where several),
+-- or nil.
+function P.specialty(f)
+  local best
+  for _, bar in ipairs(T.line_bars) do
+    local year, month = f.by_line[bar.line] or 0, f.december_by_line[bar.line] or 0
+    if year >= bar.year and month >= bar.month and (best == nil or year > (f.by_line[best.line] or 0)) then
+      best = bar
+    end
+  end
+  return best
+end
+
+local function breadth_reason(f)
+  local bar = P.specialty(f)
+  if bar then
+    return string.format("§4: specialty Gold (专业): %s %s / December %s meets its bar %s / %s; leadership "
+                         .. "visits by the bureau leadership (局领导)", bar.title, money(f.by_line[bar.line]),
+                         money(f.december_by_line[bar.line]), money(bar.year), money(bar.month))
+  end
+  return "§4: comprehensive Gold (综合): no business line meets its bar; leadership visits by the specialty "
+         .. "bureau head (专业局负责人), the marketing center's managers monthly"
+end
+
 function P.grade(f, ctx)
   local bars = T.grade_bars
   for i, bar in ipairs(bars) do
@@ -106,20 +144,23 @@ function P.grade(f, ctx)
       else
         range = string.format("in [%s, %s)", money(bar.from), money(bars[i - 1].from))
       end
-      return bar.grade, nil, {string.format("§3.3: annual revenue %s %s → %s", money(f.revenue), range, bar.title)}
+      local reasons = {string.format("§3.3: annual revenue %s %s → %s", money(f.revenue), range, bar.title)}
+      if bar.grade == "gold" then reasons[2] = breadth_reason(f) end
+      return bar.grade, nil, reasons
     end
   end
-  -- A key account by agreement under the VIP floor: read like Hubei's top-5 rule (DOMAIN
-  -- §3.1: a key account under the lowest bar gets the lowest grade), so VIP.
-  return "vip", nil, {string.format("§3.3: annual revenue %s under the VIP floor %s; a key account by agreement "
-                                    .. "gets the lowest grade, as under Hubei's top-5 rule (DOMAIN §3.1) → VIP", money(f.revenue), money(bars[#bars].from))}
+  -- A key account (by agreement) under the VIP floor is General (一般大客户, DOMAIN §3.3),
+  -- the tier the seed's visit rules name: never VIP.
+  return "general", nil, {string.format("§3.3: annual revenue %s under the VIP floor %s: a key account (by "
+                                        .. "agreement) below it is General (一般大客户), never VIP", money(f.revenue),
+                                        money(bars[#bars].from))}
 end
 
 -- Examples ---------------------------------------------------------------------------
 
 P.examples = {
   -- §1
-  {name = "member: an agreement alone", facts = {agreement = true}, member = true, grade = "vip", reason = "signed an agreement"},
+  {name = "member: an agreement alone", facts = {agreement = true}, member = true, grade = "general", reason = "signed an agreement"},
   {name = "member: 10,000.00 and December 1,000.00", facts = {revenue = yuan(10000), december = yuan(1000)}, member = true, grade = "vip", reason = "revenue 2025 10,000.00 / December 1,000.00"},
   {name = "member: 9,999.99 and December 1,000.00 is not", facts = {revenue = yuan(10000) - 1, december = yuan(1000)}, member = false, grade = "none", reason = "not both reached"},
   {name = "member: 10,000.00 and December 999.99 is not", facts = {revenue = yuan(10000), december = yuan(1000) - 1}, member = false, grade = "none"},
@@ -134,10 +175,14 @@ P.examples = {
   {name = "gold: 500,000.00", facts = {agreement = true, revenue = yuan(500000)}, grade = "gold"},
   {name = "vip: 499,999.99", facts = {agreement = true, revenue = yuan(500000) - 1}, grade = "vip"},
   {name = "vip: 10,000.00", facts = {revenue = yuan(10000), december = yuan(5000)}, grade = "vip", reason = "in [10,000.00, 500,000.00) → VIP"},
-  {name = "vip: 9,999.99 with an agreement is under the floor", facts = {agreement = true, revenue = yuan(10000) - 1}, grade = "vip", reason = "under the VIP floor 10,000.00"},
-  {name = "vip: an agreement with refunds only", facts = {agreement = true, revenue = yuan(-250)}, grade = "vip", reason = "annual revenue -250.00 under the VIP floor"},
+  {name = "vip: 10,000.00 with an agreement", facts = {agreement = true, revenue = yuan(10000)}, grade = "vip"},
+  {name = "general: 9,999.99 with an agreement is under the floor", facts = {agreement = true, revenue = yuan(10000) - 1}, grade = "general", reason = "under the VIP floor 10,000.00: a key account (by agreement) below it is General (一般大客户), never VIP"},
+  {name = "general: an agreement with refunds only", facts = {agreement = true, revenue = yuan(-250)}, grade = "general", reason = "annual revenue -250.00 under the VIP floor"},
   {name = "platinum without agreement by rule 2", facts = {revenue = yuan(1200000), december = yuan(90000)}, member = true, grade = "platinum"},
   {name = "gold without agreement by rule 2", facts = {revenue = yuan(700000), december = yuan(1000)}, grade = "gold"},
+  {name = "gold: one line at its bar is specialty", facts = {agreement = true, revenue = yuan(600000), by_line = {logistics = yuan(600000)}, december_by_line = {logistics = yuan(5000)}}, grade = "gold", reason = "§4: specialty Gold (专业): logistics (物流) 600,000.00 / December 5,000.00 meets its bar 50,000.00 / 5,000.00"},
+  {name = "gold: a fen under the December bar is comprehensive", facts = {agreement = true, revenue = yuan(600000), by_line = {logistics = yuan(600000)}, december_by_line = {logistics = yuan(5000) - 1}}, grade = "gold", reason = "§4: comprehensive Gold (综合)"},
+  {name = "gold: a fen of refund on another line keeps a specialty", facts = {agreement = true, revenue = yuan(600000) - 1, by_line = {logistics = yuan(600000), letters = -1}, december_by_line = {logistics = yuan(5000)}}, grade = "gold", reason = "§4: specialty Gold"},
   {name = "thousands separators", facts = {agreement = true, revenue = yuan(12345678) + 90}, grade = "platinum", reason = "12,345,678.90"},
 }
 

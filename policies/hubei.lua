@@ -1,6 +1,12 @@
 -- Hubei EMS key accounts: 湖北邮政速递物流专业大客户管理实施细则(试行), seed 000.
 -- DOMAIN.md §1 (membership), §3.1 (four classes), §4 (service numbers) decide where the
 -- seed is vague.  Policy contract v1.  Money in integer fen; reasons in English.
+--
+-- Revenue is EMS and logistics revenue (速递物流业务收入, DOMAIN §3.1): seed 000 is the
+-- Hubei EMS rule set, and art. 3 and 7 count its services alone (art. 6(2) names them).
+-- The host sums `revenue`, `december` and the bureau rank on revenue_lines only; letters,
+-- parcels, savings, billing, philately and newspapers count neither for a class nor for
+-- the top-5 rank.
 
 local function yuan(n) return n * 100 end
 
@@ -34,6 +40,9 @@ local P = {
   version = "2025.1",
   grades = {"1", "2", "3", "4"},        -- 一类 二类 三类 四类客户
   needs = {"bureau"},                   -- rank_in_bureau for the top-5 rule
+  -- 国内异地速递 同城速递 国际速递 一体化物流 中邮快货 国际货代 (art. 6(2); ceremonial
+  -- 礼仪 express is booked as express)
+  revenue_lines = {"express", "same_city", "international", "logistics", "freight", "forwarding"},
 }
 
 -- The numbers other parts of kam ask for.  Keys beyond the contract's are marked "own key".
@@ -53,15 +62,20 @@ P.numbers = {
   },
   -- own key: 总部大客户 (head-office accounts) are visited by the province at least once a year.
   head_office_visits = {per_year = 1, by = "provincial EMS bureau (省速递物流局)"},
-  symposiums_per_year = 1,              -- 每年至少召开一次大客户座谈会 (art. 30 (6))
+  symposiums_per_year = 1,              -- 每年至少召开一次大客户座谈会 (art. 30 (6)): the obligation
+  -- own key: the assessment's bar (art. 35, DOMAIN §10): below 2 a year, 5 points off per one
+  -- short.  DOMAIN §4: the policy carries both numbers; each part of kam reads its own.
+  assessment = {symposiums_per_year = 2, points_per_missing_symposium = 5},
   maintenance_budget_pct = 1,           -- 年度维护费用不得低于该客户全年用邮收入的1% (art. 29)
   approval_days = 3,                    -- 资费优惠申请 3日内给予答复 (art. 30 (2))
   claims = {                            -- 优先赔偿 (art. 21 (6), art. 30 (2))
     advance_limit = yuan(5000),         -- 5000元以内 由所属市州局垫赔
     advance_days = 7,                   -- 7日内垫赔到位
     report_days = 3,                    -- 超过5000元 3日内报省速递物流局审批
-    vip_handle_days = 2,                -- VIP索赔 2日内给予处理
-    vip_pay_days = 7,                   -- 7天内赔偿到位
+    -- the green channel's enrolled customers (绿色通道; the seed says VIP客户, which has
+    -- nothing to do with the 2012 rule set's VIP grade, DOMAIN §4)
+    enrolled_handle_days = 2,           -- 索赔 2日内给予处理
+    enrolled_pay_days = 7,              -- 7天内赔偿到位
   },
   -- Arrears and service time limits come from the city rules of seed 001 (DOMAIN §4, §6);
   -- the seeds set no warning thresholds, so warn_days / warn_amount are left out.
@@ -77,8 +91,11 @@ P.numbers = {
 
 -- 培育期 (art. 16): a customer with strong potential is treated as the next class up for a
 -- period; check_override keeps the grade at exactly one class above the computed one.
+-- Cultivation only ever raises (DOMAIN §3.1): a customer that has grown past the
+-- provisional class keeps its computed class, and the reasons say so (only_raises).
 P.overrides = {
-  cultivation = {title = "培育期", grades = {"1", "2", "3"}, needs_until = true, approval = false},
+  cultivation = {title = "培育期", grades = {"1", "2", "3"}, needs_until = true, approval = false,
+                 only_raises = true},
 }
 
 -- §1 --------------------------------------------------------------------------------
@@ -89,12 +106,14 @@ local function agreement_text(f)
   return "agreement customer"
 end
 
+-- Only revenue above zero ranks (DOMAIN §1): the host ranks no other customer, and a
+-- policy fed other facts (an example) reads the rule the same way.
 local function in_top5(f)
-  return f.agreement and f.rank_in_bureau ~= nil and f.rank_in_bureau <= T.top_rank
+  return f.agreement and f.revenue > 0 and f.rank_in_bureau ~= nil and f.rank_in_bureau <= T.top_rank
 end
 
 local function top5_text(f)
-  return string.format("rank %d by revenue among the %d agreement customers of bureau %s",
+  return string.format("rank %d by EMS revenue among the %d agreement customers of bureau %s",
                        f.rank_in_bureau, f.bureau_agreement_customers or 0, f.bureau or "?")
 end
 
@@ -119,7 +138,7 @@ end
 function P.member(f, ctx)
   local reasons = {}
   if f.agreement and f.revenue >= T.member_revenue then
-    reasons[#reasons + 1] = string.format("§1 (art. 3): %s, annual revenue %s ≥ %s",
+    reasons[#reasons + 1] = string.format("§1 (art. 3): %s, annual EMS revenue %s ≥ %s",
                                           agreement_text(f), money(f.revenue), money(T.member_revenue))
   end
   if in_top5(f) then
@@ -133,13 +152,16 @@ function P.member(f, ctx)
   if #reasons > 0 then return true, reasons end
 
   if not f.agreement then
-    reasons[1] = string.format("§1 (art. 3): no agreement (协议), annual revenue %s; the revenue and top-%d rules "
+    reasons[1] = string.format("§1 (art. 3): no agreement (协议), annual EMS revenue %s; the revenue and top-%d rules "
                                .. "need an agreement customer", money(f.revenue), T.top_rank)
   else
-    reasons[1] = string.format("§1 (art. 3): %s, annual revenue %s < %s", agreement_text(f),
+    reasons[1] = string.format("§1 (art. 3): %s, annual EMS revenue %s < %s", agreement_text(f),
                                money(f.revenue), money(T.member_revenue))
-    if f.rank_in_bureau then
+    if f.rank_in_bureau and f.revenue > 0 then
       reasons[2] = string.format("§1 (art. 3): %s, outside the top %d", top5_text(f), T.top_rank)
+    elseif f.revenue <= 0 then
+      reasons[2] = string.format("§1 (art. 3): no EMS revenue above zero in %d, so not ranked in its bureau's top %d",
+                                 f.year, T.top_rank)
     end
   end
   reasons[#reasons + 1] = "§1: not an important, potential or network-wide account"
@@ -161,7 +183,7 @@ local function revenue_class(f)
     if f.revenue >= bars[class] then
       local range = class == 1 and string.format("≥ %s", money(bars[1]))
         or string.format("in [%s, %s)", money(bars[class]), money(bars[class - 1]))
-      return class, string.format("§3.1 (art. 7): %s, annual revenue %s %s → class %d",
+      return class, string.format("§3.1 (art. 7): %s, annual EMS revenue %s %s → class %d",
                                   PLACE[f.place], money(f.revenue), range, class)
     end
   end
@@ -174,7 +196,7 @@ function P.grade(f, ctx)
   if not by_revenue and in_top5(f) then
     -- DOMAIN §3.1: a key account by the top-5 rule under the class 4 bar is class 4.
     by_revenue = 4
-    why = string.format("§3.1: key account by the top-%d rule (%s) with annual revenue %s under the "
+    why = string.format("§3.1: key account by the top-%d rule (%s) with annual EMS revenue %s under the "
                         .. "class 4 bar %s → class 4", T.top_rank, top5_text(f), money(f.revenue),
                         money(place_bars(f)[4]))
   end
@@ -200,7 +222,8 @@ function P.check_override(o, f, ctx)
   if o.kind ~= "cultivation" then
     return false, string.format("hubei accepts only 'cultivation' overrides, not '%s'", tostring(o.kind))
   end
-  if o["until"] == nil or o["until"] == "" then
+  local ends = o.ends or o["until"]   -- `ends`; `until` (a Lua keyword) is kept for older policies
+  if ends == nil or ends == "" then
     return false, "art. 16: a cultivation period (培育期) needs an end date"
   end
   if not P.member(f, ctx) then
@@ -240,7 +263,7 @@ P.examples = {
   {name = "city: 99,999.99 is class 3", facts = {place = "city", agreement = true, revenue = yuan(100000) - 1}, grade = "3"},
   {name = "city: 50,000.00 is class 3", facts = {place = "city", agreement = true, revenue = yuan(50000)}, grade = "3"},
   {name = "city: 49,999.99 is class 4", facts = {place = "city", agreement = true, revenue = yuan(50000) - 1}, grade = "4"},
-  {name = "city: 10,000.00 is class 4", facts = {place = "city", agreement = true, revenue = yuan(10000)}, grade = "4", reason = "annual revenue 10,000.00 ≥ 10,000.00"},
+  {name = "city: 10,000.00 is class 4", facts = {place = "city", agreement = true, revenue = yuan(10000)}, grade = "4", reason = "annual EMS revenue 10,000.00 ≥ 10,000.00"},
   {name = "city: 9,999.99 is no key account", facts = {place = "city", agreement = true, revenue = yuan(10000) - 1}, member = false, grade = "none"},
   -- county / county-level city
   {name = "county: 100,000.00 is class 1", facts = {place = "county", agreement = true, revenue = yuan(100000)}, grade = "1"},
@@ -255,15 +278,18 @@ P.examples = {
   {name = "cash agreement customer counts", facts = {agreement = true, account = "cash", revenue = yuan(10000)}, grade = "4", reason = "agreement customer (cash 现付)"},
   {name = "on-account agreement customer counts", facts = {agreement = true, account = "on_account", revenue = yuan(60000)}, grade = "3", reason = "on-account 记账"},
   {name = "no agreement: 600,000.00 is no key account", facts = {place = "capital", revenue = yuan(600000)}, member = false, grade = "none", reason = "no agreement"},
-  {name = "refunds: a negative year is shown with its sign", facts = {agreement = true, revenue = -123456}, member = false, reason = "annual revenue -1,234.56 < 10,000.00"},
-  {name = "thousands separators", facts = {place = "capital", agreement = true, revenue = 61234500}, grade = "1", reason = "annual revenue 612,345.00 ≥ 500,000.00"},
+  {name = "refunds: a negative year is shown with its sign", facts = {agreement = true, revenue = -123456}, member = false, reason = "annual EMS revenue -1,234.56 < 10,000.00"},
+  {name = "thousands separators", facts = {place = "capital", agreement = true, revenue = 61234500}, grade = "1", reason = "annual EMS revenue 612,345.00 ≥ 500,000.00"},
   {name = "millions", facts = {place = "capital", agreement = true, revenue = yuan(12345678) + 9}, grade = "1", reason = "12,345,678.09"},
   -- top 5 of the bureau (ranks among its agreement customers; RANK() keeps ties)
   {name = "top 5: rank 1 under the bar is class 4", facts = {agreement = true, revenue = yuan(8000), rank_in_bureau = 1, bureau_agreement_customers = 3}, grade = "4", reason = "under the class 4 bar 10,000.00 → class 4"},
   {name = "top 5: rank 5 under the bar is class 4", facts = {agreement = true, revenue = yuan(2000), rank_in_bureau = 5, bureau_agreement_customers = 9}, member = true, grade = "4"},
-  {name = "top 5: rank 5 tied (two at 5) is a member", facts = {agreement = true, revenue = yuan(1500), rank_in_bureau = 5, bureau_agreement_customers = 12}, grade = "4", reason = "rank 5 by revenue among the 12 agreement customers of bureau 测试市"},
+  {name = "top 5: rank 5 tied (two at 5) is a member", facts = {agreement = true, revenue = yuan(1500), rank_in_bureau = 5, bureau_agreement_customers = 12}, grade = "4", reason = "rank 5 by EMS revenue among the 12 agreement customers of bureau 测试市"},
   {name = "top 5: rank 6 is no key account", facts = {agreement = true, revenue = yuan(1400), rank_in_bureau = 6, bureau_agreement_customers = 12}, member = false, grade = "none", reason = "outside the top 5"},
   {name = "top 5: rank 7 after a tie at 5 is no key account", facts = {agreement = true, revenue = yuan(1200), rank_in_bureau = 7, bureau_agreement_customers = 12}, grade = "none"},
+  {name = "top 5: revenue 0 is never ranked (DOMAIN §1)", facts = {agreement = true, revenue = 0, bureau_agreement_customers = 7}, member = false, grade = "none", reason = "no EMS revenue above zero in 2025, so not ranked"},
+  {name = "top 5: a refund-only year is never top 5 even if ranked", facts = {agreement = true, revenue = yuan(-500), rank_in_bureau = 1, bureau_agreement_customers = 1}, member = false, grade = "none", reason = "annual EMS revenue -500.00 < 10,000.00"},
+  {name = "top 5: one fen above zero ranks", facts = {agreement = true, revenue = 1, rank_in_bureau = 1, bureau_agreement_customers = 1}, member = true, grade = "4", reason = "rank 1 by EMS revenue"},
   {name = "top 5: over the bar the band decides", facts = {place = "county", agreement = true, revenue = yuan(40000), rank_in_bureau = 2, bureau_agreement_customers = 30}, grade = "3"},
   {name = "top 5: rank 9 over the bar is a member by revenue", facts = {agreement = true, revenue = yuan(12000), rank_in_bureau = 9, bureau_agreement_customers = 30}, grade = "4"},
   -- status grades (art. 7): the better of revenue and status
@@ -276,14 +302,15 @@ P.examples = {
   {name = "status: revenue class beats a county-level status", facts = {place = "capital", agreement = true, revenue = yuan(600000), important = "county"}, grade = "1", reason = "the better of revenue class 1 and status class 4 → class 1"},
   {name = "status: important and potential, the better wins", facts = {important = "county", potential = "city"}, grade = "3"},
   -- 培育期 (art. 16)
-  {name = "cultivation: class 3 → 2 is accepted", fn = "check_override", args = {{kind = "cultivation", grade = "2", ["until"] = "2026-06-30", by = "王"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = true},
-  {name = "cultivation: class 3 → 1 is refused", fn = "check_override", args = {{kind = "cultivation", grade = "1", ["until"] = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "must be class 2, not '1'"},
-  {name = "cultivation: class 3 → 3 is refused", fn = "check_override", args = {{kind = "cultivation", grade = "3", ["until"] = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "the next class up"},
-  {name = "cultivation: status class 2 → 1 is accepted", fn = "check_override", args = {{kind = "cultivation", grade = "1", ["until"] = "2026-06-30"}, {place = "city", important = "province", revenue = 0}, ex_ctx}, result = true},
-  {name = "cultivation: class 1 has nothing above", fn = "check_override", args = {{kind = "cultivation", grade = "1", ["until"] = "2026-06-30"}, {place = "county", agreement = true, revenue = yuan(100000)}, ex_ctx}, result = false, reason = "no class above"},
+  {name = "cultivation: class 3 → 2 is accepted", fn = "check_override", args = {{kind = "cultivation", grade = "2", ends = "2026-06-30", by = "王"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = true},
+  {name = "cultivation: class 3 → 1 is refused", fn = "check_override", args = {{kind = "cultivation", grade = "1", ends = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "must be class 2, not '1'"},
+  {name = "cultivation: class 3 → 3 is refused", fn = "check_override", args = {{kind = "cultivation", grade = "3", ends = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "the next class up"},
+  {name = "cultivation: `until` is still read (older policies and callers)", fn = "check_override", args = {{kind = "cultivation", grade = "2", ["until"] = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = true},
+  {name = "cultivation: status class 2 → 1 is accepted", fn = "check_override", args = {{kind = "cultivation", grade = "1", ends = "2026-06-30"}, {place = "city", important = "province", revenue = 0}, ex_ctx}, result = true},
+  {name = "cultivation: class 1 has nothing above", fn = "check_override", args = {{kind = "cultivation", grade = "1", ends = "2026-06-30"}, {place = "county", agreement = true, revenue = yuan(100000)}, ex_ctx}, result = false, reason = "no class above"},
   {name = "cultivation: needs an end date", fn = "check_override", args = {{kind = "cultivation", grade = "2"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "needs an end date"},
-  {name = "cultivation: not for a non-member", fn = "check_override", args = {{kind = "cultivation", grade = "4", ["until"] = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(9000)}, ex_ctx}, result = false, reason = "not one"},
-  {name = "override: unknown kind is refused", fn = "check_override", args = {{kind = "review", grade = "2", ["until"] = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "only 'cultivation'"},
+  {name = "cultivation: not for a non-member", fn = "check_override", args = {{kind = "cultivation", grade = "4", ends = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(9000)}, ex_ctx}, result = false, reason = "not one"},
+  {name = "override: unknown kind is refused", fn = "check_override", args = {{kind = "review", grade = "2", ends = "2026-06-30"}, {place = "city", agreement = true, revenue = yuan(60000)}, ex_ctx}, result = false, reason = "only 'cultivation'"},
 }
 
 return P

@@ -35,8 +35,10 @@ local T = {
     {from = yuan(300000), points = 70},     -- 30-50万
     {from = yuan(100000), points = 60},     -- 10-30万
   },
-  -- §3.2 收入比重 (40%): share of the bureau's whole annual revenue (占全局年收入的比重),
-  -- in parts per ten thousand (万分之); below the last bar: 0 points
+  -- §3.2 收入比重 (40%): share of the whole bureau's annual revenue (占全局年收入的比重): the
+  -- city bureau's, all postal revenue, one denominator for every customer, those in the
+  -- city's counties included (f.city_revenue).  In parts per ten thousand (万分之); below
+  -- the last bar: 0 points
   share_points = {
     {per_10000 = 30, text = "3‰", points = 100},    -- 千分之三以上
     {per_10000 = 10, text = "1‰", points = 80},     -- 千分之一以上
@@ -63,10 +65,11 @@ local T = {
 -- (then the city center's): the bare "Diamond" row is the rule and "regional Diamond" its
 -- exception, and a province-wide customer spans cities no city center can own.  A Gold is
 -- the city center's, or the county center's when regional; a Silver the county center's.
--- Specialty (专业: one business line, f.lines == 1) Gold and Silver go to the specialty
--- bureau whatever their reach, since the specialty bureau owns specialty customers (seed:
--- 专业局 主要负责专业大客户的开发与关系维护).  A customer whose reach is not recorded is
--- not treated as regional.
+-- Specialty (专业: a customer that meets a business-line bar of §1 rule (3), the seed's own
+-- definition 达到以下专业收入的客户,称为专业大客户; DOMAIN §1) Gold and Silver go to the
+-- specialty bureau whatever their reach, since the specialty bureau owns specialty
+-- customers (seed: 专业局 主要负责专业大客户的开发与关系维护).  A refund of a fen on another
+-- line changes nothing.  A customer whose reach is not recorded is not treated as regional.
 local UNITS = {
   province_center = "provincial key-account center (省局市场部大客户中心)",
   city_center = "city key-account center (市局大客户中心)",
@@ -91,7 +94,7 @@ local P = {
   title = "汕头邮政营销体系建设实施方案(试行)",
   version = "2025.1",
   grades = {"diamond", "gold", "silver", "general"},   -- 钻石 黄金 白银 一般
-  needs = {"by_line", "bureau"},   -- line bars and breadth (lines); the bureau's annual revenue
+  needs = {"by_line", "bureau"},   -- line bars and breadth; the city bureau's annual revenue
 }
 
 -- The seed gives no visit or archive frequencies for Shantou.
@@ -197,16 +200,30 @@ function P.grade_of_score_tenths(t)
   return "general", T.general_text
 end
 
+-- The business line whose bar of rule (3) the customer meets (the one with the most
+-- revenue where it meets several), or nil: a specialty (专业) key account's specialty.
+function P.specialty(f)
+  local best, best_year = nil, nil
+  for _, bar in ipairs(T.line_bars) do
+    local reached, year = line_reached(f, bar)
+    if reached and (best == nil or year > best_year) then best, best_year = bar, year end
+  end
+  return best and best.line or nil, best
+end
+
 -- The responsible unit for a grade (see UNITS above for the reading), its title, and why.
 function P.responsibility(f, grade)
   local regional = f.reach == "regional"
-  local specialty = f.lines == 1
+  local line, bar = P.specialty(f)
+  local specialty = line ~= nil
   local g = GRADE_TITLE[grade] or tostring(grade)
   if grade == "diamond" then
     if regional then return "city_center", UNITS.city_center, "regional Diamond" end
     return "province_center", UNITS.province_center, "Diamond (not regional)"
   elseif grade == "gold" or grade == "silver" then
-    if specialty then return "specialty_bureau", UNITS.specialty_bureau, "specialty " .. g .. " (one business line)" end
+    if specialty then
+      return "specialty_bureau", UNITS.specialty_bureau, "specialty " .. g .. " (meets the bar of " .. bar.title .. ")"
+    end
     if grade == "gold" and regional then return "county_center", UNITS.county_center, "regional Gold" end
     if grade == "gold" then return "city_center", UNITS.city_center, "comprehensive Gold (not regional)" end
     return "county_center", UNITS.county_center, "comprehensive Silver"
@@ -222,9 +239,10 @@ local function permille_text(revenue, bureau)
 end
 
 local function bureau_reasons(f, reasons)
-  if f.bureau_revenue_entered == false then
+  if f.city_revenue_entered == false then
     reasons[#reasons + 1] = string.format("§3.2: no annual revenue was entered for bureau %s in %d; the ledger "
-                                          .. "total %s stood in", f.bureau or "?", f.year, money(f.bureau_revenue))
+                                          .. "total %s of its customers (its counties' included) stood in",
+                                          f.city or "?", f.year, money(f.city_revenue))
   end
 end
 
@@ -233,10 +251,11 @@ function P.grade(f, ctx)
   local rp, rtext = P.revenue_points(f.revenue)
   reasons[#reasons + 1] = string.format("§3.2: annual revenue %s %s → %d revenue points (weight 60%%)",
                                         money(f.revenue), rtext, rp)
-  local sp, stext = P.share_points(f.revenue, f.bureau_revenue)
-  reasons[#reasons + 1] = string.format("§3.2: share of bureau %s's annual revenue: %s of %s%s, %s → %d share "
-                                        .. "points (weight 40%%)", f.bureau or "?", money(f.revenue),
-                                        money(f.bureau_revenue), permille_text(f.revenue, f.bureau_revenue), stext, sp)
+  local whole = f.city_revenue or 0
+  local sp, stext = P.share_points(f.revenue, whole)
+  reasons[#reasons + 1] = string.format("§3.2: share of the whole bureau %s's annual revenue: %s of %s%s, %s → %d "
+                                        .. "share points (weight 40%%)", f.city or "?", money(f.revenue),
+                                        money(whole), permille_text(f.revenue, whole), stext, sp)
   bureau_reasons(f, reasons)
   local t = score_tenths(rp, sp)
   local grade, range = P.grade_of_score_tenths(t)
@@ -271,16 +290,19 @@ P.examples = {
   {name = "rule 2: 10,000.00 and December 999.99 is not", facts = {revenue = yuan(10000), december = yuan(1000) - 1}, member = false, grade = "none", reason = "not both reached"},
   {name = "rule 2: a big year with an empty December is not", facts = {revenue = yuan(250000), december = 0}, member = false, grade = "none"},
   -- §3.2 on facts
-  {name = "gold: 612,345.00 of 150,000,000.00, province-wide comprehensive", facts = {revenue = yuan(612345), december = yuan(50000), lines = 3, reach = "province", bureau_revenue = yuan(150000000)}, grade = "gold", score = 88, reason = "score 0.6 × 80 + 0.4 × 100 = 88 → gold [75, 90)"},
-  {name = "gold: share shown in per mille", facts = {revenue = yuan(612345), december = yuan(50000), lines = 3, bureau_revenue = yuan(150000000)}, grade = "gold", reason = "612,345.00 of 150,000,000.00 (4.08‰), ≥ 3‰ → 100 share points"},
-  {name = "gold: province-wide comprehensive Gold is the city center's", facts = {revenue = yuan(612345), december = yuan(50000), lines = 3, reach = "province", bureau_revenue = yuan(150000000)}, grade = "gold", reason = "city key-account center (市局大客户中心), for a comprehensive Gold"},
-  {name = "gold: regional Gold is the county center's", facts = {revenue = yuan(100000), december = yuan(9000), lines = 2, reach = "regional", bureau_revenue = yuan(20000000)}, grade = "gold", score = 76, reason = "county/district key-account center"},
-  {name = "diamond: 1,500,000.00 at 3.75‰", facts = {revenue = yuan(1500000), december = yuan(120000), lines = 4, reach = "province", bureau_revenue = yuan(400000000)}, grade = "diamond", score = 100, reason = "provincial key-account center"},
-  {name = "diamond: regional Diamond is the city center's", facts = {revenue = yuan(1500000), december = yuan(120000), lines = 4, reach = "regional", bureau_revenue = yuan(400000000)}, grade = "diamond", reason = "city key-account center (市局大客户中心), for a regional Diamond"},
-  {name = "silver: 300,000.00 at 0.6‰, specialty", facts = {revenue = yuan(300000), december = yuan(30000), lines = 1, bureau_revenue = yuan(500000000)}, grade = "silver", score = 66, reason = "specialty bureau (专业局)"},
-  {name = "general: under 100,000.00 a high share is not enough", facts = {revenue = yuan(90000), december = yuan(8000), lines = 2, bureau_revenue = yuan(10000000)}, grade = "general", score = 40, reason = "branch (支局、班组)"},
-  {name = "bureau revenue not entered: the reasons say so", facts = {revenue = yuan(100000), december = yuan(9000), lines = 2, bureau_revenue = yuan(20000000), bureau_revenue_entered = false}, grade = "gold", reason = "the ledger total 20,000,000.00 stood in"},
-  {name = "bureau revenue 0: no share points", facts = {revenue = yuan(100000), december = yuan(9000), bureau_revenue = 0}, grade = "general", score = 36, reason = "the bureau's annual revenue is not positive"},
+  {name = "gold: 612,345.00 of 150,000,000.00, province-wide comprehensive", facts = {revenue = yuan(612345), december = yuan(50000), lines = 3, reach = "province", city_revenue = yuan(150000000)}, grade = "gold", score = 88, reason = "score 0.6 × 80 + 0.4 × 100 = 88 → gold [75, 90)"},
+  {name = "gold: share shown in per mille", facts = {revenue = yuan(612345), december = yuan(50000), lines = 3, city_revenue = yuan(150000000)}, grade = "gold", reason = "612,345.00 of 150,000,000.00 (4.08‰), ≥ 3‰ → 100 share points"},
+  {name = "gold: province-wide comprehensive Gold is the city center's", facts = {revenue = yuan(612345), december = yuan(50000), lines = 3, reach = "province", city_revenue = yuan(150000000)}, grade = "gold", reason = "city key-account center (市局大客户中心), for a comprehensive Gold"},
+  {name = "gold: regional Gold is the county center's", facts = {revenue = yuan(100000), december = yuan(9000), lines = 2, reach = "regional", city_revenue = yuan(20000000)}, grade = "gold", score = 76, reason = "county/district key-account center"},
+  {name = "diamond: 1,500,000.00 at 3.75‰", facts = {revenue = yuan(1500000), december = yuan(120000), lines = 4, reach = "province", city_revenue = yuan(400000000)}, grade = "diamond", score = 100, reason = "provincial key-account center"},
+  {name = "diamond: regional Diamond is the city center's", facts = {revenue = yuan(1500000), december = yuan(120000), lines = 4, reach = "regional", city_revenue = yuan(400000000)}, grade = "diamond", reason = "city key-account center (市局大客户中心), for a regional Diamond"},
+  {name = "silver: 300,000.00 at 0.6‰, specialty", facts = {revenue = yuan(300000), december = yuan(30000), lines = 1, by_line = {express = yuan(300000)}, december_by_line = {express = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", score = 66, reason = "specialty bureau (专业局), for a specialty Silver (meets the bar of express (特快))"},
+  {name = "silver: one line under every bar is comprehensive", facts = {revenue = yuan(300000), december = yuan(30000), lines = 1, by_line = {same_city = yuan(300000)}, december_by_line = {same_city = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", reason = "county/district key-account center (县、区(分)局大客户中心), for a comprehensive Silver"},
+  {name = "silver: a fen of refund on another line keeps a specialty", facts = {revenue = yuan(300000), december = yuan(30000), lines = 2, by_line = {express = yuan(300000) + 1, letters = -1}, december_by_line = {express = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", reason = "specialty bureau (专业局), for a specialty Silver"},
+  {name = "gold: a county customer's share is of the whole city bureau", facts = {place = "county", county = "潮阳区", bureau = "潮阳区", revenue = yuan(300000), december = yuan(30000), city_revenue = yuan(100000000), bureau_revenue = yuan(1000000)}, grade = "gold", score = 82, reason = "share of the whole bureau 测试市's annual revenue: 300,000.00 of 100,000,000.00 (3.00‰)"},
+  {name = "general: under 100,000.00 a high share is not enough", facts = {revenue = yuan(90000), december = yuan(8000), lines = 2, city_revenue = yuan(10000000)}, grade = "general", score = 40, reason = "branch (支局、班组)"},
+  {name = "bureau revenue not entered: the reasons say so", facts = {revenue = yuan(100000), december = yuan(9000), lines = 2, city_revenue = yuan(20000000), city_revenue_entered = false}, grade = "gold", reason = "the ledger total 20,000,000.00 of its customers (its counties' included) stood in"},
+  {name = "bureau revenue 0: no share points", facts = {revenue = yuan(100000), december = yuan(9000), city_revenue = 0}, grade = "general", score = 36, reason = "the bureau's annual revenue is not positive"},
   -- override: 经省局大客户中心批准 the special customer may be diamond
   {name = "approved diamond is accepted", fn = "check_override", args = {{kind = "approved_diamond", grade = "diamond", by = "张", approved_by = "省局大客户中心"}, {agreement = true, revenue = yuan(20000)}, ex_ctx}, result = true},
   {name = "approved gold is refused", fn = "check_override", args = {{kind = "approved_diamond", grade = "gold"}, {agreement = true, revenue = yuan(20000)}, ex_ctx}, result = false, reason = "diamond only"},
@@ -354,17 +376,25 @@ for _, c in ipairs({
   add({name = string.format("grade of %d tenths: %s", c[1], c[2]), fn = "grade_of_score_tenths", args = {c[1]}, result = c[2]})
 end
 
--- Responsibility units (the reading above).
+-- Responsibility units (the reading above).  Specialty: a line bar of rule (3) met.
+local SPECIALTY = {by_line = {logistics = yuan(60000), express = yuan(5000)}, december_by_line = {logistics = yuan(6000), express = yuan(100)}}
+local COMPREHENSIVE = {by_line = {logistics = yuan(49000), express = yuan(19000)}, december_by_line = {logistics = yuan(6000), express = yuan(2000)}}
 for _, c in ipairs({
-  {"diamond", "province", 3, "province_center"}, {"diamond", nil, 3, "province_center"},
-  {"diamond", "regional", 3, "city_center"}, {"diamond", "regional", 1, "city_center"},
-  {"gold", "province", 3, "city_center"}, {"gold", "regional", 3, "county_center"},
-  {"gold", "province", 1, "specialty_bureau"}, {"gold", "regional", 1, "specialty_bureau"},
-  {"silver", "regional", 2, "county_center"}, {"silver", "province", 1, "specialty_bureau"},
-  {"general", "province", 5, "branch"},
+  {"diamond", "province", COMPREHENSIVE, "province_center"}, {"diamond", nil, COMPREHENSIVE, "province_center"},
+  {"diamond", "regional", COMPREHENSIVE, "city_center"}, {"diamond", "regional", SPECIALTY, "city_center"},
+  {"gold", "province", COMPREHENSIVE, "city_center"}, {"gold", "regional", COMPREHENSIVE, "county_center"},
+  {"gold", "province", SPECIALTY, "specialty_bureau"}, {"gold", "regional", SPECIALTY, "specialty_bureau"},
+  {"silver", "regional", COMPREHENSIVE, "county_center"}, {"silver", "province", SPECIALTY, "specialty_bureau"},
+  {"general", "province", SPECIALTY, "branch"},
 }) do
-  add({name = string.format("responsibility: %s, reach %s, %d lines → %s", c[1], tostring(c[2]), c[3], c[4]),
-       fn = "responsibility", args = {{reach = c[2], lines = c[3]}, c[1]}, result = c[4]})
+  add({name = string.format("responsibility: %s, reach %s, %s → %s", c[1], tostring(c[2]),
+                            c[3] == SPECIALTY and "specialty" or "comprehensive", c[4]),
+       fn = "responsibility", args = {{reach = c[2], by_line = c[3].by_line, december_by_line = c[3].december_by_line}, c[1]},
+       result = c[4]})
 end
+add({name = "specialty: the line with the most revenue among those at their bars", fn = "specialty",
+     args = {{by_line = {savings = yuan(30000), logistics = yuan(60000), express = yuan(90000)},
+              december_by_line = {savings = yuan(2000), logistics = yuan(5000), express = yuan(1999)}}}, result = "logistics"})
+add({name = "specialty: none at its bars", fn = "specialty", args = {COMPREHENSIVE}, result = nil})
 
 return P

@@ -34,7 +34,7 @@ end
 
 local policy <close> = grading.policy(kam.policy)
 local info = policy:info()
-local facts = grading.facts(year, code)
+local facts = grading.facts(year, code, policy)   -- revenue on the policy's revenue lines
 local now = grading.evaluate(policy, year, code, as_of)
 now.reasons = json.decode(now.reasons_json)
 now.reasons_json = nil
@@ -81,18 +81,24 @@ print(string.format("  agreement %s%s, important %s, potential %s, network-wide 
   yesno(facts.agreement), facts.account and (" (" .. facts.account .. ")") or "",
   facts.important or "-", facts.potential or "-", yesno(facts.network_wide), yesno(facts.one_time)))
 print(string.format("facts for %d:", year))
-print(string.format("  revenue %s, December %s, volume %d, %d business line%s", y(facts.revenue),
-  y(facts.december), facts.volume, facts.lines, facts.lines == 1 and "" or "s"))
+print(string.format("  revenue %s, December %s%s, volume %d, %d business line%s", y(facts.revenue),
+  y(facts.december), #info.revenue_lines < #grading.lines and (" (on " .. table.concat(info.revenue_lines, ", ") .. ")") or "",
+  facts.volume, facts.lines, facts.lines == 1 and "" or "s"))
 local lines = {}
 for name, fen in pairs(facts.by_line) do
   if fen ~= 0 then lines[#lines + 1] = string.format("%s %s", name, y(fen)) end
 end
 table.sort(lines)
 if #lines > 0 then print("  by line: " .. table.concat(lines, ", ")) end
+if facts.bureau == nil then
+  print("  bureau unknown (no city, or no county in a county): ranked nowhere")
+else
 print(string.format("  bureau %s: %s; %d agreement customers; bureau revenue %s (%s)", facts.bureau,
-  facts.rank_in_bureau and ("rank " .. facts.rank_in_bureau .. " among its agreement customers") or "no rank (no agreement)",
+  facts.rank_in_bureau and ("rank " .. facts.rank_in_bureau .. " among its agreement customers")
+    or "no rank (no agreement, or no revenue above zero)",
   facts.bureau_agreement_customers, y(facts.bureau_revenue),
   facts.bureau_revenue_entered and "entered by the center" or "the ledger's total stood in: none entered"))
+end
 
 local function show(title, d)
   print(title)

@@ -104,9 +104,10 @@ if sub == "add" then
   end
   local decision = grading.evaluate(pol, year, code, from)
   if info.has_check_override then
-    local o = { kind = kind, grade = grade, ["until"] = till, from = from, reason = reason, by = kam.user,
+    -- `ends` is the end date; `until` (a Lua keyword: o["until"]) is kept for older policies.
+    local o = { kind = kind, grade = grade, ends = till, ["until"] = till, from = from, reason = reason, by = kam.user,
                 approved_by = opts["approved-by"], computed = decision.computed }
-    local f = grading.facts(year, code)
+    local f = grading.facts(year, code, pol)
     local r = pol:call("+check_override", { { o, f, { year = year, as_of = from, policy = info.name }, n = 3 } })[1]
     if not r[1] then
       error(string.format("policy %s refuses this override: %s", info.name, tostring(r[2] or "no reason given")), 0)

@@ -10,8 +10,12 @@ usage: kam policy list
 list    the policies kam can find, the default one marked with '*'
 show    a policy's name, version, hash, grades, numbers and override kinds
 check   load a file in the sandbox and report what breaks the contract (a missing
-        function, a wrong grade list, a forbidden call) with line numbers
-test    run a policy's own examples; prints "N passed, N failed"
+        function, a wrong grade list, a forbidden call) with line numbers, and run its
+        examples under the checks grading applies
+test    run a policy's own examples through the grading contract check, in the sandbox
+        (a policy that changes ctx, its tables or its upvalues fails); prints
+        "N passed, N failed"
+With --json, check and test print one JSON document (failures included).
 ]]
 
 local args = { ... }
@@ -55,17 +59,9 @@ local function show_value(v)
 end
 
 -- The example defaults of the contract (README, "Writing a policy").  A group of facts
--- the policy does not list in `needs` is withheld, as grading withholds it.
-local LINES = { "express", "logistics", "letters", "parcels", "savings", "billing", "philately",
-                "newspapers", "same_city", "international", "freight", "forwarding" }
-local GROUPS = {
-  by_line = { "by_line", "december_by_line", "lines" },
-  monthly = { "monthly" },
-  bureau = { "rank_in_bureau", "bureau_agreement_customers", "bureau_revenue", "bureau_revenue_entered" },
-  history = { "first_month" },
-  profile = { "name", "admin_code", "industry", "nature" },
-  volume = { "volume" },
-}
+-- the policy does not list in `needs` is withheld, as grading withholds it.  The lines
+-- and the groups are the host's own lists (kam.grading.lines, kam.grading.groups).
+local LINES, GROUPS = grading.lines, grading.groups
 local function with_defaults(f, needs)
   f = f or {}
   local listed = {}
@@ -85,15 +81,21 @@ local function with_defaults(f, needs)
   if listed.by_line then d.lines = 0 end
   if listed.bureau then
     d.bureau_agreement_customers, d.bureau_revenue, d.bureau_revenue_entered = 0, 0, true
+    d.city_revenue, d.city_revenue_entered = 0, true
   end
   local out = {}
   for k, v in pairs(d) do out[k] = v end
   for k, v in pairs(f) do out[k] = v end
   if listed.by_line then
+    local known = {}
+    for _, l in ipairs(LINES) do known[l] = true end
     for _, key in ipairs { "by_line", "december_by_line" } do
       local t = {}
       for _, l in ipairs(LINES) do t[l] = 0 end
-      for l, v in pairs(f[key] or {}) do t[l] = v end
+      for l, v in pairs(f[key] or {}) do
+        if not known[l] then return nil, string.format("facts.%s: '%s' is not a business line", key, tostring(l)) end
+        t[l] = v
+      end
       out[key] = t
     end
   end
@@ -105,65 +107,106 @@ local function with_defaults(f, needs)
   return out
 end
 
-local function run_tests(spec)
-  local pol <close> = grading.policy(spec)
+-- What is wrong with an example before it runs, or nil.
+local function malformed(ex, seen, i)
+  if type(ex) ~= "table" then return "an example must be a table" end
+  local name = type(ex.name) == "string" and ex.name or nil
+  if name and seen[name] then return "two examples share this name (the first is example " .. seen[name] .. ")" end
+  if name then seen[name] = i end
+  if ex.fn ~= nil then
+    if type(ex.fn) ~= "string" then return "fn must name a function of the policy" end
+    return nil
+  end
+  if type(ex.facts) ~= "table" then return "an example needs facts (a table) or fn" end
+  if ex.member == nil and ex.grade == nil and ex.score == nil and ex.reason == nil then
+    return "the example expects nothing (give member, grade, score or reason)"
+  end
+  return nil
+end
+
+-- Every example of the policy spec, through the host as grading runs it: member() and
+-- grade() by the grading contract check (pol:decide), in the sandbox with its purity
+-- checks (read-only ctx and module tables, upvalues compared after each call).
+-- Returns {policy =, version =, path =, passed =, failed =, examples = {{...}}}.
+local function run_examples(pol)
   local info = pol:info()
   local examples = info.module.examples
+  local r = { policy = info.name, version = info.version, path = info.path, passed = 0, failed = 0, examples = {} }
   if type(examples) ~= "table" or #examples == 0 then
-    io.stderr:write("kam: ", info.path, ": the policy has no examples\n")
+    r.error = info.path .. ": the policy has no examples"
+    return r
+  end
+  local seen = {}
+  for i, ex in ipairs(examples) do
+    local item = { index = i, name = type(ex) == "table" and type(ex.name) == "string" and ex.name or nil, ok = false }
+    r.examples[#r.examples + 1] = item
+    local function fail(what, want, got)
+      item.message = string.format("%s: expected %s, got %s", what, show_value(want), show_value(got))
+    end
+    local why = malformed(ex, seen, i)
+    if why then
+      item.message = why
+    else
+      local ok, err = pcall(function()
+        local ctx = { year = (ex.facts and ex.facts.year) or 2025, as_of = "2026-01-15", policy = info.name }
+        if ex.fn then
+          local res = pol:call("+" .. ex.fn, { ex.args or {} })[1]
+          if not same(res[1], ex.result) then return fail(ex.fn, ex.result, res[1]) end
+          if ex.reason ~= nil then
+            local found = false
+            for k = 2, res.n or #res do
+              if type(res[k]) == "string" and res[k]:find(ex.reason, 1, true) then found = true end
+            end
+            if not found then return fail("reason", ex.reason, res[2]) end
+          end
+          item.ok = true
+          return
+        end
+        local f, bad = with_defaults(ex.facts, info.needs)
+        if not f then item.message = bad return end
+        local d = pol:decide(f, ctx)
+        local reasons = json.decode(d.reasons_json)
+        item.reasons = reasons
+        if ex.member ~= nil and ex.member ~= d.member then return fail("member", ex.member, d.member) end
+        if ex.grade ~= nil and ex.grade ~= d.grade then return fail("grade", ex.grade, d.grade) end
+        if ex.score ~= nil and not same(ex.score, d.score) then return fail("score", ex.score, d.score) end
+        if ex.score ~= nil and math.type(ex.score) ~= math.type(d.score) then return fail("score", ex.score, d.score) end
+        if ex.reason ~= nil then
+          local found = false
+          for _, text in ipairs(reasons) do if text:find(ex.reason, 1, true) then found = true end end
+          if not found then return fail("reason", ex.reason, reasons) end
+        end
+        item.ok = true
+      end)
+      if not ok then item.message = (tostring(err):gsub("\nstack traceback:.*", "")) end
+    end
+    if item.ok then r.passed = r.passed + 1 else r.failed = r.failed + 1 end
+  end
+  return r
+end
+
+local function example_label(r, e)
+  return string.format("%s example %d%s", r.policy, e.index, e.name and (" (" .. e.name .. ")") or "")
+end
+
+local function run_tests(spec)
+  local pol <close> = grading.policy(spec)
+  local r = run_examples(pol)
+  if kam.output_json then
+    print(json.encode({ policy = r.policy, version = r.version, path = r.path, passed = r.passed, failed = r.failed,
+      error = r.error, examples = json.array(r.examples) }, { indent = 2, sort_keys = true }))
+    return (r.error or r.failed > 0) and 1 or 0
+  end
+  if r.error then
+    io.stderr:write("kam: ", r.error, "\n")
     print("0 passed, 0 failed")
     return 1
   end
-  local passed, failed = 0, 0
-  local function fail(i, ex, what, want, got)
-    failed = failed + 1
-    print(string.format("FAIL %s example %d%s: %s: expected %s, got %s", info.name, i,
-      ex.name and (" (" .. ex.name .. ")") or "", what, show_value(want), show_value(got)))
+  for _, e in ipairs(r.examples) do
+    if not e.ok then print(string.format("FAIL %s: %s", example_label(r, e), e.message or "?")) end
   end
-  for i, ex in ipairs(examples) do
-    local ok, err = pcall(function()
-      local ctx = { year = (ex.facts and ex.facts.year) or 2025, as_of = "2026-01-15", policy = info.name }
-      if ex.fn then
-        local args = ex.args or {}
-        local r = pol:call("+" .. ex.fn, { args })[1]
-        if not same(r[1], ex.result) then return fail(i, ex, ex.fn, ex.result, r[1]) end
-        if ex.reason ~= nil then
-          local found = false
-          for k = 2, r.n or #r do
-            if type(r[k]) == "string" and r[k]:find(ex.reason, 1, true) then found = true end
-          end
-          if not found then return fail(i, ex, "reason", ex.reason, r[2]) end
-        end
-        passed = passed + 1
-        return
-      end
-      local f, why = with_defaults(ex.facts, info.needs)
-      if not f then return fail(i, ex, "facts", "only the groups listed in needs", why) end
-      local m = pol:call("member", { f }, ctx)[1]
-      local is_member, reasons = m[1], m[2] or {}
-      local grade, score = "none", nil
-      if is_member then
-        local g = pol:call("grade", { f }, ctx)[1]
-        grade, score = g[1], g[2]
-        for _, r in ipairs(g[3] or {}) do reasons[#reasons + 1] = r end
-      end
-      if ex.member ~= nil and ex.member ~= is_member then return fail(i, ex, "member", ex.member, is_member) end
-      if ex.grade ~= nil and ex.grade ~= grade then return fail(i, ex, "grade", ex.grade, grade) end
-      if ex.score ~= nil and ex.score ~= score then return fail(i, ex, "score", ex.score, score) end
-      if ex.reason ~= nil then
-        local found = false
-        for _, r in ipairs(reasons) do if r:find(ex.reason, 1, true) then found = true end end
-        if not found then return fail(i, ex, "reason", ex.reason, reasons) end
-      end
-      passed = passed + 1
-    end)
-    if not ok then
-      failed = failed + 1
-      print(string.format("FAIL %s example %d%s: %s", info.name, i, ex.name and (" (" .. ex.name .. ")") or "", err))
-    end
-  end
-  print(string.format("%s %s: %d passed, %d failed", info.name, info.version, passed, failed))
-  return failed == 0 and 0 or 1
+  print(string.format("%s %s: %d passed, %d failed", r.policy, r.version, r.passed, r.failed))
+  return r.failed == 0 and 0 or 1
 end
 
 local function numbers_lines(t, indent, out)
@@ -212,7 +255,8 @@ elseif sub == "show" then
   if kam.output_json then
     local numbers = m.numbers
     print(json.encode({ name = info.name, version = info.version, title = info.title, path = info.path,
-      hash = info.hash, grades = info.grades, needs = json.array(info.needs), overrides = json.object(info.overrides),
+      hash = info.hash, grades = info.grades, needs = json.array(info.needs), revenue_lines = info.revenue_lines,
+      overrides = json.object(info.overrides),
       numbers = type(numbers) == "table" and numbers or json.null,
       examples = type(m.examples) == "table" and #m.examples or 0 }, { indent = 2 }))
     return 0
@@ -222,10 +266,13 @@ elseif sub == "show" then
   print("  sha256   " .. info.hash)
   print("  grades   " .. table.concat(info.grades, ", ") .. " (best first; none = not a key account)")
   print("  facts    basic" .. (#info.needs > 0 and (", " .. table.concat(info.needs, ", ")) or ""))
+  print("  revenue  " .. (#info.revenue_lines == #grading.lines and "every line"
+    or table.concat(info.revenue_lines, ", ")))
   local kinds = {}
   for k, o in pairs(info.overrides) do
-    kinds[#kinds + 1] = string.format("%s%s (grades %s%s%s)", k, o.title and (" " .. o.title) or "",
-      table.concat(o.grades, "/"), o.needs_until and ", needs an end date" or "", o.approval and ", needs an approver" or "")
+    kinds[#kinds + 1] = string.format("%s%s (grades %s%s%s%s)", k, o.title and (" " .. o.title) or "",
+      table.concat(o.grades, "/"), o.needs_until and ", needs an end date" or "", o.approval and ", needs an approver" or "",
+      o.only_raises and ", only raises" or "")
   end
   table.sort(kinds)
   print("  overrides " .. (#kinds > 0 and table.concat(kinds, "; ") or "none"))
@@ -242,17 +289,36 @@ elseif sub == "check" then
   if not fh then error(err, 0) end
   local src = fh:read("a")
   fh:close()
+  -- The lint, the contract, then the examples under the same checks as grading.
   local problems = grading.lint(path, src)
   local ok, pol = pcall(grading.policy, path:find("/") and path or ("./" .. path))
-  if not ok then problems[#problems + 1] = (tostring(pol):gsub("\nstack traceback:.*", "")) end
+  local r
+  if not ok then
+    problems[#problems + 1] = (tostring(pol):gsub("\nstack traceback:.*", ""))
+  else
+    r = run_examples(pol)
+    for _, e in ipairs(r.examples) do
+      if not e.ok then problems[#problems + 1] = string.format("%s: %s: %s", path, example_label(r, e), e.message or "?") end
+    end
+  end
+  local info = ok and pol:info() or nil
+  if kam.output_json then
+    print(json.encode({ path = path, ok = #problems == 0, problems = json.array(problems),
+      policy = info and info.name or json.null, version = info and info.version or json.null,
+      grades = info and info.grades or json.null,
+      examples = r and #r.examples or 0, passed = r and r.passed or 0, failed = r and r.failed or 0 },
+      { indent = 2, sort_keys = true }))
+    if ok then pol:close() end
+    return #problems > 0 and 1 or 0
+  end
   for _, p in ipairs(problems) do io.stderr:write("kam: ", p, "\n") end
   if #problems > 0 then
     io.stderr:write(string.format("kam: %s: %d problem%s\n", path, #problems, #problems == 1 and "" or "s"))
+    if ok then pol:close() end
     return 1
   end
-  local info = pol:info()
-  print(string.format("%s: ok (%s %s, %d grades, %d examples)", path, info.name, info.version, #info.grades,
-    type(info.module.examples) == "table" and #info.module.examples or 0))
+  print(string.format("%s: ok (%s %s, %d grades, %d examples pass)", path, info.name, info.version, #info.grades,
+    r.passed))
   pol:close()
   return 0
 elseif sub == "test" then

@@ -4,14 +4,20 @@
 CREATE TABLE IF NOT EXISTS ref_decisions (code INTEGER, year INTEGER, grade TEXT, reason TEXT);
 INSERT INTO ref_decisions
 WITH rev AS (
-  SELECT code, sum(amount) AS revenue FROM ledger WHERE month BETWEEN 202501 AND 202512 GROUP BY code
+  -- EMS and logistics lines only (DOMAIN §3.1)
+  SELECT code, sum(CASE WHEN line IN ('express', 'same_city', 'international', 'logistics', 'freight', 'forwarding')
+                        THEN amount END) AS revenue
+  FROM ledger WHERE month BETWEEN 202501 AND 202512 GROUP BY code
 ), c AS (
   SELECT cu.code, cu.place, cu.agreement, cu.important, cu.potential, cu.network_wide,
          CASE WHEN cu.place = 'county' THEN cu.county ELSE cu.city END AS bureau,
          coalesce(rev.revenue, 0) AS revenue
   FROM customers cu LEFT JOIN rev ON rev.code = cu.code
 ), r AS (
-  SELECT c.*, CASE WHEN agreement THEN rank() OVER (PARTITION BY bureau, agreement ORDER BY revenue DESC) END AS rnk
+  -- only agreement customers with revenue above zero in a known bureau rank (DOMAIN §1)
+  SELECT c.*, CASE WHEN agreement AND revenue > 0 AND coalesce(bureau, '') <> ''
+                   THEN rank() OVER (PARTITION BY bureau, agreement AND revenue > 0 AND coalesce(bureau, '') <> ''
+                                     ORDER BY revenue DESC) END AS rnk
   FROM c
 ), g AS (
   SELECT r.*,

@@ -27,7 +27,7 @@ status_is 0 "explain $C"
 like "$out" "customer $C 大冶边界=10000.00" "the customer's code and name"
 like "$out" "place county, city 黄石市, county 大冶市, bureau 大冶市" "its place and bureau"
 like "$out" "revenue 10,000.00, December 5,000.00" "revenue and December in yuan with two decimals"
-like "$out" "by line: express 5,000.00, letters 5,100.00, parcels -100.00" "revenue by line, refunds with their sign"
+like "$out" "by line: express 5,000.00, logistics 5,100.00, same_city -100.00" "revenue by line, refunds with their sign"
 like "$out" "bureau 大冶市: rank 7 among its agreement customers; 8 agreement customers; bureau revenue 379,999.96" \
   "the bureau facts (rank, count, the bureau's ledger total)"
 like "$out" "the ledger's total stood in: none entered" "saying the bureau revenue is the ledger's stand-in"
@@ -35,14 +35,14 @@ like "$out" "decision for 2025 (stored: run #1," "the stored decision and its ru
 like "$out" "by tester" "who decided"
 like "$out" "  grade 4" "the grade"
 like "$out" "policy hubei 2025.1 (sha256 $HASH)" "the policy's name, version and full hash"
-like "$out" "    - §1 (art. 3): agreement customer (on-account 记账), annual revenue 10,000.00 ≥ 10,000.00" "the membership rule that fired"
-like "$out" "    - §3.1 (art. 7): county, annual revenue 10,000.00 in [10,000.00, 30,000.00) → class 4" "the grade rule that fired"
+like "$out" "    - §1 (art. 3): agreement customer (on-account 记账), annual EMS revenue 10,000.00 ≥ 10,000.00" "the membership rule that fired"
+like "$out" "    - §3.1 (art. 7): county, annual EMS revenue 10,000.00 in [10,000.00, 30,000.00) → class 4" "the grade rule that fired"
 unlike "$out" "differs from the stored decision" "now and stored agree"
 
 run kam --db k.db explain 42028100008000 --year 2025 --as-of 2026-01-15
 like "$out" "revenue 9,999.99" "9,999.99 shown to the fen"
 like "$out" "  grade none" "a customer that is no key account: grade none"
-like "$out" "annual revenue 9,999.99 < 10,000.00" "and why"
+like "$out" "annual EMS revenue 9,999.99 < 10,000.00" "and why"
 like "$out" "outside the top 5" "and why not by rank"
 run kam --db k.db explain 42060200001000 --year 2025 --as-of 2026-01-15
 like "$out" "revenue 0.00, December 0.00" "no ledger rows: 0.00"
@@ -79,7 +79,7 @@ is "$(grep -c '^>' <<<"$out")" 2 "the copy changes the version and the county cl
 run kam --db k.db --policy hubei_v2.lua explain $C --year 2025 --as-of 2026-01-15
 status_is 0 "explain under another policy file"
 like "$out" "what hubei 2025.2 decides now" "now is the other version"
-like "$out" "county, annual revenue 10,000.00 in [10,000.00, 50,000.00) → class 3" "with its grade"
+like "$out" "county, annual EMS revenue 10,000.00 in [10,000.00, 50,000.00) → class 3" "with its grade"
 like "$out" "policy hubei 2025.1 (sha256 $HASH)" "the stored decision keeps its version and hash"
 like "$out" "note: differs from the stored decision (grade, policy source)" "the difference is pointed out"
 
@@ -90,10 +90,10 @@ run kam --db s.db import ledger "$F/shantou_ledger.csv"
 run kam --db s.db import bureau_revenue "$F/shantou_bureau_revenue.csv"
 run kam --db s.db grade --year 2025 --as-of 2026-01-15
 status_is 0 "shantou fixture graded"
-run kam --db s.db explain 44051300001000 --year 2025 --as-of 2026-01-15
+run kam --db s.db explain 44528100001000 --year 2025 --as-of 2026-01-15
 status_is 0 "explain a shantou customer"
-like "$out" "bureau revenue 100,000,000.00 (the ledger's total stood in: none entered)" "the stand-in is said in the facts"
-like "$out" "the ledger total 100,000,000.00 stood in" "and in the rules that fired"
+like "$out" "bureau revenue 300,000.00 (the ledger's total stood in: none entered)" "the stand-in is said in the facts"
+like "$out" "the ledger total 100,000,000.00 of its customers (its counties' included) stood in" "and in the rules that fired"
 like "$out"$'\n' "  grade gold, score 82"$'\n' "grade and score (82, as the policy gave it and export shows it)"
 run kam --db s.db explain 44050700037000 --year 2025 --as-of 2026-01-15
 like "$out" "bureau revenue 100,000,000.00 (entered by the center)" "an entered bureau revenue is said to be entered"

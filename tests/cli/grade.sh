@@ -4,7 +4,7 @@
 # crafted data (tests/fixtures/grade, each customer's name carries its 2025 revenue);
 # decisions appended with policy name, version and hash, the source kept once per hash,
 # triggers against changing them, --dry-run writing nothing; and a generated province of
-# 5,000 customers graded under the three policies and checked against an independent
+# 5,000 customers graded under the four policies and checked against an independent
 # reading of the rules (tests/fixtures/grade/reference.py).
 source "$(dirname "$0")/lib.sh"
 F="$TOP/tests/fixtures/grade"
@@ -94,22 +94,22 @@ expect 42028100005000 3 "county 30,000.00"
 expect 42028100006000 4 "county 29,999.99"
 expect 42028100007000 4 "county 10,000.00"
 expect 42028100008000 none "county 9,999.99"
-like "${R[42028100007000]}" "annual revenue 10,000.00 ≥ 10,000.00" "county 10,000.00: the membership reason with both numbers"
-like "${R[42028100007000]}" "county, annual revenue 10,000.00 in [10,000.00, 30,000.00) → class 4" "county 10,000.00: the band reason"
+like "${R[42028100007000]}" "annual EMS revenue 10,000.00 ≥ 10,000.00" "county 10,000.00: the membership reason with both numbers (EMS revenue, DOMAIN §3.1)"
+like "${R[42028100007000]}" "county, annual EMS revenue 10,000.00 in [10,000.00, 30,000.00) → class 4" "county 10,000.00: the band reason"
 like "${R[42010200003000]}" "in [300,000.00, 500,000.00) → class 2" "capital 300,000.00: band reason"
-like "${R[42050200008000]}" "annual revenue 9,999.99 < 10,000.00" "city 9,999.99: the reason says why not"
-like "${R[42050200008000]}" "rank 8 by revenue among the 8 agreement customers of bureau 宜昌市, outside the top 5" \
+like "${R[42050200008000]}" "annual EMS revenue 9,999.99 < 10,000.00" "city 9,999.99: the reason says why not"
+like "${R[42050200008000]}" "rank 8 by EMS revenue among the 8 agreement customers of bureau 宜昌市, outside the top 5" \
   "city 9,999.99: outside the top 5 of its bureau"
 # Top 5 of the county bureau 阳新县: revenues 9,000 8,000 8,000 7,000 5,000 5,000 4,000 rank
 # 1 2 2 4 5 5 7 (RANK(): a dense rank would give 4,000 rank 5; ROW_NUMBER() a second 5,000 rank 6).
 for i in 1 2 3 4 5 6; do expect 4202220000${i}000 4 "阳新县 top 5 customer $i under 10,000.00"; done
 expect 42022200007000 none "阳新县 4,000.00 at rank 7 after the tie at 5"
 expect 42022200008000 none "阳新县 9,500.00 without an agreement (not ranked)"
-like "${R[42022200005000]}" "rank 5 by revenue among the 7 agreement customers of bureau 阳新县" "rank 5 (first of the tie)"
-like "${R[42022200006000]}" "rank 5 by revenue among the 7 agreement customers of bureau 阳新县" "rank 5 (second of the tie)"
-like "${R[42022200003000]}" "rank 2 by revenue" "8,000.00 tied at rank 2"
-like "${R[42022200004000]}" "rank 4 by revenue" "7,000.00 ranks 4 after the tie at 2"
-like "${R[42022200007000]}" "rank 7 by revenue among the 7 agreement customers of bureau 阳新县, outside the top 5" "rank 7 is outside"
+like "${R[42022200005000]}" "rank 5 by EMS revenue among the 7 agreement customers of bureau 阳新县" "rank 5 (first of the tie)"
+like "${R[42022200006000]}" "rank 5 by EMS revenue among the 7 agreement customers of bureau 阳新县" "rank 5 (second of the tie)"
+like "${R[42022200003000]}" "rank 2 by EMS revenue" "8,000.00 tied at rank 2"
+like "${R[42022200004000]}" "rank 4 by EMS revenue" "7,000.00 ranks 4 after the tie at 2"
+like "${R[42022200007000]}" "rank 7 by EMS revenue among the 7 agreement customers of bureau 阳新县, outside the top 5" "rank 7 is outside"
 like "${R[42022200006000]}" "under the class 4 bar 10,000.00 → class 4" "top 5 under the bar is class 4, said so"
 expect 42020200001000 4 "黄石市 city bureau: its only agreement customer (its counties are other bureaus)"
 # Status grades.
@@ -258,7 +258,7 @@ expect 44050700039000 silver 68 "100,000.00: 60, exactly 1‰: 80"
 expect 44050700040000 general 24 "99,999.99: 0, 0.5‰ or more: 60"
 expect 44050700041000 general 16 "10,000.00: exactly 0.1‰: 40"
 expect 44050700042000 general 0 "9,999.99: under 0.1‰: 0"
-like "${R[44050700037000]}" "share of bureau 汕头市's annual revenue: 300,000.00 of 100,000,000.00 (3.00‰), ≥ 3‰ → 100 share points" \
+like "${R[44050700037000]}" "share of the whole bureau 汕头市's annual revenue: 300,000.00 of 100,000,000.00 (3.00‰), ≥ 3‰ → 100 share points" \
   "the share reason with both figures"
 like "${R[44050700037000]}" "score 0.6 × 70 + 0.4 × 100 = 82 → gold [75, 90)" "the score reason"
 # Share edges: one fen more in the entered bureau revenue drops a band.
@@ -271,9 +271,18 @@ expect 44170200001000 general 60 "100,000.00 of 100,000,000.01: under 1‰"
 expect 44530200001000 diamond 92 "1,500,000.00 of 1,500,000,000.00: exactly 1‰"
 expect 44090200001000 gold 84 "1,500,000.00 of 1,500,000,000.01: under 1‰"
 unlike "${R[44530200001000]}" "stood in" "an entered bureau revenue is not called a stand-in"
-# 潮阳区 has revenue entered for 2024 only: its 2025 ledger total stands in, and says so.
-expect 44051300001000 gold 82 "潮阳区: 300,000.00 of the ledger's 100,000,000.00 (exactly 3‰)"
-like "${R[44051300001000]}" "no annual revenue was entered for bureau 潮阳区 in 2025; the ledger total 100,000,000.00 stood in" \
+# The share is of the whole city bureau (DOMAIN §3.2): a county customer of 汕头市 and its
+# twin in the city get the same grade and score, on the same denominator.
+expect 44051300001000 gold 82 "潮阳区 (a county of 汕头市): 300,000.00 of 汕头市's 100,000,000.00 (exactly 3‰)"
+is "${G[44051300001000]} ${S[44051300001000]}" "${G[44050700037000]} ${S[44050700037000]}" \
+  "two identical customers, one in the city and one in its county, get the same grade and score"
+like "${R[44051300001000]}" "share of the whole bureau 汕头市's annual revenue: 300,000.00 of 100,000,000.00 (3.00‰)" \
+  "the county customer's share is of the city bureau's figure, not its county's"
+unlike "${R[44051300001000]}" "潮阳区's" "its county's figure is no denominator"
+# 普宁市 has revenue entered for 2024 only: its 2025 ledger total (the city's customers,
+# its county's included) stands in, and says so.
+expect 44528100001000 gold 82 "普宁县: 300,000.00 of 普宁市's ledger total 100,000,000.00 (exactly 3‰)"
+like "${R[44528100001000]}" "no annual revenue was entered for bureau 普宁市 in 2025; the ledger total 100,000,000.00 of its customers (its counties' included) stood in" \
   "the reasons say the ledger total stood in"
 expect 44051300002000 none "潮阳区: a large customer without agreement and without December revenue"
 
@@ -291,9 +300,12 @@ like "${R[42030200003000]}" "in [1,000,000.00, 5,000,000.00)" "4,999,999.99: wit
 expect 42030200004000 platinum "1,000,000.00"
 expect 42030200005000 gold "999,999.99"
 expect 42030200006000 gold "500,000.00"
+like "${R[42030200006000]}" "§4: comprehensive Gold (综合): no business line meets its bar" \
+  "500,000.00 of express with December's 1,000.00 on letters: a comprehensive Gold (DOMAIN §4, specialty as in §1)"
 expect 42030200007000 vip "499,999.99"
 expect 42030200008000 vip "10,000.00 with an agreement"
-expect 42030200009000 vip "9,999.99 with an agreement (under the floor, a key account by agreement)"
+expect 42030200009000 general "9,999.99 with an agreement (under the floor: General, never VIP, DOMAIN §3.3)"
+like "${R[42030200009000]}" "under the VIP floor 10,000.00: a key account (by agreement) below it is General (一般大客户), never VIP" "9,999.99: General, said so"
 expect 42030200010000 vip "10,000.00 and December 1,000.00 without agreement"
 expect 42030200011000 none "9,999.99 and December 1,000.00 without agreement"
 expect 42030200012000 none "10,000.00 and December 999.99 without agreement"
@@ -330,7 +342,7 @@ run kam --db g.db import customers gp/customers.csv
 status_is 0 "province: 5,000 customers"
 run kam --db g.db import ledger gp/ledger.csv
 status_is 0 "province: 24 months of ledger"
-for p in hubei shantou city2012; do
+for p in hubei shantou city2012 hq; do
   run kam --db g.db --policy $p --json grade --year 2025 --as-of $AS_OF --dry-run
   dry=$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["customers"], sorted(d["grades"].items()))')
   run kam --db g.db --policy $p --json grade --year 2025 --as-of $AS_OF --adopt
@@ -349,8 +361,8 @@ for p in hubei shantou city2012; do
   is "$status" 0 "province: $p: every grade (and score) is the independent reading's"
   [ "$status" = 0 ] || printf '#   %s\n' "$(head -5 <<<"$out")"
 done
-is "$(q "SELECT count(DISTINCT grade) FROM decisions WHERE run = (SELECT max(id) FROM grading_runs)")" 4 \
-  "province: the data reaches every city2012 grade and none"
+is "$(q "SELECT count(DISTINCT grade) FROM decisions WHERE run = (SELECT max(id) FROM grading_runs)")" 5 \
+  "province: the data reaches every hq grade and none"
 # The two grading lanes and one lane decide the same.
 run env KAM_GRADE_LANES=1 "$KAM" --db g.db --policy shantou grade --year 2025 --as-of $AS_OF --adopt
 status_is 0 "province: shantou with one grading lane"

@@ -19,7 +19,9 @@ expected() {
      WHERE place = 'capital' AND network_wide = 0
        AND (agreement = 1 OR important IS NOT NULL OR potential IS NOT NULL)
        AND (SELECT coalesce(sum(amount), 0) FROM ledger l
-            WHERE l.code = c.code AND l.month BETWEEN 202501 AND 202512) BETWEEN 50000000 AND 59999999
+            WHERE l.code = c.code AND l.month BETWEEN 202501 AND 202512
+              AND l.line IN ('express', 'same_city', 'international', 'logistics', 'freight', 'forwarding'))
+         BETWEEN 50000000 AND 59999999
      ORDER BY code"
 }
 
@@ -43,8 +45,8 @@ is "$(grep -E '^[0-9]{14} ' <<<"$out" | cut -d' ' -f1 | paste -sd' ')" "42010200
   "exactly 500,000.00 and 599,999.99 change (not 499,999.99, not the 600,000.00 ones)"
 is "$(expected | paste -sd' ')" "42010200001000 42010200011000" "the expected set from sqlite3 agrees"
 like "$out" "42010200011000 武汉差一分六十万=599999.99: 1 -> 2" "a change: code, name, old -> new"
-like "$out" "annual revenue 599,999.99 ≥ 500,000.00 → class 1" "with the first policy's reason"
-like "$out" "annual revenue 599,999.99 in [300,000.00, 600,000.00) → class 2" "and the second's"
+like "$out" "annual EMS revenue 599,999.99 ≥ 500,000.00 → class 1" "with the first policy's reason"
+like "$out" "annual EMS revenue 599,999.99 in [300,000.00, 600,000.00) → class 2" "and the second's"
 like "$out" "2 of 41 customers change grade for 2025" "the summary counts them"
 # Reasons are lines under each policy's name, as explain prints them, not JSON arrays.
 block=$(sed -n '/^42010200011000 /,/^[0-9]\{14\} /p' <<<"$out" | sed '$d')
@@ -124,7 +126,8 @@ run kam --db g.db --json grade diff hubei "$T/hubei_raised.lua" --year 2024 --as
 status_is 0 "diff --year 2024"
 want24=$(q "SELECT printf('%014d', code) FROM customers c WHERE place = 'capital' AND network_wide = 0
   AND (agreement = 1 OR important IS NOT NULL OR potential IS NOT NULL)
-  AND (SELECT coalesce(sum(amount), 0) FROM ledger l WHERE l.code = c.code AND l.month BETWEEN 202401 AND 202412)
+  AND (SELECT coalesce(sum(amount), 0) FROM ledger l WHERE l.code = c.code AND l.month BETWEEN 202401 AND 202412
+    AND l.line IN ('express', 'same_city', 'international', 'logistics', 'freight', 'forwarding'))
       BETWEEN 50000000 AND 59999999 ORDER BY code")
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; print("\n".join(c["code"] for c in json.load(sys.stdin)["changes"]))')" \
   "$want24" "--year 2024 lists the capital customers in the band by 2024's revenue"
