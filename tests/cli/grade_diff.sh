@@ -51,11 +51,11 @@ like "$out" "2 of 41 customers change grade for 2025" "the summary counts them"
 # Reasons are lines under each policy's name, as explain prints them, not JSON arrays.
 block=$(sed -n '/^42010200011000 /,/^[0-9]\{14\} /p' <<<"$out" | sed '$d')
 is "$(sed -n 2p <<<"$block")" "    $TOP/policies/hubei.lua:" "text: the first policy heads its reasons (its file: both are named hubei)"
-like "$block" $'\n      - §3.1 (art. 7): Wuhan (capital), annual revenue 599,999.99 ≥ 500,000.00 → class 1\n' \
+like "$block" $'\n      - §3.1 (art. 7): Wuhan (capital), annual EMS revenue 599,999.99 ≥ 500,000.00 → class 1\n' \
   "each reason on a line of its own"
 like "$block" $'\n    hubei_raised.lua:\n      - §1 (art. 3): ' "then the second policy's"
 like "$(sed -n '/hubei_raised.lua:$/,$p' <<<"$block")" \
-  $'\n      - §3.1 (art. 7): Wuhan (capital), annual revenue 599,999.99 in [300,000.00, 600,000.00) → class 2' "with its own reasons"
+  $'\n      - §3.1 (art. 7): Wuhan (capital), annual EMS revenue 599,999.99 in [300,000.00, 600,000.00) → class 2' "with its own reasons"
 unlike "$out" '["' "no JSON array in the text"
 unlike "$out" '\u' "no JSON escapes in the text"
 is "$(counts)" "$before" "diff writes nothing"

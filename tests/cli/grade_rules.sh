@@ -153,7 +153,7 @@ done
 
 # --- an override's reason is stored whole, however long (no fixed buffer) -------------------
 long=$(python3 -c 'print("客户发展潜力强" * 114 + "终")')   # 799 characters, 2,397 bytes
-run kam --db c.db override add 42050200002000 --kind cultivation --grade 2 --from 2026-01-10 --until 2026-06-30 \
+run kam --db c.db override add 42050200002000 --kind cultivation --grade 2 --from 2026-01-10 --until 2026-06-30 --replace \
   --year 2024 --reason "$long"
 status_is 0 "an override with a reason of 799 Chinese characters"
 run kam --db c.db grade --year 2025 --as-of $AS_OF

@@ -143,10 +143,12 @@ unlike "$out$err" "policy.lua:" "no error inside the command script"
 printf 'code,name,place,city,county,agreement\n42010200001000,x,capital,武汉市,,yes\n' >c.csv
 run kam --db k.db init --policy hubei
 run kam --db k.db import customers c.csv
+printf 'code,month,line,amount\n42010200001000,2025-12,express,20000.00\n' >l.csv
+run kam --db k.db import ledger l.csv
 run kam --db k.db --policy "$T/score_inf.lua" grade --year 2025 --dry-run
 status_is 1 "kam grade refuses an infinite score"
 like "$err" "grade() for customer 42010200001000: returned the score inf; a score must be a finite number" "naming the function and the customer"
-run kam --db k.db --policy "$T/score_inf.lua" grade --year 2025
+run kam --db k.db --policy "$T/score_inf.lua" grade --adopt --year 2025
 status_is 1 "... and stores nothing"
 is "$(sqlite3 k.db "SELECT count(*) FROM decisions")" 0 "no decision stored (no Inf in any export)"
 run kam --db k.db --policy "$T/member_yes.lua" grade --year 2025 --dry-run

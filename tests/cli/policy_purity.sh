@@ -56,7 +56,7 @@ run kam --db g.db import customers gp/customers.csv
 run kam --db g.db import ledger gp/ledger.csv
 status_is 0 "a province of 3,000 customers"
 for m in ctx_write table_write upvalue_write memo_cache global_table; do
-  run env KAM_GRADE_LANES=1 "$KAM" --db g.db --policy "./$m.lua" grade --year 2025 --as-of $AS_OF
+  run env KAM_GRADE_LANES=1 "$KAM" --db g.db --policy "./$m.lua" grade --adopt --year 2025 --as-of $AS_OF
   status_is 1 "$m: kam grade fails"
   like "$err" "${WANT[$m]}" "$m: kam grade says what was written"
   if [[ $err =~ function\ \'grade\',\ customer\ ([0-9]{14}) ]]; then
