@@ -17,6 +17,19 @@ int kam_report_error(kam_ctx *ctx, const kam_err *e)
 		const char *nl = strchr(e->msg, '\n');
 		size_t len = nl ? (size_t)(nl - e->msg) : strlen(e->msg);
 		json_t *doc = json_pack("{s:s%, s:i}", "error", e->msg, len, "status", status);
+		/* The record's fields, for a caller that decides by them instead of the text. */
+		if (doc && e->where.file[0])
+			json_object_set_new(doc, "file", json_string(e->where.file));
+		if (doc && e->where.line)
+			json_object_set_new(doc, "line", json_integer(e->where.line));
+		if (doc && e->where.field[0])
+			json_object_set_new(doc, "field", json_string(e->where.field));
+		if (doc && e->function[0])
+			json_object_set_new(doc, "function", json_string(e->function));
+		if (doc && e->customer)
+			json_object_set_new(doc, "customer", json_sprintf("%014lld", e->customer));
+		if (doc && e->interrupted)
+			json_object_set_new(doc, "interrupted", json_true());
 		if (doc)
 			kam_print_json(doc);
 	}

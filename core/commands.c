@@ -367,12 +367,12 @@ int kam_help_json(kam_ctx *ctx, int argc, char **argv)
 	char *text = NULL;
 
 	if (fflush(stdout) != 0 || !(tmp = tmpfile()))
-		return kam_report_error(ctx, &(kam_err){KAM_FAIL, "cannot write the help to a temporary file"});
+		return kam_report_error(ctx, &(kam_err){.status = KAM_FAIL, .msg = "cannot write the help to a temporary file"});
 	if ((saved = dup(STDOUT_FILENO)) < 0 || dup2(fileno(tmp), STDOUT_FILENO) < 0) {
 		if (saved >= 0)
 			close(saved);
 		fclose(tmp);
-		return kam_report_error(ctx, &(kam_err){KAM_FAIL, "cannot redirect the help to a temporary file"});
+		return kam_report_error(ctx, &(kam_err){.status = KAM_FAIL, .msg = "cannot redirect the help to a temporary file"});
 	}
 	ctx->json = 0;
 	optind = 0;
@@ -401,7 +401,7 @@ int kam_help_json(kam_ctx *ctx, int argc, char **argv)
 	}
 	free(text);
 	fclose(tmp);
-	return kam_report_error(ctx, &(kam_err){KAM_FAIL, "cannot read the help back from a temporary file"});
+	return kam_report_error(ctx, &(kam_err){.status = KAM_FAIL, .msg = "cannot read the help back from a temporary file"});
 }
 
 int kam_cmd_help(kam_ctx *ctx, int argc, char **argv)
@@ -431,14 +431,14 @@ int kam_cmd_help(kam_ctx *ctx, int argc, char **argv)
 		if (strcmp(format, "man") != 0 && strcmp(format, "markdown") != 0)
 			return kam_usage_error(ctx, "help", HELP_USAGE, "unknown format '%s' (man, markdown)", format);
 		if (!(m = open_memstream(&text, &size)))
-			return kam_report_error(ctx, &(kam_err){KAM_FAIL, "out of memory"});
+			return kam_report_error(ctx, &(kam_err){.status = KAM_FAIL, .msg = "out of memory"});
 		if (strcmp(format, "man") == 0)
 			man_commands(m);
 		else
 			md_commands(m);
 		if (fclose(m) != 0) {
 			free(text);
-			return kam_report_error(ctx, &(kam_err){KAM_FAIL, "out of memory"});
+			return kam_report_error(ctx, &(kam_err){.status = KAM_FAIL, .msg = "out of memory"});
 		}
 		if (ctx->json)
 			status = kam_print_json(json_pack("{s:s, s:s%}", "format", format, "text", text, size));

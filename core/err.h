@@ -10,9 +10,22 @@
  * to a reject file), so that a cron job can tell "all loaded" from "some loaded". */
 enum kam_status { KAM_OK = 0, KAM_FAIL = 1, KAM_USAGE = 2, KAM_PARTIAL = 3 };
 
+/* An error is data: the message for people, and beside it where and in what it happened,
+ * so that callers decide by fields and never parse the message again.  kam_errf and
+ * kam_usagef start a new record (every field cleared); kam_err_prefix keeps the fields. */
 typedef struct kam_err {
 	int status;         /* KAM_FAIL or KAM_USAGE */
 	char msg[2048];     /* lowercase, place first, no final period */
+	struct {
+		char file[256]; /* the input file or script, "" when none */
+		long line;      /* 1-based, 0 when none */
+		char field[64]; /* the column or field, "" when none */
+	} where;
+	char function[64];  /* the policy function that failed, "" when none */
+	long long customer; /* the customer's code, 0 when none or not known */
+	long first, last;   /* the batch items (1-based) it belongs to, 0 when not known */
+	int interrupted;    /* Ctrl-C, not the work's own failure */
+	char traceback[2048]; /* Lua's, "" when none */
 } kam_err;
 
 /* Fill e (when not NULL) and return -1, so callers can write `return kam_errf(...)`. */
@@ -23,6 +36,12 @@ int kam_usagef(kam_err *e, const char *fmt, ...) __attribute__((format(printf, 2
 /* Put "prefix: " in front of an error already recorded. */
 void kam_err_prefix(kam_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kam_err_clear(kam_err *e);
+/* Set where it happened (file may be NULL to keep it; line 0 and field NULL likewise). */
+void kam_err_at(kam_err *e, const char *file, long line, const char *field);
+/* Set the policy function and customer it happened in (NULL / 0 keep what is there). */
+void kam_err_in(kam_err *e, const char *function, long long customer);
+/* Keep a Lua traceback beside the message (cut at a character boundary when too long). */
+void kam_err_traceback(kam_err *e, const char *tb);
 /* End a message that filled the record with "..." (cut at a character boundary). */
 void kam_err_mark_cut(kam_err *e);
 
