@@ -173,9 +173,22 @@ static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bu
 	return 0;
 }
 
-/* The customer of code, moving *i forward (rows come in code order, as the customers). */
+/* The customer of code, moving *i forward: the ledger view gives each month's table in
+ * code order, one table after another (store_ledger.h), so a code lower than the last
+ * one starts the next table: look it up, then go forward again. */
 static struct kam_customer_facts *merge(kam_facts *f, size_t *i, int64_t code)
 {
+	if (*i > 0 && f->c[*i - 1].code >= code) {
+		size_t lo = 0, hi = *i;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (f->c[mid].code < code)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		*i = lo;
+	}
 	while (*i < f->n && f->c[*i].code < code)
 		(*i)++;
 	return *i < f->n && f->c[*i].code == code ? &f->c[*i] : NULL;
@@ -254,43 +267,46 @@ static int scan_rows(struct scan *s)
 	return scan_done(s, st, rc);
 }
 
-/* Only the year's totals: SQLite sums them, a row per customer comes back. */
+/* Only the year's totals, summed here: the view's months are tables of their own, and a
+ * GROUP BY over them would sort the year. */
 static int scan_sums(struct scan *s)
 {
 	sqlite3_stmt *st;
 	size_t i = s->first;
-	int rc;
-	if (prepare_scan(s, s->f->needs & KAM_NEED_VOLUME
-			 ? "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount END), sum(volume) FROM ledger"
-			 : "SELECT code, sum(amount), sum(CASE WHEN month = ?3 THEN amount END) FROM ledger",
-			 "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
+	int rc, last = s->f->year * 100 + 12, volume = s->f->needs & KAM_NEED_VOLUME;
+	if (prepare_scan(s, volume ? "SELECT code, amount, month, volume FROM ledger"
+			 : "SELECT code, amount, month FROM ledger", "month BETWEEN ?2 AND ?3", NULL, &st) < 0)
 		return -1;
 	sqlite3_bind_int(st, 2, s->f->year * 100 + 1);
-	sqlite3_bind_int(st, 3, s->f->year * 100 + 12);
+	sqlite3_bind_int(st, 3, last);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
+		int64_t amount;
 		if (!c)
 			continue;
-		c->revenue = sqlite3_column_int64(st, 1);
-		c->december = sqlite3_column_int64(st, 2);
-		if (s->f->needs & KAM_NEED_VOLUME)
-			c->volume = sqlite3_column_int64(st, 3);
+		amount = sqlite3_column_int64(st, 1);
+		c->revenue += amount;
+		if (sqlite3_column_int(st, 2) == last)
+			c->december += amount;
+		if (volume)
+			c->volume += sqlite3_column_int64(st, 3);
 	}
 	return scan_done(s, st, rc);
 }
 
-/* The first month of each customer's history (the key order puts it first). */
+/* The first month of each customer's history (the earliest of its rows). */
 static int scan_history(struct scan *s)
 {
 	sqlite3_stmt *st;
 	size_t i = s->first;
 	int rc;
-	if (prepare_scan(s, "SELECT code, min(month) FROM ledger", NULL, " GROUP BY code", &st) < 0)
+	if (prepare_scan(s, "SELECT code, month FROM ledger", NULL, NULL, &st) < 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
-		if (c)
-			c->first_month = sqlite3_column_int(st, 1);
+		int month = sqlite3_column_int(st, 1);
+		if (c && (!c->first_month || month < c->first_month))
+			c->first_month = month;
 	}
 	return scan_done(s, st, rc);
 }
