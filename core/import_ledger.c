@@ -14,9 +14,11 @@
 
 /* Rows stored by one INSERT statement: per-statement work is most of SQLite's cost. */
 #define GROUP 64
-/* Rows sorted at once: 24 MB, a month of a 100,000-customer province (266,000 rows) in
- * one sort, so that its table is written once, from empty, in key order. */
-#define HELD_MAX (1 << 19)
+/* Rows sorted at once: a month of a 100,000-customer province (266,000 rows) in one sort,
+ * so that its table is written once, from empty, in key order.  Two buffers of 12 MB: one
+ * fills while the other, sorted, is stored a few rows per row read, so that storing goes
+ * on while the reading thread parses, as it did before rows were held. */
+#define HELD_MAX 300000
 #define LINES_MAX 32
 
 enum { MONTH_NEW, MONTH_REPLACED, MONTH_CLASH, MONTH_APPEND };
@@ -38,13 +40,21 @@ struct stored_month {
 	long rows;
 };
 
-/* A row waiting in the buffer. */
+/* A row waiting in a buffer. */
 struct held {
 	int64_t code, amount, volume;   /* volume < 0: none */
 	long fileline;
-	size_t raw;                     /* 1 + offset of its cells in the raw arena; 0: none */
-	int month;
-	int line;                       /* rank of the line's name in byte order */
+	uint32_t raw;                   /* 1 + offset of its cells in the raw arena; 0: none */
+	int32_t key;                    /* month * 32 + the rank of the line's name in byte order */
+};
+#define MONTH_OF(h) ((h)->key >> 5)
+#define LINE_OF(h) ((h)->key & 31)
+
+struct rowbuf {
+	struct held *h;
+	size_t n, cap;
+	char *raw;                      /* the rows' cells, for the reject file */
+	size_t rawlen, rawcap;
 };
 
 struct ledger_state {
@@ -56,10 +66,14 @@ struct ledger_state {
 	int view_stale;
 	struct month_seen *months;
 	int nmonths, cap, last;
-	struct held *held;
-	size_t nheld, heldcap;
-	char *raw;                      /* the held rows' cells, for the reject file */
-	size_t rawlen, rawcap;
+	struct rowbuf buf[2], *fill, *drain;
+	/* Where storing the drain buffer stands: its next row, its month, the line of the
+	 * current key's first occurrence, the rows gathered for one statement. */
+	size_t at;
+	int dm;
+	long first;
+	size_t idx[GROUP];
+	int ngroup;
 	const char *lines[LINES_MAX];   /* the business lines in byte order */
 	int nlines;
 	sqlite3_stmt *del, *mset;
@@ -144,6 +158,9 @@ static int ledger_begin(struct import_run *im, kam_err *e)
 	limit = sqlite3_limit(im->db->h, SQLITE_LIMIT_COMPOUND_SELECT, -1) - 2;
 	ls->max_own = limit < KAM_LEDGER_MAX_OWN ? limit : KAM_LEDGER_MAX_OWN;
 	ls->last = -1;
+	ls->dm = -1;
+	ls->fill = &ls->buf[0];
+	ls->drain = &ls->buf[1];
 	if (load_customers(im, ls, e) < 0 || load_months(im, ls, e) < 0 ||
 	    kam_db_prepare(im->db, "DELETE FROM ledger_rows WHERE month = ?1", &ls->del, e) < 0 ||
 	    kam_db_prepare(im->db, "INSERT INTO ledger_months(month, rows, own_table) VALUES (?1, ?2, ?3)"
@@ -167,8 +184,10 @@ static void ledger_end(struct import_run *im)
 	i64map_free(&ls->customers);
 	free(ls->stored);
 	free(ls->months);
-	free(ls->held);
-	free(ls->raw);
+	for (int i = 0; i < 2; i++) {
+		free(ls->buf[i].h);
+		free(ls->buf[i].raw);
+	}
 	free(ls);
 	im->kind_state = NULL;
 }
@@ -297,11 +316,13 @@ static int line_rank(const struct ledger_state *ls, const kam_value *v)
 }
 
 /* Keep the record's cells for the reject file: n, then each cell's length and bytes. */
-static int keep_raw(struct ledger_state *ls, const kam_source_rec *r, size_t *at)
+static int keep_raw(struct rowbuf *ls, const kam_source_rec *r, uint32_t *at)
 {
 	size_t need = sizeof r->n;
 	for (size_t i = 0; i < r->n; i++)
 		need += sizeof r->len[i] + r->len[i] + 1;
+	if (ls->rawlen + need > UINT32_MAX - 1)
+		return -1;
 	if (ls->rawlen + need > ls->rawcap) {
 		size_t cap = ls->rawcap ? ls->rawcap : 1 << 16;
 		char *grown;
@@ -312,7 +333,7 @@ static int keep_raw(struct ledger_state *ls, const kam_source_rec *r, size_t *at
 		ls->raw = grown;
 		ls->rawcap = cap;
 	}
-	*at = ls->rawlen + 1;
+	*at = (uint32_t)ls->rawlen + 1;
 	memcpy(ls->raw + ls->rawlen, &r->n, sizeof r->n);
 	ls->rawlen += sizeof r->n;
 	for (size_t i = 0; i < r->n; i++) {
@@ -328,7 +349,7 @@ static int keep_raw(struct ledger_state *ls, const kam_source_rec *r, size_t *at
 }
 
 /* A held row as a record (its raw cells when they were kept). */
-static void held_rec(const struct ledger_state *ls, const struct held *h, kam_source_rec *rec,
+static void held_rec(const struct rowbuf *ls, const struct held *h, kam_source_rec *rec,
 		     char **cells, size_t *lens)
 {
 	memset(rec, 0, sizeof *rec);
@@ -355,12 +376,12 @@ static void held_rec(const struct ledger_state *ls, const struct held *h, kam_so
 static int by_key(const void *a, const void *b)
 {
 	const struct held *x = a, *y = b;
-	if (x->month != y->month)
-		return x->month < y->month ? -1 : 1;
+	if (MONTH_OF(x) != MONTH_OF(y))
+		return MONTH_OF(x) < MONTH_OF(y) ? -1 : 1;
 	if (x->code != y->code)
 		return x->code < y->code ? -1 : 1;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
 	return (x->fileline > y->fileline) - (x->fileline < y->fileline);
 }
 
@@ -368,8 +389,8 @@ static void bind_held(const struct ledger_state *ls, sqlite3_stmt *st, int first
 {
 	sqlite3_bind_int64(st, first++, h->code);
 	if (!own)
-		sqlite3_bind_int(st, first++, h->month);
-	sqlite3_bind_text(st, first++, ls->lines[h->line], -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, first++, MONTH_OF(h));
+	sqlite3_bind_text(st, first++, ls->lines[LINE_OF(h)], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, first++, h->amount);
 	if (h->volume >= 0)
 		sqlite3_bind_int64(st, first, h->volume);
@@ -412,7 +433,7 @@ static void bad_held(struct import_run *im, struct ledger_state *ls, const struc
 	char *cells[MAX_CELLS];
 	size_t lens[MAX_CELLS];
 	kam_source_rec rec;
-	held_rec(ls, h, &rec, cells, lens);
+	held_rec(ls->drain, h, &rec, cells, lens);
 	import_bad_row(im, &rec, msg, 1);
 }
 
@@ -425,8 +446,8 @@ static void duplicate(struct import_run *im, struct ledger_state *ls, const stru
 	if (first)
 		snprintf(where, sizeof where, " (first on %s %ld)", im->src->unit, first);
 	kam_errf(&msg, "%s:%ld: customer %014lld, month %04d-%02d, line '%s' appears more than once in the "
-		 "file%s%s", im->src->name, h->fileline, (long long)h->code, h->month / 100, h->month % 100,
-		 ls->lines[h->line], where, maybe_stored ? " or is already stored" : "");
+		 "file%s%s", im->src->name, h->fileline, (long long)h->code, MONTH_OF(h) / 100,
+		 MONTH_OF(h) % 100, ls->lines[LINE_OF(h)], where, maybe_stored ? " or is already stored" : "");
 	bad_held(im, ls, h, msg.msg);
 }
 
@@ -438,7 +459,7 @@ static int store_group(struct import_run *im, struct ledger_state *ls, struct mo
 	int rc, width = m->own ? 4 : 5;
 	if (n == GROUP) {
 		for (int i = 0; i < n; i++)
-			bind_held(ls, m->group, width * i + 1, &ls->held[idx[i]], m->own);
+			bind_held(ls, m->group, width * i + 1, &ls->drain->h[idx[i]], m->own);
 		rc = sqlite3_step(m->group);
 		sqlite3_reset(m->group);
 		if (rc == SQLITE_DONE) {
@@ -450,7 +471,7 @@ static int store_group(struct import_run *im, struct ledger_state *ls, struct mo
 			return kam_db_fail(im->db, rc, "insert", e);
 	}
 	for (int i = 0; i < n; i++) {
-		const struct held *h = &ls->held[idx[i]];
+		const struct held *h = &ls->drain->h[idx[i]];
 		bind_held(ls, m->one, 1, h, m->own);
 		rc = sqlite3_step(m->one);
 		sqlite3_reset(m->one);
@@ -470,71 +491,89 @@ static int store_group(struct import_run *im, struct ledger_state *ls, struct mo
 	return 0;
 }
 
-/* Sort the held rows and store them, month by month, each month in key order. */
-static int flush(struct import_run *im, struct ledger_state *ls, kam_err *e)
+/* Store up to limit rows of the drain buffer (sorted), month by month, in key order. */
+static int drain(struct import_run *im, struct ledger_state *ls, size_t limit, kam_err *e)
 {
-	size_t i = 0, idx[GROUP];
-	qsort(ls->held, ls->nheld, sizeof *ls->held, by_key);
-	while (i < ls->nheld) {
-		int month = ls->held[i].month, n = 0;
-		struct month_seen *m = month_state(im, ls, month, ls->held[i].fileline, e);
-		long first = 0;
-		size_t j;
-		if (!m || prepare_month(im, m, e) < 0)
-			return -1;
-		for (j = i; j < ls->nheld && ls->held[j].month == month; j++) {
-			const struct held *h = &ls->held[j];
-			if (j > i && h->code == h[-1].code && h->line == h[-1].line) {
-				duplicate(im, ls, h, first, 0);
-				continue;
-			}
-			first = h->fileline;
-			idx[n++] = j;
-			if (n == GROUP) {
-				if (store_group(im, ls, m, idx, n, e) < 0)
-					return -1;
-				n = 0;
-			}
+	struct rowbuf *d = ls->drain;
+	for (; ls->at < d->n && limit > 0; ls->at++, limit--) {
+		const struct held *h = &d->h[ls->at];
+		if (ls->dm < 0 || ls->months[ls->dm].month != MONTH_OF(h)) {
+			struct month_seen *m;
+			if (ls->ngroup && store_group(im, ls, &ls->months[ls->dm], ls->idx, ls->ngroup, e) < 0)
+				return -1;
+			ls->ngroup = 0;
+			if (!(m = month_state(im, ls, MONTH_OF(h), h->fileline, e)) || prepare_month(im, m, e) < 0)
+				return -1;
+			ls->dm = (int)(m - ls->months);
+		} else if (ls->at > 0 && h->code == h[-1].code && h->key == h[-1].key) {
+			duplicate(im, ls, h, ls->first, 0);
+			continue;
 		}
-		if (n && store_group(im, ls, m, idx, n, e) < 0)
-			return -1;
-		i = j;
-		if (im->tick)
-			im->tick(im);
+		ls->first = h->fileline;
+		ls->idx[ls->ngroup++] = ls->at;
+		if (ls->ngroup == GROUP) {
+			if (store_group(im, ls, &ls->months[ls->dm], ls->idx, ls->ngroup, e) < 0)
+				return -1;
+			ls->ngroup = 0;
+		}
 	}
-	ls->nheld = 0;
-	ls->rawlen = 0;
+	if (ls->at == d->n && ls->ngroup) {
+		if (store_group(im, ls, &ls->months[ls->dm], ls->idx, ls->ngroup, e) < 0)
+			return -1;
+		ls->ngroup = 0;
+	}
 	return 0;
 }
 
-/* Hold a checked row (values v of record r); a full buffer is stored. */
+/* Store what is left of the drain buffer, then make the full buffer the one to drain. */
+static int swap(struct import_run *im, struct ledger_state *ls, kam_err *e)
+{
+	struct rowbuf *t;
+	if (drain(im, ls, SIZE_MAX, e) < 0)
+		return -1;
+	t = ls->drain;
+	ls->drain = ls->fill;
+	ls->fill = t;
+	ls->fill->n = 0;
+	ls->fill->rawlen = 0;
+	qsort(ls->drain->h, ls->drain->n, sizeof *ls->drain->h, by_key);
+	ls->at = 0;
+	ls->dm = -1;
+	return 0;
+}
+
+/* Hold a checked row (values v of record r); store two rows of the other buffer. */
 static int hold(struct import_run *im, struct ledger_state *ls, const kam_value *v, const kam_source_rec *r,
 		kam_err *e)
 {
+	struct rowbuf *f = ls->fill;
 	struct held *h;
 	int line = line_rank(ls, &v[2]);
 	if (line < 0)
 		return kam_errf(e, ROW_PLACE "line '%.*s' is not a business line", ROW_ARGS(im, r),
 				(int)v[2].len, v[2].s), ROW_BAD;
-	if (ls->nheld == ls->heldcap) {
-		size_t cap = ls->heldcap ? ls->heldcap * 2 : 4096;
-		struct held *grown = realloc(ls->held, cap * sizeof *grown);
-		if (!grown)
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 4096;
+		struct held *grown;
+		if (cap > HELD_MAX)
+			cap = HELD_MAX;
+		if (!(grown = realloc(f->h, cap * sizeof *grown)))
 			return kam_errf(e, "out of memory"), ROW_FATAL;
-		ls->held = grown;
-		ls->heldcap = cap;
+		f->h = grown;
+		f->cap = cap;
 	}
-	h = &ls->held[ls->nheld];
+	h = &f->h[f->n];
 	h->code = v[0].i;
-	h->month = (int)v[1].i;
-	h->line = line;
+	h->key = (int32_t)v[1].i * 32 + line;
 	h->amount = v[3].i;
 	h->volume = v[4].kind == KAM_V_INT ? v[4].i : -1;
 	h->fileline = r->line;
 	h->raw = 0;
-	if (im->rejects.f && keep_raw(ls, r, &h->raw) < 0)
+	if (im->rejects.f && keep_raw(f, r, &h->raw) < 0)
 		return kam_errf(e, "out of memory"), ROW_FATAL;
-	if (++ls->nheld == HELD_MAX && flush(im, ls, e) < 0)
+	if (++f->n == HELD_MAX && swap(im, ls, e) < 0)
+		return ROW_FATAL;
+	if (drain(im, ls, 2, e) < 0)
 		return ROW_FATAL;
 	return ROW_OK;
 }
@@ -592,7 +631,7 @@ static int ledger_finish(struct import_run *im, kam_err *e)
 	size_t size = sizeof im->st->replaced, used = 0;
 	int rc;
 	snprintf(im->doing, sizeof im->doing, "storing the last rows");
-	if (ls->nheld && flush(im, ls, e) < 0)
+	if (swap(im, ls, e) < 0 || drain(im, ls, SIZE_MAX, e) < 0)
 		return -1;
 	im->doing[0] = 0;
 	for (int i = 0; i < ls->nmonths; i++) {
