@@ -211,9 +211,11 @@ static int prepare_scan(struct scan *s, const char *select, const char *where, c
 {
 	char sql[2048];
 	int rc;
-	snprintf(sql, sizeof sql, "%s WHERE code >= ?4 AND code < ?5%s%s%s%s%s", select,
-		 s->only_code ? " AND code IN (SELECT code FROM customers" : "", s->only_code ? BUREAU_FILTER : "",
-		 s->only_code ? ")" : "", where ? " AND " : "", where ? where : "");
+	/* One customer's bureau is read as the range of its codes (the customers loaded), its
+	 * other customers skipped by merge(): SQLite pushes a range, not an IN (SELECT …), into
+	 * each month's table of the view. */
+	snprintf(sql, sizeof sql, "%s WHERE code >= ?4 AND code < ?5%s%s", select, where ? " AND " : "",
+		 where ? where : "");
 	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s", group ? group : "");
 	rc = sqlite3_prepare_v2(s->h ? s->h : s->db->h, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
@@ -330,6 +332,10 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 	int rc;
 
 	if (only_code || f->n < 20000) {
+		if (only_code) {
+			whole.lo = f->n ? f->c[0].code : 0;
+			whole.hi = f->n ? f->c[f->n - 1].code + 1 : 0;
+		}
 		scan_part(&whole);
 		if (whole.rc < 0)
 			*e = whole.e;
