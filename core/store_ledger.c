@@ -48,7 +48,10 @@ int kam_ledger_rebuild_view(kam_db *db, kam_err *e)
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int m = sqlite3_column_int(st, 0);
-		sqlite3_str_appendf(s, " UNION ALL SELECT code, %d, line, amount, volume FROM ledger_%d", m, m);
+		/* CAST: the same affinity as ledger_rows.month in every arm, or SQLite will not
+		 * flatten the view into a query and runs it as a co-routine (a copy per row). */
+		sqlite3_str_appendf(s, " UNION ALL SELECT code, CAST(%d AS INTEGER), line, amount, volume"
+				    " FROM ledger_%d", m, m);
 		n++;
 	}
 	sqlite3_finalize(st);
