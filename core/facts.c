@@ -287,11 +287,14 @@ static int scan_sums(struct scan *s)
 		if (!c)
 			continue;
 		amount = sqlite3_column_int64(st, 1);
-		c->revenue += amount;
-		if (sqlite3_column_int(st, 2) == last)
-			c->december += amount;
-		if (volume)
-			c->volume += sqlite3_column_int64(st, 3);
+		/* Checked, as SQLite's sum() was: an absurd ledger is an error, not a wrap. */
+		if (__builtin_add_overflow(c->revenue, amount, &c->revenue) ||
+		    (sqlite3_column_int(st, 2) == last && __builtin_add_overflow(c->december, amount, &c->december)) ||
+		    (volume && __builtin_add_overflow(c->volume, sqlite3_column_int64(st, 3), &c->volume))) {
+			sqlite3_finalize(st);
+			return kam_errf(&s->e, "customer %014lld: the ledger's sum for %d overflows",
+					(long long)c->code, s->f->year);
+		}
 	}
 	return scan_done(s, st, rc);
 }

@@ -525,20 +525,61 @@ static int drain(struct import_run *im, struct ledger_state *ls, size_t limit, k
 	return 0;
 }
 
-/* Store what is left of the drain buffer, then make the full buffer the one to drain. */
-static int swap(struct import_run *im, struct ledger_state *ls, kam_err *e)
+static int reserve(struct rowbuf *b, size_t n)
 {
-	struct rowbuf *t;
+	struct held *grown;
+	if (n <= b->cap)
+		return 0;
+	if (!(grown = realloc(b->h, n * sizeof *grown)))
+		return -1;
+	b->h = grown;
+	b->cap = n;
+	return 0;
+}
+
+/* Store what is left of the drain buffer, then make the full buffer the one to drain.
+ * carry: the rows of the month the file is in stay held (moved to the new fill buffer)
+ * when they are under half a buffer, so that a file in month order stores each month in
+ * one sorted pass into its empty table rather than in two passes that interleave. */
+static int swap(struct import_run *im, struct ledger_state *ls, int carry, kam_err *e)
+{
+	char *cells[MAX_CELLS];
+	size_t lens[MAX_CELLS], a = 0, b;
+	kam_source_rec rec;
+	struct rowbuf *t, *d;
+	int month;
 	if (drain(im, ls, SIZE_MAX, e) < 0)
 		return -1;
 	t = ls->drain;
-	ls->drain = ls->fill;
+	ls->drain = d = ls->fill;
 	ls->fill = t;
 	ls->fill->n = 0;
 	ls->fill->rawlen = 0;
-	qsort(ls->drain->h, ls->drain->n, sizeof *ls->drain->h, by_key);
+	month = d->n ? MONTH_OF(&d->h[d->n - 1]) : 0;
+	qsort(d->h, d->n, sizeof *d->h, by_key);
 	ls->at = 0;
 	ls->dm = -1;
+	if (!carry || !d->n)
+		return 0;
+	while (a < d->n && MONTH_OF(&d->h[a]) < month)
+		a++;
+	for (b = a; b < d->n && MONTH_OF(&d->h[b]) == month; b++)
+		;
+	if (b - a >= HELD_MAX / 2)
+		return 0;
+	if (reserve(ls->fill, b - a) < 0)
+		return kam_errf(e, "out of memory");
+	for (size_t k = a; k < b; k++) {
+		struct held *h = &ls->fill->h[ls->fill->n++];
+		*h = d->h[k];
+		if (h->raw) {
+			held_rec(d, &d->h[k], &rec, cells, lens);
+			if (keep_raw(ls->fill, &rec, &h->raw) < 0)
+				return kam_errf(e, "out of memory");
+		}
+	}
+	memmove(&d->h[a], &d->h[b], (d->n - b) * sizeof *d->h);
+	d->n -= b - a;
 	return 0;
 }
 
@@ -571,7 +612,7 @@ static int hold(struct import_run *im, struct ledger_state *ls, const kam_value 
 	h->raw = 0;
 	if (im->rejects.f && keep_raw(f, r, &h->raw) < 0)
 		return kam_errf(e, "out of memory"), ROW_FATAL;
-	if (++f->n == HELD_MAX && swap(im, ls, e) < 0)
+	if (++f->n == HELD_MAX && swap(im, ls, 1, e) < 0)
 		return ROW_FATAL;
 	if (drain(im, ls, 2, e) < 0)
 		return ROW_FATAL;
@@ -631,7 +672,7 @@ static int ledger_finish(struct import_run *im, kam_err *e)
 	size_t size = sizeof im->st->replaced, used = 0;
 	int rc;
 	snprintf(im->doing, sizeof im->doing, "storing the last rows");
-	if (swap(im, ls, e) < 0 || drain(im, ls, SIZE_MAX, e) < 0)
+	if (swap(im, ls, 0, e) < 0 || drain(im, ls, SIZE_MAX, e) < 0)
 		return -1;
 	im->doing[0] = 0;
 	for (int i = 0; i < ls->nmonths; i++) {
