@@ -106,4 +106,27 @@ is "$(sed 1d rej.csv | cut -d, -f1-5)" "$dupline" "the reject file holds the sec
 like "$(sed 1d rej.csv)" "appears more than once in the file (first on line 300000)" "with the reason, naming the first line"
 is "$(rows e1.db)" "$(rows m.db)" "the ledger is the same as the file's without the copy"
 
+# Past 480 months with tables of their own (SQLite's compound SELECT holds 500 terms), a new
+# month goes to ledger_rows.
+"$KAM" --db many.db init >/dev/null 2>&1 && "$KAM" --db many.db import customers c/customers.csv >/dev/null 2>&1
+{
+  echo "BEGIN;"
+  for ((i = 0; i < 480; i++)); do
+    m=$((1980 + i / 12))$(printf %02d $((i % 12 + 1)))
+    echo "CREATE TABLE ledger_$m (code INTEGER NOT NULL, line TEXT NOT NULL, amount INTEGER NOT NULL,
+          volume INTEGER, PRIMARY KEY (code, line)) WITHOUT ROWID;
+          INSERT INTO ledger_months(month, rows, own_table) VALUES ($m, 0, 1);"
+  done
+  echo "COMMIT;"
+} | sqlite3 many.db
+code=$(q many.db 'SELECT min(code) FROM customers')
+printf 'code,month,line,amount
+%s,2025-01,express,1.00
+' "$code" > one.csv
+run kam --db many.db import ledger one.csv
+status_is 0 "a month past 480 tables of their own imports"
+is "$(q many.db "SELECT rows || ':' || own_table FROM ledger_months WHERE month = 202501")" "1:0" "into ledger_rows"
+is "$(q many.db "SELECT count(*) FROM ledger_rows WHERE month = 202501")" 1 "which holds its row"
+is "$(q many.db "SELECT amount FROM ledger WHERE code = $code")" 100 "read through the view"
+
 done_testing
