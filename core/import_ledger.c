@@ -556,7 +556,8 @@ static int swap(struct import_run *im, struct ledger_state *ls, int carry, kam_e
 	ls->fill->n = 0;
 	ls->fill->rawlen = 0;
 	month = d->n ? MONTH_OF(&d->h[d->n - 1]) : 0;
-	qsort(d->h, d->n, sizeof *d->h, by_key);
+	if (d->n)
+		qsort(d->h, d->n, sizeof *d->h, by_key);
 	ls->at = 0;
 	ls->dm = -1;
 	if (!carry || !d->n)
@@ -694,7 +695,8 @@ static int ledger_finish(struct import_run *im, kam_err *e)
 		sqlite3_finalize(ls->months[i].group);
 		ls->months[i].one = ls->months[i].group = NULL;
 	}
-	qsort(ls->months, (size_t)ls->nmonths, sizeof *ls->months, by_month);
+	if (ls->nmonths)
+		qsort(ls->months, (size_t)ls->nmonths, sizeof *ls->months, by_month);
 	ls->last = -1;
 	out[0] = 0;
 	for (int i = 0; i < ls->nmonths && used + 12 < size; i++) {
