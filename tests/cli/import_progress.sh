@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# kam import's progress bar: on a terminal, an import that takes over a second shows the
-# rows, the rows per second and an ETA, redrawn in place and cleared before the summary;
+# kam import's progress bar: on a terminal, an import shows the rows, the rows per second
+# and an ETA from the start of its work (also while --replace deletes a month), redrawn in
+# place and cleared before the summary;
 # when stderr is not a terminal (a file, cron), or with --no-progress or --json, nothing of
 # the kind.  The terminal is util-linux script(1)'s pty.  So that every import takes over a
 # second however fast kam gets, another connection holds the write lock for its first second.
