@@ -23,7 +23,11 @@ const struct kam_command kam_commands[] = {
 	 {{"KIND FILE [options]", "Load a file of KIND ({kinds}) from CSV (UTF-8 or GB18030), JSON, or XLSX "
 				  "through the xlsx plugin.  All or nothing: every bad row is listed with its line "
 				  "and column; --reject-file loads the good rows and writes the bad ones to a file (exit "
-				  "status 3 when it rejected some), --dry-run writes nothing."}}},
+				  "status 3 when it rejected some), --dry-run writes nothing.  A ledger month already "
+				  "stored is refused unless --replace (its rows replaced; the months replaced are "
+				  "listed in month order) or --append.  A ledger file may hold its rows in any order: "
+				  "by code, or month by month.  On a terminal a progress bar shows from the start of "
+				  "the work, also while a month is replaced."}}},
 	{"export", "write {export kinds} as CSV, JSON or XLSX", kam_cmd_export,
 	 {{"KIND [options]", "Write KIND ({export kinds}) as CSV, JSON or XLSX, to standard output or -o FILE; "
 			     "customers and the ledger import back unchanged."}}},

@@ -200,9 +200,22 @@ static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bu
 	return 0;
 }
 
-/* The customer of code, moving *i forward (rows come in code order, as the customers). */
+/* The customer of code, moving *i forward: the ledger view gives each month's table in
+ * code order, one table after another (store_ledger.h), so a code lower than the last
+ * one starts the next table: look it up, then go forward again. */
 static struct kam_customer_facts *merge(kam_facts *f, size_t *i, int64_t code)
 {
+	if (*i > 0 && f->c[*i - 1].code >= code) {
+		size_t lo = 0, hi = *i;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (f->c[mid].code < code)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		*i = lo;
+	}
 	while (*i < f->n && f->c[*i].code < code)
 		(*i)++;
 	return *i < f->n && f->c[*i].code == code ? &f->c[*i] : NULL;
@@ -220,34 +233,28 @@ struct scan {
 	kam_err e;
 };
 
-/* Parameters: ?1 only_code, ?2 ?3 the year's first and last month, ?4 ?5 the codes, ?6...
- * the revenue lines (where the statement names them). */
-#define LINE_PARAM 6
+/* Parameters: ?2 ?3 the year's first and last month, ?4 ?5 the range of codes. */
 
 static int prepare_scan(struct scan *s, const char *select, const char *where, const char *group,
 			sqlite3_stmt **st)
 {
 	char sql[2048];
 	int rc;
-	snprintf(sql, sizeof sql, "%s WHERE code >= ?4 AND code < ?5%s%s%s%s%s", select,
-		 s->only_code ? " AND code IN (SELECT code FROM customers" : "", s->only_code ? BUREAU_FILTER : "",
-		 s->only_code ? ")" : "", where ? " AND " : "", where ? where : "");
+	/* One customer's bureau is read as the range of its codes (the customers loaded), its
+	 * other customers skipped by merge(): SQLite pushes a range, not an IN (SELECT …), into
+	 * each month's table of the view. */
+	snprintf(sql, sizeof sql, "%s WHERE code >= ?4 AND code < ?5%s%s", select, where ? " AND " : "",
+		 where ? where : "");
 	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s", group ? group : "");
 	rc = sqlite3_prepare_v2(s->h ? s->h : s->db->h, sql, -1, st, NULL);
 	if (rc != SQLITE_OK)
 		return kam_db_fail(s->db, rc, "read the ledger", &s->e);
-	if (s->only_code)
-		sqlite3_bind_int64(*st, 1, s->only_code);
-	sqlite3_bind_int64(*st, 4, s->lo);
-	sqlite3_bind_int64(*st, 5, s->hi);
+	if (sqlite3_bind_int64(*st, 4, s->lo) != SQLITE_OK || sqlite3_bind_int64(*st, 5, s->hi) != SQLITE_OK) {
+		rc = kam_db_fail(s->db, sqlite3_errcode(s->h ? s->h : s->db->h), "read the ledger", &s->e);
+		sqlite3_finalize(*st);
+		return rc;
+	}
 	return 0;
-}
-
-/* SQLite's sum() stops with "integer overflow": the rows are summed here instead, where
- * the customer can be named. */
-static int overflowed(struct scan *s)
-{
-	return strstr(sqlite3_errmsg(s->h ? s->h : s->db->h), "integer overflow") != NULL;
 }
 
 static int scan_done(struct scan *s, sqlite3_stmt *st, int rc)
@@ -308,71 +315,60 @@ static int scan_rows(struct scan *s)
 	return scan_done(s, st, rc);
 }
 
-/* Only the year's totals: SQLite sums them, a row per customer comes back. */
+/* Only the year's totals, summed here: the view's months are tables of their own, and a
+ * GROUP BY over them would sort the year. */
 static int scan_sums(struct scan *s)
 {
 	kam_facts *f = s->f;
 	sqlite3_stmt *st;
 	size_t i = s->first;
-	char select[1024], in[256] = "1";
-	int rc, at = LINE_PARAM;
-
-	if (f->lines != KAM_LINES_ALL) {
-		/* Bound, not pasted: the names come from kam_line_names all the same. */
-		snprintf(in, sizeof in, "line IN (");
-		for (int l = 0; l < KAM_LINES; l++)
-			if (f->lines >> l & 1)
-				snprintf(in + strlen(in), sizeof in - strlen(in), "%s?%d", at > LINE_PARAM ? "," : "", at), at++;
-		snprintf(in + strlen(in), sizeof in - strlen(in), ")");
-	}
-	snprintf(select, sizeof select, "SELECT code, sum(amount), sum(CASE WHEN %s THEN amount END),"
-		 " sum(CASE WHEN month = ?3 AND %s THEN amount END)%s FROM ledger", in, in,
-		 f->needs & KAM_NEED_VOLUME ? ", sum(volume)" : "");
-	if (prepare_scan(s, select, "month BETWEEN ?2 AND ?3", " GROUP BY code", &st) < 0)
+	int rc, last = f->year * 100 + 12, volume = f->needs & KAM_NEED_VOLUME;
+	int all = f->lines == KAM_LINES_ALL;
+	if (prepare_scan(s, "SELECT code, amount, month, line, volume FROM ledger", "month BETWEEN ?2 AND ?3",
+			 NULL, &st) < 0)
 		return -1;
 	sqlite3_bind_int(st, 2, f->year * 100 + 1);
-	sqlite3_bind_int(st, 3, f->year * 100 + 12);
-	at = LINE_PARAM;
-	for (int l = 0; l < KAM_LINES && f->lines != KAM_LINES_ALL; l++)
-		if (f->lines >> l & 1)
-			sqlite3_bind_text(st, at++, kam_line_names[l], -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, last);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kam_customer_facts *c = merge(f, &i, sqlite3_column_int64(st, 0));
+		int64_t amount;
+		int line, counts;
 		if (!c)
 			continue;
-		c->total = sqlite3_column_int64(st, 1);
-		c->revenue = sqlite3_column_int64(st, 2);
-		c->december = sqlite3_column_int64(st, 3);
-		if (f->needs & KAM_NEED_VOLUME)
-			c->volume = sqlite3_column_int64(st, 4);
-	}
-	if (rc == SQLITE_ERROR && overflowed(s)) {
-		sqlite3_finalize(st);
-		/* Start the part again, summing in C: it names the customer. */
-		for (size_t k = s->first; k < f->n && f->c[k].code < s->hi; k++) {
-			struct kam_customer_facts *c = &f->c[k];
-			c->total = c->revenue = c->december = c->volume = 0;
-			memset(c->monthly, 0, sizeof c->monthly);
-			memset(c->by_line, 0, sizeof c->by_line);
-			memset(c->december_by_line, 0, sizeof c->december_by_line);
+		amount = sqlite3_column_int64(st, 1);
+		/* The line is looked at only when the policy counts some lines alone. */
+		counts = all || ((line = line_index(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3))) >= 0 &&
+				 (f->lines >> line & 1));
+		/* Checked, as SQLite's sum() was: an absurd ledger is an error naming the customer. */
+		if (add_checked(&c->total, amount) || (counts && add_checked(&c->revenue, amount))) {
+			sqlite3_finalize(st);
+			return too_big(s, c->code, "the ledger's revenue");
 		}
-		return scan_rows(s);
+		if (counts && sqlite3_column_int(st, 2) == last && add_checked(&c->december, amount)) {
+			sqlite3_finalize(st);
+			return too_big(s, c->code, "the ledger's December revenue");
+		}
+		if (volume && add_checked(&c->volume, sqlite3_column_int64(st, 4))) {
+			sqlite3_finalize(st);
+			return too_big(s, c->code, "the ledger's volume");
+		}
 	}
 	return scan_done(s, st, rc);
 }
 
-/* The first month of each customer's history (the key order puts it first). */
+/* The first month of each customer's history (the earliest of its rows). */
 static int scan_history(struct scan *s)
 {
 	sqlite3_stmt *st;
 	size_t i = s->first;
 	int rc;
-	if (prepare_scan(s, "SELECT code, min(month) FROM ledger", NULL, " GROUP BY code", &st) < 0)
+	if (prepare_scan(s, "SELECT code, month FROM ledger", NULL, NULL, &st) < 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
-		if (c)
-			c->first_month = sqlite3_column_int(st, 1);
+		int month = sqlite3_column_int(st, 1);
+		if (c && (!c->first_month || month < c->first_month))
+			c->first_month = month;
 	}
 	return scan_done(s, st, rc);
 }
@@ -396,6 +392,10 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 	int rc;
 
 	if (only_code || f->n < 20000) {
+		if (only_code) {
+			whole.lo = f->n ? f->c[0].code : 0;
+			whole.hi = f->n ? f->c[f->n - 1].code + 1 : 0;
+		}
 		scan_part(&whole);
 		if (whole.rc < 0)
 			*e = whole.e;

@@ -221,22 +221,36 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void progress(kam_source *src, long long at, long rows, double start, int done)
+/* The bar, from the start of the work: rows, rows per second, and once bytes have been
+ * read, the share done and the time left at the pace so far. */
+static void progress(struct import_run *im, int done)
 {
-	double t = now() - start;
+	double t = now() - im->started;
+	long long at = im->pipe ? pipe_offset(im->pipe) : im->read;
+	kam_source *src = im->src;
 	if (done) {
 		/* Erase the bar; what follows starts on a clean line. */
 		fputs("\r\033[K\r", stderr);
 		return;
 	}
-	if (t < 1.0)
-		return;
-	fprintf(stderr, "\r\033[Kimporting %s: %ld rows, %.0f rows/s", src->name, rows, rows / t);
+	fprintf(stderr, "\r\033[Kimporting %s: %ld rows, %.0f rows/s", src->name, im->st->rows,
+		t > 0 ? im->st->rows / t : 0.0);
 	if (src->size > 0 && at > 0 && at <= src->size) {
 		double left = t * (double)(src->size - at) / (double)at;
 		fprintf(stderr, ", %d%%, %.0f s left", (int)(100.0 * at / src->size), left);
 	}
+	if (im->doing[0])
+		fprintf(stderr, ", %s", im->doing);
 	fflush(stderr);
+}
+
+/* Redraw the bar at most five times a second. */
+static void tick(struct import_run *im)
+{
+	if (now() - im->shown >= 0.2) {
+		im->shown = now();
+		progress(im, 0);
+	}
 }
 
 /* Map the header's cells to the kind's columns. */
@@ -481,7 +495,6 @@ static int run_pass(struct import_run *im, kam_err *e)
 	kam_source_rec r;
 	struct pipe p;
 	struct batch *b;
-	double start = now(), shown = 0;
 	int rc, end = PIPE_MORE;
 
 	rc = kam_source_next(im->src, &r, e);
@@ -502,12 +515,20 @@ static int run_pass(struct import_run *im, kam_err *e)
 			return -1;
 		im->relaxed = 1;
 	}
+	im->started = now();
+	im->shown = 0;
+	im->pipe = NULL;
+	im->read = 0;
+	im->tick = im->opts->progress ? tick : NULL;
+	if (im->tick)
+		progress(im, 0);
 	if (kam_db_begin(im->db, e) < 0)
 		return -1;
 	if (im->ops->begin(im, e) < 0)
 		goto fail;
 	if (pipe_start(&p, im, e) < 0)
 		goto fail;
+	im->pipe = &p;
 	while (end == PIPE_MORE && (b = pipe_next(&p))) {
 		if (kam_interrupted()) { /* Ctrl-C: stop reading; the caller says so */
 			pipe_done(&p, b);
@@ -524,15 +545,15 @@ static int run_pass(struct import_run *im, kam_err *e)
 			end = PIPE_ERROR;
 			break;
 		}
-		if (im->opts->progress && now() - shown >= 0.2) {
-			shown = now();
-			progress(im->src, pipe_offset(&p), im->st->rows, start, 0);
-		}
+		if (im->tick)
+			im->tick(im);
 	}
+	im->read = pipe_offset(&p);
+	im->pipe = NULL;
 	pipe_finish(&p);
-	if (im->opts->progress)
-		progress(im->src, 0, im->st->rows, start, 1);
 	if (end == PIPE_RESTART) {
+		if (im->tick)
+			progress(im, 1);
 		im->ops->end(im);
 		kam_db_rollback(im->db);
 		return 1;
@@ -545,9 +566,13 @@ static int run_pass(struct import_run *im, kam_err *e)
 	}
 	if (im->ops->finish && im->ops->finish(im, e) < 0)
 		goto fail;
+	if (im->tick)
+		progress(im, 1);
 	im->ops->end(im);
 	return 0;
 fail:
+	if (im->tick)
+		progress(im, 1);
 	im->ops->end(im);
 	kam_db_rollback(im->db);
 	return -1;

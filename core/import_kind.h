@@ -61,6 +61,13 @@ struct import_run {
 	size_t nmsgs;
 	int relaxed;                 /* foreign keys and CHECKs are off (checks_itself) */
 	int append;                  /* --append, or the file is a reject file being loaded again */
+	/* The progress bar: a kind calls tick during long work of its own (NULL: no bar);
+	 * doing says what that work is ("replacing 2025-04"), empty otherwise. */
+	void (*tick)(struct import_run *im);
+	char doing[64];
+	struct pipe *pipe;
+	long long read;              /* bytes read, once the reading is over */
+	double started, shown;
 };
 
 const struct import_ops *import_ops_for(const struct kam_kind *k);

@@ -1,7 +1,7 @@
 /* The schema, as the steps that build it.  Step N takes a database from user_version N
  * to N+1.  A released step is never edited: a change is a new step at the end, written
  * so that every row survives it.  Money is integer fen; months are YYYYMM integers. */
-#include "store.h"
+#include "store_ledger.h"
 
 const char *const kam_schema_steps[] = {
 	/* 0 -> 1: settings, customer archive, monthly revenue ledger */
@@ -135,6 +135,21 @@ const char *const kam_schema_steps[] = {
 	"   OR NEW.reason IS NOT OLD.reason OR NEW.created_by IS NOT OLD.created_by"
 	"   OR NEW.approved_by IS NOT OLD.approved_by OR NEW.created_at IS NOT OLD.created_at"
 	" BEGIN SELECT RAISE(ABORT, 'an override is only ever revoked'); END;",
+
+	/* 3 -> 4: the ledger becomes the view `ledger` over ledger_rows (the old table,
+	 * renamed: every row stays where it was) and one table per month that kam import
+	 * creates (store_ledger.h).  ledger_months records which months are stored. */
+	"ALTER TABLE ledger RENAME TO ledger_rows;"
+	"CREATE TABLE ledger_months ("
+	"  month     INTEGER PRIMARY KEY CHECK (month % 100 BETWEEN 1 AND 12"
+	"                                       AND month BETWEEN 190001 AND 299912),"
+	"  rows      INTEGER NOT NULL CHECK (rows >= 0),"
+	"  own_table INTEGER NOT NULL DEFAULT 0 CHECK (own_table IN (0, 1))"
+	");"
+	"INSERT INTO ledger_months(month, rows) SELECT month, count(*) FROM ledger_rows GROUP BY month;"
+	"CREATE VIEW ledger(code, month, line, amount, volume) AS"
+	" SELECT code, month, line, amount, volume FROM ledger_rows;"
+	KAM_LEDGER_INSERT_TRIGGER,
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -374,6 +374,7 @@ struct opts {
 	uint64_t seed;
 	const char *out;
 	int zh, gb18030, bom, crlf;
+	int by_month;		/* --order month */
 };
 
 struct gen {
@@ -387,7 +388,7 @@ struct gen {
 	char months[MAX_MONTHS][8];
 };
 
-enum { TAG_ATTR = 1, TAG_BRANCH, TAG_NAME, TAG_YEAR = 0x10000 };
+enum { TAG_ATTR = 1, TAG_BRANCH, TAG_NAME, TAG_YEAR = 0x10000, TAG_SHUFFLE = 0x100000 };
 
 static void picker_build(struct picker *p, int kind)
 {
@@ -1282,7 +1283,8 @@ static void split(int64_t total, int n, const uint32_t *w, int64_t *out)
 
 enum { C_NONE, C_REVENUE, C_REFUND };
 
-static void write_year(struct gen *g, struct out *o, uint32_t idx, int year)
+/* The customer's rows of a year; only_am >= 0: only that month's (absolute month). */
+static void write_year(struct gen *g, struct out *o, uint32_t idx, int year, int32_t only_am)
 {
 	const struct cust *c = &g->cust[idx];
 	const struct special *sp = c->spec >= 0 ? &specials[c->spec] : NULL;
@@ -1388,7 +1390,7 @@ static void write_year(struct gen *g, struct out *o, uint32_t idx, int year)
 		}
 	for (int m = 0; m < 12; m++) {
 		int32_t am = year * 12 + m;
-		if (am < g->start_am || am > g->end_am)
+		if (am < g->start_am || am > g->end_am || (only_am >= 0 && am != only_am))
 			continue;
 		for (int k = 0; k < nl; k++) {
 			if (st[m][k] == C_NONE || amt[m][k] == 0)
@@ -1407,22 +1409,52 @@ static void write_year(struct gen *g, struct out *o, uint32_t idx, int year)
 	}
 }
 
+/* --order month: the same rows, a month at a time (as centers export them), customers
+ * in a shuffled order inside each month (its own stream per month).  Each customer's year
+ * is drawn again for each of its months: the rows are those of the code order exactly. */
+static void write_by_month(struct gen *g, struct out *o)
+{
+	uint32_t *perm = malloc(g->o.customers * sizeof(*perm));
+	struct rng r;
+	if (!perm) {
+		o->err = ENOMEM;
+		return;
+	}
+	for (int32_t am = g->start_am; am <= g->end_am && !o->err; am++) {
+		memcpy(perm, g->order, g->o.customers * sizeof(*perm));
+		rng_init(&r, g->o.seed, (uint64_t)am, TAG_SHUFFLE);
+		for (uint32_t k = (uint32_t)g->o.customers; k > 1; k--) {
+			uint32_t j = below(&r, k), t = perm[k - 1];
+			perm[k - 1] = perm[j];
+			perm[j] = t;
+		}
+		for (uint32_t k = 0; k < g->o.customers && !o->err; k++)
+			write_year(g, o, perm[k], am / 12, am);
+	}
+	free(perm);
+}
+
 static void write_ledger(struct gen *g, struct out *o)
 {
 	int y0 = g->start_am / 12, y1 = g->end_am / 12;
 	puts_(o, g->o.zh ? "客户代码,月份,业务,收入,件数" : "code,month,line,amount,volume");
 	end_row(o);
 	o->rows = 0;
+	if (g->o.by_month) {
+		write_by_month(g, o);
+		return;
+	}
 	for (uint32_t k = 0; k < g->o.customers && !o->err; k++)
 		for (int y = y0; y <= y1; y++)
-			write_year(g, o, g->order[k], y);
+			write_year(g, o, g->order[k], y, -1);
 }
 
 /* ---------------------------------------------------------------- command line */
 
 static const char usage_text[] =
 	"usage: genprovince [--customers N] [--months M] [--end YYYY-MM] [--seed S] [--out DIR]\n"
-	"                   [--headers en|zh] [--encoding utf8|gb18030] [--bom] [--crlf] [--stats]\n";
+	"                   [--headers en|zh] [--encoding utf8|gb18030] [--bom] [--crlf] [--stats]\n"
+	"                   [--order code|month]\n";
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
@@ -1468,6 +1500,7 @@ static void parse_args(int argc, char **argv, struct opts *o, int *stats)
 		size_t nl = eq ? (size_t)(eq - a) : strlen(a);
 		static const char *const with_value[] = {
 			"--customers", "--months", "--end", "--seed", "--out", "--headers", "--encoding",
+			"--order",
 		};
 		int takes = 0;
 		if (nl >= sizeof(name))
@@ -1512,6 +1545,10 @@ static void parse_args(int argc, char **argv, struct opts *o, int *stats)
 			if (strcmp(v, "utf8") && strcmp(v, "utf-8") && strcmp(v, "gb18030"))
 				usage_error("--encoding: '%s' is not utf8 or gb18030", v);
 			o->gb18030 = !strcmp(v, "gb18030");
+		} else if (!strcmp(name, "--order")) {
+			if (strcmp(v, "code") && strcmp(v, "month"))
+				usage_error("--order: '%s' is not code or month", v);
+			o->by_month = !strcmp(v, "month");
 		} else if (!strcmp(name, "--bom")) {
 			o->bom = 1;
 		} else if (!strcmp(name, "--crlf")) {

@@ -262,6 +262,26 @@ run awk -F, 'NR > 1 { n++ } END { printf "%d\n", n / 10000 }' big/ledger.csv
 [ "$out" -ge 50 ] && [ "$out" -le 90 ] && ok "50-90 ledger rows a customer over 24 months ($out)" ||
   nok "50-90 ledger rows a customer over 24 months" "got $out"
 
+# --order month: the same rows, month by month, customers shuffled inside each month.
+run "$G" --customers 200 --order month --out mo
+status_is 0 "--order month"
+is "$(cmp mo/customers.csv a/customers.csv && echo same)" same "the same customers file"
+is "$(sed 1d mo/ledger.csv | sort | md5sum)" "$(sed 1d a/ledger.csv | sort | md5sum)" "the same ledger rows"
+is "$(head -1 mo/ledger.csv)" "$(head -1 a/ledger.csv)" "the same header"
+is "$(sed 1d mo/ledger.csv | cut -d, -f2 | uniq | tr '\n' ' ')" \
+   "$(sed 1d a/ledger.csv | cut -d, -f2 | sort -u | tr '\n' ' ')" "each month once, in order"
+m1=$(sed 1d mo/ledger.csv | awk -F, 'NR == 1 { m = $2 } $2 == m { print $1 }' | uniq)
+is "$(printf '%s\n' "$m1" | sort -c 2>/dev/null && echo sorted)" "" "customers are not in code order inside a month"
+is "$(printf '%s\n' "$m1" | sort | uniq -d)" "" "a customer's rows of a month stay together"
+m2=$(sed 1d mo/ledger.csv | awk -F, 'NR == 1 { m = $2 } $2 != m { print $1 }' | uniq | head -50)
+[ "$(printf '%s\n' "$m1" | head -50)" != "$m2" ] && ok "each month has its own order" || nok "each month has its own order"
+run "$G" --customers 200 --order month --out mo2
+is "$(cat mo/ledger.csv | md5sum)" "$(cat mo2/ledger.csv | md5sum)" "deterministic"
+run "$G" --order size --out bad
+status_is 2 "--order takes code or month"
+like "$err" "--order: 'size' is not code or month" "saying so"
+rm -rf mo mo2
+
 # Usage errors exit 2 with a message; I/O errors exit 1 naming the file.
 for args in "--customers 0" "--customers abc" "--customers" "--months 0" "--end 2025-13" "--end 2025-1" \
   "--headers fr" "--encoding latin1" "--seed -3" "--bom=yes" "--frobnicate"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# kam import's progress bar: on a terminal, an import that takes over a second shows the
-# rows, the rows per second and an ETA, redrawn in place and cleared before the summary;
+# kam import's progress bar: on a terminal, an import shows the rows, the rows per second
+# and an ETA from the start of its work (also while --replace deletes a month), redrawn in
+# place and cleared before the summary;
 # when stderr is not a terminal (a file, cron), or with --no-progress or --json, nothing of
 # the kind.  The terminal is util-linux script(1)'s pty.  So that every import takes over a
 # second however fast kam gets, another connection holds the write lock for its first second.
@@ -107,5 +108,30 @@ like "$msg" "kam: bad.csv:$((at + 1)): column 'amount'" "the message of its bad 
 is "${msg%%kam: bad.csv*}" "" "at the start of a line of its own"
 unlike "$msg" "rows/s" "not glued to the bar"
 is "$(lines_of "$out" | grep -c 'rows/s.*kam: \|kam: .*rows/s')" 0 "no message shares a line with the bar"
+
+# --- the bar from the start, and while --replace deletes a month -----------------------------
+# A month kept in ledger_rows (written through SQL, as in a database from before schema 4)
+# is deleted row by row when replaced: the bar shows that phase, whatever the machine's
+# speed (it is drawn from SQLite's progress callback, not after a time).
+cp k.db r.db
+sqlite3 r.db -cmd ".mode csv" ".import p/ledger.csv raw" \
+  "INSERT INTO ledger(code, month, line, amount, volume)
+   SELECT code, CAST(replace(month, '-', '') AS INTEGER), line, CAST(round(amount * 100) AS INTEGER),
+          CAST(volume AS INTEGER) FROM raw WHERE month IN ('2024-03', '2024-04', '2025-05', '2025-06');
+   DROP TABLE raw" 2>/dev/null
+n=$(sqlite3 r.db "SELECT count(*) FROM ledger_rows")
+is "$n" "$(grep -cE ',(2024-03|2024-04|2025-05|2025-06),' p/ledger.csv)" \
+  "four months written through SQL, into ledger_rows ($n rows)"
+{ head -1 p/ledger.csv; grep ',2025-06,' p/ledger.csv; grep ',2024-03,' p/ledger.csv; } > two.csv
+script -qfec "'$KAM' --db r.db import ledger two.csv --replace" /dev/null > rep.out 2>&1
+is "$(grep -c 'replaced' rep.out)" 1 "--replace on a terminal"
+like "$(lines_of "$(cat rep.out)" | grep 'rows/s' | head -1)" "importing two.csv: 0 rows" \
+  "the bar shows as soon as the work starts, before a row is stored"
+like "$(cat rep.out)" ", replacing 2025-06" "and while a month is deleted, naming it"
+like "$(cat rep.out)" "replaced 2024-03, 2025-06 (" "the months replaced are listed in order"
+is "$(sqlite3 r.db "SELECT group_concat(month || ':' || own_table) FROM ledger_months WHERE month IN (202403, 202506)")" \
+  "202403:1,202506:1" "and now have tables of their own"
+is "$(sqlite3 r.db "SELECT count(*) FROM ledger_rows WHERE month IN (202403, 202506)")" 0 "their rows left ledger_rows"
+is "$(sqlite3 r.db "SELECT count(*) FROM ledger")" "$n" "the ledger holds as many rows as before"
 
 done_testing

@@ -1,0 +1,43 @@
+/* The ledger's physical design: one table per month behind the `ledger` view.
+ *
+ * A month loaded by kam import lives in its own WITHOUT ROWID table ledger_YYYYMM keyed
+ * (code, line), filled in key order from an empty start: a month appended to a large
+ * database touches no page of the months before it, and replacing a month drops one
+ * table.  ledger_rows (code, month, line) holds what came in through SQL and the months
+ * of databases made before the partitions (schema 4 renamed the old table).  ledger_months
+ * says which months are stored, how many rows each holds and where: the import keeps it
+ * up to date in its own transaction instead of counting the ledger.
+ *
+ * Readers use the view `ledger` (code, month, line, amount, volume): ledger_rows first,
+ * then each month's table in month order, each in code order. */
+#ifndef KAM_STORE_LEDGER_H
+#define KAM_STORE_LEDGER_H
+
+#include "store.h"
+
+/* SQLite allows 500 terms in a compound SELECT; past this many months in their own
+ * tables (40 years), further months go to ledger_rows. */
+#define KAM_LEDGER_MAX_OWN 480
+
+/* The view's INSERT trigger, created with the view: SQL writes go to ledger_rows (with
+ * its foreign key and CHECKs) and count in ledger_months. */
+#define KAM_LEDGER_INSERT_TRIGGER \
+	"CREATE TRIGGER ledger_insert INSTEAD OF INSERT ON ledger BEGIN" \
+	" SELECT RAISE(ABORT, 'this ledger month is stored in a table of its own: add rows to it" \
+	" with kam import ledger --append')" \
+	"  WHERE EXISTS (SELECT 1 FROM ledger_months WHERE month = NEW.month AND own_table);" \
+	" INSERT INTO ledger_rows(code, month, line, amount, volume)" \
+	"  VALUES (NEW.code, NEW.month, NEW.line, NEW.amount, NEW.volume);" \
+	" INSERT INTO ledger_months(month, rows) VALUES (NEW.month, 1)" \
+	"  ON CONFLICT (month) DO UPDATE SET rows = rows + 1;" \
+	" END;"
+
+/* Create month's own empty table (YYYYMM, already checked to be a month). */
+int kam_ledger_create_month(kam_db *db, int month, kam_err *e);
+/* Drop month's own table. */
+int kam_ledger_drop_month(kam_db *db, int month, kam_err *e);
+/* Write the view `ledger` again over ledger_rows and the months ledger_months says have a
+ * table of their own, with its trigger.  Inside the caller's transaction. */
+int kam_ledger_rebuild_view(kam_db *db, kam_err *e);
+
+#endif
