@@ -149,7 +149,7 @@ const char *const kam_schema_steps[] = {
 	"INSERT INTO ledger_months(month, rows) SELECT month, count(*) FROM ledger_rows GROUP BY month;"
 	"CREATE VIEW ledger(code, month, line, amount, volume) AS"
 	" SELECT code, month, line, amount, volume FROM ledger_rows;"
-	KAM_LEDGER_INSERT_TRIGGER,
+	KAM_LEDGER_INSERT_TRIGGER KAM_LEDGER_DELETE_TRIGGER KAM_LEDGER_UPDATE_TRIGGER,
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

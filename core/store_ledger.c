@@ -59,7 +59,7 @@ int kam_ledger_rebuild_view(kam_db *db, kam_err *e)
 		sqlite3_free(sqlite3_str_finish(s));
 		return kam_db_fail(db, rc, "read the ledger's months", e);
 	}
-	sqlite3_str_appendall(s, ";" KAM_LEDGER_INSERT_TRIGGER);
+	sqlite3_str_appendall(s, ";" KAM_LEDGER_INSERT_TRIGGER KAM_LEDGER_DELETE_TRIGGER KAM_LEDGER_UPDATE_TRIGGER);
 	if (sqlite3_str_errcode(s) != SQLITE_OK) {
 		sqlite3_free(sqlite3_str_finish(s));
 		return kam_errf(e, "ledger: out of memory");

@@ -32,6 +32,29 @@
 	"  ON CONFLICT (month) DO UPDATE SET rows = rows + 1;" \
 	" END;"
 
+/* A user's script may delete or change rows of months held in ledger_rows (as it could
+ * before months had tables of their own); a month in its own table is replaced whole with
+ * kam import ledger --replace, which keeps its table in key order. */
+#define KAM_LEDGER_OWN_MONTH_REFUSED(ROW) \
+	" SELECT RAISE(ABORT, 'this ledger month is stored in a table of its own: change it" \
+	" with kam import ledger --replace')" \
+	"  WHERE EXISTS (SELECT 1 FROM ledger_months WHERE month = " ROW ".month AND own_table);"
+#define KAM_LEDGER_DELETE_TRIGGER \
+	"CREATE TRIGGER ledger_delete INSTEAD OF DELETE ON ledger BEGIN" \
+	KAM_LEDGER_OWN_MONTH_REFUSED("OLD") \
+	" DELETE FROM ledger_rows WHERE code = OLD.code AND month = OLD.month AND line = OLD.line;" \
+	" UPDATE ledger_months SET rows = rows - changes() WHERE month = OLD.month;" \
+	" DELETE FROM ledger_months WHERE month = OLD.month AND rows = 0 AND NOT own_table;" \
+	" END;"
+#define KAM_LEDGER_UPDATE_TRIGGER \
+	"CREATE TRIGGER ledger_update INSTEAD OF UPDATE ON ledger BEGIN" \
+	KAM_LEDGER_OWN_MONTH_REFUSED("OLD") \
+	KAM_LEDGER_OWN_MONTH_REFUSED("NEW") \
+	" DELETE FROM ledger WHERE code = OLD.code AND month = OLD.month AND line = OLD.line;" \
+	" INSERT INTO ledger(code, month, line, amount, volume)" \
+	"  VALUES (NEW.code, NEW.month, NEW.line, NEW.amount, NEW.volume);" \
+	" END;"
+
 /* Create month's own empty table (YYYYMM, already checked to be a month). */
 int kam_ledger_create_month(kam_db *db, int month, kam_err *e);
 /* Drop month's own table. */
