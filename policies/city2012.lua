@@ -40,7 +40,7 @@ local money = kam.yuan
 local P = {
   name = "city2012",
   title = "XXX邮政局大客户日常管理办法(试行) 2012",
-  version = "2025.1",
+  version = "2026.1",
   grades = {"platinum", "gold", "vip", "general"},   -- 白金 黄金 VIP 一般大客户
   needs = {"by_line"},                    -- line bars: specialty or comprehensive Gold (DOMAIN §4)
 }

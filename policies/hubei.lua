@@ -37,7 +37,7 @@ local money = kam.yuan
 local P = {
   name = "hubei",
   title = "湖北邮政速递物流专业大客户管理实施细则(试行)",
-  version = "2025.1",
+  version = "2026.1",
   grades = {"1", "2", "3", "4"},        -- 一类 二类 三类 四类客户
   needs = {"bureau"},                   -- rank_in_bureau for the top-5 rule
   -- 国内异地速递 同城速递 国际速递 一体化物流 中邮快货 国际货代 (art. 6(2); ceremonial

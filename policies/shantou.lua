@@ -92,7 +92,7 @@ end
 local P = {
   name = "shantou",
   title = "汕头邮政营销体系建设实施方案(试行)",
-  version = "2025.1",
+  version = "2026.1",
   grades = {"diamond", "gold", "silver", "general"},   -- 钻石 黄金 白银 一般
   needs = {"by_line", "bureau"},   -- line bars and breadth; the city bureau's annual revenue
 }

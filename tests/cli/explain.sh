@@ -16,7 +16,7 @@ C=42028100007000   # 大冶 (county), 10,000.00 in 2025: class 4
 run kam --db k.db explain $C --year 2025 --as-of 2026-01-15
 status_is 0 "explain before grading"
 like "$out" "no stored decision for 2025" "says there is no stored decision"
-like "$out" "what hubei 2025.1 decides now (as of 2026-01-15, nothing written):" "and shows what the policy decides now"
+like "$out" "what hubei 2026.1 decides now (as of 2026-01-15, nothing written):" "and shows what the policy decides now"
 is "$(sqlite3 k.db "SELECT count(*) FROM decisions; SELECT count(*) FROM grading_runs")" "0
 0" "explain writes nothing"
 
@@ -34,7 +34,7 @@ like "$out" "the ledger's total stood in: none entered" "saying the bureau reven
 like "$out" "decision for 2025 (stored: run #1," "the stored decision and its run"
 like "$out" "by tester" "who decided"
 like "$out" "  grade 4" "the grade"
-like "$out" "policy hubei 2025.1 (sha256 $HASH)" "the policy's name, version and full hash"
+like "$out" "policy hubei 2026.1 (sha256 $HASH)" "the policy's name, version and full hash"
 like "$out" "    - §1 (art. 3): agreement customer (on-account 记账), annual EMS revenue 10,000.00 ≥ 10,000.00" "the membership rule that fired"
 like "$out" "    - §3.1 (art. 7): county, annual EMS revenue 10,000.00 in [10,000.00, 30,000.00) → class 4" "the grade rule that fired"
 unlike "$out" "differs from the stored decision" "now and stored agree"
@@ -67,20 +67,20 @@ print(n["grade"], n["computed"], n["policy"], n["policy_version"], n["policy_has
 print(d["overrides"])')" "['as_of', 'code', 'facts', 'now', 'overrides', 'stored', 'year']
 $C 2025 2026-01-15
 1000000 500000 county 大冶市 7 37999996 False
-4 4 hubei 2025.1 $HASH 1 tester 2
-4 4 hubei 2025.1 $HASH True
+4 4 hubei 2026.1 $HASH 1 tester 2
+4 4 hubei 2026.1 $HASH True
 []" "explain --json: code, year, as-of, facts (in fen), stored and now decisions, overrides"
 
 # A later policy version: now differs from the stored decision, and says so.
 cp "$TOP/policies/hubei.lua" hubei_v2.lua
-sed -i 's/^  version = "2025.1",/  version = "2025.2",/; s/^\(    county = {yuan(100000), yuan(50000), \)yuan(30000),/\1yuan(10000),/' hubei_v2.lua
+sed -i 's/^  version = "2026.1",/  version = "2026.2",/; s/^\(    county = {yuan(100000), yuan(50000), \)yuan(30000),/\1yuan(10000),/' hubei_v2.lua
 run diff "$TOP/policies/hubei.lua" hubei_v2.lua
 is "$(grep -c '^>' <<<"$out")" 2 "the copy changes the version and the county class 3 bar (30,000 -> 10,000)"
 run kam --db k.db --policy hubei_v2.lua explain $C --year 2025 --as-of 2026-01-15
 status_is 0 "explain under another policy file"
-like "$out" "what hubei 2025.2 decides now" "now is the other version"
+like "$out" "what hubei 2026.2 decides now" "now is the other version"
 like "$out" "county, annual EMS revenue 10,000.00 in [10,000.00, 50,000.00) → class 3" "with its grade"
-like "$out" "policy hubei 2025.1 (sha256 $HASH)" "the stored decision keeps its version and hash"
+like "$out" "policy hubei 2026.1 (sha256 $HASH)" "the stored decision keeps its version and hash"
 like "$out" "note: differs from the stored decision (grade, policy source)" "the difference is pointed out"
 
 # Shantou: a score, and the ledger standing in for the bureau's revenue.

@@ -59,7 +59,7 @@ setup k.db hubei hubei
 ncust=$(q "SELECT count(*) FROM customers")
 run kam --db k.db grade --year 2025 --as-of $AS_OF
 status_is 0 "hubei: grade 2025"
-like "$err" "graded $ncust customers for 2025 under hubei 2025.1" "the summary on stderr names the count and the policy"
+like "$err" "graded $ncust customers for 2025 under hubei 2026.1" "the summary on stderr names the count and the policy"
 like "$out" "grade       customers" "a grade/customers table on stdout"
 load k.db
 is "${#G[@]}" "$ncust" "hubei: one current grade per customer"
@@ -141,7 +141,7 @@ import json, sys
 d = json.load(sys.stdin)
 print(d["year"], d["policy"], d["policy_version"], d["policy_hash"], d["as_of"], d["dry_run"], d["run"],
       d["customers"], d["members"], d["overridden"], sum(d["grades"].values()), sorted(d["grades"]))')" \
-  "2025 hubei 2025.1 $hubei_hash $AS_OF False 2 $ncust 35 0 $ncust ['1', '2', '3', '4', 'none']" \
+  "2025 hubei 2026.1 $hubei_hash $AS_OF False 2 $ncust 35 0 $ncust ['1', '2', '3', '4', 'none']" \
   "grade --json: year, policy, version, hash, as-of, run, counts that add up"
 "$KAM" --db k.db export grades --format json -o cur.json 2>/dev/null
 is "$(python3 -c '
@@ -150,7 +150,7 @@ rows = json.load(open("cur.json"))
 print(sorted(rows[0]))
 print({(r["policy"], r["policy_version"], r["policy_hash"], r["decided_by"], r["year"]) for r in rows})')" \
   "['code', 'computed', 'decided_at', 'decided_by', 'grade', 'override', 'policy', 'policy_hash', 'policy_version', 'reasons', 'score', 'year']
-{('hubei', '2025.1', '$hubei_hash', 'tester', 2025)}" \
+{('hubei', '2026.1', '$hubei_hash', 'tester', 2025)}" \
   "each exported decision names the policy, its version and the SHA-256 of its source (sha256sum), and who decided"
 is "$(q "SELECT DISTINCT policy_hash || ' ' || as_of || ' ' || decided_by FROM grading_runs")" "$hubei_hash $AS_OF tester" \
   "the runs keep the hash, the as-of day and the user"
@@ -158,7 +158,7 @@ is "$(python3 -c '
 import hashlib, sqlite3
 for h, name, version, src in sqlite3.connect("k.db").execute("SELECT hash, name, version, source FROM policies"):
     print(hashlib.sha256(src.encode()).hexdigest() == h, name, version, src == open("'"$TOP"'/policies/hubei.lua", encoding="utf-8").read())')" \
-  "True hubei 2025.1 True" "the stored source is the file, byte for byte, under its hash"
+  "True hubei 2026.1 True" "the stored source is the file, byte for byte, under its hash"
 
 # Another policy on the same data: a second source stored; the current decision is the latest.
 run kam --db k.db --policy city2012 grade --year 2025 --as-of $AS_OF --adopt
@@ -207,13 +207,13 @@ is "$(q "SELECT count(*), group_concat(grade, '') FROM decisions; SELECT count(*
 
 # --dry-run writes nothing, not even a new policy source.
 cp "$TOP/policies/hubei.lua" "$T/hubei_v2.lua"
-sed -i 's/^  version = "2025.1",/  version = "2025.2",/' "$T/hubei_v2.lua"
+sed -i 's/^  version = "2026.1",/  version = "2026.2",/' "$T/hubei_v2.lua"
 run kam --db k.db --policy "$T/hubei_v2.lua" --json grade --year 2025 --as-of $AS_OF --dry-run
 status_is 0 "grade --dry-run"
 is "$(q "SELECT count(*), group_concat(grade, '') FROM decisions; SELECT count(*) FROM grading_runs; SELECT count(*) FROM policies")" \
   "$before" "--dry-run writes no decision, run or policy"
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["dry_run"], d["run"], d["policy_version"], d["customers"])')" \
-  "True None 2025.2 $ncust" "--dry-run --json: dry_run true, run null"
+  "True None 2026.2 $ncust" "--dry-run --json: dry_run true, run null"
 run kam --db k.db grade --year 2025 --as-of $AS_OF --dry-run
 like "$err" "nothing written" "--dry-run says nothing was written"
 

@@ -130,6 +130,6 @@ unlike "$err" "forbidden.lua:1:" "a mention in a comment is not reported"
 like "$err" "1 problem" "one problem"
 run kam --db g.db policy check "$TOP/policies/hubei.lua"
 status_is 0 "policy check: hubei is fine"
-like "$out" "ok (hubei 2025.1, 4 grades" "said so"
+like "$out" "ok (hubei 2026.1, 4 grades" "said so"
 
 done_testing

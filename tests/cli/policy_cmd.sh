@@ -40,9 +40,9 @@ like "$err" "has no examples" "said so"
 run kam --db s.db init --policy shantou
 run kam --db s.db policy test
 status_is 0 "policy test without a name"
-like "$out" "shantou 2025.1: " "tests the database's policy"
+like "$out" "shantou 2026.1: " "tests the database's policy"
 run kam --db s.db --policy city2012 policy test
-like "$out" "city2012 2025.1: " "--policy wins over the database's"
+like "$out" "city2012 2026.1: " "--policy wins over the database's"
 
 # --- list ----------------------------------------------------------------------------------
 run kam --db s.db policy list
@@ -54,7 +54,7 @@ run kam --db s.db --policy city2012 policy list
 like "$(grep '^\*' <<<"$out")" " city2012 " "--policy moves the mark"
 run kam --db s.db --json policy list
 status_is 0 "policy list --json"
-is "$(json 'print(sorted(r["name"] for r in d)); print([r["name"] for r in d if r["default"] in ("*", True)]); print(all(r["version"] == "2025.1" and r["grades"] for r in d))')" \
+is "$(json 'print(sorted(r["name"] for r in d)); print([r["name"] for r in d if r["default"] in ("*", True)]); print(all(r["version"] in ("2026.1", "2025.1") and r["grades"] for r in d))')" \
   "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "${policies[@]}")
 ['shantou']
 True" "policy list --json: valid JSON with the policies, their versions and grades, and the default"
@@ -70,7 +70,7 @@ like "$out" " hubei " "the others are still listed"
 hash=$(sha256sum "$TOP/policies/hubei.lua" | cut -d' ' -f1)
 run kam policy show hubei
 status_is 0 "policy show hubei"
-like "$out" "hubei 2025.1 — 湖北邮政速递物流专业大客户管理实施细则(试行)" "name, version, title"
+like "$out" "hubei 2026.1 — 湖北邮政速递物流专业大客户管理实施细则(试行)" "name, version, title"
 like "$out" "sha256   $hash" "the hash of the file"
 like "$out" "grades   1, 2, 3, 4 (best first; none = not a key account)" "the grades"
 like "$out" "cultivation 培育期 (grades 1/2/3, needs an end date, only raises)" "the override kinds"
@@ -90,13 +90,13 @@ like "$out" "symposiums_per_year = 2" "and its numbers"
 run kam --json policy show hubei
 status_is 0 "policy show --json"
 is "$(json 'print(d["name"], d["version"], d["hash"], d["grades"], d["numbers"]["claims"]["advance_limit"], d["numbers"]["fluctuation_pct"], d["overrides"]["cultivation"]["needs_until"], d["overrides"]["cultivation"]["grades"], d["examples"] > 10, d["needs"])')" \
-  "hubei 2025.1 $hash ['1', '2', '3', '4'] 500000 30 True ['1', '2', '3'] True ['bureau']" \
+  "hubei 2026.1 $hash ['1', '2', '3', '4'] 500000 30 True ['1', '2', '3'] True ['bureau']" \
   "policy show --json: name, version, hash, grades, numbers, overrides, examples, needs"
 run kam --json policy show city2012
 is "$(json 'print(d["overrides"], d["needs"], sorted(d["numbers"]["archive_refresh_months"].items()))')" \
   "{} ['by_line'] [('gold', 2), ('platinum', 3), ('vip', 1)]" "city2012 --json: no overrides, the by_line group (specialty Gold), its own numbers"
 run kam --db s.db policy show
-like "$out" "shantou 2025.1" "show without a name: the database's policy"
+like "$out" "shantou 2026.1" "show without a name: the database's policy"
 run kam policy show "$P/forbidden.lua"
 status_is 0 "show takes a file too"
 like "$out" "forbidden 1" "... and shows it"
@@ -104,7 +104,7 @@ like "$out" "forbidden 1" "... and shows it"
 # --- check ---------------------------------------------------------------------------------
 run kam policy check "$TOP/policies/shantou.lua"
 status_is 0 "policy check shantou.lua"
-like "$out" "ok (shantou 2025.1, 4 grades" "ok, with the grade count"
+like "$out" "ok (shantou 2026.1, 4 grades" "ok, with the grade count"
 like "$out" "examples pass)" "... after running its examples"
 
 run kam policy show shantou
