@@ -30,9 +30,10 @@ step "kam import customers, then the ledger as the center's spreadsheet gives it
 step "kam grade --year 2025 (Hubei: membership, bands by place, top 5, status grades)"
 "$KAM" --db "$DB" grade --year 2025 --as-of 2026-01-15
 
-step "kam explain: a Wuhan customer whose 2025 revenue is exactly 300,000.00 (class 2, not 3)"
+step "kam explain: a Wuhan customer whose 2025 EMS revenue is exactly 300,000.00 (class 2, not 3)"
 code=$("$KAM" --db "$DB" run - <<'LUA'
 local r = kam.db.first([[SELECT printf('%014d', code) AS code FROM ledger WHERE month BETWEEN 202501 AND 202512
+  AND line IN ('express', 'same_city', 'international', 'logistics', 'freight', 'forwarding')
   GROUP BY code HAVING sum(amount) = 30000000 AND code IN (SELECT code FROM customers WHERE place = 'capital')]])
 print(r and r.code or "")
 LUA

@@ -467,6 +467,39 @@ static void choose_lines(struct rng *r, struct cust *c, int n, int forced)
 	}
 }
 
+/* Move the shares of lines outside EMS and logistics onto the main EMS line (express when
+ * the customer has none), keeping the lines sorted. */
+static void keep_ems_lines(struct cust *c)
+{
+	static const uint8_t ems[NLINE] = {
+		[L_EXPRESS] = 1, [L_SAME_CITY] = 1, [L_INTERNATIONAL] = 1, [L_LOGISTICS] = 1,
+		[L_FREIGHT] = 1, [L_FORWARDING] = 1,
+	};
+	uint8_t line[MAXL];
+	uint16_t share[MAXL];
+	int n = 0, moved = 0, main = -1;
+	for (int k = 0; k < c->nlines; k++) {
+		if (!ems[c->line[k]]) {
+			moved += c->share[k];
+			continue;
+		}
+		if (main < 0 || share[main] < c->share[k])
+			main = n;
+		line[n] = c->line[k];
+		share[n++] = c->share[k];
+	}
+	if (n == 0) {
+		line[0] = L_EXPRESS;
+		share[0] = 0;
+		main = n++;
+	}
+	share[main] = (uint16_t)(share[main] + moved);
+	c->nlines = (uint8_t)n;
+	c->primary = (uint8_t)main;
+	memcpy(c->line, line, (size_t)n);
+	memcpy(c->share, share, (size_t)n * sizeof share[0]);
+}
+
 static int place_level(struct rng *r, int kind)
 {
 	if (kind == K_CAPITAL)
@@ -608,6 +641,10 @@ static void gen_customer(struct gen *g, uint32_t i, int32_t head)
 		}
 		if (sp->kind == S_LINE)
 			choose_lines(&r, c, 1, sp->line);
+		/* A grade edge is an edge for every rule set: Hubei counts the EMS and logistics
+		 * lines alone (DOMAIN §3.1), so the revenue sits on those. */
+		if (sp->kind == S_GRADE)
+			keep_ems_lines(c);
 		if (sp->kind != S_NAME)
 			c->base = sp->year;
 	}
