@@ -20,6 +20,9 @@ run make -C "$SRC" --no-print-directory demo
 status_is 0 "make demo succeeds on a fresh copy"
 like "$out" "The demo database is" "the demo ran to its end"
 like "$out$err" "graded 3000 customers for 2025" "the demo graded the sample province"
+like "$out" "Wuhan (capital), annual EMS revenue 300,000.00 in [300,000.00, 500,000.00) → class 2" \
+  "the demo explains the Wuhan customer exactly on the class 2 edge"
+like "$out" "hubei 2026.1: 57 passed, 0 failed" "the demo's policy test passes"
 [ -x "$SRC/build/bench/genprovince" ]; is $? 0 "make demo built the province generator"
 
 # .ci/run with a stand-in make that records its targets: both commands run, and the
