@@ -12,10 +12,11 @@ PCDIR      = $(PREFIX)/lib/pkgconfig
 
 # Debian packages the build, the tests and the demo need.
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3 libjansson-dev \
-       libedit-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev expect tmux unzip
+       libedit-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev expect tmux \
+       unzip
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-PKGS    = lua5.4 sqlite3 jansson libedit
+PKGS    = lua5.4 sqlite3 jansson libedit libutf8proc
 CC     ?= cc
 WARN    = -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
           -Wstrict-prototypes -Wno-unused-parameter
@@ -54,7 +55,7 @@ $(B)/core/%.o: core/%.c $(wildcard core/*.h) | $(B)/core
 
 $(BIN): $(CORE_OBJ)
 	@echo "  LD      $@"
-	@$(CC) $(OPT) $(EXTRA_CFLAGS) -rdynamic -o $@ $(CORE_OBJ) $(LIBS) $(EXTRA_LDFLAGS)
+	@$(CC) $(OPT) $(EXTRA_CFLAGS) -o $@ $(CORE_OBJ) $(LIBS) $(EXTRA_LDFLAGS)
 
 $(B)/plugins/%.so: plugins/%.c core/kam_plugin.h $(wildcard plugins/*.h) | $(B)/plugins
 	@echo "  PLUGIN  $@"
