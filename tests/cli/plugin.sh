@@ -239,6 +239,63 @@ for lang in C C.UTF-8; do
      "widths, LANG=$lang: ascii, Chinese, full-width punctuation, combining mark, emoji, flag, VS16, ZWJ family, Hangul jamo, bad UTF-8"
 done
 
+# ---- start-up stays light: the xlsx plugin registers its format at start, but libzip,
+# expat and libxlsxwriter load with its heavy half, xlsx/xlsx_io.so, on first use
+
+cat >"$T/maps.lua" <<'EOF'
+local f = assert(io.open("/proc/self/maps"))
+local maps = f:read("a")
+f:close()
+local seen = {}
+for _, lib in ipairs({"libzip", "libexpat", "libxlsxwriter", "xlsx_io.so"}) do
+  if maps:find(lib, 1, true) then seen[#seen + 1] = lib end
+end
+io.write(#seen == 0 and "none" or table.concat(seen, " "))
+EOF
+run kam plugin list
+like "$out" "xlsx 0.1.0 ($BUILT/xlsx.so)" "the xlsx plugin is loaded at start"
+like "$out" "import xlsx, export xlsx" "... with its formats registered"
+run kam --db "$T/run.db" run "$T/maps.lua"
+is "$out" "none" "kam run maps none of libzip, expat, libxlsxwriter, xlsx_io.so"
+if nm -D --defined-only "$KAM" 2>/dev/null | grep -q ' T lua_\| T kam_'; then
+  nok "the kam binary exports none of its symbols (no -rdynamic)" "$(nm -D --defined-only "$KAM" | head -5)"
+else
+  ok "the kam binary exports none of its symbols (no -rdynamic)"
+fi
+is "$(nm -D --defined-only "$BUILT/xlsx/xlsx_io.so" 2>&1 | awk '$2 == "T" {print $3}')" "kam_xlsx_io" \
+   "xlsx_io.so exports its entry point alone"
+if ldd "$BUILT/xlsx.so" 2>/dev/null | grep -q 'libzip\|libexpat\|libxlsxwriter'; then
+  nok "xlsx.so links none of the XLSX libraries" "$(ldd "$BUILT/xlsx.so")"
+else
+  ok "xlsx.so links none of the XLSX libraries"
+fi
+
+# xlsx widths: kam's width rule, not a count of lead bytes (the old writer took every
+# lead byte from 0xE1 on, the euro sign's 0xE2 too, for a wide character)
+printf 'code,name,place,city\n42010000001000,%s,capital,武汉\n42010000002000,湖北省邮政分公司，武汉市（江岸区）,city,武汉\n' \
+  "€€€€€€€€€€€€€€€€€€€€€€€€€" >"$T/wide.csv"
+run kam --db "$T/k.db" import customers "$T/wide.csv"
+status_is 0 "customers with Chinese, full-width punctuation and euro signs import"
+run kam --db "$T/k.db" export customers -o "$T/wide.xlsx"
+status_is 0 "... and export as XLSX, loading the heavy half"
+cols=$(unzip -p "$T/wide.xlsx" xl/worksheets/sheet1.xml 2>/dev/null | grep -o '<col min="2" max="2" width="[0-9]*' | sed 's/.*width="//')
+is "$cols" 36 "the name column is as wide as 17 wide characters (34) plus 2, not 25 euro signs counted double"
+
+# A lone xlsx.so (its heavy half not beside it) still loads at start; an XLSX file then
+# fails naming what is missing
+mkdir -p "$T/lone"
+cp "$BUILT/xlsx.so" "$T/lone/xlsx.so"
+kp "$T/lone" plugin list
+like "$out" "xlsx 0.1.0 ($T/lone/xlsx.so)" "a lone xlsx.so loads at start"
+is "$err" "" "... without a word"
+kp "$T/lone" --db "$T/k.db" export customers -o "$T/lone.xlsx"
+status_is 1 "exporting XLSX without xlsx_io.so fails"
+like "$err" "xlsx: cannot load $T/lone/xlsx/xlsx_io.so: " "... naming the missing file"
+if [ -e "$T/lone.xlsx" ]; then nok "... and writes nothing" "$T/lone.xlsx exists"; else ok "... and writes nothing"; fi
+kp "$T/lone" --db "$T/k.db" import customers "$T/wide.xlsx"
+status_is 1 "importing XLSX without xlsx_io.so fails"
+like "$err" "xlsx: cannot load $T/lone/xlsx/xlsx_io.so: " "... naming the missing file"
+
 # ---- the installed interface: kam.pc gives what a plugin needs to compile
 
 sed -e "s|@PREFIX@|$T/inst|; s|@PLUGINDIR@|$T/inst/lib/kam/plugins|; s|@INCDIR@|$TOP/core|; s|@VERSION@|0.1.0|" \
