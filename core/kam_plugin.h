@@ -171,8 +171,8 @@ typedef struct kam_host_api {
 	/* Gone since ABI 4: kam hands a plugin no database handle (the storage layer is the
 	 * only code that knows the database).  The slot stays so that the table keeps its
 	 * layout; it always returns NULL, recording an error that names what to use instead:
-	 * db_open, db_path and db_schema_version below, or kam's Lua API (kam.store, and
-	 * kam.db for the user's own SQL) through lua(). */
+	 * db_open, db_path and db_schema_version below, or the kam Lua module in the state
+	 * lua() returns. */
 	void *(*db)(kam_host *h);
 	/* Record an error for the host to print as "kam: MESSAGE" (lowercase, place first,
 	 * no final period) and return status, so a command can `return api->error(...)`.

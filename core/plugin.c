@@ -262,8 +262,8 @@ static void *h_db(kam_host *h)
 	const char *who = ps && ps->calling ? ps->calling : "a plugin";
 	kam_errf(&ctx->err,
 		 "%s: kam_host_api.db returns no database handle since plugin ABI 4; use "
-		 "db_open, db_path and db_schema_version of kam_host_api, or kam.store "
-		 "(kam.db for your own SQL) in the Lua state of lua()", who);
+		 "db_open, db_path and db_schema_version of kam_host_api, or the kam Lua "
+		 "module in the state lua() returns", who);
 	return NULL;
 }
 

@@ -219,7 +219,7 @@ kp "$T/old" hello --lua 'return require("hello").greet("abi 3")'
 is "$out" "hello, abi 3 (from hello 0.3)" "... its Lua module works in the host state"
 kp "$T/old" --db "$T/k.db" hello --db
 status_is 1 "the old slot that handed out the SQLite handle fails"
-is "$err" "kam: hello: kam_host_api.db returns no database handle since plugin ABI 4; use db_open, db_path and db_schema_version of kam_host_api, or kam.store (kam.db for your own SQL) in the Lua state of lua()" \
+is "$err" "kam: hello: kam_host_api.db returns no database handle since plugin ABI 4; use db_open, db_path and db_schema_version of kam_host_api, or the kam Lua module in the state lua() returns" \
    "... with an error naming the functions to use instead"
 kp "$T/old" --json --db "$T/k.db" hello --db
 is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "db_schema_version" in d["error"])' 2>&1)" \
