@@ -12,10 +12,11 @@ PCDIR      = $(PREFIX)/lib/pkgconfig
 
 # Debian packages the build, the tests and the demo need.
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3 libjansson-dev \
-       libedit-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev expect tmux unzip
+       libedit-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev expect tmux \
+       unzip
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
-PKGS    = lua5.4 sqlite3 jansson libedit
+PKGS    = lua5.4 sqlite3 jansson libedit libutf8proc
 CC     ?= cc
 WARN    = -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
           -Wstrict-prototypes -Wno-unused-parameter
@@ -38,12 +39,13 @@ BENCH_SRC = $(wildcard tests/bench/*.c)
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 BIN       = $(B)/kam
 
-# Plugins may need libraries of their own: plugins/NAME.mk sets PLUGIN_LIBS_NAME.
+# Plugins may need libraries of their own: plugins/NAME.mk sets PLUGIN_LIBS_NAME, and
+# adds to PLUGIN_PARTS what a plugin loads itself on first use (beside it, in NAME/).
 -include $(wildcard plugins/*.mk)
 
 .PHONY: all deps test asan bench demo docs install uninstall clean check-deps
 
-all: $(BIN) $(PLUGINS) kam
+all: $(BIN) $(PLUGINS) $(PLUGIN_PARTS) kam
 
 kam: $(BIN)
 	@ln -sf $(B)/kam kam
@@ -54,7 +56,7 @@ $(B)/core/%.o: core/%.c $(wildcard core/*.h) | $(B)/core
 
 $(BIN): $(CORE_OBJ)
 	@echo "  LD      $@"
-	@$(CC) $(OPT) $(EXTRA_CFLAGS) -rdynamic -o $@ $(CORE_OBJ) $(LIBS) $(EXTRA_LDFLAGS)
+	@$(CC) $(OPT) $(EXTRA_CFLAGS) -o $@ $(CORE_OBJ) $(LIBS) $(EXTRA_LDFLAGS)
 
 $(B)/plugins/%.so: plugins/%.c core/kam_plugin.h $(wildcard plugins/*.h) | $(B)/plugins
 	@echo "  PLUGIN  $@"
@@ -94,7 +96,7 @@ test: deps
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/kam $(PLUGINS:$(B)/%=build-asan/%) \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/kam $(PLUGINS:$(B)/%=build-asan/%) $(PLUGIN_PARTS:$(B)/%=build-asan/%) \
 	  $(UNIT_BIN:$(B)/%=build-asan/%) $(BENCH_BIN:$(B)/%=build-asan/%)
 	@KAM_BUILD=build-asan KAM_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1 tests/run-tests
@@ -119,6 +121,7 @@ install: all
 	  $(DESTDIR)$(DATADIR)/scripts $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(PCDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/kam
 	for p in $(PLUGINS); do install -m 755 $$p $(DESTDIR)$(PLUGINDIR)/; done
+	for p in $(PLUGIN_PARTS); do install -D -m 755 $$p $(DESTDIR)$(PLUGINDIR)/$${p#$(B)/plugins/}; done
 	for f in policies/*.lua; do [ -e "$$f" ] && install -m 644 $$f $(DESTDIR)$(DATADIR)/policies/ || true; done
 	cd scripts && find . -type f -name '*.lua' | while read -r f; do \
 	  install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/scripts/$$f"; done

@@ -8,8 +8,10 @@
  * At start kam checks the descriptor's ABI version and calls its init function with a
  * table of host services (kam_host_api).  init registers Lua modules (loadable with
  * require) and kam subcommands (run as `kam NAME ...`).  Lua C API functions (lua_*,
- * luaL_*) come straight from the kam binary, which exports them: do not link a plugin
- * against liblua.  Everything else the host offers goes through kam_host_api.
+ * luaL_*) come from the Lua library kam itself is linked with (Debian's liblua5.4,
+ * loaded before any plugin): do not link a plugin against another copy of Lua.  kam
+ * exports no symbol of its own: everything else the host offers goes through
+ * kam_host_api, the table of host functions.
  *
  * Compatibility: kam_host_api and the structures a plugin hands in (kam_plugin_reader)
  * only ever grow at their end, and KAM_PLUGIN_ABI goes up by one each time one does.  A plugin built against ABI N loads in any kam speaking N or
@@ -41,7 +43,7 @@
  *
  * Build it with: cc -shared -fPIC $(pkg-config --cflags kam) -o hello.so hello.c
  * Keep everything but the descriptor static: a global function of the same name as
- * one of kam's would be bound to kam's.
+ * one of a library kam loads would be bound to the library's.
  */
 #ifndef KAM_PLUGIN_H
 #define KAM_PLUGIN_H
@@ -56,7 +58,7 @@ extern "C" {
 #endif
 
 /* The version of kam_host_api this header describes. */
-#define KAM_PLUGIN_ABI 3
+#define KAM_PLUGIN_ABI 4
 
 /* The name of the one symbol a plugin exports. */
 #define KAM_PLUGIN_SYMBOL "kam_plugin_entry"
@@ -79,8 +81,6 @@ enum {
 /* The host, as plugins see it: opaque.  The handle handed to init stays valid until
  * kam exits, so a plugin may keep it (for example for its Lua functions). */
 typedef struct kam_host kam_host;
-
-struct sqlite3;
 
 /* A subcommand: argv[0] is the command's name, as with main().  Returns the exit
  * status.  `kam NAME --help` is answered by the host from the registered usage and
@@ -168,9 +168,12 @@ typedef struct kam_host_api {
 	/* For commands.  The host's Lua state (created on first use, with the kam module and
 	 * every plugin's modules loadable), or NULL with the error recorded. */
 	lua_State *(*lua)(kam_host *h);
-	/* The open database (--db), opened on first use, or NULL with the error recorded.
-	 * Owned by the host: do not close it. */
-	struct sqlite3 *(*db)(kam_host *h);
+	/* Gone since ABI 4: kam hands a plugin no database handle (the storage layer is the
+	 * only code that knows the database).  The slot stays so that the table keeps its
+	 * layout; it always returns NULL, recording an error that names what to use instead:
+	 * db_open, db_path and db_schema_version below, or the kam Lua module in the state
+	 * lua() returns. */
+	void *(*db)(kam_host *h);
 	/* Record an error for the host to print as "kam: MESSAGE" (lowercase, place first,
 	 * no final period) and return status, so a command can `return api->error(...)`.
 	 * From init, the message says why the plugin was skipped. */
@@ -186,7 +189,24 @@ typedef struct kam_host_api {
 	int (*add_reader)(kam_host *h, const kam_plugin_reader *r);
 	int (*add_writer)(kam_host *h, const kam_plugin_writer *w);
 
-	/* --- ABI 3 starts here --- */
+	/* --- ABI 3: members of kam_plugin_reader, none here --- */
+
+	/* --- ABI 4 --- */
+	/* Display columns of the UTF-8 text s (n bytes) on a terminal or in a spreadsheet
+	 * column, the same for every locale: 2 for Chinese and full-width characters and
+	 * for emoji, 0 for combining marks and controls (a caller that shows a control
+	 * escapes it and counts the escape), else 1; a grapheme cluster counts as its
+	 * widest character.  -1 when s is not valid UTF-8, with *bad (when not NULL) the
+	 * offset of the first malformed byte.  The rule kam's own output uses. */
+	long (*text_width)(const char *s, size_t n, size_t *bad);
+	/* For commands.  Open the database (--db) on first use: 0, or -1 with the error
+	 * recorded (no such file, not a kam database, ...). */
+	int (*db_open)(kam_host *h);
+	/* The database's path as given (--db, $KAM_DB, ./kam.db); never NULL. */
+	const char *(*db_path)(kam_host *h);
+	/* The schema version of the database (opening it first), or -1 with the error
+	 * recorded. */
+	long (*db_schema_version)(kam_host *h);
 } kam_host_api;
 
 /* The descriptor a plugin exports as kam_plugin_entry.  abi comes first and is read

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "kam_plugin.h"
 #include "log.h"
+#include "width.h"
 
 /* The public constants mirror kam's own; a plugin's status goes out unchanged. */
 _Static_assert((int)KAM_PLUGIN_OK == (int)KAM_OK && (int)KAM_PLUGIN_FAIL == (int)KAM_FAIL &&
@@ -54,6 +55,7 @@ struct kam_plugins {
 	char **seen;                /* real paths of every file and directory looked at */
 	size_t nseen;
 	struct plugin *loading;     /* the plugin whose init is running, else NULL */
+	const char *calling;        /* the plugin command running, else NULL */
 };
 
 static kam_ctx *host_ctx(kam_host *h)
@@ -250,12 +252,46 @@ static lua_State *h_lua(kam_host *h)
 	return kam_ctx_lua(host_ctx(h));
 }
 
-static struct sqlite3 *h_db(kam_host *h)
+/* The ABI 1-3 slot that handed out the SQLite handle.  A plugin built against those
+ * ABIs still loads, and everything else it does works; this call alone fails, saying
+ * what to use instead, since the storage layer is the only code that knows SQL. */
+static void *h_db(kam_host *h)
 {
 	kam_ctx *ctx = host_ctx(h);
-	if (kam_ctx_db(ctx, 0) < 0)
-		return NULL;
-	return ctx->db->h;
+	struct kam_plugins *ps = ctx->plugins;
+	const char *who = ps && ps->calling ? ps->calling : "a plugin";
+	kam_errf(&ctx->err,
+		 "%s: kam_host_api.db returns no database handle since plugin ABI 4; use "
+		 "db_open, db_path and db_schema_version of kam_host_api, or the kam Lua "
+		 "module in the state lua() returns", who);
+	return NULL;
+}
+
+static long h_text_width(const char *s, size_t n, size_t *bad)
+{
+	if (!s)
+		return 0;
+	return kam_text_width(s, n, bad);
+}
+
+static int h_db_open(kam_host *h)
+{
+	return kam_ctx_db(host_ctx(h), 0) < 0 ? -1 : 0;
+}
+
+static const char *h_db_path(kam_host *h)
+{
+	const char *path = host_ctx(h)->db_path;
+	return path ? path : "";
+}
+
+static long h_db_schema_version(kam_host *h)
+{
+	kam_ctx *ctx = host_ctx(h);
+	int version;
+	if (kam_ctx_db(ctx, 0) < 0 || kam_db_user_version(ctx->db, &version, &ctx->err) < 0)
+		return -1;
+	return version;
 }
 
 static int h_error(kam_host *h, int status, const char *fmt, ...)
@@ -324,6 +360,10 @@ static const kam_host_api host_api = {
 	.user = h_user,
 	.add_reader = h_add_reader,
 	.add_writer = h_add_writer,
+	.text_width = h_text_width,
+	.db_open = h_db_open,
+	.db_path = h_db_path,
+	.db_schema_version = h_db_schema_version,
 };
 
 /* ---- loading ---- */
@@ -627,7 +667,9 @@ int kam_plugins_dispatch(kam_ctx *ctx, int argc, char **argv, int *status)
 		return 1;
 	}
 	kam_err_clear(&ctx->err);
+	ctx->plugins->calling = c->name;
 	rc = c->run((kam_host *)ctx, argc, argv);
+	ctx->plugins->calling = NULL;
 	if (rc < 0 || rc > 255)
 		rc = KAM_FAIL;
 	if (rc != KAM_OK && ctx->err.msg[0]) {

@@ -6,8 +6,9 @@
  *	                  money = {"amount"}, crlf = true, bom = true})
  *
  * Money columns hold integer fen and come out as yuan with two decimals, computed in
- * integers.  Text widths come from our own Unicode tables, never from the locale, so
- * output is the same under LANG=C (cron) as under a UTF-8 locale. */
+ * integers.  Text widths are kam's (kam_host_api.text_width: utf8proc's Unicode tables,
+ * never the locale), so output is the same under LANG=C (cron) as under a UTF-8 locale,
+ * and lines up with every other table kam prints. */
 #include <jansson.h>
 #include <lauxlib.h>
 #include <math.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format_width.h"
 #include "kam_plugin.h"
 
 #ifndef KAM_VERSION
@@ -24,6 +24,9 @@
 
 #define BOX_MT "kam.format.box"
 #define MAX_INDENT 31   /* what JSON_INDENT can hold */
+
+/* The host's functions, kept at init: text widths come from kam (ABI 4). */
+static const kam_host_api *kam;
 
 /* ---- UTF-8 and display width ---- */
 
@@ -72,41 +75,9 @@ static long utf8_bad(const char *s, size_t n)
 	return -1;
 }
 
-static int in_ranges(const struct width_range *r, size_t n, uint32_t cp)
-{
-	size_t lo = 0, hi = n;
-	if (cp < r[0].first || cp > r[n - 1].last)
-		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cp > r[mid].last)
-			lo = mid + 1;
-		else if (cp < r[mid].first)
-			hi = mid;
-		else
-			return 1;
-	}
-	return 0;
-}
-
 static int is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7F && cp < 0xA0);
-}
-
-/* Columns a code point takes on a terminal: 0 for combining marks and controls, 2 for
- * East Asian wide and fullwidth characters, else 1. */
-static int cp_width(uint32_t cp)
-{
-	if (is_control(cp))
-		return 0;
-	if (cp < 0x300)
-		return 1;
-	if (in_ranges(zero_width, sizeof zero_width / sizeof zero_width[0], cp))
-		return 0;
-	if (in_ranges(double_width, sizeof double_width / sizeof double_width[0], cp))
-		return 2;
-	return 1;
 }
 
 /* How a control character is shown in aligned text, so that data can neither break
@@ -127,17 +98,29 @@ static size_t control_escape(uint32_t cp, char *buf, size_t size)
 	return n < 0 ? 0 : (size_t)n;
 }
 
-/* Width of valid UTF-8 as aligned text shows it (controls escaped). */
+/* Width of valid UTF-8 as aligned text shows it (controls escaped): kam's own width
+ * rule (kam_host_api.text_width, utf8proc's tables) for the runs between controls. */
 static size_t text_width(const char *s, size_t n)
 {
-	size_t i = 0, w = 0;
+	size_t i = 0, run = 0, w = 0;
 	char esc[16];
 	while (i < n) {
+		size_t at = i;
 		int32_t cp = utf8_next((const unsigned char *)s, n, &i);
+		long rw;
 		if (cp < 0)
 			break;
-		w += is_control((uint32_t)cp) ? control_escape((uint32_t)cp, esc, sizeof esc)
-					      : (size_t)cp_width((uint32_t)cp);
+		if (!is_control((uint32_t)cp))
+			continue;
+		if (at > run && (rw = kam->text_width(s + run, at - run, NULL)) > 0)
+			w += (size_t)rw;
+		w += control_escape((uint32_t)cp, esc, sizeof esc);
+		run = i;
+	}
+	if (n > run) {
+		long rw = kam->text_width(s + run, n - run, NULL);
+		if (rw > 0)
+			w += (size_t)rw;
 	}
 	return w;
 }
@@ -910,17 +893,15 @@ static int l_json(lua_State *L)
 
 /* ---- small helpers ---- */
 
-/* format.width(s) -> display columns of UTF-8 text (controls count 0). */
+/* format.width(s) -> display columns of UTF-8 text (controls count 0): kam's width. */
 static int l_width(lua_State *L)
 {
-	size_t n, i = 0;
+	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
-	lua_Integer w = 0;
-	long bad = utf8_bad(s, n);
-	if (bad >= 0)
+	size_t bad = 0;
+	long w = kam->text_width(s, n, &bad);
+	if (w < 0)
 		return luaL_error(L, "format.width: invalid UTF-8 at byte %d", (int)bad + 1);
-	while (i < n)
-		w += cp_width((uint32_t)utf8_next((const unsigned char *)s, n, &i));
 	lua_pushinteger(L, w);
 	return 1;
 }
@@ -959,6 +940,10 @@ static int open_format(lua_State *L)
 
 static int format_init(kam_host *h, const kam_host_api *api)
 {
+	if (api->abi < 4)
+		return api->error(h, KAM_PLUGIN_FAIL, "format: needs plugin ABI 4 (text widths); "
+				  "this kam speaks %d", api->abi);
+	kam = api;
 	if (api->add_module(h, "kam.format", open_format) < 0)
 		return api->error(h, KAM_PLUGIN_FAIL, "cannot register Lua module 'kam.format'");
 	return 0;

@@ -184,19 +184,117 @@ else
   nok "a plugin command runs Lua in the host state" "exit $status" "stderr: $err"
 fi
 
-# ---- the database through the host
+# ---- the database through the host's functions (ABI 4), never a handle
 
+if grep -n 'sqlite3' "$TOP/core/kam_plugin.h" >"$T/grep.out"; then
+  nok "the plugin header has no SQLite type" "$(cat "$T/grep.out")"
+else
+  ok "the plugin header has no SQLite type"
+fi
 kp "$T/a" --db "$T/none.db" hello --db
 status_is 1 "a plugin asking for a missing database fails"
 like "$err" "none.db" "... the error names the file"
-if run kam --db "$T/k.db" init && [ "$status" = 0 ]; then
-  kp "$T/a" --db "$T/k.db" hello --db
-  status_is 0 "a plugin reads the open database"
-  like "$out" "user_version " "... through the host's sqlite3 handle"
-  unlike "$out" "user_version 0" "... which kam init migrated"
+run kam --db "$T/k.db" init
+status_is 0 "kam init makes a database for the plugins to read"
+schema=$(sqlite3 "$T/k.db" 'PRAGMA user_version' 2>/dev/null)
+kp "$T/a" --db "$T/k.db" hello --db
+status_is 0 "a plugin reads the open database"
+is "$out" "user_version $schema ($T/k.db)" "... its schema version and path, through db_open, db_schema_version and db_path"
+unlike "$out" "user_version 0 " "... of the database kam init migrated"
+
+# A plugin built against the previous ABI (its header kept in tests/fixtures/plugins/abi3,
+# where kam_host_api.db still hands out a sqlite3 *) loads and works; only that slot fails.
+build "$T/old/hello.so" hello.c -iquote "$FIX/abi3" -DHELLO_VERSION='"0.3"' || true
+kp "$T/old" --json plugin list
+is "$(printf '%s' "$out" | python3 -c '
+import json, sys
+print([(p["name"], p["version"], p["abi"]) for p in json.load(sys.stdin) if p["name"] == "hello"])' 2>&1)" \
+   "[('hello', '0.3', 3)]" "a plugin built against ABI 3 loads, and is listed with its ABI"
+kp "$T/old" hello old world
+status_is 0 "... its command runs"
+is "$out" "hello old world" "... with its arguments"
+kp "$T/old" hello --version
+is "$out" "0.3 (kam 0.1.0, abi $ABI, api size ok)" "... it sees kam's ABI and a table at least as long as its own"
+kp "$T/old" hello --lua 'return require("hello").greet("abi 3")'
+is "$out" "hello, abi 3 (from hello 0.3)" "... its Lua module works in the host state"
+kp "$T/old" --db "$T/k.db" hello --db
+status_is 1 "the old slot that handed out the SQLite handle fails"
+is "$err" "kam: hello: kam_host_api.db returns no database handle since plugin ABI 4; use db_open, db_path and db_schema_version of kam_host_api, or the kam Lua module in the state lua() returns" \
+   "... with an error naming the functions to use instead"
+kp "$T/old" --json --db "$T/k.db" hello --db
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], "db_schema_version" in d["error"])' 2>&1)" \
+   "1 True" "... and under --json as the error document"
+
+# ---- text widths: kam's one width rule, handed to plugins (utf8proc, whatever the locale)
+
+for lang in C C.UTF-8; do
+  got=""
+  for s in abc 中文 "，。" "e$(printf '\xcc\x81')" "$(printf '\xf0\x9f\x98\x80')" \
+           "$(printf '\xf0\x9f\x87\xa8\xf0\x9f\x87\xb3')" "$(printf '\xe2\x9d\xa4\xef\xb8\x8f')" \
+           "$(printf '\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7')" \
+           "$(printf '\xe1\x84\x80\xe1\x85\xa1\xe1\x86\xa8')" "$(printf 'a\xff')"; do
+    got="$got $(env LANG=$lang LC_ALL=$lang KAM_PLUGIN_PATH="$T/a" "$KAM" hello --width "$s" 2>&1)"
+  done
+  is "$got" " 3 4 4 1 2 2 2 2 2 -1" \
+     "widths, LANG=$lang: ascii, Chinese, full-width punctuation, combining mark, emoji, flag, VS16, ZWJ family, Hangul jamo, bad UTF-8"
+done
+
+# ---- start-up stays light: the xlsx plugin registers its format at start, but libzip,
+# expat and libxlsxwriter load with its heavy half, xlsx/xlsx_io.so, on first use
+
+cat >"$T/maps.lua" <<'EOF'
+local f = assert(io.open("/proc/self/maps"))
+local maps = f:read("a")
+f:close()
+local seen = {}
+for _, lib in ipairs({"libzip", "libexpat", "libxlsxwriter", "xlsx_io.so"}) do
+  if maps:find(lib, 1, true) then seen[#seen + 1] = lib end
+end
+io.write(#seen == 0 and "none" or table.concat(seen, " "))
+EOF
+run kam plugin list
+like "$out" "xlsx 0.1.0 ($BUILT/xlsx.so)" "the xlsx plugin is loaded at start"
+like "$out" "import xlsx, export xlsx" "... with its formats registered"
+run kam --db "$T/run.db" run "$T/maps.lua"
+is "$out" "none" "kam run maps none of libzip, expat, libxlsxwriter, xlsx_io.so"
+if nm -D --defined-only "$KAM" 2>/dev/null | grep -q ' T lua_\| T kam_'; then
+  nok "the kam binary exports none of its symbols (no -rdynamic)" "$(nm -D --defined-only "$KAM" | head -5)"
 else
-  nok "kam init makes a database for the plugin to read" "stderr: $err"
+  ok "the kam binary exports none of its symbols (no -rdynamic)"
 fi
+is "$(nm -D --defined-only "$BUILT/xlsx/xlsx_io.so" 2>&1 | awk '$2 == "T" {print $3}')" "kam_xlsx_io" \
+   "xlsx_io.so exports its entry point alone"
+if ldd "$BUILT/xlsx.so" 2>/dev/null | grep -q 'libzip\|libexpat\|libxlsxwriter'; then
+  nok "xlsx.so links none of the XLSX libraries" "$(ldd "$BUILT/xlsx.so")"
+else
+  ok "xlsx.so links none of the XLSX libraries"
+fi
+
+# xlsx widths: kam's width rule, not a count of lead bytes (the old writer took every
+# lead byte from 0xE1 on, the euro sign's 0xE2 too, for a wide character)
+printf 'code,name,place,city\n42010000001000,%s,capital,武汉\n42010000002000,湖北省邮政分公司，武汉市（江岸区）,city,武汉\n' \
+  "€€€€€€€€€€€€€€€€€€€€€€€€€" >"$T/wide.csv"
+run kam --db "$T/k.db" import customers "$T/wide.csv"
+status_is 0 "customers with Chinese, full-width punctuation and euro signs import"
+run kam --db "$T/k.db" export customers -o "$T/wide.xlsx"
+status_is 0 "... and export as XLSX, loading the heavy half"
+cols=$(unzip -p "$T/wide.xlsx" xl/worksheets/sheet1.xml 2>/dev/null | grep -o '<col min="2" max="2" width="[0-9]*' | sed 's/.*width="//')
+is "$cols" 36 "the name column is as wide as 17 wide characters (34) plus 2, not 25 euro signs counted double"
+
+# A lone xlsx.so (its heavy half not beside it) still loads at start; an XLSX file then
+# fails naming what is missing
+mkdir -p "$T/lone"
+cp "$BUILT/xlsx.so" "$T/lone/xlsx.so"
+kp "$T/lone" plugin list
+like "$out" "xlsx 0.1.0 ($T/lone/xlsx.so)" "a lone xlsx.so loads at start"
+is "$err" "" "... without a word"
+kp "$T/lone" --db "$T/k.db" export customers -o "$T/lone.xlsx"
+status_is 1 "exporting XLSX without xlsx_io.so fails"
+like "$err" "xlsx: cannot load $T/lone/xlsx/xlsx_io.so: " "... naming the missing file"
+if [ -e "$T/lone.xlsx" ]; then nok "... and writes nothing" "$T/lone.xlsx exists"; else ok "... and writes nothing"; fi
+kp "$T/lone" --db "$T/k.db" import customers "$T/wide.xlsx"
+status_is 1 "importing XLSX without xlsx_io.so fails"
+like "$err" "xlsx: cannot load $T/lone/xlsx/xlsx_io.so: " "... naming the missing file"
 
 # ---- the installed interface: kam.pc gives what a plugin needs to compile
 

@@ -124,6 +124,18 @@ static void test_width(void)
 		{"a\tb", 2, "a control counts 0"}, {"\xE2\x80\x8B", 0, "zero width space"},
 		{"\xC2\xAD", 1, "soft hyphen"}, {"\xF0\xA0\x80\x80", 2, "CJK extension B"},
 		{"\xE2\x94\x80", 1, "box drawing (ambiguous) counts 1"},
+		{"\xEF\xBC\x8C\xE3\x80\x82\xEF\xBC\x9A\xE3\x80\x8A\xE3\x80\x8B", 10,
+		 "full-width punctuation \xEF\xBC\x8C\xE3\x80\x82\xEF\xBC\x9A\xE3\x80\x8A\xE3\x80\x8B"},
+		{"\xE4\xB8\xAD\xCC\x81", 2, "Chinese + combining acute"},
+		{"a\xCC\x81\xCC\xA3" "b", 2, "two combining marks on one letter"},
+		{"\xE2\x9D\xA4\xEF\xB8\x8F", 2, "heart + VS16 (emoji presentation)"},
+		{"\xE2\x9D\xA4", 1, "heart alone (text presentation)"},
+		{"\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3", 2, "a flag: two regional indicators"},
+		{"\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9\xE2\x80\x8D\xF0\x9F\x91\xA7", 2,
+		 "a ZWJ family sequence"},
+		{"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", 2, "emoji + skin tone modifier"},
+		{"\xE1\x84\x80\xE1\x85\xA1\xE1\x86\xA8", 2, "Hangul jamo L V T: one syllable"},
+		{"\xE6\xB1\x95\xE5\xA4\xB4\xF0\x9F\x93\xAE", 6, "Chinese then an emoji (postbox)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		lua_getglobal(L, "require");
@@ -170,6 +182,17 @@ static void test_text(void)
 	       "x\\ny  \\x1B[31mred\n"
 	       "z     ok\n",
 	       "control characters shown escaped and counted as shown");
+	is_str(eval("return require('kam.format').text({\n"
+		    "  {name = '\\u{6C55}\\u{5934}\\u{FF0C}\\u{5E7F}\\u{4E1C}', n = 1},\n"
+		    "  {name = '\\u{1F4EE}\\u{2764}\\u{FE0F}x', n = 22},\n"
+		    "  {name = 'e\\u{301}\\u{1F1E8}\\u{1F1F3}', n = 333},\n"
+		    "}, {columns = {'name', 'n'}})"),
+	       "name          n\n"
+	       "----------  ---\n"
+	       "\xE6\xB1\x95\xE5\xA4\xB4\xEF\xBC\x8C\xE5\xB9\xBF\xE4\xB8\x9C    1\n"
+	       "\xF0\x9F\x93\xAE\xE2\x9D\xA4\xEF\xB8\x8F""x        22\n"
+	       "e\xCC\x81\xF0\x9F\x87\xA8\xF0\x9F\x87\xB3         333\n",
+	       "text pads Chinese with full-width punctuation, emoji with VS16, combining marks and flags");
 	is_str(eval("return require('kam.format').text({{a = 1, b = 'x'}, {b = 'y'}}, {columns = {'a', 'b'}})"),
 	       "a  b\n-  -\n1  x\n   y\n", "nil cells do not make a column textual");
 	is_str(eval_error("return require('kam.format').text({{name = 'bad\\xe4\\xb8'}})"),

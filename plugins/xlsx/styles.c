@@ -1,4 +1,4 @@
-/* xlsx_styles.h: which cell styles show a number as a date (included by xlsx.c only).
+/* styles.c: which cell styles show a number as a date (part of xlsx_io.so).
  *
  * A date in a spreadsheet is a number (days since 1899-12-30, or since 1904-01-01 in a
  * workbook with date1904) that a cell's number format shows as a date.  xl/styles.xml
@@ -7,27 +7,13 @@
  * month typed into a spreadsheet ("2025-03") becomes the date 2025-03-01 in such a cell,
  * shown as 2025/3/1, 2025年3月 or Mar-25: the reader gives it as "2025-03-01", which kam's
  * month column reads as its month. */
-#ifndef KAM_XLSX_STYLES_H
-#define KAM_XLSX_STYLES_H
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlsx_zip.h"
-
-struct styles {
-	struct xml_ctx x;           /* first: the parser's user data */
-	struct numfmt {
-		long id;
-		int date;
-	} *fmts;
-	size_t nfmts, fcap;
-	unsigned char *xf_date;     /* cellXfs index -> 1 when its format shows a date */
-	size_t nxf, xcap;
-	int in_xfs;
-};
+#include "xlsx_io.h"
 
 /* Built-in formats that show a date (ECMA-376 18.8.30, with the East Asian ones): 14-17
  * m/d/yy to mmm-yy, 22 m/d/yy h:mm, 27-31 and 36, 50-58 (yyyy"年"m"月" and the like). */
@@ -119,7 +105,7 @@ static void XMLCALL styles_end(void *ud, const XML_Char *name)
 }
 
 /* Load part (absent: no cell shows a date); 0 or -1. */
-static int styles_load(struct styles *st, zip_t *z, const char *part, char *err, size_t err_size)
+int styles_load(struct styles *st, zip_t *z, const char *part, char *err, size_t err_size)
 {
 	struct zentry ze;
 	int rc = zentry_open(z, part, XLSX_MAX_SMALL_PART, &ze, err, err_size);
@@ -137,7 +123,7 @@ static int styles_load(struct styles *st, zip_t *z, const char *part, char *err,
 	return rc;
 }
 
-static int styles_is_date(const struct styles *st, const char *s)
+int styles_is_date(const struct styles *st, const char *s)
 {
 	char *end;
 	unsigned long i;
@@ -147,7 +133,7 @@ static int styles_is_date(const struct styles *st, const char *s)
 	return end != s && !*end && i < st->nxf && st->xf_date[i];
 }
 
-static void styles_free(struct styles *st)
+void styles_free(struct styles *st)
 {
 	xml_free(&st->x);
 	free(st->fmts);
@@ -173,7 +159,7 @@ static void civil(long long z, int *y, int *m, int *d)
 
 /* A date cell's value as "YYYY-MM-DD" (a whole day) or "YYYY-MM-DDTHH:MM:SS" in out (48
  * bytes); NULL when v is no serial date (not a number, before 1900-01-01, past 9999). */
-static const char *date_text(const char *v, int date1904, char out[48], size_t *len)
+const char *date_text(const char *v, int date1904, char out[48], size_t *len)
 {
 	char *end;
 	double d = strtod(v, &end);
@@ -202,5 +188,3 @@ static const char *date_text(const char *v, int date1904, char out[48], size_t *
 		*len = (size_t)snprintf(out, 48, "%04d-%02d-%02d", y, m, dd);
 	return out;
 }
-
-#endif

@@ -1,18 +1,16 @@
-/* xlsx_write.h: the xlsx plugin's writer (included by xlsx.c only), with libxlsxwriter in
+/* write.c: the xlsx plugin's writer (part of xlsx_io.so; see xlsx_io.h), with libxlsxwriter in
  * constant-memory mode: each row goes to a temporary file beside the output as it comes,
  * so an export of a million rows takes no more memory than one of ten. */
-#ifndef KAM_XLSX_WRITE_H
-#define KAM_XLSX_WRITE_H
 
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "kam_plugin.h"
-#include "xlsx_cells.h"
+#include "xlsx_io.h"
 
 /* Numbers at or past this are written as text: the reader shows a whole number of 12 or
  * more digits in Excel's E+ form (so that codes typed into number cells are refused),
@@ -53,17 +51,14 @@ static int lxw_fail(lxw_error rc, char *err, size_t err_size, const char *what)
 	return -1;
 }
 
-/* Display columns of UTF-8 text: East Asian characters take two. */
+/* Display columns of UTF-8 text: kam's own width rule (kam_host_api.text_width,
+ * utf8proc's tables), so that a column of Chinese names is as wide as it looks. */
 static unsigned text_width(const char *s, size_t n)
 {
-	unsigned w = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xC0) == 0x80)
-			continue;
-		w += c >= 0xE1 ? 2 : 1;
-	}
-	return w;
+	long w = xlsx_host->text_width(s, n, NULL);
+	if (w < 0)                  /* not UTF-8: a column as wide as its bytes */
+		return n > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : (unsigned)n;
+	return w > XLSX_MAX_WIDTH ? XLSX_MAX_WIDTH : (unsigned)w;
 }
 
 static size_t utf8_chars(const char *s, size_t n)
@@ -294,4 +289,4 @@ static void xw_close(void *vw)
 	free(w);
 }
 
-#endif
+const kam_plugin_writer xlsx_writer = {"xlsx", xw_open, xw_header, xw_row, xw_finish, xw_close};

@@ -1,8 +1,6 @@
-/* xlsx_zip.h: the XLSX container for the xlsx plugin (included by xlsx.c only): zip
+/* zip.c: the XLSX container for the xlsx plugin (part of xlsx_io.so): zip
  * entries read with a size limit that the file cannot talk us out of, and XML parts fed
  * through expat with messages that say where. */
-#ifndef KAM_XLSX_ZIP_H
-#define KAM_XLSX_ZIP_H
 
 #include <errno.h>
 #include <expat.h>
@@ -12,41 +10,9 @@
 #include <string.h>
 #include <zip.h>
 
-/* A part larger than this uncompressed is refused: real sheets of a province stay far
- * below it, a zip bomb does not.  Counted while reading, not taken from the directory. */
-#define XLSX_MAX_PART ((zip_uint64_t)2 << 30)
-/* workbook.xml and its relationships are read whole; they are a few KB. */
-#define XLSX_MAX_SMALL_PART ((zip_uint64_t)64 << 20)
-/* A part may expand to at most this many times its compressed size (XML deflates 5 to 20
- * times; a zip bomb a thousand), or to the floor below whatever its compressed size: a
- * 3 MB file must not be read as 2 GiB of shared strings before anything fails. */
-#define XLSX_MAX_RATIO 100
-#define XLSX_RATIO_FLOOR ((zip_uint64_t)16 << 20)
-/* The shared strings are held in memory whole: a real province's are a few MB. */
-#define XLSX_MAX_SST_PART ((zip_uint64_t)128 << 20)
-#define XLSX_CHUNK (64 * 1024)
-/* Expat names come as "namespace-URI|local" (a '|' is never part of a local name). */
-#define XLSX_NS_SEP '|'
+#include "xlsx_io.h"
 
-#if defined(__GNUC__)
-#define XLSX_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define XLSX_PRINTF(f, a)
-#endif
-
-/* What every expat callback of ours reaches first (the user data starts with it), so a
- * callback can stop the parse with a message. */
-struct xml_ctx {
-	XML_Parser p;
-	const char *part;       /* the zip entry, for XML errors */
-	char *err;
-	size_t err_size;
-	int failed;
-};
-
-static void xml_fail(struct xml_ctx *x, const char *fmt, ...) XLSX_PRINTF(2, 3);
-
-static void xml_fail(struct xml_ctx *x, const char *fmt, ...)
+void xml_fail(struct xml_ctx *x, const char *fmt, ...)
 {
 	va_list ap;
 	if (!x->failed) {
@@ -60,7 +26,7 @@ static void xml_fail(struct xml_ctx *x, const char *fmt, ...)
 }
 
 /* The message for a parse that returned XML_STATUS_ERROR; -1. */
-static int xml_error(struct xml_ctx *x)
+int xml_error(struct xml_ctx *x)
 {
 	if (!x->failed) {
 		snprintf(x->err, x->err_size, "%s:%lu:%lu: %s", x->part,
@@ -82,7 +48,7 @@ static void XMLCALL xml_no_doctype(void *ud, const XML_Char *name, const XML_Cha
 }
 
 /* A namespace-aware parser whose user data is x (the first member of a larger struct). */
-static int xml_new(struct xml_ctx *x, const char *part, char *err, size_t err_size)
+int xml_new(struct xml_ctx *x, const char *part, char *err, size_t err_size)
 {
 	x->part = part;
 	x->err = err;
@@ -97,14 +63,14 @@ static int xml_new(struct xml_ctx *x, const char *part, char *err, size_t err_si
 	return 0;
 }
 
-static void xml_free(struct xml_ctx *x)
+void xml_free(struct xml_ctx *x)
 {
 	if (x->p)
 		XML_ParserFree(x->p);
 	x->p = NULL;
 }
 
-static const char *xml_local(const XML_Char *name)
+const char *xml_local(const XML_Char *name)
 {
 	const char *bar = strrchr(name, XLSX_NS_SEP);
 	return bar ? bar + 1 : name;
@@ -112,7 +78,7 @@ static const char *xml_local(const XML_Char *name)
 
 /* The value of attribute local: with ns, one in some namespace (r:id); without, one in
  * none (name).  NULL when absent. */
-static const char *xml_attr(const XML_Char **atts, const char *local, int ns)
+const char *xml_attr(const XML_Char **atts, const char *local, int ns)
 {
 	for (int i = 0; atts[i]; i += 2) {
 		const char *bar = strrchr(atts[i], XLSX_NS_SEP);
@@ -121,14 +87,6 @@ static const char *xml_attr(const XML_Char **atts, const char *local, int ns)
 	}
 	return NULL;
 }
-
-/* One entry of the archive being read. */
-struct zentry {
-	zip_file_t *f;
-	const char *name;
-	zip_uint64_t got, limit;
-	zip_uint64_t packed;    /* compressed size, when the limit comes from the ratio; else 0 */
-};
 
 static const char *human_size(zip_uint64_t n, char buf[32])
 {
@@ -140,7 +98,7 @@ static const char *human_size(zip_uint64_t n, char buf[32])
 }
 
 /* Open part name for reading: 1, 0 when the archive has no such part, -1 on an error. */
-static int zentry_open(zip_t *z, const char *name, zip_uint64_t limit, struct zentry *ze, char *err,
+int zentry_open(zip_t *z, const char *name, zip_uint64_t limit, struct zentry *ze, char *err,
 		       size_t err_size)
 {
 	zip_stat_t st;
@@ -184,7 +142,7 @@ static int zentry_open(zip_t *z, const char *name, zip_uint64_t limit, struct ze
 }
 
 /* Up to n bytes; 0 at the end, -1 on an error (a bad CRC included). */
-static zip_int64_t zentry_read(struct zentry *ze, void *buf, size_t n, char *err, size_t err_size)
+zip_int64_t zentry_read(struct zentry *ze, void *buf, size_t n, char *err, size_t err_size)
 {
 	zip_int64_t got = zip_fread(ze->f, buf, n);
 	char sz[32], sz2[32];
@@ -209,7 +167,7 @@ static zip_int64_t zentry_read(struct zentry *ze, void *buf, size_t n, char *err
 }
 
 /* 0, or -1 when libzip reports a late error. */
-static int zentry_close(struct zentry *ze, char *err, size_t err_size)
+int zentry_close(struct zentry *ze, char *err, size_t err_size)
 {
 	int rc = 0;
 	if (ze->f && zip_fclose(ze->f) != 0 && err) {
@@ -221,7 +179,7 @@ static int zentry_close(struct zentry *ze, char *err, size_t err_size)
 }
 
 /* Feed the whole part through x's parser: 0, or -1 with the message in x->err. */
-static int xml_parse_part(struct xml_ctx *x, struct zentry *ze)
+int xml_parse_part(struct xml_ctx *x, struct zentry *ze)
 {
 	for (;;) {
 		void *buf = XML_GetBuffer(x->p, XLSX_CHUNK);
@@ -297,7 +255,7 @@ static zip_t *zip_open_stdin(char *err, size_t err_size)
 }
 
 /* Open path as a zip, or say why it is not one. */
-static zip_t *zip_open_path(const char *path, char *err, size_t err_size)
+zip_t *zip_open_path(const char *path, char *err, size_t err_size)
 {
 	int code = 0;
 	zip_t *z;
@@ -335,5 +293,3 @@ static zip_t *zip_open_path(const char *path, char *err, size_t err_size)
 	zip_error_fini(&ze);
 	return NULL;
 }
-
-#endif

@@ -1,18 +1,13 @@
-/* xlsx_cells.h: what a cell holds, as text (included by xlsx.c only): the shared
+/* cells.c: what a cell holds, as text (part of xlsx_io.so): the shared
  * strings table, Excel's _xHHHH_ escapes, cell references, and the rule that turns a
  * number cell into text (see xlsx.c's header comment). */
-#ifndef KAM_XLSX_CELLS_H
-#define KAM_XLSX_CELLS_H
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xlsx_zip.h"
-
-/* Excel's last column, XFD. */
-#define XLSX_MAX_COLS 16384
+#include "xlsx_io.h"
 
 /* ---- text ---- */
 
@@ -57,7 +52,7 @@ static size_t utf8_put(char *o, uint32_t cp)
 /* At s[0..n): an _xHHHH_ escape (a pair for characters past U+FFFF)?  The code point
  * and the escape's length, or 0 for anything else (U+0000 included: it would end the
  * C string, so it stays as written). */
-static size_t x_escape(const char *s, size_t n, uint32_t *cp)
+size_t x_escape(const char *s, size_t n, uint32_t *cp)
 {
 	unsigned hi, lo;
 	if (n < 7 || s[0] != '_' || s[1] != 'x' || !hex4(s + 2, &hi) || s[6] != '_' || hi == 0)
@@ -77,7 +72,7 @@ static size_t x_escape(const char *s, size_t n, uint32_t *cp)
 
 /* Undo Excel's _xHHHH_ escapes in place (_x000D_ is a CR, _x005F_ a '_'); the new
  * length.  An escape is at least 7 bytes and its UTF-8 at most 4, so it never grows. */
-static size_t x_unescape(char *s, size_t n)
+size_t x_unescape(char *s, size_t n)
 {
 	size_t i = 0, o = 0;
 	while (i < n) {
@@ -97,7 +92,7 @@ static size_t x_unescape(char *s, size_t n)
 /* ---- cell references ---- */
 
 /* The column of a reference like "B7" (A is 0), or -1. */
-static long ref_col(const char *ref)
+long ref_col(const char *ref)
 {
 	long col = 0;
 	int letters = 0;
@@ -115,7 +110,7 @@ static long ref_col(const char *ref)
 }
 
 /* "C7" for column 2, row 7. */
-static const char *cell_name(long col, long row, char buf[32])
+const char *cell_name(long col, long row, char buf[32])
 {
 	char letters[8];
 	int n = 0;
@@ -146,7 +141,7 @@ static const char *cell_name(long col, long row, char buf[32])
  * ("4.201000000100012E+15"), for kam's code check to refuse saying what the cell holds.
  * Text that is no number is passed through for the column's check to refuse.  Runs under
  * the C locale (the caller's uselocale). */
-static const char *number_text(const char *v, size_t vlen, char out[48], size_t *len)
+const char *number_text(const char *v, size_t vlen, char out[48], size_t *len)
 {
 	const size_t size = 48;
 	char e[40], digits[20];
@@ -230,16 +225,6 @@ static const char *number_text(const char *v, size_t vlen, char out[48], size_t 
 
 /* ---- the shared strings table ---- */
 
-struct sst {
-	struct xml_ctx x;           /* first: the parser's user data */
-	char *text;                 /* every string, NUL-terminated, one after another */
-	size_t len, cap;
-	size_t *off;                /* where string i starts */
-	size_t n, ocap;
-	int in_si, in_t, rph;       /* inside <si>, <t>, and the phonetic <rPh> runs */
-	size_t start;
-};
-
 static int sst_grow_text(struct sst *s, size_t more)
 {
 	if (s->len + more + 1 > s->cap) {
@@ -317,7 +302,7 @@ static void XMLCALL sst_chars(void *ud, const XML_Char *t, int len)
 }
 
 /* Load the table from part (which may be absent: a sheet of numbers only). */
-static int sst_load(struct sst *s, zip_t *z, const char *part, char *err, size_t err_size)
+int sst_load(struct sst *s, zip_t *z, const char *part, char *err, size_t err_size)
 {
 	struct zentry ze;
 	int rc = zentry_open(z, part, XLSX_MAX_SST_PART, &ze, err, err_size);
@@ -336,19 +321,17 @@ static int sst_load(struct sst *s, zip_t *z, const char *part, char *err, size_t
 	return rc;
 }
 
-static const char *sst_get(const struct sst *s, size_t i, size_t *len)
+const char *sst_get(const struct sst *s, size_t i, size_t *len)
 {
 	size_t end = i + 1 < s->n ? s->off[i + 1] : s->len;
 	*len = end - s->off[i] - 1;
 	return s->text + s->off[i];
 }
 
-static void sst_free(struct sst *s)
+void sst_free(struct sst *s)
 {
 	xml_free(&s->x);
 	free(s->text);
 	free(s->off);
 	memset(s, 0, sizeof *s);
 }
-
-#endif
