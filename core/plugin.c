@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "kam_plugin.h"
 #include "log.h"
+#include "store.h"
 
 /* The public constants mirror kam's own; a plugin's status goes out unchanged. */
 _Static_assert((int)KAM_PLUGIN_OK == (int)KAM_OK && (int)KAM_PLUGIN_FAIL == (int)KAM_FAIL &&
