@@ -11,7 +11,8 @@
 
 struct kam_db {
 	sqlite3 *h;
-	char *path;
+	char *path;            /* as given: a file name or an SQLite URI */
+	char *file;            /* the file itself (the URI's path part) */
 	int readonly;
 	int depth;             /* open transactions: 1 = BEGIN IMMEDIATE, more = savepoints */
 	int opened_version;    /* schema version found on open, before any upgrade */

@@ -211,7 +211,7 @@ int kam_db_backup(kam_db *db, const char *dest, int overwrite, struct kam_backup
 	if (stat(dest, &ds) == 0) {
 		if (S_ISDIR(ds.st_mode))
 			return kam_usagef(e, "backup: %s is a directory; name the backup file", dest);
-		if (stat(db->path, &ss) == 0 && ss.st_dev == ds.st_dev && ss.st_ino == ds.st_ino)
+		if (stat(db->file, &ss) == 0 && ss.st_dev == ds.st_dev && ss.st_ino == ds.st_ino)
 			return kam_usagef(e, "backup: %s is the database itself", dest);
 		if (!overwrite)
 			return kam_usagef(e, "backup: %s exists; --force replaces it", dest);
