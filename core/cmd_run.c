@@ -199,12 +199,17 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 			kam_errf(&ctx->err, "%s%s: interrupted; what it had not committed was rolled back",
 				 json_result ? "run " : "", argv[0]);
 			kam_err_traceback(&ctx->err, lua.traceback);
+			kam_err_at(&ctx->err, lua.where.file[0] ? lua.where.file : NULL, lua.where.line, NULL);
 			ctx->err.interrupted = 1;
 		}
 		/* A command written in Lua reports like any command: one line (the traceback
-		 * is there with KAM_LOG=debug); a user's script keeps its traceback. */
-		if (!json_result && !kam_log_enabled(KAM_LOG_DEBUG))
+		 * and the place in kam's own script are there with KAM_LOG=debug); a user's
+		 * script keeps its traceback and the place in it. */
+		if (!json_result && !kam_log_enabled(KAM_LOG_DEBUG)) {
 			ctx->err.traceback[0] = '\0';
+			kam_err_at(&ctx->err, "", 0, NULL);
+			ctx->err.where.line = 0;
+		}
 		status = kam_report_error(ctx, &ctx->err);
 		if (in_tx)
 			kam_log(KAM_LOG_INFO, "%s: rolled back: nothing the script wrote is kept", script);

@@ -38,6 +38,25 @@ kam_db *kam_lua_db(lua_State *L)
 }
 
 static const char TRACEBACK_KEY[] = "kam.traceback";
+static const char WHERE_KEY[] = "kam.error_where";
+
+/* The first Lua function on the stack from level 1 (error() itself is C): where the error
+ * was raised, as {source, line}, kept for the record's where fields. */
+static void note_where(lua_State *L)
+{
+	lua_Debug ar;
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		lua_createtable(L, 2, 0);
+		lua_pushstring(L, ar.short_src);
+		lua_rawseti(L, -2, 1);
+		lua_pushinteger(L, ar.currentline);
+		lua_rawseti(L, -2, 2);
+		lua_setfield(L, LUA_REGISTRYINDEX, WHERE_KEY);
+		return;
+	}
+}
 
 /* Turn any error object into a message (as lua.c does), and keep the traceback of where
  * it was raised beside it, in the registry, for kam_lua_call to put in the record's own
@@ -53,6 +72,7 @@ static int msghandler(lua_State *L)
 	}
 	luaL_traceback(L, L, NULL, 1);
 	lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+	note_where(L);
 	lua_pushstring(L, msg);
 	return 1;
 }
@@ -110,8 +130,17 @@ int kam_lua_call(lua_State *L, int nargs, int nresults, const char *what, kam_er
 	if (lua_getfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY) == LUA_TSTRING && rc != LUA_ERRMEM)
 		kam_err_traceback(e, lua_tostring(L, -1));
 	lua_pop(L, 1);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, WHERE_KEY) == LUA_TTABLE && rc != LUA_ERRMEM) {
+		lua_rawgeti(L, -1, 1);
+		lua_rawgeti(L, -2, 2);
+		kam_err_at(e, lua_tostring(L, -2), (long)lua_tointeger(L, -1), NULL);
+		lua_pop(L, 2);
+	}
+	lua_pop(L, 1);
 	lua_pushnil(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, WHERE_KEY);
 	/* Ctrl-C raised "interrupted" inside Lua (or stopped what it called): say so by the
 	 * record's flag, not by its words. */
 	if (e && kam_interrupted())
