@@ -14,7 +14,8 @@ static const char USAGE[] =
 	"Copy the database to FILE as one snapshot, while other kam processes go on reading\n"
 	"and writing: an import that commits meanwhile is in the copy whole or not at all.\n"
 	"The copy is written beside FILE under a temporary name, checked (integrity_check,\n"
-	"schema version) and only then renamed to FILE, readable by its owner only.  An\n"
+	"schema version) and only then renamed to FILE, readable by its owner only.  The\n"
+	"database is copied as it is (an older one is not upgraded first).  An\n"
 	"existing FILE is refused unless --force.  It prints the rows of each table and the\n"
 	"size of the copy.  To restore: stop every writer, copy FILE over the database, and\n"
 	"run 'kam init' (it upgrades a copy made by an older kam).\n";
@@ -59,8 +60,9 @@ int kam_cmd_backup(kam_ctx *ctx, int argc, char **argv)
 		return kam_usage_error(ctx, "backup", USAGE, "need the FILE to write");
 	if (optind + 1 < argc)
 		return kam_usage_error(ctx, "backup", USAGE, "unexpected argument '%s'", argv[optind + 1]);
-	/* A backup only reads: a database kam cannot write can still be copied. */
-	if (kam_ctx_db(ctx, 0) < 0)
+	/* A backup only reads, and copies the file as it is: a database kam cannot write can
+	 * be copied, and an older one is copied before 'kam init' upgrades it. */
+	if (kam_ctx_db(ctx, KAM_DB_AS_IS) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	if (ctx->json ? !(t.json = json_object()) : !(t.text = open_memstream(&summary, &size))) {
 		kam_errf(&ctx->err, "backup: out of memory");

@@ -300,7 +300,7 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 		return kam_errf(e, "%s: out of memory", path);
 	}
 	db->file = file;
-	db->readonly = (flags & KAM_DB_READONLY) != 0;
+	db->readonly = (flags & (KAM_DB_READONLY | KAM_DB_AS_IS)) != 0;
 	/* A command that only reads works where kam cannot write: the connection is then
 	 * read-only, and a write says why.  init (CREATE) needs to write: it fails instead. */
 	if (!db->readonly && !(flags & KAM_DB_CREATE) && must_read_only(file, &db->ro_why))
@@ -332,7 +332,8 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 		kam_db_close(db);
 		return -1;
 	}
-	if (kam_db_migrate(db, &db->opened_version, e) < 0) {
+	if ((flags & KAM_DB_AS_IS) ? kam_db_user_version(db, &db->opened_version, e) < 0
+				   : kam_db_migrate(db, &db->opened_version, e) < 0) {
 		kam_db_close(db);
 		return -1;
 	}

@@ -173,10 +173,10 @@ static int copy_into(kam_db *db, const char *tmp, const char *dest, struct kam_b
 		sqlite3_close(h);
 		return -1;
 	}
-	if (info->schema_version != kam_schema_latest) {
+	if (info->schema_version != db->opened_version) {
 		sqlite3_close(h);
-		return kam_errf(e, "%s: the copy has schema version %d, not %d; nothing written", dest,
-				info->schema_version, kam_schema_latest);
+		return kam_errf(e, "%s: the copy has schema version %d, the database %d; nothing "
+				"written", dest, info->schema_version, db->opened_version);
 	}
 	/* The copy keeps the source's WAL mode; its close checkpoints and removes the
 	 * copy's own -wal and -shm, so the file alone is the whole copy. */

@@ -19,7 +19,8 @@ typedef int (*kam_backup_table_fn)(void *arg, const char *table, int64_t rows);
 
 /* Copy db to dest as one snapshot (writers go on meanwhile; the copy holds what was
  * committed when it began reading).  The copy is written to a temporary file beside dest
- * and renamed over it only once checked (integrity_check, the schema version): dest is
+ * and renamed over it only once checked (integrity_check, the schema version the database
+ * had when opened): dest is
  * never seen half written.  An existing dest is refused unless overwrite; dest may not be
  * the database itself.  On success info is filled and each table of the copy is passed
  * to fn (may be NULL). */

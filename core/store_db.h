@@ -16,6 +16,8 @@ typedef struct kam_db kam_db;
 enum {
 	KAM_DB_CREATE = 1,     /* create the file when it is missing (kam init) */
 	KAM_DB_READONLY = 2,   /* open read-only; refuse if a migration is needed */
+	KAM_DB_AS_IS = 4,      /* read-only, at whatever schema version it has (kam backup:
+				* a copy before kam init upgrades it) */
 };
 
 /* path is a file name, or an SQLite URI "file:NAME?immutable=1" (for a database on a
