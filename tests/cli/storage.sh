@@ -144,6 +144,10 @@ else
   run "${as_user[@]}" "$KAM" --db shm/k.db explain "$code"
   status_is 0 "read-only directory with its -shm: explain works"
   like "$out" "customer $code" "and explains the customer"
+  echo 'print(kam.db.value("SELECT count(*) FROM customers"))' >ro/count.lua
+  run "${as_user[@]}" "$KAM" --db shm/k.db run ro/count.lua
+  status_is 0 "read-only directory with its -shm: a script that reads works"
+  is "$out" "$ncust" "and reads the customers"
   mkdir -p out && chmod 777 out
   run "${as_user[@]}" "$KAM" --db shm/k.db backup out/copy.db
   status_is 0 "read-only directory with its -shm: backup works"
