@@ -12,6 +12,10 @@ int kam_report_error(kam_ctx *ctx, const kam_err *e)
 {
 	int status = e->status ? e->status : KAM_FAIL;
 	fprintf(stderr, "kam: %s\n", e->msg[0] ? e->msg : "failed");
+	/* Lua's traceback under the message, where it always was; whoever does not want it
+	 * shown (a shipped command without KAM_LOG=debug) clears the field. */
+	if (e->traceback[0])
+		fprintf(stderr, "%s\n", e->traceback);
 	if (ctx->json) {
 		/* Only the first line: the traceback stays on stderr. */
 		const char *nl = strchr(e->msg, '\n');

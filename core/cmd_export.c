@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "store.h"
 #include "interrupt.h"
 #include "lser.h"  /* kam_buf */
 #include "sink.h"

@@ -140,7 +140,7 @@ static int check_year(kam_ctx *ctx, int year, int *months)
 		else
 			kam_errf(&ctx->err, "grade %d: the ledger is empty (import one with 'kam import "
 				 "ledger FILE'); nothing graded", year);
-		sqlite3_free(years);
+		free(years);
 		return -1;
 	}
 	if (n < 12) {

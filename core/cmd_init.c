@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "policy.h"
+#include "store_meta.h"
 
 static const char USAGE[] =
 	"usage: kam init [--policy NAME]\n"
@@ -39,7 +40,8 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	const char *policy = ctx->policy;
 	char recorded[256], now[32], found[4096];
 	struct stat sb;
-	int c, created, adopted, changed, from, to, have;
+	const char *keys[8], *values[8];
+	int c, created, adopted, changed, from, to, have, n = 0;
 	time_t t = time(NULL);
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
@@ -67,8 +69,8 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	created = stat(ctx->db_path, &sb) != 0 || (S_ISREG(sb.st_mode) && sb.st_size == 0);
 	if (kam_ctx_db(ctx, KAM_DB_CREATE) < 0)
 		return kam_report_error(ctx, &ctx->err);
-	from = ctx->db->opened_version;
-	if (kam_db_user_version(ctx->db, &to, &ctx->err) < 0)
+	from = kam_db_opened_version(ctx->db);
+	if (kam_db_schema_version(ctx->db, &to, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	have = kam_db_meta_get(ctx->db, "policy", recorded, sizeof recorded, &ctx->err);
@@ -80,19 +82,20 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	/* The database's policy is what grading writes under: a change of it is recorded
 	 * with who made it and when (and what it replaced). */
 	changed = !have || strcmp(recorded, policy) != 0;
-	if (kam_db_begin(ctx->db, &ctx->err) < 0)
-		return kam_report_error(ctx, &ctx->err);
-	if (((created || adopted) && (kam_db_meta_set(ctx->db, "created_at", now, &ctx->err) < 0 ||
-			 kam_db_meta_set(ctx->db, "created_by", ctx->user, &ctx->err) < 0)) ||
-	    (changed && (kam_db_meta_set(ctx->db, "policy_set_at", now, &ctx->err) < 0 ||
-			 kam_db_meta_set(ctx->db, "policy_set_by", ctx->user, &ctx->err) < 0 ||
-			 (have && kam_db_meta_set(ctx->db, "policy_previous", recorded, &ctx->err) < 0))) ||
-	    kam_db_meta_set(ctx->db, "policy", policy, &ctx->err) < 0 ||
-	    kam_db_meta_set(ctx->db, "kam_version", KAM_VERSION, &ctx->err) < 0 ||
-	    kam_db_commit(ctx->db, &ctx->err) < 0) {
-		kam_db_rollback(ctx->db);
-		return kam_report_error(ctx, &ctx->err);
+	if (created || adopted) {
+		keys[n] = "created_at", values[n++] = now;
+		keys[n] = "created_by", values[n++] = ctx->user;
 	}
+	if (changed) {
+		keys[n] = "policy_set_at", values[n++] = now;
+		keys[n] = "policy_set_by", values[n++] = ctx->user;
+		if (have)
+			keys[n] = "policy_previous", values[n++] = recorded;
+	}
+	keys[n] = "policy", values[n++] = policy;
+	keys[n] = "kam_version", values[n++] = KAM_VERSION;
+	if (kam_db_meta_set_all(ctx->db, keys, values, n, &ctx->err) < 0)
+		return kam_report_error(ctx, &ctx->err);
 	if (ctx->json)
 		return kam_print_json(json_pack("{s:s, s:b, s:b, s:i, s:o, s:s, s:o}", "db", ctx->db_path,
 						"created", created, "adopted", adopted, "schema_version", to,

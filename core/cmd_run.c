@@ -149,7 +149,7 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
 		return kam_usage_error(ctx, "run", USAGE, "need a SCRIPT ('-' reads standard input)");
 	script = argv[first];
 	/* The database opens (on first use) inside the script's transaction. */
-	if (ctx->db && !autocommit && kam_db_begin_deferred(ctx->db, &ctx->err) < 0)
+	if (ctx->db && !autocommit && kam_db_script_begin(ctx->db, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	ctx->script_tx = !autocommit;
 	return run_script(ctx, script, argc - first, argv + first, 1);
@@ -159,27 +159,10 @@ int kam_cmd_run(kam_ctx *ctx, int argc, char **argv)
  * found the database changed under its snapshot (it may have caught that error). */
 static int finish_script_tx(kam_ctx *ctx, const char *script)
 {
-	kam_db *db = ctx->db;
-	if (!ctx->script_tx || !db)
+	if (!ctx->script_tx || !ctx->db)
 		return 0;
 	ctx->script_tx = 0;
-	if (db->snapshot_lost) {
-		kam_db_rollback_all(db);
-		return kam_errf(&ctx->err, "%s: another process wrote to the database after this "
-				"script began reading; nothing written; run it again", script);
-	}
-	if (sqlite3_get_autocommit(db->h)) {
-		db->depth = 0; /* the script ended the transaction itself (raw COMMIT) */
-		return 0;
-	}
-	/* Savepoints a raw SAVEPOINT left open are part of the transaction: commit whole. */
-	db->depth = 1;
-	if (kam_db_commit(db, &ctx->err) < 0) {
-		kam_err_prefix(&ctx->err, "%s: commit", script);
-		kam_db_rollback_all(db);
-		return -1;
-	}
-	return 0;
+	return kam_db_script_end(ctx->db, script, &ctx->err);
 }
 
 static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, int json_result)
@@ -206,25 +189,27 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 	for (int i = 1; i < argc; i++)
 		lua_pushstring(L, argv[i]);
 	if (kam_lua_call(L, argc - 1, LUA_MULTRET, json_result ? script : argv[0], &ctx->err) < 0) {
-		char *tb;
-		/* depth, not SQLite's autocommit flag: an interrupted write may have made SQLite
-		 * roll the transaction back already. */
-		int in_tx = ctx->script_tx && ctx->db && ctx->db->depth > 0;
+		/* The store's transaction state, not SQLite's autocommit flag alone: an
+		 * interrupted write may have made SQLite roll the transaction back already. */
+		int in_tx = kam_db_abandon(ctx->db) && ctx->script_tx;
 		ctx->script_tx = 0;
-		if (ctx->db)
-			kam_db_rollback_all(ctx->db);
-		if (kam_interrupted()) {
-			/* Ctrl-C: say so, and what was kept; the traceback says where. */
+		if (ctx->err.interrupted || kam_interrupted()) {
+			/* Ctrl-C: say so, and what was kept; the traceback (kept) says where. */
 			kam_err lua = ctx->err;
-			const char *where = strstr(lua.msg, "\nstack traceback:");
-			kam_errf(&ctx->err, "%s%s: interrupted; what it had not committed was rolled back%s",
-				 json_result ? "run " : "", argv[0], where ? where : "");
+			kam_errf(&ctx->err, "%s%s: interrupted; what it had not committed was rolled back",
+				 json_result ? "run " : "", argv[0]);
+			kam_err_traceback(&ctx->err, lua.traceback);
+			kam_err_at(&ctx->err, lua.where.file[0] ? lua.where.file : NULL, lua.where.line, NULL);
+			ctx->err.interrupted = 1;
 		}
-		tb = strstr(ctx->err.msg, "\nstack traceback:");
 		/* A command written in Lua reports like any command: one line (the traceback
-		 * is there with KAM_LOG=debug); a user's script keeps its traceback. */
-		if (!json_result && tb && !kam_log_enabled(KAM_LOG_DEBUG))
-			*tb = '\0';
+		 * and the place in kam's own script are there with KAM_LOG=debug); a user's
+		 * script keeps its traceback and the place in it. */
+		if (!json_result && !kam_log_enabled(KAM_LOG_DEBUG)) {
+			ctx->err.traceback[0] = '\0';
+			kam_err_at(&ctx->err, "", 0, NULL);
+			ctx->err.where.line = 0;
+		}
 		status = kam_report_error(ctx, &ctx->err);
 		if (in_tx)
 			kam_log(KAM_LOG_INFO, "%s: rolled back: nothing the script wrote is kept", script);
@@ -235,9 +220,8 @@ static int run_script(kam_ctx *ctx, const char *script, int argc, char **argv, i
 		lua_settop(L, base);
 		return kam_report_error(ctx, &ctx->err);
 	}
-	if (ctx->db && !sqlite3_get_autocommit(ctx->db->h)) {
+	if (kam_db_abandon(ctx->db)) {
 		kam_log(KAM_LOG_WARN, "%s: the script left a transaction open; rolled back", script);
-		kam_db_rollback_all(ctx->db);
 		status = KAM_FAIL;
 	}
 	if (!json_result) {

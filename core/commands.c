@@ -61,6 +61,8 @@ const struct kam_command kam_commands[] = {
 			       "kam.grading, kam.yuan, plugins' modules); '-' reads standard input.  The script runs in one "
 			       "transaction, committed when it returns, rolled back when it fails or is interrupted; "
 			       "--autocommit runs it without."}}},
+	{"backup", "a consistent copy of the database while others work in it", kam_cmd_backup,
+	 {{"[--force] FILE", "Copy the database to FILE as one snapshot while other kam processes read and write (an import committed meanwhile is in it whole or not at all); written under a temporary name, checked (integrity, schema version) and renamed; an existing FILE only with --force. Prints each table's rows and the size."}}},
 	{"plugin", "the loaded plugins", kam_cmd_plugin,
 	 {{"list", "The plugins loaded, with the modules, commands and formats each added."}}},
 	{"help", "this list, or a command's usage", kam_cmd_help,

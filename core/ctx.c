@@ -13,7 +13,7 @@ int kam_ctx_db(kam_ctx *ctx, int flags)
 		return -1;
 	/* A kam run script's whole work is one transaction, begun when it first needs the
 	 * database (whichever binding or plugin opens it). */
-	if (ctx->script_tx && kam_db_begin_deferred(ctx->db, &ctx->err) < 0) {
+	if (ctx->script_tx && kam_db_script_begin(ctx->db, &ctx->err) < 0) {
 		kam_db_close(ctx->db);
 		ctx->db = NULL;
 		return -1;

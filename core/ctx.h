@@ -4,7 +4,7 @@
 #define KAM_CTX_H
 
 #include "err.h"
-#include "store.h"
+#include "store_db.h"
 
 struct lua_State;
 struct kam_plugins;

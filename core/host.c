@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "interrupt.h"
+#include "store_meta.h"
 #include "plugin.h"
 #include "sandbox.h"
 
@@ -36,16 +37,43 @@ kam_db *kam_lua_db(lua_State *L)
 	return ctx->db;
 }
 
-/* Turn any error object into a message with a traceback (as lua.c does). */
+static const char TRACEBACK_KEY[] = "kam.traceback";
+static const char WHERE_KEY[] = "kam.error_where";
+
+/* The first Lua function on the stack from level 1 (error() itself is C): where the error
+ * was raised, as {source, line}, kept for the record's where fields. */
+static void note_where(lua_State *L)
+{
+	lua_Debug ar;
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+			continue;
+		lua_createtable(L, 2, 0);
+		lua_pushstring(L, ar.short_src);
+		lua_rawseti(L, -2, 1);
+		lua_pushinteger(L, ar.currentline);
+		lua_rawseti(L, -2, 2);
+		lua_setfield(L, LUA_REGISTRYINDEX, WHERE_KEY);
+		return;
+	}
+}
+
+/* Turn any error object into a message (as lua.c does), and keep the traceback of where
+ * it was raised beside it, in the registry, for kam_lua_call to put in the record's own
+ * field: the message stays one line that nobody has to cut again. */
 static int msghandler(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
 	if (msg == NULL) {
 		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			return 1;
-		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+			msg = lua_tostring(L, -1);
+		else
+			msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
 	}
-	luaL_traceback(L, L, msg, 1);
+	luaL_traceback(L, L, NULL, 1);
+	lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+	note_where(L);
+	lua_pushstring(L, msg);
 	return 1;
 }
 
@@ -64,8 +92,8 @@ static void on_sigint(int sig)
 {
 	signal(sig, SIG_DFL); /* a second Ctrl-C kills the process */
 	kam_interrupt_note(); /* for the command's message, and a policy's worker stops too */
-	if (running_ctx && running_ctx->db && running_ctx->db->h)
-		sqlite3_interrupt(running_ctx->db->h);
+	if (running_ctx)
+		kam_db_interrupt(running_ctx->db);
 	if (running_L)
 		lua_sethook(running_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
@@ -99,6 +127,24 @@ int kam_lua_call(lua_State *L, int nargs, int nresults, const char *what, kam_er
 	else
 		kam_errf(e, "%s", lua_tostring(L, -1) ? lua_tostring(L, -1) : "(no message)");
 	lua_pop(L, 1);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY) == LUA_TSTRING && rc != LUA_ERRMEM)
+		kam_err_traceback(e, lua_tostring(L, -1));
+	lua_pop(L, 1);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, WHERE_KEY) == LUA_TTABLE && rc != LUA_ERRMEM) {
+		lua_rawgeti(L, -1, 1);
+		lua_rawgeti(L, -2, 2);
+		kam_err_at(e, lua_tostring(L, -2), (long)lua_tointeger(L, -1), NULL);
+		lua_pop(L, 2);
+	}
+	lua_pop(L, 1);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, TRACEBACK_KEY);
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, WHERE_KEY);
+	/* Ctrl-C raised "interrupted" inside Lua (or stopped what it called): say so by the
+	 * record's flag, not by its words. */
+	if (e && kam_interrupted())
+		e->interrupted = 1;
 	return -1;
 }
 

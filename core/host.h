@@ -11,8 +11,9 @@
 lua_State *kam_host_new(kam_ctx *ctx, kam_err *e);
 
 /* Call the function below nargs arguments like lua_pcall, with the traceback message
- * handler and Ctrl-C handling installed for the duration.  On error the message (with
- * traceback) is copied into e, the stack is left as before the function, and -1 is
+ * handler and Ctrl-C handling installed for the duration.  On error the message is copied
+ * into e, Lua's traceback into e->traceback (the message stays without it), e->interrupted
+ * is set when Ctrl-C stopped it, the stack is left as before the function, and -1 is
  * returned.  `what` names the code for out-of-memory errors, which skip the handler. */
 int kam_lua_call(lua_State *L, int nargs, int nresults, const char *what, kam_err *e);
 

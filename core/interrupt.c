@@ -13,9 +13,8 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	caught = 1;
-	/* sqlite3_interrupt only sets a flag the running statement checks. */
-	if (watched && watched->db && watched->db->h)
-		sqlite3_interrupt(watched->db->h);
+	if (watched)
+		kam_db_interrupt(watched->db);
 }
 
 void kam_interrupt_catch(struct kam_ctx *ctx)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "store.h"
 
 #define STMT_MT "kam.db.statement"
 

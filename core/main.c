@@ -5,7 +5,6 @@
 #include <lua.h>
 #include <pwd.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +35,9 @@ static int version(kam_ctx *ctx)
 	if (ctx->json)
 		return kam_print_json(json_pack("{s:s, s:s, s:s, s:s}", "kam", KAM_VERSION, "lua",
 						LUA_VERSION_MAJOR "." LUA_VERSION_MINOR "." LUA_VERSION_RELEASE,
-						"sqlite", sqlite3_libversion(), "jansson", jansson_version_str()));
+						"sqlite", kam_db_library_version(), "jansson", jansson_version_str()));
 	printf("kam %s (Lua %s.%s.%s, SQLite %s, jansson %s)\n", KAM_VERSION, LUA_VERSION_MAJOR,
-	       LUA_VERSION_MINOR, LUA_VERSION_RELEASE, sqlite3_libversion(), jansson_version_str());
+	       LUA_VERSION_MINOR, LUA_VERSION_RELEASE, kam_db_library_version(), jansson_version_str());
 	return KAM_OK;
 }
 
@@ -90,9 +89,8 @@ int main(int argc, char **argv)
 	 * SQLite's disk-full error instead of a signal that leaves the write half done. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
-	/* One thread: SQLite's allocation statistics would only add a mutex to every malloc. */
-	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
-		fprintf(stderr, "kam: warning: cannot turn off SQLite's memory statistics\n");
+	if (kam_db_library_init(&ctx.err) < 0)
+		fprintf(stderr, "kam: warning: %s\n", ctx.err.msg);
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {

@@ -19,6 +19,7 @@
 #include "cmd.h"
 #include "kam_plugin.h"
 #include "log.h"
+#include "store_meta.h"
 #include "width.h"
 
 /* The public constants mirror kam's own; a plugin's status goes out unchanged. */
@@ -289,7 +290,7 @@ static long h_db_schema_version(kam_host *h)
 {
 	kam_ctx *ctx = host_ctx(h);
 	int version;
-	if (kam_ctx_db(ctx, 0) < 0 || kam_db_user_version(ctx->db, &version, &ctx->err) < 0)
+	if (kam_ctx_db(ctx, 0) < 0 || kam_db_schema_version(ctx->db, &version, &ctx->err) < 0)
 		return -1;
 	return version;
 }

@@ -21,6 +21,10 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 		msg = sqlite3_errstr(rc);
 	switch (primary) {
 	case SQLITE_READONLY:
+		/* Opened read-only because kam cannot write there: say why. */
+		if (db && db->ro_why && (rc == SQLITE_READONLY || rc == SQLITE_READONLY_DIRECTORY))
+			return kam_errf(e, "%s: the database is read-only here: %s (nothing written)",
+					path, db->ro_why);
 		/* Plain READONLY is the file (its mode, a read-only mount); the extended codes
 		 * (a directory kam cannot write, a moved file, recovery) keep SQLite's words. */
 		if (rc == SQLITE_READONLY)
@@ -188,40 +192,139 @@ static int check_kam_file(kam_db *db, int create, kam_err *e)
 	return -1;
 }
 
+/* The file an SQLite URI names ("file:x.db?immutable=1" -> "x.db", "file:///a/x.db" ->
+ * "/a/x.db"), or path itself; malloc'ed.  No %-decoding: a name that needs it is given
+ * as a plain path instead. */
+static char *file_of(const char *path)
+{
+	const char *p = path;
+	if (strncmp(p, "file:", 5) != 0)
+		return strdup(path);
+	p += 5;
+	if (strncmp(p, "//", 2) == 0) {
+		p += 2;
+		p += strcspn(p, "/"); /* the authority: "" or "localhost" */
+	}
+	return strndup(p, strcspn(p, "?#"));
+}
+
+/* The file f exists and kam may write it; or it does not exist and dir lets kam make it. */
+static int can_write(const char *f, const char *suffix, int dir_ok)
+{
+	char *p = malloc(strlen(f) + strlen(suffix) + 1);
+	int ok;
+	if (!p)
+		return 0;
+	sprintf(p, "%s%s", f, suffix);
+	ok = access(p, W_OK) == 0 || (errno == ENOENT && dir_ok);
+	free(p);
+	return ok;
+}
+
+/* Whether kam, asked for a writable connection, can only read file (1), and why (*why
+ * NULL when it is the file's own mode, which the plain read-only message names).
+ * Writing a WAL database needs the file, and its -wal and -shm files beside it (made in
+ * its directory when missing). */
+static int must_read_only(const char *file, const char **why)
+{
+	const char *slash = strrchr(file, '/');
+	char *dir;
+	int dir_ok;
+	*why = NULL;
+	if (access(file, W_OK) != 0) {
+		if (errno == EROFS)
+			*why = "it is on a read-only file system";
+		return 1;
+	}
+	dir = slash ? strndup(file, slash == file ? 1 : (size_t)(slash - file)) : strdup(".");
+	dir_ok = dir && access(dir, W_OK) == 0;
+	free(dir);
+	if (can_write(file, "-wal", dir_ok) && can_write(file, "-shm", dir_ok))
+		return 0;
+	*why = "kam cannot write in its directory, where a database in WAL mode keeps its -wal "
+	       "and -shm files";
+	return 1;
+}
+
+/* A read-only connection to a WAL database fails at its first read when SQLite can
+ * neither open nor create the -shm file beside it: say so, and what to do. */
+static int wal_unreadable(kam_db *db, kam_err *e)
+{
+	int rc = sqlite3_extended_errcode(db->h);
+	char *shm;
+	int missing;
+	if (!db->readonly || ((rc & 0xff) != SQLITE_READONLY && (rc & 0xff) != SQLITE_CANTOPEN))
+		return 0;
+	if (!(shm = malloc(strlen(db->file) + 5)))
+		return 0;
+	sprintf(shm, "%s-shm", db->file);
+	missing = access(shm, F_OK) != 0;
+	free(shm);
+	kam_errf(e, "%s: kam can only read this database here (%s), and SQLite cannot read a "
+		 "database in WAL mode without %s its -shm file beside it; copy the file where kam "
+		 "can write, or, when nothing writes it meanwhile, open it as --db 'file:%s?immutable=1'",
+		 db->path, db->ro_why ? db->ro_why : "the file is read-only for it",
+		 missing ? "creating" : "opening", db->file);
+	return 1;
+}
+
 int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 {
 	struct stat sb;
 	kam_db *db;
-	int oflags, rc, exists = stat(path, &sb) == 0;
+	int oflags, rc, exists, uri = strncmp(path, "file:", 5) == 0;
 	mode_t old_mask = 0;
+	char *file;
 
 	*out = NULL;
-	if (!exists && !(flags & KAM_DB_CREATE))
+	if (!(file = file_of(path)))
+		return kam_errf(e, "%s: out of memory", path);
+	exists = stat(file, &sb) == 0;
+	if (!exists && !(flags & KAM_DB_CREATE)) {
+		free(file);
 		return kam_errf(e, "%s: no such database (create it with 'kam init')", path);
-	if (exists && S_ISDIR(sb.st_mode))
+	}
+	if (exists && S_ISDIR(sb.st_mode)) {
+		free(file);
 		return kam_errf(e, "%s: is a directory, not a database", path);
-	if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KAM_DB_CREATE))
+	}
+	if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KAM_DB_CREATE)) {
+		free(file);
 		return kam_errf(e, "%s: an empty file, not a kam database (create it with 'kam init')",
 				path);
+	}
 	db = calloc(1, sizeof *db);
 	if (!db || !(db->path = strdup(path))) {
 		free(db);
+		free(file);
 		return kam_errf(e, "%s: out of memory", path);
 	}
-	db->readonly = (flags & KAM_DB_READONLY) != 0;
+	db->file = file;
+	db->readonly = (flags & (KAM_DB_READONLY | KAM_DB_AS_IS)) != 0;
+	/* A command that only reads works where kam cannot write: the connection is then
+	 * read-only, and a write says why.  init (CREATE) needs to write: it fails instead. */
+	if (!db->readonly && !(flags & KAM_DB_CREATE) && must_read_only(file, &db->ro_why))
+		db->readonly = 1;
+	if (uri && (strstr(path, "immutable=1") || strstr(path, "mode=ro"))) {
+		db->readonly = 1;
+		db->ro_why = "its name opens it read-only";
+	}
 	oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
 	if (flags & KAM_DB_CREATE)
 		oflags |= SQLITE_OPEN_CREATE;
 	oflags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+	if (uri)
+		oflags |= SQLITE_OPEN_URI;
 	/* Archives are trade secrets: a new file and its WAL are for the owner only. */
 	if (!exists)
 		old_mask = umask(077);
 	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
 	if (rc != SQLITE_OK)
 		kam_db_fail(db, rc, "open", e);
-	else if (check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0)
+	else if (check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0) {
+		wal_unreadable(db, e);
 		rc = SQLITE_ERROR; /* before configure: someone else's file is left as it was */
-	else
+	} else
 		rc = configure(db, e) < 0 ? SQLITE_ERROR : SQLITE_OK;
 	if (!exists)
 		umask(old_mask);
@@ -229,7 +332,8 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 		kam_db_close(db);
 		return -1;
 	}
-	if (kam_db_migrate(db, &db->opened_version, e) < 0) {
+	if ((flags & KAM_DB_AS_IS) ? kam_db_user_version(db, &db->opened_version, e) < 0
+				   : kam_db_migrate(db, &db->opened_version, e) < 0) {
 		kam_db_close(db);
 		return -1;
 	}
@@ -247,6 +351,7 @@ void kam_db_close(kam_db *db)
 		sqlite3_close_v2(db->h);
 	}
 	free(db->path);
+	free(db->file);
 	free(db);
 }
 
@@ -359,125 +464,4 @@ int kam_db_migrate(kam_db *db, int *from, kam_err *e)
 fail:
 	kam_db_rollback(db);
 	return -1;
-}
-
-int kam_db_meta_get(kam_db *db, const char *key, char *buf, size_t size, kam_err *e)
-{
-	sqlite3_stmt *st;
-	int rc, found = 0;
-	if (kam_db_prepare(db, "SELECT value FROM meta WHERE key = ?1", &st, e) < 0)
-		return -1;
-	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 0);
-		snprintf(buf, size, "%s", v ? v : "");
-		found = 1;
-	} else if (rc != SQLITE_DONE) {
-		kam_db_fail(db, rc, "read meta", e);
-		sqlite3_finalize(st);
-		return -1;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e)
-{
-	sqlite3_stmt *st;
-	int rc;
-	if (kam_db_prepare(db, "INSERT INTO meta(key, value) VALUES (?1, ?2) "
-			   "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, e) < 0)
-		return -1;
-	rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "write meta", e);
-	return 0;
-}
-
-/* One probe per month, each stopping at its first row: cheap when the month is there
- * (the ledger's key starts with the customer, so there is no index on the month, and a
- * probe for a missing month reads the whole ledger).  At the first month missing, one
- * scan of the year finds the others instead. */
-int kam_db_ledger_months(kam_db *db, int year, int *mask, kam_err *e)
-{
-	sqlite3_stmt *st;
-	int rc = SQLITE_OK, missing = 0;
-	*mask = 0;
-	if (kam_db_prepare(db, "SELECT 1 FROM ledger WHERE month = ?1 LIMIT 1", &st, e) < 0)
-		return -1;
-	for (int m = 1; m <= 12 && !missing; m++) {
-		rc = sqlite3_bind_int(st, 1, year * 100 + m);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*mask |= 1 << (m - 1);
-		else if (rc == SQLITE_DONE)
-			missing = 1;
-		else
-			break;
-		rc = sqlite3_reset(st);
-		if (rc != SQLITE_OK)
-			break;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_OK)
-		return kam_db_fail(db, rc, "read the ledger's months", e);
-	if (!missing)
-		return 0;
-	if (kam_db_prepare(db, "SELECT DISTINCT month FROM ledger WHERE month BETWEEN ?1 AND ?2",
-			   &st, e) < 0)
-		return -1;
-	rc = sqlite3_bind_int(st, 1, year * 100 + 1);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_bind_int(st, 2, year * 100 + 12);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int m = sqlite3_column_int(st, 0) % 100;
-		if (m >= 1 && m <= 12)
-			*mask |= 1 << (m - 1);
-		rc = SQLITE_OK;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "read the ledger's months", e);
-	return 0;
-}
-
-int kam_db_ledger_years(kam_db *db, char **list, kam_err *e)
-{
-	/* DISTINCT month keeps a few hundred values while it scans; DISTINCT month / 100
-	 * would sort the whole ledger (3x slower). Months are 190001..299912 (a CHECK). */
-	unsigned char seen[1100] = {0};
-	sqlite3_stmt *st;
-	sqlite3_str *s;
-	int rc, n = 0;
-	*list = NULL;
-	if (kam_db_prepare(db, "SELECT DISTINCT month FROM ledger", &st, e) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int y = sqlite3_column_int(st, 0) / 100;
-		if (y >= 1900 && y < 3000)
-			seen[y - 1900] = 1;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "read the ledger's years", e);
-	s = sqlite3_str_new(db->h);
-	for (int y = 0; y < 1100; y++)
-		if (seen[y])
-			sqlite3_str_appendf(s, "%s%d", n++ ? ", " : "", 1900 + y);
-	if (sqlite3_str_errcode(s) != SQLITE_OK) {
-		sqlite3_free(sqlite3_str_finish(s));
-		return kam_errf(e, "%s: out of memory", db->path);
-	}
-	*list = sqlite3_str_finish(s);
-	if (!*list && !(*list = sqlite3_mprintf("%s", "")))
-		return kam_errf(e, "%s: out of memory", db->path);
-	return 0;
 }

@@ -6,27 +6,24 @@
 #include <sqlite3.h>
 
 #include "err.h"
+#include "store_db.h"
+#include "store_meta.h"
 
-enum {
-	KAM_DB_CREATE = 1,     /* create the file when it is missing (kam init) */
-	KAM_DB_READONLY = 2,   /* open read-only; refuse if a migration is needed */
-};
-
-typedef struct kam_db {
+struct kam_db {
 	sqlite3 *h;
-	char *path;
+	char *path;            /* as given: a file name or an SQLite URI */
+	char *file;            /* the file itself (the URI's path part) */
 	int readonly;
 	int depth;             /* open transactions: 1 = BEGIN IMMEDIATE, more = savepoints */
 	int opened_version;    /* schema version found on open, before any upgrade */
 	int snapshot_lost;     /* a write met SQLITE_BUSY_SNAPSHOT: this transaction cannot commit */
-} kam_db;
+	const char *ro_why;    /* why kam opened it read-only unasked ("its directory is not
+				* writable"), NULL when it did not */
+};
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */
 extern const int kam_schema_latest;
 extern const char *const kam_schema_steps[];
-
-int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e);
-void kam_db_close(kam_db *db);
 
 /* Record the failure of SQLite call `what` that returned rc; returns -1. */
 int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e);
@@ -50,16 +47,6 @@ void kam_db_rollback_all(kam_db *db);
 int kam_db_user_version(kam_db *db, int *version, kam_err *e);
 /* Bring the schema to kam_schema_latest in one transaction; rows are kept. */
 int kam_db_migrate(kam_db *db, int *from, kam_err *e);
-
-/* The meta table: settings recorded at init (default policy, creation time). */
-int kam_db_meta_get(kam_db *db, const char *key, char *buf, size_t size, kam_err *e);
-int kam_db_meta_set(kam_db *db, const char *key, const char *value, kam_err *e);
-
-/* The months of year the ledger holds: bit m-1 of *mask set for month m. */
-int kam_db_ledger_months(kam_db *db, int year, int *mask, kam_err *e);
-/* The years the ledger holds, ascending, as "2024, 2025" (sqlite3_free it; "" when the
- * ledger is empty).  It reads the whole ledger: for messages, not for every run. */
-int kam_db_ledger_years(kam_db *db, char **list, kam_err *e);
 
 /* Prepare with the connection's error turned into e. */
 int kam_db_prepare(kam_db *db, const char *sql, sqlite3_stmt **st, kam_err *e);

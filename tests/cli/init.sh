@@ -42,6 +42,16 @@ status_is 2 "an extra argument is a usage error"
 # An older database: schema version 1, built by the schema of that version with rows.
 sqlite3 old.db < "$TOP/tests/fixtures/schema-v1.sql"
 before=$(sqlite3 old.db "SELECT count(*) || ' ' || sum(amount) FROM ledger; SELECT group_concat(name, ',') FROM customers")
+# A backup before the upgrade copies it as it is; restoring it is init's upgrade.
+run kam --db old.db backup old-backup.db
+status_is 0 "an older database can be backed up before kam init upgrades it"
+is "$(sqlite3 old.db 'PRAGMA user_version') $(sqlite3 old-backup.db 'PRAGMA user_version')" "1 1" \
+  "the backup leaves it at schema 1, and the copy is schema 1"
+run kam --db old-backup.db init
+status_is 0 "kam init upgrades the restored copy"
+is "$(sqlite3 old-backup.db 'PRAGMA user_version')" "$latest" "to the latest schema"
+is "$(sqlite3 old-backup.db "SELECT count(*) || ' ' || sum(amount) FROM ledger; SELECT group_concat(name, ',') FROM customers")" \
+  "$before" "with every row of the original"
 run kam --db old.db init
 status_is 0 "an older database opens"
 if [ "$latest" -gt 1 ]; then

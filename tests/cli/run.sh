@@ -129,6 +129,50 @@ status_is 1 "--json failure exits 1"
 run python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]==1 and "bad thing" in d["error"]' <(printf '%s' "$out")
 status_is 0 "--json failure prints an error document"
 
+# Errors as data: the message is one line; Lua's traceback travels beside it and is
+# printed under it; the place the error was raised is the record's file and line.
+printf 'local function f()\n  error("deep thing")\nend\nf()\n' > deep.lua
+run kam run deep.lua
+status_is 1 "a failing script exits 1"
+is "$(printf '%s\n' "$err" | head -1)" "kam: deep.lua:2: deep thing" "its message is the first line"
+is "$(printf '%s\n' "$err" | sed -n 2p)" "stack traceback:" "the traceback follows it"
+like "$err" "deep.lua:2: in local 'f'" "naming the function"
+like "$err" "deep.lua:4: in main chunk" "and the chunk"
+run kam --json run deep.lua
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["error"], d["file"], d["line"], "traceback" in d["error"])')" \
+  "deep.lua:2: deep thing deep.lua 2 False" "--json: one-line error, the file and line as fields"
+like "$err" "stack traceback:" "--json: the traceback stays on stderr"
+printf 'local t = nil\nreturn t.x\n' > nilidx.lua
+run kam --json run nilidx.lua
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["file"], d["line"])')" \
+  "nilidx.lua 2" "--json: a runtime error's place too"
+# A command written in Lua: one line, its own place not shown; all of it with debug.
+run kam --db k.db explain 42099900001000
+status_is 1 "a shipped command's error exits 1"
+is "$err" "kam: no customer 42099900001000" "one line, no traceback"
+run kam --db k.db --json explain 42099900001000
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sorted(d))')" \
+  "['error', 'status']" "--json: no file or line inside kam's own script"
+KAM_LOG=debug run kam --db k.db explain 42099900001000
+like "$err" $'kam: no customer 42099900001000\nstack traceback:' "KAM_LOG=debug: the traceback under it"
+
+# Ctrl-C: the record says interrupted, by a field.
+wait_for() {
+  local i
+  for ((i = 0; i < 6000; i++)); do "$@" && return 0; sleep 0.05; done
+  return 1
+}
+printf 'io.stderr:write("started\\n")\nwhile true do end\n' > spin.lua
+"$KAM" --json run spin.lua >"$T/.out" 2>"$T/.err" & pid=$!
+wait_for grep -q started "$T/.err"
+kill -INT $pid
+wait $pid; status=$?
+out=$(cat "$T/.out"); err=$(cat "$T/.err")
+status_is 1 "an interrupted script exits 1"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["error"], d.get("interrupted"), d["file"], d["line"])')" \
+  "run spin.lua: interrupted; what it had not committed was rolled back True spin.lua 2" \
+  "--json: interrupted is a field, with where it was"
+
 # --- the script's transaction ---------------------------------------------------------------
 sqlite3 k.db "INSERT INTO customers(code, name, place) VALUES (42010000009000, 'before', 'city')"
 name9() { sqlite3 k.db "SELECT name FROM customers WHERE code = 42010000009000"; }

@@ -96,8 +96,7 @@ status_is 0 "a second writer waits for the lock and succeeds"
 run sqlite3 k.db "SELECT count(*) FROM customers WHERE code IN (45010000001000, 45010000002000)"
 is "$out" "2" "both writes landed"
 
-# A database file kam may not write: every write says "read-only" (a database in a
-# directory kam cannot write is another matter).  Root writes any file, so under root the
+# A database file kam may not write: every write says "read-only", reading works.  Root writes any file, so under root the
 # commands run as nobody.
 mkdir ro && cp k.db ro/k.db && chmod 444 ro/k.db && chmod 777 ro
 as_user=()
@@ -121,6 +120,70 @@ else
   run "${as_user[@]}" "$KAM" --db ro/k.db export customers
   status_is 0 "reading a read-only database file works"
   is "$(sqlite3 ro/k.db "SELECT count(*) FROM customers")" "$(sqlite3 k.db "SELECT count(*) FROM customers")" "nothing was written"
+fi
+
+# A database in a directory kam cannot write (as on a read-only mount): a command that
+# only reads opens it read-only and works when SQLite can read it, that is when the WAL's
+# -shm file is there to read (kept here with persist_wal, as a writer that has the file
+# open keeps it); without it the message says so and what to do.
+ncust=$(sqlite3 k.db "SELECT count(*) FROM customers")
+code=$(sqlite3 k.db "SELECT code FROM customers LIMIT 1")
+mkdir shm noshm
+cp k.db shm/k.db && sqlite3 shm/k.db '.filectrl persist_wal 1' 'SELECT count(*) FROM meta' >/dev/null
+cp k.db noshm/k.db
+chmod 444 shm/* noshm/*
+if [ "$(id -u)" = 0 ] && [ ${#as_user[@]} = 0 ]; then
+  skip "read-only directory: running as root without setpriv"
+elif [ ! -e shm/k.db-shm ]; then
+  nok "read-only directory: this sqlite3 keeps no -shm file with persist_wal"
+else
+  chmod 555 shm noshm
+  run "${as_user[@]}" "$KAM" --db shm/k.db export customers
+  status_is 0 "read-only directory with its -shm: export works"
+  is "$(($(printf '%s\n' "$out" | wc -l) - 1))" "$ncust" "and writes every customer"
+  run "${as_user[@]}" "$KAM" --db shm/k.db explain "$code"
+  status_is 0 "read-only directory with its -shm: explain works"
+  like "$out" "customer $code" "and explains the customer"
+  echo 'print(kam.db.value("SELECT count(*) FROM customers"))' >ro/count.lua
+  run "${as_user[@]}" "$KAM" --db shm/k.db run ro/count.lua
+  status_is 0 "read-only directory with its -shm: a script that reads works"
+  is "$out" "$ncust" "and reads the customers"
+  mkdir -p out && chmod 777 out
+  run "${as_user[@]}" "$KAM" --db shm/k.db backup out/copy.db
+  status_is 0 "read-only directory with its -shm: backup works"
+  is "$(sqlite3 out/copy.db "SELECT count(*) FROM customers")" "$ncust" "and the copy holds every customer"
+  run "${as_user[@]}" "$KAM" --db shm/k.db import customers ro/c.csv
+  status_is 1 "read-only directory: an import exits 1"
+  like "$err" "shm/k.db: the database file is read-only" "and says read-only"
+  is "$(sqlite3 "file:shm/k.db?immutable=1" "SELECT count(*) FROM customers")" "$ncust" "nothing was written"
+  # The file itself writable, its directory and -shm not: the write names the directory.
+  chmod 666 shm/k.db
+  run "${as_user[@]}" "$KAM" --db shm/k.db import customers ro/c.csv
+  status_is 1 "writable file in a read-only directory: an import exits 1"
+  like "$err" "shm/k.db: the database is read-only here: kam cannot write in its directory" "and names the directory, not the file"
+  run "${as_user[@]}" "$KAM" --db shm/k.db export customers
+  status_is 0 "and export works"
+  chmod 444 shm/k.db
+
+  run "${as_user[@]}" "$KAM" --db noshm/k.db export customers
+  status_is 1 "read-only directory without its -shm: export exits 1"
+  like "$err" "noshm/k.db: kam can only read this database here" "saying kam can only read it there"
+  like "$err" "without creating its -shm file beside it" "that SQLite needs the -shm file it cannot create"
+  like "$err" "copy the file where kam can write" "that copying the file helps"
+  like "$err" "--db 'file:noshm/k.db?immutable=1'" "and how to open it immutable"
+  run "${as_user[@]}" "$KAM" --db noshm/k.db --json explain "$code"
+  status_is 1 "--json: exit 1"
+  like "$out" '"error": "noshm/k.db: kam can only read this database here' "--json: the error document says so"
+  run "${as_user[@]}" "$KAM" --db 'file:noshm/k.db?immutable=1' export customers
+  status_is 0 "immutable: export works"
+  is "$(($(printf '%s\n' "$out" | wc -l) - 1))" "$ncust" "and writes every customer"
+  run "${as_user[@]}" "$KAM" --db 'file:noshm/k.db?immutable=1' explain "$code"
+  status_is 0 "immutable: explain works"
+  run "${as_user[@]}" "$KAM" --db 'file:noshm/k.db?immutable=1' import customers ro/c.csv
+  status_is 1 "immutable: an import exits 1"
+  like "$err" "the database is read-only here: its name opens it read-only (nothing written)" "saying why"
+  is "$(ls noshm)" "k.db" "no -wal or -shm file was made"
+  chmod 755 shm noshm
 fi
 
 done_testing
