@@ -95,8 +95,10 @@ static int count_tables(sqlite3 *h, const char *dest, kam_backup_table_fn fn, vo
 	sqlite3_stmt *names, *count = NULL;
 	int rc;
 
-	rc = sqlite3_prepare_v2(h, "SELECT name FROM sqlite_schema WHERE type = 'table' AND "
-				"name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name", -1, &names, NULL);
+	/* The ledger counts as one: the view over its month tables and ledger_rows. */
+	rc = sqlite3_prepare_v2(h, "SELECT name FROM sqlite_schema WHERE (type = 'table' OR name = 'ledger') AND "
+				"name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT GLOB 'ledger_[0-9]*' AND "
+				"name <> 'ledger_rows' ORDER BY name", -1, &names, NULL);
 	if (rc != SQLITE_OK)
 		return copy_fail(h, rc, dest, "list the copy's tables", e);
 	while ((rc = sqlite3_step(names)) == SQLITE_ROW) {
