@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 const char *const kam_line_names[KAM_LINES] = {
 	"express", "logistics", "letters", "parcels", "savings", "billing",
 	"philately", "newspapers", "same_city", "international", "freight", "forwarding",
@@ -382,6 +384,25 @@ static void *scan_part(void *arg)
 	return NULL;
 }
 
+/* For the snapshot tests (tests/cli/grade_snapshot.sh): with $KAM_TEST_HOLD_FACTS naming
+ * a FIFO, the facts stop between the ledger's two halves until someone writes to it and
+ * closes it: the place where an import committing used to give a run two states.  A
+ * point in the run, not a delay: no test of it depends on the machine's speed. */
+static void hold_for_test(kam_db *db)
+{
+	const char *path = getenv("KAM_TEST_HOLD_FACTS");
+	char buf[64];
+	FILE *f;
+	if (!path || !*path)
+		return;
+	kam_log(KAM_LOG_DEBUG, "%s: facts held at %s", db->path, path);
+	if ((f = fopen(path, "r"))) {
+		while (fread(buf, 1, sizeof buf, f) > 0)
+			;
+		fclose(f);
+	}
+}
+
 /* The ledger in two halves by code, read at once on two connections (the machines kam
  * runs on have two cores); a small province, or one customer's bureau, in one. */
 static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
@@ -389,9 +410,13 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 	struct scan whole = {db, NULL, f, only_code, 0, INT64_MAX, 0, 0, {0}};
 	struct scan half[2];
 	pthread_t t;
-	int rc;
+	const char *hold = getenv("KAM_TEST_HOLD_FACTS");
+	int rc, held = hold && *hold;
 
-	if (only_code || f->n < 20000) {
+	/* A second connection reads the same state as this one only while no other writer
+	 * can commit: while this one holds the write lock (a writing grade run).  Without
+	 * it, one connection in one read transaction. */
+	if (only_code || f->n < 20000 || !kam_db_holds_write_lock(db)) {
 		if (only_code) {
 			whole.lo = f->n ? f->c[0].code : 0;
 			whole.hi = f->n ? f->c[f->n - 1].code + 1 : 0;
@@ -408,15 +433,21 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 	rc = sqlite3_open_v2(db->path, &half[1].h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(half[1].h, 10000);
-	if (rc != SQLITE_OK || pthread_create(&t, NULL, scan_part, &half[1]) != 0) {
+	if (rc == SQLITE_OK && held) {
+		/* Held for a test: one half after the other, the hold between them. */
+		scan_part(&half[0]);
+		hold_for_test(db);
+		scan_part(&half[1]);
+	} else if (rc != SQLITE_OK || pthread_create(&t, NULL, scan_part, &half[1]) != 0) {
 		sqlite3_close(half[1].h);
 		scan_part(&whole);
 		if (whole.rc < 0)
 			*e = whole.e;
 		return whole.rc;
+	} else {
+		scan_part(&half[0]);
+		pthread_join(t, NULL);
 	}
-	scan_part(&half[0]);
-	pthread_join(t, NULL);
 	sqlite3_close(half[1].h);
 	if (half[0].rc < 0 || half[1].rc < 0) {
 		*e = half[0].rc < 0 ? half[0].e : half[1].e;
@@ -496,7 +527,7 @@ static int rank_agreement_customers(kam_facts *f, kam_err *e)
 int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e)
 {
 	struct bureau_index bi = {0};
-	int failed = 0;
+	int failed = 0, own_tx = 0;
 	memset(f, 0, sizeof *f);
 	f->year = year;
 	f->needs = needs;
@@ -504,13 +535,25 @@ int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts
 	keep(f, (const unsigned char *)"", 0, &failed); /* offset 0 stands for NULL */
 	if (failed)
 		return kam_errf(e, "facts: out of memory");
+	/* One snapshot: outside a transaction, the reads share one read transaction. */
+	if (db->depth == 0) {
+		if (kam_db_begin_deferred(db, e) < 0) {
+			kam_facts_free(f);
+			return -1;
+		}
+		own_tx = 1;
+	}
 	if (load_customers(db, only_code, f, &bi, e) < 0 || load_ledger(db, only_code, f, e) < 0 ||
 	    load_entered(db, f, e) < 0 || rank_agreement_customers(f, e) < 0) {
 		free(bi.slot);
 		kam_facts_free(f);
+		if (own_tx)
+			kam_db_rollback(db);
 		return -1;
 	}
 	free(bi.slot);
+	if (own_tx)
+		kam_db_rollback(db);
 	return 0;
 }
 
