@@ -1,5 +1,6 @@
 /* Policies, grading runs and decisions (store_grading.h). */
 #include "store_grading.h"
+#include "store_rows_impl.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,4 +157,14 @@ int kam_store_run_flush(kam_run_writer *w, kam_err *e)
 	}
 	w->npending = 0;
 	return 0;
+}
+
+int kam_store_decision_latest(kam_db *db, int64_t code, int year, kam_store_row_fn each, void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(code), KAM_SV_INT(year)};
+	return kam_store_walk(db, "SELECT d.id, d.grade, d.computed, d.score, d.reasons, d.override, r.id AS run, "
+			      "r.year, r.as_of, r.decided_at, r.decided_by, p.name AS policy, p.version AS "
+			      "policy_version, p.hash AS policy_hash FROM decisions d JOIN grading_runs r ON "
+			      "r.id = d.run JOIN policies p ON p.hash = r.policy_hash WHERE d.code = ?1 AND "
+			      "r.year = ?2 ORDER BY d.id DESC LIMIT 1", v, 2, each, arg, "read decisions", e);
 }

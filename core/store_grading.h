@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_rows.h"
 
 /* A policy's source under its hash (kept once: a hash already stored is left alone). */
 struct kam_store_policy {
@@ -45,5 +46,10 @@ int kam_store_run_add(kam_run_writer *w, const struct kam_store_decision *d, kam
 /* Store the decisions still waiting (then their strings may go). */
 int kam_store_run_flush(kam_run_writer *w, kam_err *e);
 void kam_store_run_free(kam_run_writer *w);
+
+/* The latest decision of a customer for a year (no call when there is none): id, grade,
+ * computed, score, reasons, override, run, year, as_of, decided_at, decided_by, policy,
+ * policy_version, policy_hash. */
+int kam_store_decision_latest(kam_db *db, int64_t code, int year, kam_store_row_fn each, void *arg, kam_err *e);
 
 #endif
