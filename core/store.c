@@ -78,7 +78,7 @@ static int on_busy(void *arg, int count)
 		char who[128];
 		const char *base = strrchr(db->path, '/');
 		lock_holder(db->path, who, sizeof who);
-		kam_log(KAM_LOG_WARN, "%s is writing to %s; waiting up to %d s (--wait SECONDS to change)",
+		kam_log(KAM_LOG_WARN, "%s is writing to %s; waiting up to %d s (--wait SECONDS or $KAM_WAIT to change)",
 			who, base ? base + 1 : db->path, db->wait_ms / 1000);
 		db->wait_said = 1;
 	}
@@ -148,7 +148,7 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 			db->waited_out = 0;
 			return kam_errf(e, "%s: %s kept the write lock longer than the %d s this command "
 					"waits; nothing written; try again when it is done, or wait longer "
-					"with --wait SECONDS", path, who, db->wait_ms / 1000);
+					"with --wait SECONDS (or $KAM_WAIT)", path, who, db->wait_ms / 1000);
 		}
 		return kam_errf(e, "%s: %s", path, msg);
 	case SQLITE_FULL:
