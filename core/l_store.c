@@ -211,6 +211,23 @@ static int l_meta(lua_State *L)
 	return 1;
 }
 
+/* kam.store.set_wait(seconds) -> true, or nil and the usage error: how long this
+ * command's writes wait for another writer (kam_db_set_wait). */
+static int l_set_wait(lua_State *L)
+{
+	kam_err e;
+	int seconds;
+	const char *s = luaL_checkstring(L, 1);
+	if (kam_db_parse_wait("override", s, &seconds, &e) < 0) {
+		lua_pushnil(L);
+		lua_pushstring(L, e.msg);
+		return 2;
+	}
+	kam_db_set_wait(kam_lua_db(L), seconds);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
 /* kam.store.transaction(fn, ...): the write lock (a savepoint when nested), fn called;
  * committed and its results returned, or rolled back and its error raised unchanged. */
 static int l_transaction(lua_State *L)
@@ -243,6 +260,7 @@ int kam_open_store(lua_State *L)
 		{"override_add", l_override_add},
 		{"override_revoke", l_override_revoke},
 		{"meta", l_meta},
+		{"set_wait", l_set_wait},
 		{"transaction", l_transaction},
 		{NULL, NULL},
 	};

@@ -19,14 +19,20 @@ accepts: e.g. hubei's cultivation (培育期, needs --until), shantou's approved
 any day: one whose period overlaps another's is refused, naming it, unless --replace
 (which revokes the other, saying so).  A reason is UTF-8 text of at most 2000
 characters.  list shows the valid ones (--all: every one, with its revocation).
+add and revoke wait up to --wait SECONDS (default $KAM_WAIT, else 60) for another
+writer, saying whom they wait for.
 ]]
 
 local args = { ... }
 local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason = "value", ["until"] = "value",
-  from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag" }, USAGE)
+  from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag", wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
+if opts.wait then
+  local ok, err = store.set_wait(opts.wait)
+  if not ok then return cli.usage_error(err, USAGE) end
+end
 
 -- A required option: its value, or nil and the usage error (exit status 2).
 local function need(name)

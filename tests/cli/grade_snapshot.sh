@@ -121,6 +121,14 @@ status_is 0 "a dry run reads beside the writer: it takes no lock"
 run kam --db c.db grade --year 2025 --wait soon
 status_is 2 "--wait takes whole seconds"
 like "$err" "grade: --wait 'soon' must be whole seconds from 0 to 86400" "and says so"
+code=$(printf '%014d' "$(awk '$2 == "2" { print $1; exit }' ref_old)") # class 2: cultivation may make it 1
+run kam --db c.db override add $code --kind cultivation --grade 1 --reason "潜力大" --from 2026-01-01 \
+  --until 2026-06-30 --year 2025 --wait 0
+status_is 1 "override add --wait 0: gives up at once while the run holds the lock"
+like "$err" "c.db: another kam process (pid $gpid) kept the write lock longer than the 0 s this command waits; nothing written" \
+  "and says whom it waited for"
+run kam --db c.db override add $code --kind cultivation --grade 2 --reason "x" --until 2026-06-30 --wait never
+status_is 2 "override --wait takes whole seconds"
 exec 3>&-
 wait $gpid
 is "$?" 0 "the held run ends well"
