@@ -58,8 +58,11 @@ static void lock_holder(const char *path, char *out, size_t size)
 	close(fd);
 }
 
-/* SQLite's busy handler: wait up to wait_ms, in growing naps, and say once (after a
- * second) whom for.  Returning 0 ends the wait with SQLITE_BUSY. */
+/* A wait shorter than this passes without a word (another command's commit). */
+#define ANNOUNCE_AFTER 2.0
+
+/* SQLite's busy handler: wait up to wait_ms, in growing naps, and say once (after
+ * ANNOUNCE_AFTER seconds) whom for.  Returning 0 ends the wait with SQLITE_BUSY. */
 static int on_busy(void *arg, int count)
 {
 	kam_db *db = arg;
@@ -74,7 +77,7 @@ static int on_busy(void *arg, int count)
 		db->waited_out = 1;
 		return 0;
 	}
-	if (!db->wait_said && waited >= 1.0) {
+	if (!db->wait_said && waited >= ANNOUNCE_AFTER) {
 		char who[128];
 		const char *base = strrchr(db->path, '/');
 		lock_holder(db->path, who, sizeof who);

@@ -42,7 +42,7 @@ void kam_db_close(kam_db *db);
 int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e);
 
 /* Wait up to seconds (0: not at all) for another connection's write lock before a write
- * fails; after a second of waiting it says on stderr whom it waits for and how long
+ * fails; after two seconds of waiting it says on stderr whom it waits for and how long
  * ("another kam process (pid 123) is writing to hubei.db; waiting up to 60 s"), once per
  * wait.  Running out says so in the error, never a bare "database is locked". */
 void kam_db_set_wait(kam_db *db, int seconds);
