@@ -443,8 +443,9 @@ int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts
 	keep(f, (const unsigned char *)"", 0, &failed); /* offset 0 stands for NULL */
 	if (failed)
 		return kam_errf(e, "facts: out of memory");
-	/* One snapshot: outside a transaction, the reads share one read transaction. */
-	if (db->depth == 0) {
+	/* One snapshot: outside a transaction, the reads share one read transaction (a
+	 * script's raw BEGIN is one already). */
+	if (kam_db_autocommit(db)) {
 		if (kam_db_begin_deferred(db, e) < 0) {
 			kam_facts_free(f);
 			return -1;

@@ -143,8 +143,7 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 			db->snapshot_lost = 1;
 		if (rc == SQLITE_BUSY_SNAPSHOT)
 			return kam_errf(e, "%s: another process wrote to the database after this "
-					"transaction began reading (a stale snapshot, nothing is locked); "
-					"nothing written; run it again", path);
+					"transaction began reading; nothing written; run it again", path);
 		if (db && db->waited_out) {
 			char who[128];
 			lock_holder(db->path, who, sizeof who);
@@ -386,6 +385,11 @@ int kam_db_begin(kam_db *db, kam_err *e)
 		db->immediate = 1;
 	db->depth++;
 	return 0;
+}
+
+int kam_db_autocommit(const kam_db *db)
+{
+	return db->depth == 0 && sqlite3_get_autocommit(db->h);
 }
 
 int kam_db_holds_write_lock(const kam_db *db)

@@ -59,6 +59,8 @@ int kam_db_begin(kam_db *db, kam_err *e);
  * not a deferred reader).  Every connection then reads the same committed state until
  * it ends, since no other writer can commit: grading reads its facts so. */
 int kam_db_holds_write_lock(const kam_db *db);
+/* No transaction is open on the connection (neither kam's nor one begun with raw SQL). */
+int kam_db_autocommit(const kam_db *db);
 int kam_db_commit(kam_db *db, kam_err *e);
 void kam_db_rollback(kam_db *db);
 /* BEGIN DEFERRED as the outermost transaction (depth 1): a reader that blocks no writer
