@@ -15,7 +15,7 @@
 #include "policy.h"
 
 static const char USAGE[] =
-	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run | --adopt]\n"
+	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run | --adopt] [--wait SECONDS]\n"
 	"       kam grade diff POLICY_A POLICY_B [--year Y] [--as-of DATE]\n"
 	"Grade every customer for year Y (default: last year) under the policy (--policy, or the\n"
 	"one recorded by kam init), in one transaction.  Decisions are appended, never changed:\n"
@@ -30,7 +30,11 @@ static const char USAGE[] =
 	"\n"
 	"diff runs two policies (names or files) over the same facts and lists every customer\n"
 	"whose grade differs, with both grades and both reasons, then a matrix of old grade to\n"
-	"new grade counts.  It writes nothing.\n";
+	"new grade counts.  It writes nothing.\n"
+	"\n"
+	"A run reads its facts as one snapshot of the database: a writing run takes the write\n"
+	"lock first (an import waits for it, and it waits for an import), waiting up to\n"
+	"--wait SECONDS (default $KAM_WAIT, else 60) and saying whom it waits for.\n";
 
 static double clock_now(void)
 {
@@ -74,7 +78,7 @@ static int default_year(void)
 }
 
 struct options {
-	int year, dry_run, adopt, diff;
+	int year, dry_run, adopt, diff, wait;
 	const char *as_of;
 	char today[11];
 };
@@ -85,9 +89,11 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 	static const struct option opts[] = {
 		{"year", required_argument, NULL, 'y'}, {"as-of", required_argument, NULL, 'a'},
 		{"dry-run", no_argument, NULL, 'n'}, {"adopt", no_argument, NULL, 'A'},
+		{"wait", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	int c;
+	o->wait = -1;
 	o->year = default_year();
 	kam_today(o->today);
 	o->as_of = o->today;
@@ -101,6 +107,10 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 			if (parse_date(optarg, &ctx->err) < 0)
 				return -1;
 			o->as_of = optarg;
+			break;
+		case 'w':
+			if (kam_db_parse_wait(o->diff ? "grade diff" : "grade", optarg, &o->wait, &ctx->err) < 0)
+				return -1;
 			break;
 		case 'n': o->dry_run = 1; break;
 		case 'A': o->adopt = 1; break;
@@ -193,6 +203,19 @@ static int grade_failed(kam_ctx *ctx, int year)
 	return kam_report_error(ctx, &ctx->err);
 }
 
+/* One snapshot for the whole run (issue 17): a writing run takes the write lock before
+ * it reads anything, so the year's check, the facts (on two connections) and the stored
+ * decisions all see one committed state, and an import waits for it, or it for the
+ * import, never half of one.  A dry run or a diff reads in one read transaction. */
+static int begin(kam_ctx *ctx, const struct options *o)
+{
+	if (o->wait >= 0)
+		kam_db_set_wait(ctx->db, o->wait);
+	if (o->dry_run || o->diff)
+		return kam_db_begin_deferred(ctx->db, &ctx->err);
+	return kam_db_begin(ctx->db, &ctx->err);
+}
+
 static int grade(kam_ctx *ctx, const struct options *o)
 {
 	kam_policy *p = NULL;
@@ -206,20 +229,30 @@ static int grade(kam_ctx *ctx, const struct options *o)
 		kam_usagef(&ctx->err, "grade: --dry-run writes nothing, --adopt writes: choose one");
 		return kam_report_error(ctx, &ctx->err);
 	}
-	if (kam_ctx_db(ctx, 0) < 0 || check_year(ctx, o->year, &months) < 0 ||
+	if (kam_ctx_db(ctx, 0) < 0 || begin(ctx, o) < 0)
+		return grade_failed(ctx, o->year);
+	if (check_year(ctx, o->year, &months) < 0 ||
 	    kam_policy_default(ctx, &p, &ctx->err) < 0 || check_policy(ctx, o) < 0) {
+		kam_db_rollback(ctx->db);
 		kam_policy_free(p);
 		return grade_failed(ctx, o->year);
 	}
 	t0 = clock_now();
 	if (kam_facts_load(ctx->db, o->year, 0, p->needs, &facts, &ctx->err) < 0) {
+		kam_db_rollback(ctx->db);
 		kam_policy_free(p);
 		return grade_failed(ctx, o->year);
 	}
 	kam_log(KAM_LOG_DEBUG, "facts for %zu customers in %.3f s", facts.n, clock_now() - t0);
 	rc = kam_grade_run(ctx, p, &facts, &go, &st, &ctx->err);
 	kam_facts_free(&facts);
+	/* A dry run's read transaction ends without a write; a run's commits its decisions. */
+	if (rc == 0 && o->dry_run)
+		kam_db_rollback(ctx->db);
+	else if (rc == 0 && kam_db_commit(ctx->db, &ctx->err) < 0)
+		rc = -1;
 	if (rc < 0) {
+		kam_db_rollback(ctx->db);
 		kam_err_prefix(&ctx->err, "grade %d", o->year);
 		kam_policy_free(p);
 		return grade_failed(ctx, o->year);
@@ -341,7 +374,7 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 	struct kam_grade_opts go = {o->as_of, 1, ctx->user, keep_first, &a};
 	int status = KAM_FAIL;
 
-	if (kam_ctx_db(ctx, 0) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
+	if (kam_ctx_db(ctx, 0) < 0 || begin(ctx, o) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
 	    kam_policy_load(ctx, spec_b, &pb, &ctx->err) < 0 ||
 	    kam_facts_load(ctx->db, o->year, 0, pa->needs | pb->needs, &facts, &ctx->err) < 0)
 		goto out;
@@ -398,6 +431,8 @@ static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const
 	fprintf(stderr, "kam: diff wrote nothing\n");
 	status = KAM_OK;
 out:
+	if (ctx->db)
+		kam_db_rollback_all(ctx->db);
 	if (status != KAM_OK && kam_interrupted())
 		kam_errf(&ctx->err, "grade diff: interrupted (a diff writes nothing)");
 	if (status != KAM_OK && ctx->err.msg[0])

@@ -32,11 +32,12 @@ const struct kam_command kam_commands[] = {
 	 {{"KIND [options]", "Write KIND ({export kinds}) as CSV, JSON or XLSX, to standard output or -o FILE; "
 			     "customers and the ledger import back unchanged."}}},
 	{"grade", "grade every customer of a year under the policy; what-if diffs", kam_cmd_grade,
-	 {{"[--year Y] [--as-of DATE] [--dry-run | --adopt]",
+	 {{"[--year Y] [--as-of DATE] [--dry-run | --adopt] [--wait SECONDS]",
 	   "Grade every customer for year Y under the policy, in one transaction; decisions are appended, "
 	   "never changed.  A year without ledger rows is refused, fewer than 12 months is a warning; "
 	   "a --policy other than the database's own needs --dry-run (write nothing) or --adopt "
-	   "(write its grades anyway)."},
+	   "(write its grades anyway).  A run reads one snapshot: it takes the write lock before "
+	   "reading its facts, waiting up to --wait SECONDS (default 60) for another writer."},
 	  {"diff POLICY_A POLICY_B [--year Y] [--as-of DATE]",
 	   "What if: every customer whose grade differs between two policies, with both reasons, and a "
 	   "matrix; writes nothing."}}},

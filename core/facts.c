@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+#include "store_facts.h"
+
 const char *const kam_line_names[KAM_LINES] = {
 	"express", "logistics", "letters", "parcels", "savings", "billing",
 	"philately", "newspapers", "same_city", "international", "freight", "forwarding",
@@ -70,9 +73,9 @@ static uint32_t keep(kam_facts *f, const unsigned char *s, int n, int *failed)
 	return at;
 }
 
-static uint32_t keep_col(kam_facts *f, sqlite3_stmt *st, int col, int *failed)
+static uint32_t keep_text(kam_facts *f, struct kam_store_text t, int *failed)
 {
-	return keep(f, sqlite3_column_text(st, col), sqlite3_column_bytes(st, col), failed);
+	return keep(f, t.s, t.n, failed);
 }
 
 /* Bureaus by name: few hundred at most, found through a small open-addressing table. */
@@ -126,77 +129,69 @@ static int bureau_of(kam_facts *f, struct bureau_index *bi, uint32_t name, int *
 	return (int)f->nbureaus++;
 }
 
-/* The customers of the same bureau as only_code, or all of them. */
-static const char CUSTOMERS_SQL[] =
-	"SELECT code, name, place, city, county, admin_code, industry, nature, reach, agreement,"
-	" account, important, potential, network_wide, one_time FROM customers";
-/* Its city's customers (the city bureau's revenue counts them all) and its own bureau's. */
-static const char BUREAU_FILTER[] =
-	" WHERE code = ?1 OR city = (SELECT city FROM customers WHERE code = ?1)"
-	" OR CASE WHEN place = 'county' THEN county ELSE city END ="
-	" (SELECT CASE WHEN place = 'county' THEN county ELSE city END FROM customers WHERE code = ?1)";
+struct customers_load {
+	kam_facts *f;
+	struct bureau_index *bi;
+	size_t cap;
+	int failed;
+};
 
+static int add_customer(void *arg, const struct kam_store_customer_row *r)
+{
+	struct customers_load *l = arg;
+	kam_facts *f = l->f;
+	struct kam_customer_facts *c;
+	uint32_t bureau;
+	int *failed = &l->failed;
+	if (f->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 4096;
+		struct kam_customer_facts *grown = realloc(f->c, ncap * sizeof *grown);
+		if (!grown) {
+			l->failed = 1;
+			return -1;
+		}
+		f->c = grown;
+		l->cap = ncap;
+	}
+	c = &f->c[f->n++];
+	memset(c, 0, sizeof *c);
+	c->code = r->code;
+	c->name = keep_text(f, r->name, failed);
+	c->place = keep_text(f, r->place, failed);
+	c->city = keep_text(f, r->city, failed);
+	c->county = keep_text(f, r->county, failed);
+	c->admin_code = keep_text(f, r->admin_code, failed);
+	c->industry = keep_text(f, r->industry, failed);
+	c->nature = keep_text(f, r->nature, failed);
+	c->reach = keep_text(f, r->reach, failed);
+	c->agreement = r->agreement;
+	c->account = keep_text(f, r->account, failed);
+	c->important = keep_text(f, r->important, failed);
+	c->potential = keep_text(f, r->potential, failed);
+	c->network_wide = r->network_wide;
+	c->one_time = r->one_time;
+	/* The bureau: the county bureau in a county, else the city bureau (DOMAIN §3.1).
+	 * Without its name the bureau is unknown: no bureau "" gathers such customers
+	 * (the import refuses them; older data may hold some). */
+	bureau = c->place && strcmp(f->text + c->place, "county") == 0 ? c->county : c->city;
+	c->bureau = c->city_bureau = -1;
+	if (bureau && f->text[bureau] && !*failed)
+		c->bureau = bureau_of(f, l->bi, bureau, failed);
+	if (c->city && f->text[c->city] && !*failed)
+		c->city_bureau = bureau_of(f, l->bi, c->city, failed);
+	if (c->agreement && c->bureau >= 0 && !*failed)
+		f->bureaus[c->bureau].agreement_customers++;
+	return *failed ? -1 : 0;
+}
+
+/* The customers of the same bureau as only_code, or all of them. */
 static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bureau_index *bi,
 			  kam_err *e)
 {
-	char sql[1024];
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc, failed = 0;
-
-	snprintf(sql, sizeof sql, "%s%s ORDER BY code", CUSTOMERS_SQL, only_code ? BUREAU_FILTER : "");
+	struct customers_load l = {f, bi, 0, 0};
 	f->only_code = only_code;
-	if (kam_db_prepare(db, sql, &st, e) < 0)
-		return -1;
-	if (only_code)
-		sqlite3_bind_int64(st, 1, only_code);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && !failed) {
-		struct kam_customer_facts *c;
-		uint32_t bureau;
-		if (f->n == cap) {
-			size_t ncap = cap ? cap * 2 : 4096;
-			struct kam_customer_facts *grown = realloc(f->c, ncap * sizeof *grown);
-			if (!grown) {
-				failed = 1;
-				break;
-			}
-			f->c = grown;
-			cap = ncap;
-		}
-		c = &f->c[f->n++];
-		memset(c, 0, sizeof *c);
-		c->code = sqlite3_column_int64(st, 0);
-		c->name = keep_col(f, st, 1, &failed);
-		c->place = keep_col(f, st, 2, &failed);
-		c->city = keep_col(f, st, 3, &failed);
-		c->county = keep_col(f, st, 4, &failed);
-		c->admin_code = keep_col(f, st, 5, &failed);
-		c->industry = keep_col(f, st, 6, &failed);
-		c->nature = keep_col(f, st, 7, &failed);
-		c->reach = keep_col(f, st, 8, &failed);
-		c->agreement = sqlite3_column_int(st, 9) != 0;
-		c->account = keep_col(f, st, 10, &failed);
-		c->important = keep_col(f, st, 11, &failed);
-		c->potential = keep_col(f, st, 12, &failed);
-		c->network_wide = sqlite3_column_int(st, 13) != 0;
-		c->one_time = sqlite3_column_int(st, 14) != 0;
-		/* The bureau: the county bureau in a county, else the city bureau (DOMAIN §3.1).
-		 * Without its name the bureau is unknown: no bureau "" gathers such customers
-		 * (the import refuses them; older data may hold some). */
-		bureau = c->place && strcmp(f->text + c->place, "county") == 0 ? c->county : c->city;
-		c->bureau = c->city_bureau = -1;
-		if (bureau && f->text[bureau] && !failed)
-			c->bureau = bureau_of(f, bi, bureau, &failed);
-		if (c->city && f->text[c->city] && !failed)
-			c->city_bureau = bureau_of(f, bi, c->city, &failed);
-		if (c->agreement && c->bureau >= 0 && !failed)
-			f->bureaus[c->bureau].agreement_customers++;
-	}
-	sqlite3_finalize(st);
-	if (failed)
-		return kam_errf(e, "facts: out of memory");
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "read customers", e);
+	if (kam_store_facts_customers(db, only_code, add_customer, &l, e) < 0)
+		return l.failed ? kam_errf(e, "facts: out of memory") : -1;
 	return 0;
 }
 
@@ -221,49 +216,18 @@ static struct kam_customer_facts *merge(kam_facts *f, size_t *i, int64_t code)
 	return *i < f->n && f->c[*i].code == code ? &f->c[*i] : NULL;
 }
 
-/* A scan of part of the ledger: customers with lo <= code < hi, on connection h (the
- * main one, or a second one reading beside it). */
+/* A scan of part of the ledger: customers with lo <= code < hi, on reader rd (a second
+ * connection reading beside the main one) or, when rd is NULL, on db's own. */
 struct scan {
-	kam_db *db;                /* for messages; and its connection when h is NULL */
-	sqlite3 *h;
+	kam_db *db;
+	kam_store_reader *rd;
 	kam_facts *f;
 	int64_t only_code, lo, hi;
 	size_t first;              /* index of the first customer of the part */
 	int rc;
 	kam_err e;
+	size_t i;                  /* the merge's place */
 };
-
-/* Parameters: ?2 ?3 the year's first and last month, ?4 ?5 the range of codes. */
-
-static int prepare_scan(struct scan *s, const char *select, const char *where, const char *group,
-			sqlite3_stmt **st)
-{
-	char sql[2048];
-	int rc;
-	/* One customer's bureau is read as the range of its codes (the customers loaded), its
-	 * other customers skipped by merge(): SQLite pushes a range, not an IN (SELECT …), into
-	 * each month's table of the view. */
-	snprintf(sql, sizeof sql, "%s WHERE code >= ?4 AND code < ?5%s%s", select, where ? " AND " : "",
-		 where ? where : "");
-	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s", group ? group : "");
-	rc = sqlite3_prepare_v2(s->h ? s->h : s->db->h, sql, -1, st, NULL);
-	if (rc != SQLITE_OK)
-		return kam_db_fail(s->db, rc, "read the ledger", &s->e);
-	if (sqlite3_bind_int64(*st, 4, s->lo) != SQLITE_OK || sqlite3_bind_int64(*st, 5, s->hi) != SQLITE_OK) {
-		rc = kam_db_fail(s->db, sqlite3_errcode(s->h ? s->h : s->db->h), "read the ledger", &s->e);
-		sqlite3_finalize(*st);
-		return rc;
-	}
-	return 0;
-}
-
-static int scan_done(struct scan *s, sqlite3_stmt *st, int rc)
-{
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(s->db, rc, "read the ledger", &s->e);
-	return 0;
-}
 
 static int add_checked(int64_t *sum, int64_t v)
 {
@@ -276,122 +240,98 @@ static int too_big(struct scan *s, int64_t code, const char *what)
 			(long long)code, what, s->f->year, TOO_BIG);
 }
 
-/* The year's rows in key order, summed here (checked) by line and month. */
-static int scan_rows(struct scan *s)
+/* A row of the year, summed here (checked) by line and month: the view's months are
+ * tables of their own, and a GROUP BY over them would sort the year. */
+static int add_row(void *arg, const struct kam_store_ledger_row *r)
 {
+	struct scan *s = arg;
 	kam_facts *f = s->f;
-	sqlite3_stmt *st;
-	size_t i = s->first;
-	int rc, first = f->year * 100 + 1, last = f->year * 100 + 12;
-	if (prepare_scan(s, "SELECT code, month, line, amount, volume FROM ledger", "month BETWEEN ?2 AND ?3",
-			 NULL, &st) < 0)
-		return -1;
-	sqlite3_bind_int(st, 2, first);
-	sqlite3_bind_int(st, 3, last);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kam_customer_facts *c = merge(f, &i, sqlite3_column_int64(st, 0));
-		int month = sqlite3_column_int(st, 1), line, counts;
-		int64_t amount;
-		if (!c || month < first || month > last)
-			continue; /* a ledger row without its customer: the foreign key forbids it */
-		amount = sqlite3_column_int64(st, 3);
-		line = line_index(sqlite3_column_text(st, 2), sqlite3_column_bytes(st, 2));
-		counts = line >= 0 && (f->lines >> line & 1);
-		if (add_checked(&c->total, amount) || add_checked(&c->monthly[month - first], amount) ||
-		    (counts && add_checked(&c->revenue, amount)) || (line >= 0 && add_checked(&c->by_line[line], amount))) {
-			sqlite3_finalize(st);
-			return too_big(s, c->code, "the ledger's revenue");
-		}
-		if (add_checked(&c->volume, sqlite3_column_int64(st, 4))) {
-			sqlite3_finalize(st);
-			return too_big(s, c->code, "the ledger's volume");
-		}
-		if (month == last && ((counts && add_checked(&c->december, amount)) ||
-				      (line >= 0 && add_checked(&c->december_by_line[line], amount)))) {
-			sqlite3_finalize(st);
-			return too_big(s, c->code, "the ledger's December revenue");
-		}
-	}
-	return scan_done(s, st, rc);
-}
-
-/* Only the year's totals, summed here: the view's months are tables of their own, and a
- * GROUP BY over them would sort the year. */
-static int scan_sums(struct scan *s)
-{
-	kam_facts *f = s->f;
-	sqlite3_stmt *st;
-	size_t i = s->first;
-	int rc, last = f->year * 100 + 12, volume = f->needs & KAM_NEED_VOLUME;
-	int all = f->lines == KAM_LINES_ALL;
-	if (prepare_scan(s, "SELECT code, amount, month, line, volume FROM ledger", "month BETWEEN ?2 AND ?3",
-			 NULL, &st) < 0)
-		return -1;
-	sqlite3_bind_int(st, 2, f->year * 100 + 1);
-	sqlite3_bind_int(st, 3, last);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kam_customer_facts *c = merge(f, &i, sqlite3_column_int64(st, 0));
-		int64_t amount;
-		int line, counts;
-		if (!c)
-			continue;
-		amount = sqlite3_column_int64(st, 1);
-		/* The line is looked at only when the policy counts some lines alone. */
-		counts = all || ((line = line_index(sqlite3_column_text(st, 3), sqlite3_column_bytes(st, 3))) >= 0 &&
-				 (f->lines >> line & 1));
-		/* Checked, as SQLite's sum() was: an absurd ledger is an error naming the customer. */
-		if (add_checked(&c->total, amount) || (counts && add_checked(&c->revenue, amount))) {
-			sqlite3_finalize(st);
-			return too_big(s, c->code, "the ledger's revenue");
-		}
-		if (counts && sqlite3_column_int(st, 2) == last && add_checked(&c->december, amount)) {
-			sqlite3_finalize(st);
-			return too_big(s, c->code, "the ledger's December revenue");
-		}
-		if (volume && add_checked(&c->volume, sqlite3_column_int64(st, 4))) {
-			sqlite3_finalize(st);
-			return too_big(s, c->code, "the ledger's volume");
-		}
-	}
-	return scan_done(s, st, rc);
+	struct kam_customer_facts *c = merge(f, &s->i, r->code);
+	int first = f->year * 100 + 1, last = f->year * 100 + 12, line, counts;
+	int by_line = f->needs & (KAM_NEED_BY_LINE | KAM_NEED_MONTHLY);
+	if (!c || r->month < first || r->month > last)
+		return 0; /* a ledger row without its customer: the foreign key forbids it */
+	/* The line is looked at only when the policy counts some lines alone, or by line. */
+	line = by_line || f->lines != KAM_LINES_ALL ? line_index(r->line.s, r->line.n) : -1;
+	counts = f->lines == KAM_LINES_ALL || (line >= 0 && (f->lines >> line & 1));
+	/* Checked, as SQLite's sum() was: an absurd ledger is an error naming the customer. */
+	if (add_checked(&c->total, r->amount) || (counts && add_checked(&c->revenue, r->amount)) ||
+	    (by_line && (add_checked(&c->monthly[r->month - first], r->amount) ||
+			 (line >= 0 && add_checked(&c->by_line[line], r->amount)))))
+		return too_big(s, c->code, "the ledger's revenue");
+	if ((by_line || (f->needs & KAM_NEED_VOLUME)) && add_checked(&c->volume, r->volume))
+		return too_big(s, c->code, "the ledger's volume");
+	if (r->month == last && ((counts && add_checked(&c->december, r->amount)) ||
+				 (by_line && line >= 0 && add_checked(&c->december_by_line[line], r->amount))))
+		return too_big(s, c->code, "the ledger's December revenue");
+	return 0;
 }
 
 /* The first month of each customer's history (the earliest of its rows). */
+static int add_history(void *arg, const struct kam_store_ledger_row *r)
+{
+	struct scan *s = arg;
+	struct kam_customer_facts *c = merge(s->f, &s->i, r->code);
+	if (c && (!c->first_month || r->month < c->first_month))
+		c->first_month = r->month;
+	return 0;
+}
+
+static int scan_rows(struct scan *s)
+{
+	s->i = s->first;
+	return kam_store_facts_ledger(s->db, s->rd, s->lo, s->hi, s->f->year * 100 + 1, s->f->year * 100 + 12,
+				      add_row, s, &s->e);
+}
+
 static int scan_history(struct scan *s)
 {
-	sqlite3_stmt *st;
-	size_t i = s->first;
-	int rc;
-	if (prepare_scan(s, "SELECT code, month FROM ledger", NULL, NULL, &st) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kam_customer_facts *c = merge(s->f, &i, sqlite3_column_int64(st, 0));
-		int month = sqlite3_column_int(st, 1);
-		if (c && (!c->first_month || month < c->first_month))
-			c->first_month = month;
-	}
-	return scan_done(s, st, rc);
+	s->i = s->first;
+	return kam_store_facts_ledger(s->db, s->rd, s->lo, s->hi, 0, 0, add_history, s, &s->e);
 }
 
 static void *scan_part(void *arg)
 {
 	struct scan *s = arg;
-	s->rc = s->f->needs & (KAM_NEED_BY_LINE | KAM_NEED_MONTHLY) ? scan_rows(s) : scan_sums(s);
+	s->rc = scan_rows(s);
 	if (s->rc == 0 && (s->f->needs & KAM_NEED_HISTORY))
 		s->rc = scan_history(s);
 	return NULL;
+}
+
+/* For the snapshot tests (tests/cli/grade_snapshot.sh): with $KAM_TEST_HOLD_FACTS naming
+ * a FIFO, the facts stop between the ledger's two halves until someone writes to it and
+ * closes it: the place where an import committing used to give a run two states.  A
+ * point in the run, not a delay: no test of it depends on the machine's speed. */
+static void hold_for_test(kam_db *db)
+{
+	const char *path = getenv("KAM_TEST_HOLD_FACTS");
+	char buf[64];
+	FILE *f;
+	if (!path || !*path)
+		return;
+	kam_log(KAM_LOG_DEBUG, "%s: facts held at %s", db->path, path);
+	if ((f = fopen(path, "r"))) {
+		while (fread(buf, 1, sizeof buf, f) > 0)
+			;
+		fclose(f);
+	}
 }
 
 /* The ledger in two halves by code, read at once on two connections (the machines kam
  * runs on have two cores); a small province, or one customer's bureau, in one. */
 static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 {
-	struct scan whole = {db, NULL, f, only_code, 0, INT64_MAX, 0, 0, {0}};
+	struct scan whole = {db, NULL, f, only_code, 0, INT64_MAX, 0, 0, {0}, 0};
 	struct scan half[2];
 	pthread_t t;
-	int rc;
+	const char *hold = getenv("KAM_TEST_HOLD_FACTS");
+	int rc, held = hold && *hold;
 
-	if (only_code || f->n < 20000) {
+	/* A second connection reads the same state as this one only while no other writer
+	 * can commit: while this one holds the write lock (a writing grade run).  Without
+	 * it, one connection in one read transaction. */
+	if (only_code || f->n < 20000 || !kam_db_holds_write_lock(db)) {
 		if (only_code) {
 			whole.lo = f->n ? f->c[0].code : 0;
 			whole.hi = f->n ? f->c[f->n - 1].code + 1 : 0;
@@ -405,19 +345,23 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 	half[1] = whole;
 	half[0].hi = half[1].lo = f->c[f->n / 2].code;
 	half[1].first = f->n / 2;
-	rc = sqlite3_open_v2(db->path, &half[1].h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_busy_timeout(half[1].h, 10000);
-	if (rc != SQLITE_OK || pthread_create(&t, NULL, scan_part, &half[1]) != 0) {
-		sqlite3_close(half[1].h);
+	rc = kam_store_reader_open(db, &half[1].rd, &half[1].e);
+	if (rc == 0 && held) {
+		/* Held for a test: one half after the other, the hold between them. */
+		scan_part(&half[0]);
+		hold_for_test(db);
+		scan_part(&half[1]);
+	} else if (rc < 0 || pthread_create(&t, NULL, scan_part, &half[1]) != 0) {
+		kam_store_reader_close(half[1].rd);
 		scan_part(&whole);
 		if (whole.rc < 0)
 			*e = whole.e;
 		return whole.rc;
+	} else {
+		scan_part(&half[0]);
+		pthread_join(t, NULL);
 	}
-	scan_part(&half[0]);
-	pthread_join(t, NULL);
-	sqlite3_close(half[1].h);
+	kam_store_reader_close(half[1].rd);
 	if (half[0].rc < 0 || half[1].rc < 0) {
 		*e = half[0].rc < 0 ? half[0].e : half[1].e;
 		return -1;
@@ -425,26 +369,21 @@ static int load_ledger(kam_db *db, int64_t only_code, kam_facts *f, kam_err *e)
 	return 0;
 }
 
-static int load_entered(kam_db *db, kam_facts *f, kam_err *e)
+static int add_entered(void *arg, const char *name, int64_t amount)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (kam_db_prepare(db, "SELECT bureau, amount FROM bureau_revenue WHERE year = ?1", &st, e) < 0)
-		return -1;
-	sqlite3_bind_int(st, 1, f->year);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		for (size_t b = 0; name && b < f->nbureaus; b++) {
-			if (strcmp(f->text + f->bureaus[b].name, name) == 0) {
-				f->bureaus[b].entered = sqlite3_column_int64(st, 1);
-				f->bureaus[b].has_entered = 1;
-			}
+	kam_facts *f = arg;
+	for (size_t b = 0; b < f->nbureaus; b++) {
+		if (strcmp(f->text + f->bureaus[b].name, name) == 0) {
+			f->bureaus[b].entered = amount;
+			f->bureaus[b].has_entered = 1;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "read the bureaus' revenue", e);
 	return 0;
+}
+
+static int load_entered(kam_db *db, kam_facts *f, kam_err *e)
+{
+	return kam_store_facts_bureau_revenue(db, f->year, add_entered, f, e);
 }
 
 static int by_bureau_revenue(const void *a, const void *b, void *arg)
@@ -496,7 +435,7 @@ static int rank_agreement_customers(kam_facts *f, kam_err *e)
 int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e)
 {
 	struct bureau_index bi = {0};
-	int failed = 0;
+	int failed = 0, own_tx = 0;
 	memset(f, 0, sizeof *f);
 	f->year = year;
 	f->needs = needs;
@@ -504,13 +443,26 @@ int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts
 	keep(f, (const unsigned char *)"", 0, &failed); /* offset 0 stands for NULL */
 	if (failed)
 		return kam_errf(e, "facts: out of memory");
+	/* One snapshot: outside a transaction, the reads share one read transaction (a
+	 * script's raw BEGIN is one already). */
+	if (kam_db_autocommit(db)) {
+		if (kam_db_begin_deferred(db, e) < 0) {
+			kam_facts_free(f);
+			return -1;
+		}
+		own_tx = 1;
+	}
 	if (load_customers(db, only_code, f, &bi, e) < 0 || load_ledger(db, only_code, f, e) < 0 ||
 	    load_entered(db, f, e) < 0 || rank_agreement_customers(f, e) < 0) {
 		free(bi.slot);
 		kam_facts_free(f);
+		if (own_tx)
+			kam_db_rollback(db);
 		return -1;
 	}
 	free(bi.slot);
+	if (own_tx)
+		kam_db_rollback(db);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
 
 #include "import_kind.h"
 #include "log.h"
+#include "store_grading.h"
+#include "store_overrides.h"
 #include "textenc.h"
 
 /* Customers a round trip; KAM_GRADE_BATCH (1..BATCH) makes it smaller, for the tests
@@ -43,12 +45,6 @@ struct overrides {
 	struct i64map by_code;          /* code -> index into o (the latest valid one) */
 };
 
-static char *dup_col(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-	return s ? strdup((const char *)s) : NULL;
-}
-
 static void overrides_free(struct overrides *ov)
 {
 	for (size_t i = 0; i < ov->n; i++) {
@@ -64,47 +60,55 @@ static void overrides_free(struct overrides *ov)
 	memset(ov, 0, sizeof *ov);
 }
 
+static char *dup_or_null(const char *s, int *failed)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		*failed = 1;
+	return d;
+}
+
+struct overrides_load {
+	struct overrides *ov;
+	size_t cap;
+};
+
+static int keep_override(void *arg, const struct kam_store_override *so, kam_err *e)
+{
+	struct overrides_load *l = arg;
+	struct overrides *ov = l->ov;
+	struct override *o;
+	int failed = 0;
+	if (ov->n == l->cap) {
+		struct override *grown = realloc(ov->o, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *grown);
+		if (!grown)
+			return kam_errf(e, "out of memory");
+		ov->o = grown;
+	}
+	o = &ov->o[ov->n];
+	o->id = so->id;
+	o->kind = dup_or_null(so->kind, &failed);
+	o->grade = dup_or_null(so->grade, &failed);
+	o->until = dup_or_null(so->valid_until, &failed);
+	o->by = dup_or_null(so->created_by, &failed);
+	o->approved_by = dup_or_null(so->approved_by, &failed);
+	o->reason = dup_or_null(so->reason, &failed);
+	ov->n++;
+	/* In id order: a later override of the same customer replaces an earlier one. */
+	if (failed || i64map_set(&ov->by_code, so->code, (long)ov->n - 1) < 0)
+		return kam_errf(e, "out of memory");
+	return 0;
+}
+
 static int overrides_load(kam_db *db, const kam_policy *p, const char *as_of, struct overrides *ov, kam_err *e)
 {
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
+	struct overrides_load l = {ov, 0};
 	memset(ov, 0, sizeof *ov);
-	if (kam_db_prepare(db, "SELECT id, code, kind, grade, valid_until, created_by, approved_by, reason"
-			   " FROM overrides WHERE policy = ?1 AND revoked_at IS NULL AND valid_from <= ?2"
-			   " AND (valid_until IS NULL OR valid_until >= ?2) ORDER BY id", &st, e) < 0)
+	if (kam_store_overrides_valid(db, p->name, as_of, keep_override, &l, e) < 0) {
+		overrides_free(ov);
 		return -1;
-	sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, as_of, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct override *o;
-		if (ov->n == cap) {
-			struct override *grown = realloc(ov->o, (cap = cap ? cap * 2 : 64) * sizeof *grown);
-			if (!grown)
-				goto nomem;
-			ov->o = grown;
-		}
-		o = &ov->o[ov->n];
-		o->id = sqlite3_column_int64(st, 0);
-		o->kind = dup_col(st, 2);
-		o->grade = dup_col(st, 3);
-		o->until = dup_col(st, 4);
-		o->by = dup_col(st, 5);
-		o->approved_by = dup_col(st, 6);
-		o->reason = dup_col(st, 7);
-		ov->n++;
-		/* Ordered by id: a later override of the same customer replaces an earlier one. */
-		if (i64map_set(&ov->by_code, sqlite3_column_int64(st, 1), (long)ov->n - 1) < 0)
-			goto nomem;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "read overrides", e);
 	return 0;
-nomem:
-	sqlite3_finalize(st);
-	overrides_free(ov);
-	return kam_errf(e, "out of memory");
 }
 
 /* ---- reading what the policy returned ---- */
@@ -289,10 +293,6 @@ struct lane {
 	int started;
 };
 
-/* Decisions stored by one INSERT (a statement per decision is most of the storing cost). */
-#define GROUP 50
-#define DECISION_COLUMNS 7
-
 struct run {
 	kam_ctx *ctx;
 	kam_policy *p;
@@ -300,9 +300,7 @@ struct run {
 	const struct kam_grade_opts *o;
 	struct kam_grade_stats *st;
 	struct overrides ov;
-	sqlite3_stmt *ins, *group;
-	struct kam_decision pending_d[GROUP];
-	int pending;
+	kam_run_writer *w;             /* the decisions' writer; NULL for a dry run */
 	kam_buf shared;
 	pthread_mutex_t lock;          /* the decisions: statement, stats, callbacks */
 	size_t next;                   /* the next batch to take */
@@ -312,64 +310,8 @@ struct run {
 
 static int insert_run(struct run *r, kam_err *e)
 {
-	kam_db *db = r->ctx->db;
-	sqlite3_stmt *st;
-	char at[32];
-	time_t t = time(NULL);
-	int rc;
-	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	if (kam_db_prepare(db, "INSERT INTO grading_runs(year, policy_hash, as_of, decided_at, decided_by,"
-			   " customers) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st, e) < 0)
-		return -1;
-	sqlite3_bind_int(st, 1, r->f->year);
-	sqlite3_bind_text(st, 2, r->p->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->o->as_of, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->o->user ? r->o->user : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)r->f->n);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "record the grading run", e);
-	r->st->run_id = sqlite3_last_insert_rowid(db->h);
-	{
-		static const char head[] = "INSERT INTO decisions(run, code, grade, computed, score, reasons, override) VALUES ";
-		char sql[sizeof head + GROUP * 18];
-		snprintf(sql, sizeof sql, "%s", head);
-		for (int i = 0; i < GROUP; i++)
-			strcat(sql, i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)");
-		if (kam_db_prepare(db, sql, &r->group, e) < 0)
-			return -1;
-	}
-	return kam_db_prepare(db, "INSERT INTO decisions(run, code, grade, computed, score, reasons, override)"
-			      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &r->ins, e);
-}
-
-static void bind_decision(struct run *r, sqlite3_stmt *st, int at, const struct kam_decision *d)
-{
-	sqlite3_bind_int64(st, at + 1, r->st->run_id);
-	sqlite3_bind_int64(st, at + 2, d->code);
-	sqlite3_bind_text(st, at + 3, d->grade, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, at + 4, d->computed, -1, SQLITE_STATIC);
-	if (d->has_score)
-		sqlite3_bind_double(st, at + 5, d->score);
-	else
-		sqlite3_bind_null(st, at + 5);
-	sqlite3_bind_text(st, at + 6, d->reasons, -1, SQLITE_STATIC);
-	if (d->override_id)
-		sqlite3_bind_int64(st, at + 7, d->override_id);
-	else
-		sqlite3_bind_null(st, at + 7);
-}
-
-/* Store the GROUP decisions bound to the group statement. */
-static int store_group(struct run *r, kam_err *e)
-{
-	int rc = sqlite3_step(r->group);
-	sqlite3_reset(r->group);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(r->ctx->db, rc, "record decisions", e);
-	return 0;
+	struct kam_store_run run = {r->f->year, r->p->hash, r->o->as_of, r->o->user, (int64_t)r->f->n};
+	return kam_store_run_begin(r->ctx->db, &run, &r->w, &r->st->run_id, e);
 }
 
 static void add_text(kam_buf *b, const char *s)
@@ -475,34 +417,21 @@ static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 	r->st->per_grade[gi < 0 ? r->p->ngrades : gi]++;
 	if (r->o->on_decision)
 		r->o->on_decision(r->o->arg, &d);
-	if (!r->ins)
+	if (!r->w)
 		return 0;
 	/* A batch's decisions fill whole groups; its last few (strings die with the batch)
-	 * are stored one by one by flush_decisions. */
-	r->pending_d[r->pending++] = d;
-	if (r->pending < GROUP)
-		return 0;
-	for (int k = 0; k < GROUP; k++)
-		bind_decision(r, r->group, k * DECISION_COLUMNS, &r->pending_d[k]);
-	r->pending = 0;
-	return store_group(r, e);
+	 * are stored by flush_decisions. */
+	{
+		struct kam_store_decision sd = {d.code, d.grade, d.computed, d.has_score, d.score, d.reasons,
+						d.override_id};
+		return kam_store_run_add(r->w, &sd, e);
+	}
 }
 
-/* The decisions of a batch still waiting, one statement each (under the run's lock). */
+/* The decisions of a batch still waiting (under the run's lock). */
 static int flush_decisions(struct run *r, kam_err *e)
 {
-	for (int k = 0; k < r->pending; k++) {
-		int rc;
-		bind_decision(r, r->ins, 0, &r->pending_d[k]);
-		rc = sqlite3_step(r->ins);
-		sqlite3_reset(r->ins);
-		if (rc != SQLITE_DONE) {
-			r->pending = 0;
-			return kam_db_fail(r->ctx->db, rc, "record a decision", e);
-		}
-	}
-	r->pending = 0;
-	return 0;
+	return r->w ? kam_store_run_flush(r->w, e) : 0;
 }
 
 /* The worker numbers the items of a batch; people know customers: "item 17" becomes the
@@ -761,11 +690,8 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 		goto out;
 	}
 	kam_log(KAM_LOG_DEBUG, "decisions made in %.3f s", now() - t0);
-	if (r.ins) {
-		sqlite3_finalize(r.ins);
-		sqlite3_finalize(r.group);
-		r.ins = r.group = NULL;
-	}
+	kam_store_run_free(r.w);
+	r.w = NULL;
 	if (began && kam_db_commit(ctx->db, e) < 0) {
 		began = 0;
 		goto out;
@@ -773,10 +699,7 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 	began = 0;
 	rc = 0;
 out:
-	if (r.ins)
-		sqlite3_finalize(r.ins);
-	if (r.group)
-		sqlite3_finalize(r.group);
+	kam_store_run_free(r.w);
 	if (began)
 		kam_db_rollback(ctx->db);
 	if (rc < 0)

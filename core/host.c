@@ -230,6 +230,7 @@ static int host_init(lua_State *L)
 	add_module(L, kam, "log", kam_open_log);
 	add_module(L, kam, "sandbox", kam_open_sandbox);
 	add_module(L, kam, "grading", kam_open_grading);
+	add_module(L, kam, "store", kam_open_store);
 	lua_pushboolean(L, ctx->json);
 	lua_setfield(L, kam, "output_json");
 

@@ -31,6 +31,7 @@ int kam_open_json(lua_State *L);
 int kam_open_log(lua_State *L);
 int kam_open_sandbox(lua_State *L);
 int kam_open_grading(lua_State *L);
+int kam_open_store(lua_State *L);
 
 /* Lua values <-> jansson (l_json.c), for commands that print --json output. */
 struct json_t;

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store_grading.h"
+
 #include "facts.h"
 #include "host.h"
 #include "sha256.h"
@@ -492,23 +494,6 @@ void kam_policy_free(kam_policy *p)
 
 int kam_policy_store(kam_db *db, const kam_policy *p, kam_err *e)
 {
-	sqlite3_stmt *st;
-	char now[32];
-	time_t t = time(NULL);
-	int rc;
-	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	if (kam_db_prepare(db, "INSERT INTO policies(hash, name, version, title, source, stored_at)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(hash) DO NOTHING", &st, e) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, p->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, p->version, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, p->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, p->source, (int)p->len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(db, rc, "store the policy", e);
-	return 0;
+	struct kam_store_policy sp = {p->hash, p->name, p->version, p->title, p->source, p->len};
+	return kam_store_policy_put(db, &sp, e);
 }

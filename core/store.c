@@ -1,14 +1,125 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-/* How long a writer waits for another before giving up with "database is locked". */
-#define BUSY_TIMEOUT_MS 10000
+#include "log.h"
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Who holds the write lock: SQLite's WAL write lock is byte 120 of the -shm file (the
+ * WAL_WRITE_LOCK slot after the 120-byte index header, wal.c), a POSIX lock, so
+ * F_GETLK names its process.  A lock held by this process does not show (POSIX locks
+ * are per process): then it is another connection of ours. */
+static void lock_holder(const char *path, char *out, size_t size)
+{
+	char *shm = malloc(strlen(path) + 5);
+	struct flock fl = {0};
+	int fd;
+	snprintf(out, size, "another connection");
+	if (!shm)
+		return;
+	sprintf(shm, "%s-shm", path);
+	fd = open(shm, O_RDONLY | O_CLOEXEC);
+	free(shm);
+	if (fd < 0)
+		return;
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 120;
+	fl.l_len = 1;
+	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK && fl.l_pid > 0) {
+		char comm_path[64], comm[64] = "";
+		FILE *f;
+		snprintf(comm_path, sizeof comm_path, "/proc/%ld/comm", (long)fl.l_pid);
+		if ((f = fopen(comm_path, "r"))) {
+			if (fgets(comm, sizeof comm, f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+		}
+		if (strcmp(comm, "kam") == 0)
+			snprintf(out, size, "another kam process (pid %ld)", (long)fl.l_pid);
+		else if (comm[0])
+			snprintf(out, size, "process %ld (%s)", (long)fl.l_pid, comm);
+		else
+			snprintf(out, size, "process %ld", (long)fl.l_pid);
+	}
+	close(fd);
+}
+
+/* A wait shorter than this passes without a word (another command's commit). */
+#define ANNOUNCE_AFTER 2.0
+
+/* SQLite's busy handler: wait up to wait_ms, in growing naps, and say once (after
+ * ANNOUNCE_AFTER seconds) whom for.  Returning 0 ends the wait with SQLITE_BUSY. */
+static int on_busy(void *arg, int count)
+{
+	kam_db *db = arg;
+	double now = mono_now(), waited;
+	if (count == 0) {
+		db->wait_start = now;
+		db->wait_said = 0;
+		db->waited_out = 0;
+	}
+	waited = now - db->wait_start;
+	if (waited * 1000 >= db->wait_ms) {
+		db->waited_out = 1;
+		return 0;
+	}
+	if (!db->wait_said && waited >= ANNOUNCE_AFTER) {
+		char who[128];
+		const char *base = strrchr(db->path, '/');
+		lock_holder(db->path, who, sizeof who);
+		kam_log(KAM_LOG_WARN, "%s is writing to %s; waiting up to %d s (--wait SECONDS or $KAM_WAIT to change)",
+			who, base ? base + 1 : db->path, db->wait_ms / 1000);
+		db->wait_said = 1;
+	}
+	sqlite3_sleep(count < 10 ? 5 * (count + 1) : 100);
+	return 1;
+}
+
+void kam_db_set_wait(kam_db *db, int seconds)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds > KAM_DB_WAIT_MAX)
+		seconds = KAM_DB_WAIT_MAX;
+	db->wait_ms = seconds * 1000;
+}
+
+int kam_db_parse_wait(const char *cmd, const char *s, int *seconds, kam_err *e)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || v > KAM_DB_WAIT_MAX)
+		return kam_usagef(e, "%s: --wait '%s' must be whole seconds from 0 to %d", cmd, s,
+				  KAM_DB_WAIT_MAX);
+	*seconds = (int)v;
+	return 0;
+}
+
+static int default_wait(void)
+{
+	const char *env = getenv("KAM_WAIT");
+	int seconds;
+	kam_err e;
+	if (env && *env && kam_db_parse_wait("KAM_WAIT", env, &seconds, &e) == 0)
+		return seconds;
+	return KAM_DB_WAIT_DEFAULT;
+}
 
 int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 {
@@ -37,6 +148,14 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 		if (rc == SQLITE_BUSY_SNAPSHOT)
 			return kam_errf(e, "%s: another process wrote to the database after this "
 					"transaction began reading; nothing written; run it again", path);
+		if (db && db->waited_out) {
+			char who[128];
+			lock_holder(db->path, who, sizeof who);
+			db->waited_out = 0;
+			return kam_errf(e, "%s: %s kept the write lock longer than the %d s this command "
+					"waits; nothing written; try again when it is done, or wait longer "
+					"with --wait SECONDS (or $KAM_WAIT)", path, who, db->wait_ms / 1000);
+		}
 		return kam_errf(e, "%s: %s", path, msg);
 	case SQLITE_FULL:
 		return kam_errf(e, "%s: database or disk is full", path);
@@ -124,8 +243,9 @@ static int configure(kam_db *db, kam_err *e)
 {
 	int on = 0;
 	sqlite3_extended_result_codes(db->h, 1);
-	if (sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS) != SQLITE_OK)
-		return kam_db_fail(db, SQLITE_ERROR, "busy timeout", e);
+	kam_db_set_wait(db, default_wait());
+	if (sqlite3_busy_handler(db->h, on_busy, db) != SQLITE_OK)
+		return kam_db_fail(db, SQLITE_ERROR, "busy handler", e);
 	/* Refuse the tricks that can corrupt a file through ordinary SQL. */
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db->h, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
@@ -366,8 +486,20 @@ int kam_db_begin(kam_db *db, kam_err *e)
 		snprintf(sql, sizeof sql, "SAVEPOINT kam_%d", db->depth);
 	if (kam_db_exec(db, sql, e) < 0)
 		return -1;
+	if (db->depth == 0)
+		db->immediate = 1;
 	db->depth++;
 	return 0;
+}
+
+int kam_db_autocommit(const kam_db *db)
+{
+	return db->depth == 0 && sqlite3_get_autocommit(db->h);
+}
+
+int kam_db_holds_write_lock(const kam_db *db)
+{
+	return db->depth > 0 && db->immediate && !sqlite3_get_autocommit(db->h);
 }
 
 int kam_db_begin_deferred(kam_db *db, kam_err *e)
@@ -377,6 +509,7 @@ int kam_db_begin_deferred(kam_db *db, kam_err *e)
 	if (kam_db_exec(db, "BEGIN DEFERRED", e) < 0)
 		return -1;
 	db->depth = 1;
+	db->immediate = 0;
 	db->snapshot_lost = 0;
 	return 0;
 }

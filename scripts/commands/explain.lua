@@ -1,7 +1,7 @@
 -- kam explain CODE [--year Y] [--as-of DATE]: a customer's grade decision with the facts
 -- it came from, the rules that fired, the policy version, and any override.
 local cli = require "common.cli"
-local db, grading, json = kam.db, kam.grading, kam.json
+local store, grading, json = kam.store, kam.grading, kam.json
 
 local USAGE = [[
 usage: kam explain CODE [--year Y] [--as-of DATE]
@@ -28,7 +28,7 @@ if opts["as-of"] then
 end
 
 local icode = math.tointeger(tonumber(code))
-if not db.value("SELECT 1 FROM customers WHERE code = ?", icode) then
+if not store.customer_exists(icode) then
   error("no customer " .. code, 0)
 end
 
@@ -40,19 +40,12 @@ now.reasons = json.decode(now.reasons_json)
 now.reasons_json = nil
 now.policy, now.policy_version, now.policy_hash = info.name, info.version, info.hash
 
-local stored = db.first([[
-  SELECT d.id, d.grade, d.computed, d.score, d.reasons, d.override, r.id AS run, r.year,
-         r.as_of, r.decided_at, r.decided_by, p.name AS policy, p.version AS policy_version,
-         p.hash AS policy_hash
-  FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash
-  WHERE d.code = ? AND r.year = ? ORDER BY d.id DESC LIMIT 1]], icode, year)
+local stored = store.latest_decision(icode, year)
 if stored then stored.reasons = json.decode(stored.reasons) end
 
-local overrides = db.all([[
-  SELECT id, policy, kind, grade, valid_from, valid_until, reason, created_by, approved_by,
-         created_at, revoked_at, revoked_by, revoke_reason
-  FROM overrides WHERE code = ? ORDER BY id]], icode)
+local overrides = store.overrides_of(icode)
 for _, o in ipairs(overrides) do
+  o.code = nil -- the customer explained
   if o.revoked_at then
     o.state = "revoked"
   elseif o.policy ~= info.name then

@@ -1,7 +1,7 @@
 -- kam override add | list | revoke: manual grades with who and why.  An override never
 -- changes or disappears: it is revoked, and the revocation is recorded too.
 local cli = require "common.cli"
-local db, grading, json = kam.db, kam.grading, kam.json
+local store, grading, json = kam.store, kam.grading, kam.json
 
 -- A reason is bounded in characters (not bytes: a Chinese character is three); it must be
 -- UTF-8.  Generous: a paragraph, where the longest real reasons are a sentence or two.
@@ -19,14 +19,20 @@ accepts: e.g. hubei's cultivation (培育期, needs --until), shantou's approved
 any day: one whose period overlaps another's is refused, naming it, unless --replace
 (which revokes the other, saying so).  A reason is UTF-8 text of at most 2000
 characters.  list shows the valid ones (--all: every one, with its revocation).
+add and revoke wait up to --wait SECONDS (default $KAM_WAIT, else 60) for another
+writer, saying whom they wait for.
 ]]
 
 local args = { ... }
 local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason = "value", ["until"] = "value",
-  from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag" }, USAGE)
+  from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag", wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
+if opts.wait then
+  local ok, err = store.set_wait(opts.wait)
+  if not ok then return cli.usage_error(err, USAGE) end
+end
 
 -- A required option: its value, or nil and the usage error (exit status 2).
 local function need(name)
@@ -80,7 +86,7 @@ if sub == "add" then
   if grade then reason, err = need_reason() end
   if not reason then return cli.usage_error(err, USAGE) end
   local icode = math.tointeger(tonumber(code))
-  if not db.value("SELECT 1 FROM customers WHERE code = ?", icode) then error("no customer " .. code, 0) end
+  if not store.customer_exists(icode) then error("no customer " .. code, 0) end
 
   local pol <close> = grading.policy(kam.policy)
   local info = pol:info()
@@ -118,11 +124,8 @@ if sub == "add" then
   -- and written in one transaction, so two clerks cannot both add one.
   local id, replaced, refused = nil, {}, nil
   local now = cli.now_utc()
-  db.transaction(function()
-    local clash = db.all([[SELECT id, grade, valid_from, valid_until, created_by FROM overrides
-      WHERE code = ?1 AND policy = ?2 AND kind = ?3 AND revoked_at IS NULL
-        AND (?4 IS NULL OR valid_from <= ?4) AND (valid_until IS NULL OR valid_until >= ?5) ORDER BY id]],
-      icode, info.name, kind, till, from)
+  store.transaction(function()
+    local clash = store.override_clashes(icode, info.name, kind, from, till)
     if #clash > 0 and not opts.replace then
       local o = clash[1]
       local more = #clash > 1 and string.format(" (and %d more)", #clash - 1) or ""
@@ -132,13 +135,10 @@ if sub == "add" then
         #clash > 1 and "them" or "it")
       return
     end
-    db.exec([[INSERT INTO overrides(code, policy, kind, grade, valid_from, valid_until, reason, created_by,
-              approved_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)]],
-      icode, info.name, kind, grade, from, till, reason, kam.user, opts["approved-by"], now)
-    id = db.last_insert_rowid()
+    id = store.override_add({ code = icode, policy = info.name, kind = kind, grade = grade, valid_from = from,
+      valid_until = till, reason = reason, created_by = kam.user, approved_by = opts["approved-by"], created_at = now })
     for _, o in ipairs(clash) do
-      db.exec("UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?", now, kam.user,
-        string.format("replaced by override #%d: %s", id, reason), o.id)
+      store.override_revoke(o.id, now, kam.user, string.format("replaced by override #%d: %s", id, reason))
       replaced[#replaced + 1] = o.id
     end
   end)
@@ -156,21 +156,13 @@ if sub == "add" then
   return 0
 elseif sub == "list" then
   if #operands > 1 then return cli.usage_error("override list takes at most one customer code", USAGE) end
-  local where, params = {}, {}
+  local code
   if operands[1] then
-    local code, err = cli.check_code(operands[1])
+    local err
+    code, err = cli.check_code(operands[1])
     if not code then return cli.usage_error(err, USAGE) end
-    where[#where + 1] = "code = ?"
-    params[#params + 1] = math.tointeger(tonumber(code))
   end
-  if not opts.all then
-    where[#where + 1] = "revoked_at IS NULL AND valid_from <= ? AND (valid_until IS NULL OR valid_until >= ?)"
-    params[#params + 1] = cli.today()
-    params[#params + 1] = cli.today()
-  end
-  local rows = db.all("SELECT id, printf('%014d', code) AS code, policy, kind, grade, valid_from, valid_until, reason," ..
-    " created_by, approved_by, created_at, revoked_at, revoked_by, revoke_reason FROM overrides" ..
-    (#where > 0 and (" WHERE " .. table.concat(where, " AND ")) or "") .. " ORDER BY id", table.unpack(params))
+  local rows = store.overrides_list(code and math.tointeger(tonumber(code)), not opts.all and cli.today() or nil)
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   cli.table(rows, { columns = { "id", "code", "policy", "kind", "grade", "valid_from", "valid_until", "created_by",
     "approved_by", "reason", "revoked_at", "revoked_by", "revoke_reason" } })
@@ -182,14 +174,14 @@ elseif sub == "revoke" then
   local id = math.tointeger(tonumber(operands[1]))
   local reason, err = need_reason()
   if not reason then return cli.usage_error(err, USAGE) end
-  local o = db.first("SELECT id, revoked_at, revoked_by, revoke_reason FROM overrides WHERE id = ?", id)
+  local o = store.override(id)
   if not o then error("no override #" .. id, 0) end
   if o.revoked_at then
     error(string.format("override #%d was already revoked on %s by %s: %s", id, o.revoked_at, o.revoked_by or "?",
       o.revoke_reason or ""), 0)
   end
   local now = cli.now_utc()
-  db.exec("UPDATE overrides SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ?", now, kam.user, reason, id)
+  store.override_revoke(id, now, kam.user, reason)
   if kam.output_json then
     print(json.encode({ id = id, revoked_at = now, revoked_by = kam.user, revoke_reason = reason }))
   else

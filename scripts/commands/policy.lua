@@ -34,7 +34,7 @@ end
 
 local function default_name()
   if kam.policy then return kam.policy end
-  local ok, name = pcall(kam.db.value, "SELECT value FROM meta WHERE key = 'policy'")
+  local ok, name = pcall(kam.store.meta, "policy")
   return ok and name or "hubei"
 end
 

@@ -272,4 +272,19 @@ is "$(q "SELECT score FROM decisions WHERE code = $S ORDER BY id DESC LIMIT 1")"
 run kam --db s.db grade --year 2025 --as-of 2099-01-01
 is "$(decision $S)" "diamond silver 1" "without an end date it does not lapse"
 
+# --- kam.store: the shipped commands write no SQL ------------------------------------------
+hits=$(grep -nE 'kam\.db|\<(SELECT|INSERT|UPDATE|DELETE)\>' "$TOP"/scripts/commands/*.lua || true)
+is "$hits" "" "no shipped Lua command uses kam.db or writes SQL (kam.store instead)"
+cat >store.lua <<'LUA'
+local s = kam.store
+print(s.customer_exists(arg[1]), s.customer_exists(1), #s.overrides_of(arg[1]), s.meta("policy"),
+  s.latest_decision(arg[1], 2025).grade, s.override(1).kind, s.override(999999))
+LUA
+run kam --db s.db run store.lua $S
+is "$out" "$(printf 'true\tfalse\t1\tshantou\tdiamond\tapproved_diamond\tnil')" \
+  "kam.store answers kam run scripts too: customers, overrides, meta, the latest decision"
+run kam --db s.db run - <<<'kam.store.override_add({ code = 1 })'
+status_is 1 "kam.store.override_add checks its fields"
+like "$err" "field 'policy' must be a string" "and names the field"
+
 done_testing
