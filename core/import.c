@@ -256,7 +256,7 @@ static void tick(struct import_run *im)
 }
 
 /* Map the header's cells to the kind's columns. */
-static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e)
+static int map_cells(struct import_run *im, const kam_source_rec *h, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
 	const char *name = im->src->name;
@@ -270,9 +270,12 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	for (size_t i = 0; i < h->n; i++) {
 		int c = h->f[i] ? kam_kind_column(k, h->f[i], h->len[i]) : -1;
 		im->cell_col[i] = c;
-		if (c >= 0 && im->col_of[c] >= 0)
-			return kam_errf(e, "%s:%ld: column '%s' appears twice (columns %d and %zu)", name, h->line,
-					k->cols[c].name, im->col_of[c] + 1, i + 1);
+		if (c >= 0 && im->col_of[c] >= 0) {
+			kam_errf(e, "%s:%ld: column '%s' appears twice (columns %d and %zu)", name, h->line,
+				 k->cols[c].name, im->col_of[c] + 1, i + 1);
+			kam_err_at(e, NULL, 0, k->cols[c].name);
+			return -1;
+		}
 		if (c >= 0) {
 			im->col_of[c] = (int)i;
 			continue;
@@ -282,9 +285,12 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 			im->append = 1;
 			continue;
 		}
-		if (!im->opts->ignore_unknown)
-			return kam_errf(e, "%s:%ld: unknown column '%s' in %s (column %zu; --ignore-unknown skips it)",
-					name, h->line, h->f[i] ? h->f[i] : "", k->name, i + 1);
+		if (!im->opts->ignore_unknown) {
+			kam_errf(e, "%s:%ld: unknown column '%s' in %s (column %zu; --ignore-unknown skips it)",
+				 name, h->line, h->f[i] ? h->f[i] : "", k->name, i + 1);
+			kam_err_at(e, NULL, 0, h->f[i] ? h->f[i] : "");
+			return -1;
+		}
 	}
 	for (int c = 0; c < k->ncols; c++) {
 		if (k->cols[c].required && im->col_of[c] < 0) {
@@ -295,6 +301,15 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	if (missing)
 		return kam_errf(e, "%s:%ld: missing column%s %s", name, h->line, missing > 1 ? "s" : "", list);
 	return 0;
+}
+
+/* The same, the place in the error record: the file and the header's line. */
+static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e)
+{
+	if (map_cells(im, h, e) == 0)
+		return 0;
+	kam_err_at(e, im->src->name, h->line, NULL);
+	return -1;
 }
 
 /* The first required column of the kind that header h lacks, or -1 when it has them all. */
@@ -415,8 +430,16 @@ void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_er
 			n = asprintf(&k->msg, "%s:%ld: %s", file, line, why->msg);
 		else
 			n = asprintf(&k->msg, "%s: %s", file, why->msg);
-		if (n >= 0)
+		if (n >= 0 && !(k->reason = strdup(why->msg))) {
+			free(k->msg);
+			n = -1;
+		}
+		if (n >= 0) {
+			k->at_line = line;
+			k->at_col = why->where.column;
+			snprintf(k->field, sizeof k->field, "%s", why->where.field);
 			im->nmsgs++;
+		}
 	}
 rejects:
 	if (im->rejects.f) {
@@ -484,24 +507,31 @@ static void flush_msgs(struct import_run *im, int report)
 	if (report && im->nmsgs)
 		qsort(im->msgs, im->nmsgs, sizeof *im->msgs, by_line);
 	for (size_t i = 0; i < im->nmsgs; i++) {
-		if (report)
-			im->opts->on_error(im->opts->arg, im->msgs[i].msg);
-		free(im->msgs[i].msg);
+		struct kept_msg *k = &im->msgs[i];
+		if (report) {
+			kam_err why;
+			kam_errf(&why, "%s", k->reason);
+			kam_err_at(&why, im->src->name, k->at_line, k->field[0] ? k->field : NULL);
+			why.where.column = k->at_col;
+			im->opts->on_error(im->opts->arg, k->msg, &why);
+		}
+		free(k->msg);
+		free(k->reason);
 	}
 	im->nmsgs = 0;
 }
 
-/* One pass over the source; 1 when the source asks to start over (encoding found late). */
-static int run_pass(struct import_run *im, kam_err *e)
+/* The header: read, mapped to the kind's columns, copied to the reject file; 1 when the
+ * source asks to start over (encoding found late). */
+static int read_header(struct import_run *im, kam_err *e)
 {
 	kam_source_rec r;
-	struct pipe p;
-	struct batch *b;
-	int rc, end = PIPE_MORE;
-
-	rc = kam_source_next(im->src, &r, e);
-	if (rc == 0)
-		return kam_errf(e, "%s: the file is empty", im->src->name);
+	int rc = kam_source_next(im->src, &r, e);
+	if (rc == 0) {
+		kam_errf(e, "%s: the file is empty", im->src->name);
+		kam_err_at(e, im->src->name, 0, NULL);
+		return -1;
+	}
 	if (rc < 0 || rc == KAM_SOURCE_RESTART)
 		return rc < 0 ? -1 : 1;
 	im->ncells = (int)r.n;
@@ -512,29 +542,25 @@ static int run_pass(struct import_run *im, kam_err *e)
 		/* The header again, plus the reason column. */
 		rejects_row(&im->rejects, &r, r.n, REASON_COLUMN);
 	}
-	if (im->ops->checks_itself && !im->relaxed) {
-		if (kam_imports_relax_checks(im->db, 1, e) < 0)
-			return -1;
-		im->relaxed = 1;
-	}
-	im->started = now();
-	im->shown = 0;
-	im->pipe = NULL;
-	im->read = 0;
-	im->tick = im->opts->progress ? tick : NULL;
-	if (im->tick)
-		progress(im, 0);
-	if (kam_db_begin(im->db, e) < 0)
-		return -1;
-	if (im->ops->begin(im, e) < 0)
-		goto fail;
+	return 0;
+}
+
+/* Every batch the reading thread hands over, stored in turn: PIPE_END, PIPE_ERROR (e
+ * says why) or PIPE_RESTART. */
+static int store_all(struct import_run *im, kam_err *e)
+{
+	struct pipe p;
+	struct batch *b;
+	int rc, end = PIPE_MORE;
+
 	if (pipe_start(&p, im, e) < 0)
-		goto fail;
+		return PIPE_ERROR;
 	im->pipe = &p;
 	while (end == PIPE_MORE && (b = pipe_next(&p))) {
 		if (kam_interrupted()) { /* Ctrl-C: stop reading; the caller says so */
 			pipe_done(&p, b);
 			kam_errf(e, "interrupted");
+			e->interrupted = 1;
 			end = PIPE_ERROR;
 			break;
 		}
@@ -553,6 +579,34 @@ static int run_pass(struct import_run *im, kam_err *e)
 	im->read = pipe_offset(&p);
 	im->pipe = NULL;
 	pipe_finish(&p);
+	return end;
+}
+
+/* One pass over the source in the import's transaction (left open for the caller to
+ * commit; rolled back on failure); 1 when the source asks to start over. */
+static int run_pass(struct import_run *im, kam_err *e)
+{
+	int rc, end;
+
+	if ((rc = read_header(im, e)) != 0)
+		return rc;
+	if (im->ops->checks_itself && !im->relaxed) {
+		if (kam_imports_relax_checks(im->db, 1, e) < 0)
+			return -1;
+		im->relaxed = 1;
+	}
+	im->started = now();
+	im->shown = 0;
+	im->pipe = NULL;
+	im->read = 0;
+	im->tick = im->opts->progress ? tick : NULL;
+	if (im->tick)
+		progress(im, 0);
+	if (kam_db_begin(im->db, e) < 0)
+		return -1;
+	if (im->ops->begin(im, e) < 0)
+		goto fail;
+	end = store_all(im, e);
 	if (end == PIPE_RESTART) {
 		if (im->tick)
 			progress(im, 1);
@@ -564,6 +618,7 @@ static int run_pass(struct import_run *im, kam_err *e)
 		goto fail;
 	if (im->st->rows == 0) {
 		kam_errf(e, "%s: the file holds no rows (only a header)", im->src->name);
+		kam_err_at(e, im->src->name, 0, NULL);
 		goto fail;
 	}
 	if (im->ops->finish && im->ops->finish(im, e) < 0)
@@ -621,6 +676,7 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 	if (rc == 0 && st->errors && !o->reject_path) {
 		kam_errf(e, "%s: %ld bad row%s; nothing was imported (--reject-file F loads the good rows)",
 			 o->path, st->errors, st->errors == 1 ? "" : "s");
+		kam_err_at(e, o->path, 0, NULL);
 		rc = -1;
 	}
 	if (rc == 0 && kam_interrupted())

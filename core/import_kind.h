@@ -55,8 +55,10 @@ struct import_run {
 	/* Bad rows' messages, kept to be reported in line order once the pass is done (a
 	 * pass that starts over in another encoding reports nothing of the first). */
 	struct kept_msg {
-		long line;
-		char *msg;
+		long line;           /* the row's, for the order */
+		char *msg, *reason;  /* "file:line: reason", and the reason alone */
+		long at_line, at_col;
+		char field[64];
 	} *msgs;
 	size_t nmsgs;
 	int relaxed;                 /* foreign keys and CHECKs are off (checks_itself) */

@@ -58,7 +58,11 @@ static void skip_space(struct json_source *j)
 static int fail_at(struct json_source *j, long line, long col, kam_err *e, const char *why)
 {
 	j->done = 1;
-	return kam_errf(e, "%s:%ld:%ld: %s", j->base.name, line, col, why);
+	kam_errf(e, "%s:%ld:%ld: %s", j->base.name, line, col, why);
+	kam_err_at(e, j->base.name, line, NULL);
+	if (e)
+		e->where.column = col;
+	return -1;
 }
 
 struct key_pos {
