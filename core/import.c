@@ -602,7 +602,7 @@ static int run_pass(struct import_run *im, kam_err *e)
 	im->tick = im->opts->progress ? tick : NULL;
 	if (im->tick)
 		progress(im, 0);
-	if (kam_db_begin(im->db, e) < 0)
+	if (kam_imports_begin(im->db, e) < 0)
 		return -1;
 	if (im->ops->begin(im, e) < 0)
 		goto fail;
@@ -611,7 +611,7 @@ static int run_pass(struct import_run *im, kam_err *e)
 		if (im->tick)
 			progress(im, 1);
 		im->ops->end(im);
-		kam_db_rollback(im->db);
+		kam_imports_rollback(im->db);
 		return 1;
 	}
 	if (end == PIPE_ERROR)
@@ -631,7 +631,7 @@ fail:
 	if (im->tick)
 		progress(im, 1);
 	im->ops->end(im);
-	kam_db_rollback(im->db);
+	kam_imports_rollback(im->db);
 	return -1;
 }
 
@@ -685,10 +685,10 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 	/* The reject file is complete on disk before the rows it leaves out are committed. */
 	if (commit && rejects_close(&im.rejects, e) < 0)
 		rc = -1, commit = 0;
-	if (commit && (log_import(&im, e) < 0 || kam_db_commit(db, e) < 0))
+	if (commit && (log_import(&im, e) < 0 || kam_imports_commit(db, e) < 0))
 		rc = -1, commit = 0;
-	if (!commit && db->depth > 0)
-		kam_db_rollback(db);  /* a failure, or a dry run: everything checked, nothing kept */
+	if (!commit)
+		kam_imports_rollback(db);  /* a failure, or a dry run: everything checked, nothing kept */
 	if (im.relaxed && kam_imports_relax_checks(db, 0, rc < 0 ? NULL : e) < 0 && rc == 0) {
 		/* The rows are in; the connection must not go on without its checks. */
 		kam_err_prefix(e, "the rows were imported, but the connection's checks are not restored");

@@ -6,7 +6,7 @@
 
 #include "kinds.h"
 #include "source.h"
-#include "store.h"
+#include "store_value.h"  /* kam_db, without sqlite3.h */
 
 struct kam_import_opts {
 	const char *kind;

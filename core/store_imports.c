@@ -40,3 +40,19 @@ int kam_imports_relax_checks(kam_db *db, int relaxed, kam_err *e)
 	return kam_db_exec(db, relaxed ? "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON"
 				       : "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF", e);
 }
+
+int kam_imports_begin(kam_db *db, kam_err *e)
+{
+	return kam_db_begin(db, e);
+}
+
+int kam_imports_commit(kam_db *db, kam_err *e)
+{
+	return kam_db_commit(db, e);
+}
+
+void kam_imports_rollback(kam_db *db)
+{
+	if (db->depth > 0)
+		kam_db_rollback(db);
+}

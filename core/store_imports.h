@@ -4,7 +4,8 @@
  * rows went which way, who, when) and the switch that lets a kind that checks its own
  * references and CHECKs skip SQLite's per-row checks.  Promises: a log row is written in
  * the caller's transaction, so it exists exactly when the import's rows do; the checks
- * are switched back on before any other command can use the connection. */
+ * are switched back on before any other command can use the connection.  Import includes
+ * this header and store_customers/ledger/bureaus.h, never store.h or sqlite3.h. */
 #ifndef KAM_STORE_IMPORTS_H
 #define KAM_STORE_IMPORTS_H
 
@@ -20,6 +21,13 @@ struct kam_import_record {
 	const char *user;          /* NULL: "" */
 	const char *finished_at;   /* ISO 8601, UTC */
 };
+
+/* The import's transaction: its rows, its months and its log row, or nothing (store.c's
+ * writing transaction: BEGIN IMMEDIATE, a savepoint inside another one). */
+int kam_imports_begin(kam_db *db, kam_err *e);
+int kam_imports_commit(kam_db *db, kam_err *e);
+/* Roll back what is open of it; nothing when no transaction is open. */
+void kam_imports_rollback(kam_db *db);
 
 /* Append r to the log; *id gets its row id. */
 int kam_imports_log(kam_db *db, const struct kam_import_record *r, int64_t *id, kam_err *e);
