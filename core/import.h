@@ -6,7 +6,7 @@
 
 #include "kinds.h"
 #include "source.h"
-#include "store_value.h"  /* kam_db, without sqlite3.h */
+#include "store_value.h"  /* kam_db, and no more of storage */
 
 struct kam_import_opts {
 	const char *kind;

@@ -34,7 +34,6 @@ struct month_seen {
 	kam_ledger_writer *w;  /* open while its rows are stored */
 };
 
-
 /* A row waiting in a buffer. */
 struct held {
 	int64_t code, amount, volume;   /* volume < 0: none */
@@ -71,7 +70,7 @@ struct ledger_state {
 	int ngroup;
 	const char *lines[LINES_MAX];   /* the business lines in byte order */
 	int nlines;
-	struct kam_ledger_row group[GROUP];
+	struct kam_ledger_row group[GROUP];  /* the rows of one statement, as storage takes them */
 };
 
 static int add_customer(void *arg, int64_t code, kam_err *e)

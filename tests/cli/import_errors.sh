@@ -270,4 +270,16 @@ is "$(printf '%s' "$out" | jq -c '[.bad_rows[] | [.line, .column, .field]]')" '[
    "a JSON row's place is the key's line and column, and the key when it is the kind's"
 like "$(printf '%s' "$out" | jq -r '.errors[0]')" "where.json:3:3: key 'amount': " "... the message keeps line:column"
 
+# --- the layers: import and export reach SQLite only through the storage files ---------
+src=(import.c import_customers.c import_ledger.c import_bureaus.c import_pipe.c cmd_import.c cmd_export.c
+     sinks.c src_csv.c src_json.c kinds.c)
+is "$(cd "$TOP/core" && grep -l 'sqlite3' "${src[@]}" import.h import_kind.h import_pipe.h source.h sink.h)" "" \
+   "no import or export file names SQLite (its calls, its types, its header)"
+seen=""
+for f in import.c import_customers.c import_ledger.c import_bureaus.c import_pipe.c src_json.c src_csv.c sinks.c; do
+  ${CC:-cc} -std=c11 -D_GNU_SOURCE -I"$TOP/core" $(pkg-config --cflags lua5.4 jansson 2>/dev/null) -M "$TOP/core/$f" |
+    grep -q 'sqlite3\.h' && seen="$seen $f"
+done
+is "$seen" "" "... nor includes sqlite3.h through another header"
+
 done_testing
