@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "lser.h"  /* kam_buf */
 #include "sink.h"
+#include "store_export.h"
 
 static const char USAGE_FMT[] =
 	"usage: kam export KIND [options]\n"
@@ -72,124 +73,92 @@ static const char *format_of(const char *path)
 	return NULL;
 }
 
-/* The SELECT for the kind, months bound as parameters. */
-static int prepare(kam_db *db, const struct export_opts *o, sqlite3_stmt **st, kam_err *e)
+/* The kind's query: its table and columns, months as integers for --month, --from, --to. */
+static int query_of(const struct export_opts *o, const char **cols, struct kam_export_query *q, kam_err *e)
 {
-	char sql[1024] = "SELECT ";
-	int from = 0, to = 0;
 	const struct kam_kind *k = o->kind;
 	for (int c = 0; c < k->ncols; c++)
-		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), "%s%s", c ? ", " : "", k->cols[c].name);
-	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " FROM %s", k->table);
+		cols[c] = k->cols[c].name;
+	*q = (struct kam_export_query){k->table, cols, k->ncols, k->order_by, 0, 0, 999912};
 	if (o->from || o->to) {
 		if (strcmp(k->name, "ledger") != 0)
 			return kam_usagef(e, "export: --month, --from and --to are for the ledger");
-		if ((o->from && month_arg(o->from, &from, e) < 0) || (o->to && month_arg(o->to, &to, e) < 0))
+		if ((o->from && month_arg(o->from, &q->from, e) < 0) || (o->to && month_arg(o->to, &q->to, e) < 0))
 			return -1;
-		if (o->from && o->to && from > to)
+		if (o->from && o->to && q->from > q->to)
 			return kam_usagef(e, "export: --from %s is after --to %s", o->from, o->to);
-		snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " WHERE month BETWEEN ?1 AND ?2");
-	}
-	snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " ORDER BY %s", k->order_by);
-	if (kam_db_prepare(db, sql, st, e) < 0)
-		return -1;
-	if (o->from || o->to) {
-		sqlite3_bind_int(*st, 1, o->from ? from : 0);
-		sqlite3_bind_int(*st, 2, o->to ? to : 999912);
+		q->months = 1;
 	}
 	return 0;
 }
 
-/* A row's cells: the stored values as the file's text. */
-typedef void (*cells_fn)(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg);
-
-static void raw_cells(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg)
-{
-	(void)arg;
-	for (int c = 0; c < n; c++) {
-		cells[c] = (const char *)sqlite3_column_text(st, c);
-		lens[c] = (size_t)sqlite3_column_bytes(st, c);
-	}
-}
-
-struct kind_cells {
-	const struct kam_kind *k;
-	int zh;
-	char buf[64][32];
-};
-
-/* Codes, months, money and booleans formatted; enumerations in Chinese with zh. */
-static void kind_cells(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg)
-{
-	struct kind_cells *kc = arg;
-	for (int c = 0; c < n; c++) {
-		const struct kam_column *col = &kc->k->cols[c];
-		switch (sqlite3_column_type(st, c)) {
-		case SQLITE_NULL:
-			cells[c] = NULL;
-			lens[c] = 0;
-			break;
-		case SQLITE_INTEGER: {
-			int len = kam_cell_format_int(col, sqlite3_column_int64(st, c), kc->zh, kc->buf[c],
-						      sizeof kc->buf[c]);
-			cells[c] = kc->buf[c];
-			lens[c] = len < 0 ? 0 : (size_t)len;
-			break;
-		}
-		default:
-			cells[c] = (const char *)sqlite3_column_text(st, c);
-			lens[c] = (size_t)sqlite3_column_bytes(st, c);
-			if (kc->zh && col->type == KAM_COL_ENUM)
-				cells[c] = kam_enum_zh(col, cells[c], &lens[c]);
-		}
-	}
-}
-
-/* The header, every row of st through fill, then the sink's finish; st is finalised. */
-static int stream(kam_db *db, sqlite3_stmt *st, kam_sink *sink, int n, const char *const *names,
-		  const enum kam_coltype *types, cells_fn fill, void *arg, long *rows, kam_err *e)
-{
+/* Where the rows go: the sink, the cells of the current row, and how many went. */
+struct out_rows {
+	kam_sink *sink;
+	const struct kam_kind *k;      /* NULL: grades */
+	int zh;                        /* enumerations in Chinese */
+	int json;                      /* grades: JSON keeps the reasons an array */
 	const char *cells[64];
 	size_t lens[64];
-	int rc;
-	if (sink->ops->header(sink, (size_t)n, names, types, e) < 0)
-		goto fail;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (kam_interrupted()) {
-			rc = SQLITE_INTERRUPT;
-			break;
-		}
-		fill(st, n, cells, lens, arg);
-		if (sink->ops->row(sink, (size_t)n, cells, lens, e) < 0)
-			goto fail;
-		(*rows)++;
-	}
-	if (rc != SQLITE_DONE) {
-		kam_db_fail(db, rc, "export", e);
-		goto fail;
-	}
-	sqlite3_finalize(st);
-	return sink->ops->finish(sink, e);
-fail:
-	sqlite3_finalize(st);
-	return -1;
+	char buf[64][32];
+	kam_buf text;                  /* grades: the reasons as one cell */
+	int failed;                    /* out of memory once: the export fails */
+	long rows;
+};
+
+/* Ctrl-C between rows: stop (the caller says where it struck). */
+static int put_row(struct out_rows *out, int n, kam_err *e)
+{
+	if (kam_interrupted())
+		return kam_errf(e, "export: interrupted");
+	if (out->sink->ops->row(out->sink, (size_t)n, out->cells, out->lens, e) < 0)
+		return -1;
+	out->rows++;
+	return 0;
 }
 
-static int write_rows(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
+/* Codes, months, money and booleans formatted; enumerations in Chinese with zh. */
+static int kind_row(void *arg, int n, const kam_store_value *row, kam_err *e)
+{
+	struct out_rows *out = arg;
+	for (int c = 0; c < n; c++) {
+		const struct kam_column *col = &out->k->cols[c];
+		const kam_store_value *v = &row[c];
+		if (v->type == KAM_STORE_NULL) {
+			out->cells[c] = NULL;
+			out->lens[c] = 0;
+		} else if (v->type == KAM_STORE_INT) {
+			int len = kam_cell_format_int(col, v->i, out->zh, out->buf[c], sizeof out->buf[c]);
+			out->cells[c] = out->buf[c];
+			out->lens[c] = len < 0 ? 0 : (size_t)len;
+		} else {
+			out->cells[c] = v->s;
+			out->lens[c] = v->len;
+			if (out->zh && col->type == KAM_COL_ENUM)
+				out->cells[c] = kam_enum_zh(col, out->cells[c], &out->lens[c]);
+		}
+	}
+	return put_row(out, n, e);
+}
+
+/* The header, every row, then the sink's finish. */
+static int write_rows(kam_db *db, const struct export_opts *o, struct out_rows *out, kam_err *e)
 {
 	const struct kam_kind *k = o->kind;
-	const char *names[64];
+	const char *names[64], *cols[64];
 	enum kam_coltype types[64];
-	struct kind_cells kc = {k, o->zh && strcmp(o->format, "json") != 0, {{0}}};
-	sqlite3_stmt *st;
+	struct kam_export_query q;
 
+	out->k = k;
+	out->zh = o->zh && strcmp(o->format, "json") != 0;
 	for (int c = 0; c < k->ncols; c++) {
-		names[c] = kc.zh ? k->cols[c].zh_label : k->cols[c].name;
+		names[c] = out->zh ? k->cols[c].zh_label : k->cols[c].name;
 		types[c] = k->cols[c].type;
 	}
-	if (prepare(db, o, &st, e) < 0)
+	if (query_of(o, cols, &q, e) < 0 || out->sink->ops->header(out->sink, (size_t)k->ncols, names, types, e) < 0 ||
+	    kam_export_rows(db, &q, kind_row, out, e) < 0)
 		return -1;
-	return stream(db, st, sink, k->ncols, names, types, kind_cells, &kc, rows, e);
+	return out->sink->ops->finish(out->sink, e);
 }
 
 /* The grades' columns: English names (JSON always), Chinese headers (--lang zh), types. */
@@ -203,15 +172,9 @@ static const enum kam_coltype grade_types[] = {KAM_COL_CODE, KAM_COL_COUNT, KAM_
 #define GRADE_COLS ((int)(sizeof grade_names / sizeof grade_names[0]))
 #define GRADE_REASONS 9
 
-struct grade_cells {
-	int json;       /* JSON keeps the reasons an array; other formats get one text cell */
-	kam_buf text;   /* that cell */
-	int failed;     /* out of memory once: the export fails */
-};
-
 /* The reasons (a JSON array of strings, as stored) as one readable cell: the reasons joined
  * with a full-width semicolon, the way a list is written in Chinese text. */
-static void join_reasons(struct grade_cells *g, const char *stored, const char **cell, size_t *len)
+static void join_reasons(struct out_rows *g, const char *stored, const char **cell, size_t *len)
 {
 	json_error_t err;
 	json_t *r = json_loads(stored, 0, &err), *v;
@@ -237,43 +200,44 @@ static void join_reasons(struct grade_cells *g, const char *stored, const char *
 	*len = g->text.len;
 }
 
-static void grade_cells(sqlite3_stmt *st, int n, const char **cells, size_t *lens, void *arg)
+/* The stored values as text (integers in decimal), the reasons joined but in JSON. */
+static int grade_row(void *arg, int n, const kam_store_value *row, kam_err *e)
 {
-	struct grade_cells *g = arg;
-	raw_cells(st, n, cells, lens, NULL);
-	if (!g->json && cells[GRADE_REASONS])
-		join_reasons(g, cells[GRADE_REASONS], &cells[GRADE_REASONS], &lens[GRADE_REASONS]);
+	struct out_rows *g = arg;
+	for (int c = 0; c < n; c++) {
+		const kam_store_value *v = &row[c];
+		if (v->type == KAM_STORE_INT) {
+			int len = snprintf(g->buf[c], sizeof g->buf[c], "%lld", (long long)v->i);
+			g->cells[c] = g->buf[c];
+			g->lens[c] = (size_t)len;
+		} else {
+			g->cells[c] = v->s;
+			g->lens[c] = v->len;
+		}
+	}
+	if (!g->json && g->cells[GRADE_REASONS])
+		join_reasons(g, g->cells[GRADE_REASONS], &g->cells[GRADE_REASONS], &g->lens[GRADE_REASONS]);
+	return put_row(g, n, e);
 }
 
-/* Grades: decisions joined with their run and policy; the current one per customer and
- * year is the last appended. */
-static int write_grades(kam_db *db, const struct export_opts *o, kam_sink *sink, long *rows, kam_err *e)
+/* Grades: decisions joined with their run and policy. */
+static int write_grades(kam_db *db, const struct export_opts *o, struct out_rows *out, kam_err *e)
 {
-	struct grade_cells g = {strcmp(o->format, "json") == 0, {0}, 0};
-	sqlite3_stmt *st;
 	int rc;
-	if (kam_db_prepare(db,
-		"SELECT printf('%014d', d.code), r.year, d.grade, d.computed, d.override,"
-		" CASE WHEN d.score = CAST(d.score AS INTEGER) THEN CAST(d.score AS INTEGER) ELSE d.score END,"
-		" p.name, p.version, p.hash, d.reasons, r.decided_at, r.decided_by"
-		" FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash"
-		" WHERE (?1 = 0 OR r.year = ?1)"
-		"   AND (?2 OR d.id = (SELECT max(d2.id) FROM decisions d2 JOIN grading_runs r2 ON r2.id = d2.run"
-		"                      WHERE d2.code = d.code AND r2.year = r.year))"
-		" ORDER BY d.code, r.year, d.id", &st, e) < 0)
+	out->json = strcmp(o->format, "json") == 0;
+	if (out->sink->ops->header(out->sink, GRADE_COLS, o->zh && !out->json ? grade_names_zh : grade_names,
+				   grade_types, e) < 0)
 		return -1;
-	sqlite3_bind_int(st, 1, o->year);
-	sqlite3_bind_int(st, 2, o->history);
-	kam_buf_init(&g.text);
-	rc = stream(db, st, sink, GRADE_COLS, o->zh && !g.json ? grade_names_zh : grade_names, grade_types,
-		    grade_cells, &g, rows, e);
-	kam_buf_free(&g.text);
-	if (rc == 0 && g.failed)
+	rc = kam_export_grades(db, o->year, o->history, grade_row, out, e);
+	if (rc == 0)
+		rc = out->sink->ops->finish(out->sink, e);
+	if (rc == 0 && out->failed)
 		rc = kam_errf(e, "export grades: out of memory joining the reasons");
 	return rc;
 }
 
-int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
+/* The options into o; KAM_OK to go on, else the exit status (usage printed or reported). */
+static int parse_args(kam_ctx *ctx, int argc, char **argv, struct export_opts *o, int *done)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
@@ -283,38 +247,32 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		{"year", required_argument, NULL, 'y'}, {"history", no_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	struct export_opts o = {0};
-	kam_sink_open_fn open_sink;
-	void *sink_data = NULL;
-	kam_sink *sink;
-	FILE *out = stdout;
-	char *tmp = NULL;
-	long rows = 0;
-	int c, rc;
+	int c;
 
+	*done = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o.format = optarg; break;
-		case 'o': o.output = optarg; break;
+		case 'f': o->format = optarg; break;
+		case 'o': o->output = optarg; break;
 		case 'l':
 			if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
 				return kam_usage_error(ctx, "export", USAGE, "--lang is en or zh, not '%s'", optarg);
-			o.zh = strcmp(optarg, "zh") == 0;
+			o->zh = strcmp(optarg, "zh") == 0;
 			break;
-		case 'b': o.sink.bom = 1; break;
-		case 'c': o.sink.crlf = 1; break;
-		case 'm': o.from = o.to = optarg; break;
-		case 'F': o.from = optarg; break;
-		case 'T': o.to = optarg; break;
+		case 'b': o->sink.bom = 1; break;
+		case 'c': o->sink.crlf = 1; break;
+		case 'm': o->from = o->to = optarg; break;
+		case 'F': o->from = optarg; break;
+		case 'T': o->to = optarg; break;
 		case 'y': {
 			char *end;
 			long y = strtol(optarg, &end, 10);
 			if (*end || y < 1900 || y > 2999)
 				return kam_usage_error(ctx, "export", USAGE, "--year '%s' must be a year like 2025", optarg);
-			o.year = (int)y;
+			o->year = (int)y;
 			break;
 		}
-		case 'H': o.history = 1; break;
+		case 'H': o->history = 1; break;
 		case 'h': fputs(USAGE, stdout); return KAM_OK;
 		default: return kam_option_error(ctx, "export", USAGE, opts, "ho:", argv);
 		}
@@ -323,18 +281,76 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		return kam_usage_error(ctx, "export", USAGE, argc - optind < 1 ? "need one KIND"
 								   : "unexpected argument '%s'",
 				       argc - optind < 1 ? "" : argv[optind + 1]);
-	if (!(o.kind = kam_kind_find(argv[optind])) && strcmp(argv[optind], "grades") != 0) {
+	if (!(o->kind = kam_kind_find(argv[optind])) && strcmp(argv[optind], "grades") != 0) {
 		kam_usagef(&ctx->err, "export: unknown kind '%s' (%s)", argv[optind], kam_kind_names(1));
 		return kam_report_error(ctx, &ctx->err);
 	}
-	if ((o.year || o.history) && o.kind) {
+	if ((o->year || o->history) && o->kind) {
 		kam_usagef(&ctx->err, "export: --year and --history are for grades");
 		return kam_report_error(ctx, &ctx->err);
 	}
-	if (!o.format)
-		o.format = format_of(o.output);
-	if (!o.format)
-		o.format = ctx->json && !o.output ? "json" : "csv";
+	if (!o->format)
+		o->format = format_of(o->output);
+	if (!o->format)
+		o->format = ctx->json && !o->output ? "json" : "csv";
+	*done = 0;
+	return KAM_OK;
+}
+
+/* Write the export through the format's sink into out (named name); rows counts them. */
+static int write_export(kam_ctx *ctx, const struct export_opts *o, kam_sink_open_fn open_sink, void *sink_data,
+			FILE *out, const char *name, long *rows)
+{
+	struct out_rows w = {0};
+	int rc;
+	if (!(w.sink = open_sink(out, name, &o->sink, sink_data, &ctx->err)))
+		return -1;
+	kam_buf_init(&w.text);
+	rc = o->kind ? write_rows(ctx->db, o, &w, &ctx->err) : write_grades(ctx->db, o, &w, &ctx->err);
+	kam_buf_free(&w.text);
+	w.sink->ops->close(w.sink);
+	*rows = w.rows;
+	return rc;
+}
+
+/* -o FILE: written as FILE.tmpPID, renamed over FILE only once complete. */
+static int export_to_file(kam_ctx *ctx, struct export_opts *o, kam_sink_open_fn open_sink, void *sink_data,
+			  long *rows)
+{
+	size_t n = strlen(o->output) + 24;
+	char *tmp = malloc(n);
+	FILE *out;
+	int rc;
+	if (!tmp)
+		return kam_errf(&ctx->err, "out of memory");
+	snprintf(tmp, n, "%s.tmp%ld", o->output, (long)getpid());
+	if (!(out = fopen(tmp, "w"))) {
+		kam_errf(&ctx->err, "%s: %s", o->output, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	o->sink.file = tmp;
+	rc = write_export(ctx, o, open_sink, sink_data, out, o->output, rows);
+	if (fclose(out) != 0 && rc == 0)
+		rc = kam_errf(&ctx->err, "%s: %s", o->output, strerror(errno));
+	if (rc == 0 && rename(tmp, o->output) != 0)
+		rc = kam_errf(&ctx->err, "%s: %s", o->output, strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
+{
+	struct export_opts o = {0};
+	kam_sink_open_fn open_sink;
+	void *sink_data = NULL;
+	long rows = 0;
+	int rc, done;
+
+	if ((rc = parse_args(ctx, argc, argv, &o, &done)) != KAM_OK || done)
+		return rc;
 	if (!(open_sink = kam_export_format(o.format, &sink_data))) {
 		if (strcmp(o.format, "xlsx") == 0)
 			kam_usagef(&ctx->err, "export: writing XLSX needs the xlsx plugin, which is not loaded");
@@ -345,36 +361,10 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 	if (kam_ctx_db(ctx, 0) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	kam_interrupt_catch(ctx);
-	if (o.output) {
-		size_t n = strlen(o.output) + 24;
-		if (!(tmp = malloc(n))) {
-			kam_errf(&ctx->err, "out of memory");
-			return kam_report_error(ctx, &ctx->err);
-		}
-		snprintf(tmp, n, "%s.tmp%ld", o.output, (long)getpid());
-		if (!(out = fopen(tmp, "w"))) {
-			kam_errf(&ctx->err, "%s: %s", o.output, strerror(errno));
-			free(tmp);
-			return kam_report_error(ctx, &ctx->err);
-		}
-	}
-	o.sink.file = tmp;
 	/* A spreadsheet's sheet is named after what it holds: 客户, 收入台账, 等级. */
 	o.sink.sheet = o.kind ? o.kind->zh : "等级";
-	sink = open_sink(out, o.output ? o.output : "standard output", &o.sink, sink_data, &ctx->err);
-	rc = !sink ? -1 : o.kind ? write_rows(ctx->db, &o, sink, &rows, &ctx->err)
-				 : write_grades(ctx->db, &o, sink, &rows, &ctx->err);
-	if (sink)
-		sink->ops->close(sink);
-	if (o.output) {
-		if (fclose(out) != 0 && rc == 0)
-			rc = kam_errf(&ctx->err, "%s: %s", o.output, strerror(errno));
-		if (rc == 0 && rename(tmp, o.output) != 0)
-			rc = kam_errf(&ctx->err, "%s: %s", o.output, strerror(errno));
-		if (rc < 0)
-			unlink(tmp);
-		free(tmp);
-	}
+	rc = o.output ? export_to_file(ctx, &o, open_sink, sink_data, &rows)
+		      : write_export(ctx, &o, open_sink, sink_data, stdout, "standard output", &rows);
 	if (rc < 0 && kam_interrupted()) {
 		/* Wherever it struck (a statement, a write blocked on a pipe, between rows). */
 		if (o.output)
@@ -382,6 +372,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv)
 		else
 			kam_errf(&ctx->err, "export: interrupted after %ld row%s; the output is incomplete", rows,
 				 rows == 1 ? "" : "s");
+		ctx->err.interrupted = 1;
 	}
 	if (rc < 0)
 		return kam_report_error(ctx, &ctx->err);

@@ -45,15 +45,27 @@ static const char *usage_text(void)
 struct collected {
 	kam_ctx *ctx;
 	long printed, total;
-	json_t *list;
+	json_t *list, *rows;
 };
 
-static void on_error(void *arg, const char *msg)
+/* A bad row: its message on stderr; with --json, the message in "errors" and the record
+ * in "bad_rows" (line, column and field when known, and the reason without the place). */
+static void on_error(void *arg, const char *msg, const kam_err *why)
 {
 	struct collected *c = arg;
 	c->total++;
-	if (c->list && json_array_size(c->list) < 1000)
+	if (c->list && json_array_size(c->list) < 1000) {
+		json_t *row = json_pack("{s:s}", "reason", why->msg);
 		json_array_append_new(c->list, json_string(msg));
+		if (row && why->where.line)
+			json_object_set_new(row, "line", json_integer(why->where.line));
+		if (row && why->where.column)
+			json_object_set_new(row, "column", json_integer(why->where.column));
+		if (row && why->where.field[0])
+			json_object_set_new(row, "field", json_string(why->where.field));
+		if (row)
+			json_array_append_new(c->rows, row);
+	}
 	if (c->printed < MAX_PRINTED) {
 		fprintf(stderr, "kam: %s\n", msg);
 		c->printed++;
@@ -83,7 +95,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	};
 	struct kam_import_opts o = {0};
 	struct kam_import_stats st;
-	struct collected col = {ctx, 0, 0, NULL};
+	struct collected col = {ctx, 0, 0, NULL, NULL};
 	int c, rc, partial, no_progress = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -121,8 +133,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (kam_ctx_db(ctx, 0) < 0)
 		return kam_report_error(ctx, &ctx->err);
-	if (ctx->json)
+	if (ctx->json) {
 		col.list = json_array();
+		col.rows = json_array();
+	}
 	kam_interrupt_catch(ctx);
 	rc = kam_import(ctx->db, &o, &st, &ctx->err);
 	/* Rows went to the reject file: done in part (a dry run loads nothing either way). */
@@ -140,6 +154,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 			"unchanged", (json_int_t)st.unchanged, "rejected", (json_int_t)st.rejected,
 			"replaced_months", st.replaced, "replaced_rows", (json_int_t)st.replaced_rows,
 			"encoding", st.encoding, "format", st.format, "seconds", st.seconds, "errors", col.list);
+		if (doc)
+			json_object_set_new(doc, "bad_rows", col.rows);
+		else
+			json_decref(col.rows);
 		if (rc < 0 && doc) {
 			json_object_set_new(doc, "error", json_string(ctx->err.msg));
 			json_object_set_new(doc, "status", json_integer(ctx->err.status ? ctx->err.status : KAM_FAIL));

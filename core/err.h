@@ -19,6 +19,7 @@ typedef struct kam_err {
 	struct {
 		char file[256]; /* the input file or script, "" when none */
 		long line;      /* 1-based, 0 when none */
+		long column;    /* 1-based, 0 when none (JSON keys) */
 		char field[64]; /* the column or field, "" when none */
 	} where;
 	char function[64];  /* the policy function that failed, "" when none */

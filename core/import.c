@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "interrupt.h"
 #include "registry.h"
 #include "sink.h"
+#include "store_imports.h"
 
 #define MAX_KEPT_MSGS 1000
 /* The reject file's reason column; import skips it, so a fixed reject file loads as is. */
@@ -254,7 +256,7 @@ static void tick(struct import_run *im)
 }
 
 /* Map the header's cells to the kind's columns. */
-static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e)
+static int map_cells(struct import_run *im, const kam_source_rec *h, kam_err *e)
 {
 	const struct kam_kind *k = im->kind;
 	const char *name = im->src->name;
@@ -268,9 +270,12 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	for (size_t i = 0; i < h->n; i++) {
 		int c = h->f[i] ? kam_kind_column(k, h->f[i], h->len[i]) : -1;
 		im->cell_col[i] = c;
-		if (c >= 0 && im->col_of[c] >= 0)
-			return kam_errf(e, "%s:%ld: column '%s' appears twice (columns %d and %zu)", name, h->line,
-					k->cols[c].name, im->col_of[c] + 1, i + 1);
+		if (c >= 0 && im->col_of[c] >= 0) {
+			kam_errf(e, "%s:%ld: column '%s' appears twice (columns %d and %zu)", name, h->line,
+				 k->cols[c].name, im->col_of[c] + 1, i + 1);
+			kam_err_at(e, NULL, 0, k->cols[c].name);
+			return -1;
+		}
 		if (c >= 0) {
 			im->col_of[c] = (int)i;
 			continue;
@@ -280,9 +285,12 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 			im->append = 1;
 			continue;
 		}
-		if (!im->opts->ignore_unknown)
-			return kam_errf(e, "%s:%ld: unknown column '%s' in %s (column %zu; --ignore-unknown skips it)",
-					name, h->line, h->f[i] ? h->f[i] : "", k->name, i + 1);
+		if (!im->opts->ignore_unknown) {
+			kam_errf(e, "%s:%ld: unknown column '%s' in %s (column %zu; --ignore-unknown skips it)",
+				 name, h->line, h->f[i] ? h->f[i] : "", k->name, i + 1);
+			kam_err_at(e, NULL, 0, h->f[i] ? h->f[i] : "");
+			return -1;
+		}
 	}
 	for (int c = 0; c < k->ncols; c++) {
 		if (k->cols[c].required && im->col_of[c] < 0) {
@@ -293,6 +301,15 @@ static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e
 	if (missing)
 		return kam_errf(e, "%s:%ld: missing column%s %s", name, h->line, missing > 1 ? "s" : "", list);
 	return 0;
+}
+
+/* The same, the place in the error record: the file and the header's line. */
+static int map_header(struct import_run *im, const kam_source_rec *h, kam_err *e)
+{
+	if (map_cells(im, h, e) == 0)
+		return 0;
+	kam_err_at(e, im->src->name, h->line, NULL);
+	return -1;
 }
 
 /* The first required column of the kind that header h lacks, or -1 when it has them all. */
@@ -337,6 +354,19 @@ static int wrong_sheet(struct import_run *im, const kam_source_rec *h, kam_err *
 	return 0;
 }
 
+int row_errf(const struct import_run *im, long line, long column, const char *field, kam_err *e,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kam_verrf(e, fmt, ap);
+	va_end(ap);
+	kam_err_at(e, im->src->name, line, field);
+	if (e)
+		e->where.column = column;
+	return ROW_BAD;
+}
+
 int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_value *val,
 		     int *present, kam_err *e)
 {
@@ -346,7 +376,8 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 	if (r->error) {
 		for (int c = 0; c < k->ncols; c++)
 			present[c] = 0, val[c].kind = KAM_V_NULL;
-		return kam_errf(e, "%s", r->error);
+		/* error_line 0: the reason names its own place in the file (a sheet's cell). */
+		return row_errf(im, r->error_line, r->error_col, r->error_field, e, "%s", r->error);
 	}
 	for (int c = 0; c < k->ncols; c++) {
 		int i = im->col_of[c];
@@ -359,83 +390,79 @@ int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_v
 			/* A required value that is not there at all (a JSON key left out) is not an
 			 * empty cell to store as zero: the row is bad, naming the field. */
 			if (r->cell_line)
-				return kam_errf(e, "%s:%ld:%ld: key '%s' is missing (%s needs it)", im->src->name,
-						r->cell_line[i], r->cell_col[i], col->name, k->name);
-			return kam_errf(e, "%s:%ld: column '%s' is missing (the row has %zu fields, the header %d)",
-					im->src->name, r->line, col->name, r->n, im->ncells);
+				return row_errf(im, r->cell_line[i], r->cell_col[i], col->name, e,
+						"key '%s' is missing (%s needs it)", col->name, k->name);
+			return row_errf(im, r->line, 0, col->name, e,
+					"column '%s' is missing (the row has %zu fields, the header %d)", col->name,
+					r->n, im->ncells);
 		}
 		present[c] = 1;
 		if (kam_cell_parse_from(col, r->f[i], r->len[i],
 					origin, &val[c], e) < 0) {
-			if (r->cell_line)
-				kam_err_prefix(e, "%s:%ld:%ld: %s '%s'", im->src->name, r->cell_line[i], r->cell_col[i],
-					       "key", col->name);
-			else
-				kam_err_prefix(e, "%s:%ld: column '%s'", im->src->name, r->line, col->name);
+			kam_err_prefix(e, "%s '%s'", r->cell_line ? "key" : "column", col->name);
+			kam_err_at(e, im->src->name, r->cell_line ? r->cell_line[i] : r->line, col->name);
+			e->where.column = r->cell_line ? r->cell_col[i] : 0;
 			return -1;
 		}
 	}
 	/* A row shorter or longer than the header is misaligned: its cells may sit under the
 	 * wrong columns, and a missing one would read as "no". */
 	if (r->n != (size_t)im->ncells && !r->cell_line)
-		return kam_errf(e, "%s:%ld: %zu fields, the header has %d", im->src->name, r->line, r->n,
-				im->ncells);
+		return row_errf(im, r->line, 0, NULL, e, "%zu fields, the header has %d", r->n, im->ncells);
 	return 0;
 }
 
-void import_bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print)
+void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_err *why, int print)
 {
 	im->st->errors++;
 	if (print && im->opts->on_error && im->nmsgs < MAX_KEPT_MSGS) {
 		struct kept_msg *k;
+		const char *file = why->where.file[0] ? why->where.file : im->src->name;
+		long line = why->where.line;
+		int n;
 		if (!im->msgs && !(im->msgs = calloc(MAX_KEPT_MSGS, sizeof *im->msgs)))
 			goto rejects;
 		k = &im->msgs[im->nmsgs];
 		k->line = r->line;
-		if ((k->msg = strdup(msg)))
+		if (line && why->where.column)
+			n = asprintf(&k->msg, "%s:%ld:%ld: %s", file, line, why->where.column, why->msg);
+		else if (line)
+			n = asprintf(&k->msg, "%s:%ld: %s", file, line, why->msg);
+		else
+			n = asprintf(&k->msg, "%s: %s", file, why->msg);
+		if (n >= 0 && !(k->reason = strdup(why->msg))) {
+			free(k->msg);
+			n = -1;
+		}
+		if (n >= 0) {
+			k->at_line = line;
+			k->at_col = why->where.column;
+			snprintf(k->field, sizeof k->field, "%s", why->where.field);
 			im->nmsgs++;
+		}
 	}
 rejects:
 	if (im->rejects.f) {
 		/* The reason without the place: the reject file is a new file. */
-		const char *reason = msg;
-		const char *colon = strstr(msg, ": ");
-		if (colon && strncmp(msg, im->src->name, strlen(im->src->name)) == 0)
-			reason = colon + 2;
-		rejects_row(&im->rejects, r, (size_t)im->ncells, reason);
+		rejects_row(&im->rejects, r, (size_t)im->ncells, why->msg);
 		im->st->rejected++;
 	}
 }
 
 static int log_import(struct import_run *im, kam_err *e)
 {
-	sqlite3_stmt *st;
 	char at[32];
 	time_t t = time(NULL);
-	int rc;
+	struct kam_import_record r = {
+		im->kind->name, im->opts->path, im->st->format, im->st->encoding,
+		im->st->rows, im->st->inserted, im->st->updated, im->st->unchanged, im->st->rejected,
+		im->st->replaced[0] ? im->st->replaced : NULL, im->opts->user, at,
+	};
+	int64_t id;
 	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	if (kam_db_prepare(im->db, "INSERT INTO imports(kind, file, format, encoding, rows, inserted,"
-			   " updated, unchanged, rejected, replaced, user, finished_at)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", &st, e) < 0)
+	if (kam_imports_log(im->db, &r, &id, e) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, im->kind->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, im->opts->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, im->st->format, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, im->st->encoding, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, im->st->rows);
-	sqlite3_bind_int64(st, 6, im->st->inserted);
-	sqlite3_bind_int64(st, 7, im->st->updated);
-	sqlite3_bind_int64(st, 8, im->st->unchanged);
-	sqlite3_bind_int64(st, 9, im->st->rejected);
-	if (im->st->replaced[0])
-		sqlite3_bind_text(st, 10, im->st->replaced, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, im->opts->user ? im->opts->user : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, at, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(im->db, rc, "log the import", e);
-	im->st->import_id = sqlite3_last_insert_rowid(im->db->h);
+	im->st->import_id = id;
 	return 0;
 }
 
@@ -446,17 +473,15 @@ static int store_batch(struct import_run *im, struct pipe *p, struct batch *b, k
 	size_t lens[MAX_CELLS];
 	kam_source_rec rec;
 	kam_err rowerr;
-	const char *msg;
 
 	if (im->ops->store)
 		return im->ops->store(im, p, b, e);
 	for (int i = 0; i < b->n; i++) {
 		int rc;
 		im->st->rows++;
-		pipe_row(p, b, &b->rows[i], im->val, &rec, cells, lens, &msg);
 		memcpy(im->present, b->rows[i].present, sizeof im->present);
-		if (msg) {
-			import_bad_row(im, &rec, msg, 1);
+		if (pipe_row(p, b, &b->rows[i], im->val, &rec, cells, lens, &rowerr)) {
+			import_bad_row(im, &rec, &rowerr, 1);
 			continue;
 		}
 		rc = im->ops->row(im, &rec, &rowerr);
@@ -465,7 +490,7 @@ static int store_batch(struct import_run *im, struct pipe *p, struct batch *b, k
 			return ROW_FATAL;
 		}
 		if (rc == ROW_BAD || rc == ROW_BAD_QUIET)
-			import_bad_row(im, &rec, rowerr.msg, rc == ROW_BAD);
+			import_bad_row(im, &rec, &rowerr, rc == ROW_BAD);
 	}
 	return ROW_OK;
 }
@@ -482,24 +507,31 @@ static void flush_msgs(struct import_run *im, int report)
 	if (report && im->nmsgs)
 		qsort(im->msgs, im->nmsgs, sizeof *im->msgs, by_line);
 	for (size_t i = 0; i < im->nmsgs; i++) {
-		if (report)
-			im->opts->on_error(im->opts->arg, im->msgs[i].msg);
-		free(im->msgs[i].msg);
+		struct kept_msg *k = &im->msgs[i];
+		if (report) {
+			kam_err why;
+			kam_errf(&why, "%s", k->reason);
+			kam_err_at(&why, im->src->name, k->at_line, k->field[0] ? k->field : NULL);
+			why.where.column = k->at_col;
+			im->opts->on_error(im->opts->arg, k->msg, &why);
+		}
+		free(k->msg);
+		free(k->reason);
 	}
 	im->nmsgs = 0;
 }
 
-/* One pass over the source; 1 when the source asks to start over (encoding found late). */
-static int run_pass(struct import_run *im, kam_err *e)
+/* The header: read, mapped to the kind's columns, copied to the reject file; 1 when the
+ * source asks to start over (encoding found late). */
+static int read_header(struct import_run *im, kam_err *e)
 {
 	kam_source_rec r;
-	struct pipe p;
-	struct batch *b;
-	int rc, end = PIPE_MORE;
-
-	rc = kam_source_next(im->src, &r, e);
-	if (rc == 0)
-		return kam_errf(e, "%s: the file is empty", im->src->name);
+	int rc = kam_source_next(im->src, &r, e);
+	if (rc == 0) {
+		kam_errf(e, "%s: the file is empty", im->src->name);
+		kam_err_at(e, im->src->name, 0, NULL);
+		return -1;
+	}
 	if (rc < 0 || rc == KAM_SOURCE_RESTART)
 		return rc < 0 ? -1 : 1;
 	im->ncells = (int)r.n;
@@ -510,29 +542,25 @@ static int run_pass(struct import_run *im, kam_err *e)
 		/* The header again, plus the reason column. */
 		rejects_row(&im->rejects, &r, r.n, REASON_COLUMN);
 	}
-	if (im->ops->checks_itself && !im->relaxed) {
-		if (kam_db_exec(im->db, "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON", e) < 0)
-			return -1;
-		im->relaxed = 1;
-	}
-	im->started = now();
-	im->shown = 0;
-	im->pipe = NULL;
-	im->read = 0;
-	im->tick = im->opts->progress ? tick : NULL;
-	if (im->tick)
-		progress(im, 0);
-	if (kam_db_begin(im->db, e) < 0)
-		return -1;
-	if (im->ops->begin(im, e) < 0)
-		goto fail;
+	return 0;
+}
+
+/* Every batch the reading thread hands over, stored in turn: PIPE_END, PIPE_ERROR (e
+ * says why) or PIPE_RESTART. */
+static int store_all(struct import_run *im, kam_err *e)
+{
+	struct pipe p;
+	struct batch *b;
+	int rc, end = PIPE_MORE;
+
 	if (pipe_start(&p, im, e) < 0)
-		goto fail;
+		return PIPE_ERROR;
 	im->pipe = &p;
 	while (end == PIPE_MORE && (b = pipe_next(&p))) {
 		if (kam_interrupted()) { /* Ctrl-C: stop reading; the caller says so */
 			pipe_done(&p, b);
 			kam_errf(e, "interrupted");
+			e->interrupted = 1;
 			end = PIPE_ERROR;
 			break;
 		}
@@ -551,17 +579,46 @@ static int run_pass(struct import_run *im, kam_err *e)
 	im->read = pipe_offset(&p);
 	im->pipe = NULL;
 	pipe_finish(&p);
+	return end;
+}
+
+/* One pass over the source in the import's transaction (left open for the caller to
+ * commit; rolled back on failure); 1 when the source asks to start over. */
+static int run_pass(struct import_run *im, kam_err *e)
+{
+	int rc, end;
+
+	if ((rc = read_header(im, e)) != 0)
+		return rc;
+	if (im->ops->checks_itself && !im->relaxed) {
+		if (kam_imports_relax_checks(im->db, 1, e) < 0)
+			return -1;
+		im->relaxed = 1;
+	}
+	im->started = now();
+	im->shown = 0;
+	im->pipe = NULL;
+	im->read = 0;
+	im->tick = im->opts->progress ? tick : NULL;
+	if (im->tick)
+		progress(im, 0);
+	if (kam_imports_begin(im->db, e) < 0)
+		return -1;
+	if (im->ops->begin(im, e) < 0)
+		goto fail;
+	end = store_all(im, e);
 	if (end == PIPE_RESTART) {
 		if (im->tick)
 			progress(im, 1);
 		im->ops->end(im);
-		kam_db_rollback(im->db);
+		kam_imports_rollback(im->db);
 		return 1;
 	}
 	if (end == PIPE_ERROR)
 		goto fail;
 	if (im->st->rows == 0) {
 		kam_errf(e, "%s: the file holds no rows (only a header)", im->src->name);
+		kam_err_at(e, im->src->name, 0, NULL);
 		goto fail;
 	}
 	if (im->ops->finish && im->ops->finish(im, e) < 0)
@@ -574,7 +631,7 @@ fail:
 	if (im->tick)
 		progress(im, 1);
 	im->ops->end(im);
-	kam_db_rollback(im->db);
+	kam_imports_rollback(im->db);
 	return -1;
 }
 
@@ -619,6 +676,7 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 	if (rc == 0 && st->errors && !o->reject_path) {
 		kam_errf(e, "%s: %ld bad row%s; nothing was imported (--reject-file F loads the good rows)",
 			 o->path, st->errors, st->errors == 1 ? "" : "s");
+		kam_err_at(e, o->path, 0, NULL);
 		rc = -1;
 	}
 	if (rc == 0 && kam_interrupted())
@@ -627,12 +685,11 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 	/* The reject file is complete on disk before the rows it leaves out are committed. */
 	if (commit && rejects_close(&im.rejects, e) < 0)
 		rc = -1, commit = 0;
-	if (commit && (log_import(&im, e) < 0 || kam_db_commit(db, e) < 0))
+	if (commit && (log_import(&im, e) < 0 || kam_imports_commit(db, e) < 0))
 		rc = -1, commit = 0;
-	if (!commit && db->depth > 0)
-		kam_db_rollback(db);  /* a failure, or a dry run: everything checked, nothing kept */
-	if (im.relaxed && kam_db_exec(db, "PRAGMA foreign_keys = ON; PRAGMA ignore_check_constraints = OFF",
-				      rc < 0 ? NULL : e) < 0 && rc == 0) {
+	if (!commit)
+		kam_imports_rollback(db);  /* a failure, or a dry run: everything checked, nothing kept */
+	if (im.relaxed && kam_imports_relax_checks(db, 0, rc < 0 ? NULL : e) < 0 && rc == 0) {
 		/* The rows are in; the connection must not go on without its checks. */
 		kam_err_prefix(e, "the rows were imported, but the connection's checks are not restored");
 		rc = -1;

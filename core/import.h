@@ -6,7 +6,7 @@
 
 #include "kinds.h"
 #include "source.h"
-#include "store.h"
+#include "store_value.h"  /* kam_db, and no more of storage */
 
 struct kam_import_opts {
 	const char *kind;
@@ -21,8 +21,9 @@ struct kam_import_opts {
 	int replace;               /* replace months (ledger) or customers already stored */
 	int append;                /* ledger: add rows to months already stored (each row new) */
 	int progress;              /* draw a progress bar on stderr (a terminal) */
-	/* Each bad row's message (place first), for the caller to print or collect. */
-	void (*on_error)(void *arg, const char *msg);
+	/* Each bad row: its message (place first) for people, and the same as a record: the
+	 * reason in why->msg, where in why->where (file, line, column, field). */
+	void (*on_error)(void *arg, const char *msg, const kam_err *why);
 	void *arg;
 };
 

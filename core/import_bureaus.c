@@ -4,74 +4,46 @@
 #include <string.h>
 
 #include "import_kind.h"
-
-struct bureau_state {
-	sqlite3_stmt *sel, *put;
-};
+#include "store_bureaus.h"
 
 static int bureaus_begin(struct import_run *im, kam_err *e)
 {
-	struct bureau_state *bs = calloc(1, sizeof *bs);
-	if (!bs)
-		return kam_errf(e, "out of memory");
-	im->kind_state = bs;
-	if (kam_db_prepare(im->db, "SELECT amount FROM bureau_revenue WHERE bureau = ?1 AND year = ?2", &bs->sel, e) < 0 ||
-	    kam_db_prepare(im->db, "INSERT INTO bureau_revenue(bureau, year, amount) VALUES (?1, ?2, ?3)"
-			   " ON CONFLICT(bureau, year) DO UPDATE SET amount = excluded.amount", &bs->put, e) < 0)
+	kam_bureaus *b;
+	if (kam_bureaus_open(im->db, &b, e) < 0)
 		return -1;
+	im->kind_state = b;
 	return 0;
 }
 
 static void bureaus_end(struct import_run *im)
 {
-	struct bureau_state *bs = im->kind_state;
-	if (!bs)
-		return;
-	sqlite3_finalize(bs->sel);
-	sqlite3_finalize(bs->put);
-	free(bs);
+	kam_bureaus_close(im->kind_state);
 	im->kind_state = NULL;
 }
 
 static int bureaus_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
 {
-	struct bureau_state *bs = im->kind_state;
+	kam_bureaus *b = im->kind_state;
 	const kam_value *v = im->val;
-	int rc, existed = 0;
+	int existed;
 	int64_t old = 0;
 
 	if (v[1].i < 1900 || v[1].i > 2999)
-		return kam_errf(e, ROW_PLACE "column 'year': %lld is not a year", ROW_ARGS(im, r), (long long)v[1].i), ROW_BAD;
+		return row_errf(im, r->line, 0, "year", e, "column 'year': %lld is not a year", (long long)v[1].i);
 	if (v[2].i < 0)
-		return kam_errf(e, ROW_PLACE "column 'amount': a bureau's revenue cannot be negative", ROW_ARGS(im, r)), ROW_BAD;
-	sqlite3_bind_text(bs->sel, 1, v[0].s, (int)v[0].len, SQLITE_STATIC);
-	sqlite3_bind_int64(bs->sel, 2, v[1].i);
-	rc = sqlite3_step(bs->sel);
-	if (rc == SQLITE_ROW) {
-		existed = 1;
-		old = sqlite3_column_int64(bs->sel, 0);
-	}
-	sqlite3_reset(bs->sel);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		kam_db_fail(im->db, rc, "bureau revenue", e);
+		return row_errf(im, r->line, 0, "amount", e, "column 'amount': a bureau's revenue cannot be negative");
+	if ((existed = kam_bureaus_get(b, v[0].s, v[0].len, (int)v[1].i, &old, e)) < 0)
 		return ROW_FATAL;
-	}
 	if (existed && old == v[2].i) {
 		im->st->unchanged++;
 		return ROW_OK;
 	}
 	if (existed && !im->opts->replace)
-		return kam_errf(e, ROW_PLACE "bureau '%.*s' already has a revenue for %lld; --replace changes it",
-				ROW_ARGS(im, r), (int)v[0].len, v[0].s, (long long)v[1].i), ROW_BAD;
-	sqlite3_bind_text(bs->put, 1, v[0].s, (int)v[0].len, SQLITE_STATIC);
-	sqlite3_bind_int64(bs->put, 2, v[1].i);
-	sqlite3_bind_int64(bs->put, 3, v[2].i);
-	rc = sqlite3_step(bs->put);
-	sqlite3_reset(bs->put);
-	if (rc != SQLITE_DONE) {
-		kam_db_fail(im->db, rc, "bureau revenue", e);
+		return row_errf(im, r->line, 0, "amount", e,
+				"bureau '%.*s' already has a revenue for %lld; --replace changes it",
+				(int)v[0].len, v[0].s, (long long)v[1].i);
+	if (kam_bureaus_put(b, v[0].s, v[0].len, (int)v[1].i, v[2].i, e) < 0)
 		return ROW_FATAL;
-	}
 	if (existed)
 		im->st->updated++;
 	else

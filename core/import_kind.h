@@ -55,8 +55,10 @@ struct import_run {
 	/* Bad rows' messages, kept to be reported in line order once the pass is done (a
 	 * pass that starts over in another encoding reports nothing of the first). */
 	struct kept_msg {
-		long line;
-		char *msg;
+		long line;           /* the row's, for the order */
+		char *msg, *reason;  /* "file:line: reason", and the reason alone */
+		long at_line, at_col;
+		char field[64];
 	} *msgs;
 	size_t nmsgs;
 	int relaxed;                 /* foreign keys and CHECKs are off (checks_itself) */
@@ -71,15 +73,17 @@ struct import_run {
 };
 
 const struct import_ops *import_ops_for(const struct kam_kind *k);
-/* Count a refused row, report it (print) and write it to the reject file. */
-void import_bad_row(struct import_run *im, const kam_source_rec *r, const char *msg, int print);
+/* A refused row: e gets the reason (msg, without the place) and the place in e->where
+ * (the input, line, and the column or key when one is to blame; column: where the key is,
+ * 0 when not known).  Returns ROW_BAD. */
+int row_errf(const struct import_run *im, long line, long column, const char *field, kam_err *e,
+	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Count a refused row, report it (print: "file:line: reason") and write it with its
+ * reason to the reject file; why is a record row_errf filled. */
+void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_err *why, int print);
 extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
 extern const struct import_ops import_bureaus_ops;
-
-/* "file:line: " for messages about the current row. */
-#define ROW_PLACE "%s:%ld: "
-#define ROW_ARGS(im, r) (im)->src->name, (r)->line
 
 /* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
 struct i64map {

@@ -10,10 +10,11 @@
 #include <string.h>
 
 #include "import_pipe.h"
+#include "store_customers.h"
 #include "store_ledger.h"
 
 /* Rows stored by one INSERT statement: per-statement work is most of SQLite's cost. */
-#define GROUP 64
+#define GROUP KAM_LEDGER_GROUP
 /* Rows sorted at once: a month of a 100,000-customer province (266,000 rows) in one sort,
  * so that its table is written once, from empty, in key order.  Two buffers of 12 MB: one
  * fills while the other, sorted, is stored a few rows per row read, so that storing goes
@@ -30,14 +31,7 @@ struct month_seen {
 	long stored;          /* rows the database held for it */
 	long added;           /* rows this import stored in it */
 	long line;            /* where the file first had it */
-	sqlite3_stmt *one, *group;
-};
-
-/* A month the database holds, as ledger_months says. */
-struct stored_month {
-	int month;
-	int own;
-	long rows;
+	kam_ledger_writer *w;  /* open while its rows are stored */
 };
 
 /* A row waiting in a buffer. */
@@ -59,7 +53,7 @@ struct rowbuf {
 
 struct ledger_state {
 	struct i64map customers;
-	struct stored_month *stored;
+	struct kam_ledger_month *stored;
 	int nstored;
 	int own_tables;                 /* months with a table of their own */
 	int max_own;
@@ -76,57 +70,28 @@ struct ledger_state {
 	int ngroup;
 	const char *lines[LINES_MAX];   /* the business lines in byte order */
 	int nlines;
-	sqlite3_stmt *del, *mset;
+	struct kam_ledger_row group[GROUP];  /* the rows of one statement, as storage takes them */
 };
 
-static int load_customers(struct import_run *im, struct ledger_state *ls, kam_err *e)
+static int add_customer(void *arg, int64_t code, kam_err *e)
 {
-	sqlite3_stmt *st;
-	int rc;
-	if (kam_db_prepare(im->db, "SELECT code FROM customers", &st, e) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (i64map_put(&ls->customers, sqlite3_column_int64(st, 0), 1, NULL) < 0) {
-			sqlite3_finalize(st);
-			return kam_errf(e, "out of memory");
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(im->db, rc, "read customers", e);
+	struct ledger_state *ls = arg;
+	if (i64map_put(&ls->customers, code, 1, NULL) < 0)
+		return kam_errf(e, "out of memory");
 	return 0;
 }
 
 /* The months stored, from ledger_months (a few hundred rows at most, never the ledger). */
 static int load_months(struct import_run *im, struct ledger_state *ls, kam_err *e)
 {
-	sqlite3_stmt *st;
-	int rc, cap = 0;
-	if (kam_db_prepare(im->db, "SELECT month, rows, own_table FROM ledger_months ORDER BY month", &st, e) < 0)
+	if (kam_ledger_stored_months(im->db, &ls->stored, &ls->nstored, e) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (ls->nstored == cap) {
-			struct stored_month *grown;
-			cap = cap ? cap * 2 : 64;
-			if (!(grown = realloc(ls->stored, (size_t)cap * sizeof *grown))) {
-				sqlite3_finalize(st);
-				return kam_errf(e, "out of memory");
-			}
-			ls->stored = grown;
-		}
-		ls->stored[ls->nstored].month = sqlite3_column_int(st, 0);
-		ls->stored[ls->nstored].rows = (long)sqlite3_column_int64(st, 1);
-		ls->stored[ls->nstored].own = sqlite3_column_int(st, 2) != 0;
-		ls->own_tables += ls->stored[ls->nstored].own;
-		ls->nstored++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(im->db, rc, "read the ledger's months", e);
+	for (int i = 0; i < ls->nstored; i++)
+		ls->own_tables += ls->stored[i].own;
 	return 0;
 }
 
-static const struct stored_month *stored_month(const struct ledger_state *ls, int month)
+static const struct kam_ledger_month *stored_month(const struct ledger_state *ls, int month)
 {
 	int lo = 0, hi = ls->nstored;
 	while (lo < hi) {
@@ -148,24 +113,18 @@ static int ledger_begin(struct import_run *im, kam_err *e)
 {
 	struct ledger_state *ls = calloc(1, sizeof *ls);
 	const struct kam_word *w = im->kind->cols[2].words;
-	int limit;
 	if (!ls)
 		return kam_errf(e, "out of memory");
 	im->kind_state = ls;
 	for (; w && w->value && ls->nlines < LINES_MAX; w++)
 		ls->lines[ls->nlines++] = w->value;
 	qsort(ls->lines, (size_t)ls->nlines, sizeof ls->lines[0], by_name);
-	limit = sqlite3_limit(im->db->h, SQLITE_LIMIT_COMPOUND_SELECT, -1) - 2;
-	ls->max_own = limit < KAM_LEDGER_MAX_OWN ? limit : KAM_LEDGER_MAX_OWN;
+	ls->max_own = kam_ledger_max_own(im->db);
 	ls->last = -1;
 	ls->dm = -1;
 	ls->fill = &ls->buf[0];
 	ls->drain = &ls->buf[1];
-	if (load_customers(im, ls, e) < 0 || load_months(im, ls, e) < 0 ||
-	    kam_db_prepare(im->db, "DELETE FROM ledger_rows WHERE month = ?1", &ls->del, e) < 0 ||
-	    kam_db_prepare(im->db, "INSERT INTO ledger_months(month, rows, own_table) VALUES (?1, ?2, ?3)"
-			   " ON CONFLICT (month) DO UPDATE SET rows = excluded.rows, own_table = excluded.own_table",
-			   &ls->mset, e) < 0)
+	if (kam_customers_each_code(im->db, add_customer, ls, e) < 0 || load_months(im, ls, e) < 0)
 		return -1;
 	return 0;
 }
@@ -175,12 +134,8 @@ static void ledger_end(struct import_run *im)
 	struct ledger_state *ls = im->kind_state;
 	if (!ls)
 		return;
-	for (int i = 0; i < ls->nmonths; i++) {
-		sqlite3_finalize(ls->months[i].one);
-		sqlite3_finalize(ls->months[i].group);
-	}
-	sqlite3_finalize(ls->del);
-	sqlite3_finalize(ls->mset);
+	for (int i = 0; i < ls->nmonths; i++)
+		kam_ledger_writer_close(ls->months[i].w);
 	i64map_free(&ls->customers);
 	free(ls->stored);
 	free(ls->months);
@@ -192,21 +147,18 @@ static void ledger_end(struct import_run *im)
 	im->kind_state = NULL;
 }
 
-/* SQLite's progress callback while a month is deleted: the bar keeps moving. */
-static int deleting(void *arg)
+/* Called now and then while a month is deleted: the bar keeps moving. */
+static void deleting(void *arg)
 {
 	struct import_run *im = arg;
-	if (im->tick)
-		im->tick(im);
-	return 0;
+	im->tick(im);
 }
 
 /* Make room for a month's rows: drop its own table, or delete its rows from ledger_rows
  * (a database from before schema 4), then give it a table of its own if it may have one. */
 static int clear_month(struct import_run *im, struct ledger_state *ls, struct month_seen *m,
-		       const struct stored_month *sm, kam_err *e)
+		       const struct kam_ledger_month *sm, kam_err *e)
 {
-	int rc;
 	if (sm->own) {
 		if (kam_ledger_drop_month(im->db, m->month, e) < 0 || kam_ledger_create_month(im->db, m->month, e) < 0)
 			return -1;
@@ -214,14 +166,9 @@ static int clear_month(struct import_run *im, struct ledger_state *ls, struct mo
 		return 0;
 	}
 	snprintf(im->doing, sizeof im->doing, "replacing %04d-%02d", m->month / 100, m->month % 100);
-	sqlite3_progress_handler(im->db->h, 200000, deleting, im);
-	sqlite3_bind_int(ls->del, 1, m->month);
-	rc = sqlite3_step(ls->del);
-	sqlite3_reset(ls->del);
-	sqlite3_progress_handler(im->db->h, 0, NULL, NULL);
+	if (kam_ledger_delete_rows(im->db, m->month, im->tick ? deleting : NULL, im, e) < 0)
+		return -1;
 	im->doing[0] = 0;
-	if (rc != SQLITE_DONE)
-		return kam_db_fail(im->db, rc, "delete the month", e);
 	if (ls->own_tables < ls->max_own) {
 		if (kam_ledger_create_month(im->db, m->month, e) < 0)
 			return -1;
@@ -236,7 +183,7 @@ static int clear_month(struct import_run *im, struct ledger_state *ls, struct mo
 static struct month_seen *month_state(struct import_run *im, struct ledger_state *ls, int month,
 				      long line, kam_err *e)
 {
-	const struct stored_month *sm;
+	const struct kam_ledger_month *sm;
 	struct month_seen *m;
 	if (ls->last >= 0 && ls->months[ls->last].month == month)
 		return &ls->months[ls->last];
@@ -256,7 +203,7 @@ static struct month_seen *month_state(struct import_run *im, struct ledger_state
 	sm = stored_month(ls, month);
 	ls->last = ls->nmonths;
 	m = &ls->months[ls->nmonths++];
-	*m = (struct month_seen){month, MONTH_NEW, 0, sm ? sm->rows : 0, 0, line, NULL, NULL};
+	*m = (struct month_seen){month, MONTH_NEW, 0, sm ? sm->rows : 0, 0, line, NULL};
 	if (!sm || sm->rows == 0) {
 		/* A new month: a table of its own, empty (one left empty by an import whose rows
 		 * were all refused is used again). */
@@ -294,13 +241,13 @@ static int ledger_check(struct import_run *im, struct ledger_state *ls, const ka
 	int month = (int)v[1].i;
 	struct month_seen *m;
 	if (!i64map_get(&ls->customers, v[0].i, NULL))
-		return kam_errf(e, ROW_PLACE "customer %014lld is not in the database (import the customers "
-				"first)", ROW_ARGS(im, r), (long long)v[0].i), ROW_BAD;
+		return row_errf(im, r->line, 0, "code", e, "customer %014lld is not in the database (import the "
+				"customers first)", (long long)v[0].i);
 	if (!(m = month_state(im, ls, month, r->line, e)))
 		return ROW_FATAL;
 	if (m->state == MONTH_CLASH) {
-		kam_errf(e, ROW_PLACE "month %04d-%02d is already in the database (%ld row%s); --replace "
-			 "replaces it, --append adds to it", im->src->name, m->line, month / 100, month % 100,
+		row_errf(im, m->line, 0, "month", e, "month %04d-%02d is already in the database (%ld row%s); "
+			 "--replace replaces it, --append adds to it", month / 100, month % 100,
 			 m->stored, m->stored == 1 ? "" : "s");
 		return m->line == r->line ? ROW_BAD : ROW_BAD_QUIET;
 	}
@@ -385,56 +332,28 @@ static int by_key(const void *a, const void *b)
 	return (x->fileline > y->fileline) - (x->fileline < y->fileline);
 }
 
-static void bind_held(const struct ledger_state *ls, sqlite3_stmt *st, int first, const struct held *h, int own)
+/* A held row as storage takes it. */
+static void to_row(const struct ledger_state *ls, const struct held *h, struct kam_ledger_row *out)
 {
-	sqlite3_bind_int64(st, first++, h->code);
-	if (!own)
-		sqlite3_bind_int(st, first++, MONTH_OF(h));
-	sqlite3_bind_text(st, first++, ls->lines[LINE_OF(h)], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, first++, h->amount);
-	if (h->volume >= 0)
-		sqlite3_bind_int64(st, first, h->volume);
-	else
-		sqlite3_bind_null(st, first);
+	out->code = h->code;
+	out->line = ls->lines[LINE_OF(h)];
+	out->amount = h->amount;
+	out->volume = h->volume;
 }
 
-/* The month's INSERT statements: one row, and GROUP rows at once. */
+/* The month's writer, opened when its first rows are stored. */
 static int prepare_month(struct import_run *im, struct month_seen *m, kam_err *e)
 {
-	sqlite3_str *s;
-	char *sql;
-	int rc;
-	if (m->one)
-		return 0;
-	for (int n = 1; n <= GROUP; n += GROUP - 1) {
-		s = sqlite3_str_new(im->db->h);
-		if (m->own)
-			sqlite3_str_appendf(s, "INSERT INTO ledger_%d(code, line, amount, volume) VALUES ", m->month);
-		else
-			sqlite3_str_appendall(s, "INSERT INTO ledger_rows(code, month, line, amount, volume) VALUES ");
-		for (int i = 0; i < n; i++)
-			sqlite3_str_appendall(s, i ? (m->own ? ",(?,?,?,?)" : ",(?,?,?,?,?)")
-						   : (m->own ? "(?,?,?,?)" : "(?,?,?,?,?)"));
-		if (sqlite3_str_errcode(s) != SQLITE_OK) {
-			sqlite3_free(sqlite3_str_finish(s));
-			return kam_errf(e, "out of memory");
-		}
-		sql = sqlite3_str_finish(s);
-		rc = kam_db_prepare(im->db, sql, n == 1 ? &m->one : &m->group, e);
-		sqlite3_free(sql);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
+	return m->w ? 0 : kam_ledger_writer_open(im->db, m->month, m->own, &m->w, e);
 }
 
-static void bad_held(struct import_run *im, struct ledger_state *ls, const struct held *h, const char *msg)
+static void bad_held(struct import_run *im, struct ledger_state *ls, const struct held *h, const kam_err *why)
 {
 	char *cells[MAX_CELLS];
 	size_t lens[MAX_CELLS];
 	kam_source_rec rec;
 	held_rec(ls->drain, h, &rec, cells, lens);
-	import_bad_row(im, &rec, msg, 1);
+	import_bad_row(im, &rec, why, 1);
 }
 
 /* "customer …, month …, line '…' appears more than once in the file (first on line N)" */
@@ -445,10 +364,10 @@ static void duplicate(struct import_run *im, struct ledger_state *ls, const stru
 	char where[64] = "";
 	if (first)
 		snprintf(where, sizeof where, " (first on %s %ld)", im->src->unit, first);
-	kam_errf(&msg, "%s:%ld: customer %014lld, month %04d-%02d, line '%s' appears more than once in the "
-		 "file%s%s", im->src->name, h->fileline, (long long)h->code, MONTH_OF(h) / 100,
-		 MONTH_OF(h) % 100, ls->lines[LINE_OF(h)], where, maybe_stored ? " or is already stored" : "");
-	bad_held(im, ls, h, msg.msg);
+	row_errf(im, h->fileline, 0, NULL, &msg, "customer %014lld, month %04d-%02d, line '%s' appears more "
+		 "than once in the file%s%s", (long long)h->code, MONTH_OF(h) / 100, MONTH_OF(h) % 100,
+		 ls->lines[LINE_OF(h)], where, maybe_stored ? " or is already stored" : "");
+	bad_held(im, ls, h, &msg);
 }
 
 /* Store held rows idx[0..n) of month m: one statement for GROUP of them, or, when that
@@ -456,36 +375,35 @@ static void duplicate(struct import_run *im, struct ledger_state *ls, const stru
 static int store_group(struct import_run *im, struct ledger_state *ls, struct month_seen *m,
 		       const size_t *idx, int n, kam_err *e)
 {
-	int rc, width = m->own ? 4 : 5;
+	int rc;
 	if (n == GROUP) {
 		for (int i = 0; i < n; i++)
-			bind_held(ls, m->group, width * i + 1, &ls->drain->h[idx[i]], m->own);
-		rc = sqlite3_step(m->group);
-		sqlite3_reset(m->group);
-		if (rc == SQLITE_DONE) {
+			to_row(ls, &ls->drain->h[idx[i]], &ls->group[i]);
+		rc = kam_ledger_writer_put(m->w, ls->group, n, e);
+		if (rc == 0) {
 			im->st->inserted += n;
 			m->added += n;
 			return 0;
 		}
-		if ((rc & 0xff) != SQLITE_CONSTRAINT)
-			return kam_db_fail(im->db, rc, "insert", e);
+		if (rc == -1)
+			return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		const struct held *h = &ls->drain->h[idx[i]];
-		bind_held(ls, m->one, 1, h, m->own);
-		rc = sqlite3_step(m->one);
-		sqlite3_reset(m->one);
-		if (rc == SQLITE_DONE) {
+		kam_err why;
+		to_row(ls, h, &ls->group[0]);
+		rc = kam_ledger_writer_put(m->w, ls->group, 1, &why);
+		if (rc == 0) {
 			im->st->inserted++;
 			m->added++;
-		} else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		} else if (rc == KAM_STORE_DUPLICATE) {
 			duplicate(im, ls, h, 0, im->append);
-		} else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-			kam_err msg;
-			kam_errf(&msg, "%s:%ld: %s", im->src->name, h->fileline, sqlite3_errmsg(im->db->h));
-			bad_held(im, ls, h, msg.msg);
+		} else if (rc == KAM_STORE_REFUSED) {
+			row_errf(im, h->fileline, 0, NULL, &why, "%s", why.msg);
+			bad_held(im, ls, h, &why);
 		} else {
-			return kam_db_fail(im->db, rc, "insert", e);
+			*e = why;
+			return -1;
 		}
 	}
 	return 0;
@@ -592,8 +510,8 @@ static int hold(struct import_run *im, struct ledger_state *ls, const kam_value 
 	struct held *h;
 	int line = line_rank(ls, &v[2]);
 	if (line < 0)
-		return kam_errf(e, ROW_PLACE "line '%.*s' is not a business line", ROW_ARGS(im, r),
-				(int)v[2].len, v[2].s), ROW_BAD;
+		return row_errf(im, r->line, 0, "line", e, "line '%.*s' is not a business line",
+				(int)v[2].len, v[2].s);
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 4096;
 		struct held *grown;
@@ -634,15 +552,14 @@ static int ledger_store(struct import_run *im, struct pipe *p, struct batch *b, 
 	size_t lens[MAX_CELLS];
 	kam_value v[MAX_COLS];
 	kam_source_rec rec;
-	const char *msg;
 	kam_err rowerr;
-	int rc;
+	int rc, bad;
 
 	for (int i = 0; i < b->n; i++) {
 		im->st->rows++;
-		pipe_row(p, b, &b->rows[i], v, &rec, cells, lens, &msg);
-		if (msg) {
-			import_bad_row(im, &rec, msg, 1);
+		bad = pipe_row(p, b, &b->rows[i], v, &rec, cells, lens, &rowerr);
+		if (bad) {
+			import_bad_row(im, &rec, &rowerr, 1);
 			continue;
 		}
 		rc = ledger_check(im, ls, v, &rec, &rowerr);
@@ -653,7 +570,7 @@ static int ledger_store(struct import_run *im, struct pipe *p, struct batch *b, 
 			return ROW_FATAL;
 		}
 		if (rc != ROW_OK)
-			import_bad_row(im, &rec, rowerr.msg, rc == ROW_BAD);
+			import_bad_row(im, &rec, &rowerr, rc == ROW_BAD);
 	}
 	return ROW_OK;
 }
@@ -671,7 +588,6 @@ static int ledger_finish(struct import_run *im, kam_err *e)
 	struct ledger_state *ls = im->kind_state;
 	char *out = im->st->replaced;
 	size_t size = sizeof im->st->replaced, used = 0;
-	int rc;
 	snprintf(im->doing, sizeof im->doing, "storing the last rows");
 	if (swap(im, ls, 0, e) < 0 || drain(im, ls, SIZE_MAX, e) < 0)
 		return -1;
@@ -680,20 +596,15 @@ static int ledger_finish(struct import_run *im, kam_err *e)
 		struct month_seen *m = &ls->months[i];
 		if (m->state == MONTH_CLASH || (!m->own && m->stored + m->added == 0))
 			continue;
-		sqlite3_bind_int(ls->mset, 1, m->month);
-		sqlite3_bind_int64(ls->mset, 2, (m->state == MONTH_APPEND ? m->stored : 0) + m->added);
-		sqlite3_bind_int(ls->mset, 3, m->own);
-		rc = sqlite3_step(ls->mset);
-		sqlite3_reset(ls->mset);
-		if (rc != SQLITE_DONE)
-			return kam_db_fail(im->db, rc, "record the ledger's months", e);
+		if (kam_ledger_record_month(im->db, m->month, (m->state == MONTH_APPEND ? m->stored : 0) + m->added,
+					    m->own, e) < 0)
+			return -1;
 	}
 	if (ls->view_stale && kam_ledger_rebuild_view(im->db, e) < 0)
 		return -1;
 	for (int i = 0; i < ls->nmonths; i++) {
-		sqlite3_finalize(ls->months[i].one);
-		sqlite3_finalize(ls->months[i].group);
-		ls->months[i].one = ls->months[i].group = NULL;
+		kam_ledger_writer_close(ls->months[i].w);
+		ls->months[i].w = NULL;
 	}
 	if (ls->nmonths)
 		qsort(ls->months, (size_t)ls->nmonths, sizeof *ls->months, by_month);

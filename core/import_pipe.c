@@ -38,8 +38,13 @@ static int keep_row(struct pipe *p, struct batch *b, struct prow *row, const kam
 		if (v->kind == KAM_V_TEXT && arena_add(b, v->s, v->len, &row->text_off[c]) < 0)
 			return -1;
 	}
-	if (row->bad && arena_add(b, err->msg, strlen(err->msg), &row->msg_off) < 0)
-		return -1;
+	if (row->bad) {
+		if (arena_add(b, err->msg, strlen(err->msg), &row->msg_off) < 0 ||
+		    arena_add(b, err->where.field, strlen(err->where.field), &row->field_off) < 0)
+			return -1;
+		row->err_line = err->where.line;
+		row->err_col = err->where.column;
+	}
 	row->nraw = 0;
 	if (p->keep_raw) {
 		row->nraw = r->n;
@@ -190,8 +195,8 @@ void pipe_finish(struct pipe *p)
 	pthread_mutex_destroy(&p->lock);
 }
 
-void pipe_row(const struct pipe *p, const struct batch *b, struct prow *row, kam_value *val,
-	      kam_source_rec *rec, char **cells, size_t *lens, const char **msg)
+int pipe_row(const struct pipe *p, const struct batch *b, struct prow *row, kam_value *val,
+	     kam_source_rec *rec, char **cells, size_t *lens, kam_err *why)
 {
 	const struct import_run *im = p->im;
 	for (int c = 0; c < im->kind->ncols; c++) {
@@ -199,7 +204,12 @@ void pipe_row(const struct pipe *p, const struct batch *b, struct prow *row, kam
 		if (val[c].kind == KAM_V_TEXT)
 			val[c].s = b->arena + row->text_off[c];
 	}
-	*msg = row->bad ? b->arena + row->msg_off : NULL;
+	if (row->bad) {
+		const char *field = b->arena + row->field_off;
+		kam_errf(why, "%s", b->arena + row->msg_off);
+		kam_err_at(why, im->src->name, row->err_line, field[0] ? field : NULL);
+		why->where.column = row->err_col;
+	}
 	rec->n = row->nraw;
 	rec->f = cells;
 	rec->len = lens;
@@ -211,4 +221,5 @@ void pipe_row(const struct pipe *p, const struct batch *b, struct prow *row, kam
 		cells[i] = b->arena + off;
 		off += lens[i] + 1;
 	}
+	return row->bad;
 }

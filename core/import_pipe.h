@@ -18,7 +18,8 @@ struct prow {
 	kam_value val[MAX_COLS];
 	int present[MAX_COLS];
 	size_t text_off[MAX_COLS];
-	size_t msg_off;
+	size_t msg_off, field_off;      /* the reason, the column or key ("" when none) */
+	long err_line, err_col;         /* where the reason points, 0 when not known */
 	size_t raw_off, nraw;          /* the raw cells, kept only for a reject file */
 };
 
@@ -57,8 +58,9 @@ void pipe_done(struct pipe *p, struct batch *b);
 long long pipe_offset(struct pipe *p);
 /* Stop the reader (if running), wait for it, free everything. */
 void pipe_finish(struct pipe *p);
-/* Row i of b as values and (raw cells of) a record; cells and lens need MAX_CELLS room. */
-void pipe_row(const struct pipe *p, const struct batch *b, struct prow *row, kam_value *val,
-	      kam_source_rec *rec, char **cells, size_t *lens, const char **msg);
+/* Row i of b as values and (raw cells of) a record; cells and lens need MAX_CELLS room.
+ * 1 when the reader refused the row: why then says why and where. */
+int pipe_row(const struct pipe *p, const struct batch *b, struct prow *row, kam_value *val,
+	     kam_source_rec *rec, char **cells, size_t *lens, kam_err *why);
 
 #endif

@@ -22,7 +22,7 @@ struct plugin_source {
 	void *handle;
 	char **cells;              /* the row with empty cells as "" (as CSV gives them) */
 	size_t cap;
-	char row_error[600];       /* "file: why" for a row the reader read but found bad */
+	char row_error[600];       /* why a row the reader read is bad (it names sheet and cell) */
 };
 
 static char empty[] = "";
@@ -57,8 +57,11 @@ static int source_next(kam_source *s, kam_source_rec *rec, kam_err *e)
 	rec->cell_line = rec->cell_col = NULL;
 	rec->error = NULL;
 	if (err[0]) {  /* read, but bad (an error cell): a row error, and reading goes on */
-		snprintf(p->row_error, sizeof p->row_error, "%s: %s", s->name, err);
+		/* The reader's words name the sheet and cell: the place is the file alone. */
+		snprintf(p->row_error, sizeof p->row_error, "%s", err);
 		rec->error = p->row_error;
+		rec->error_field = NULL;
+		rec->error_line = rec->error_col = 0;
 	}
 	return 1;
 }

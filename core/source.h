@@ -18,7 +18,11 @@ typedef struct kam_source_rec {
 	long line;
 	long *cell_line;       /* where each cell is, when the format knows (JSON); else NULL */
 	long *cell_col;
-	const char *error;     /* the row is bad for this reason (the source goes on); else NULL */
+	/* The row is bad (the source goes on): why, without the place, and where: the key or
+	 * column (NULL when none), its line and column (0 when not known).  else NULL. */
+	const char *error;
+	const char *error_field;
+	long error_line, error_col;
 } kam_source_rec;
 
 typedef struct kam_source kam_source;

@@ -58,7 +58,11 @@ static void skip_space(struct json_source *j)
 static int fail_at(struct json_source *j, long line, long col, kam_err *e, const char *why)
 {
 	j->done = 1;
-	return kam_errf(e, "%s:%ld:%ld: %s", j->base.name, line, col, why);
+	kam_errf(e, "%s:%ld:%ld: %s", j->base.name, line, col, why);
+	kam_err_at(e, j->base.name, line, NULL);
+	if (e)
+		e->where.column = col;
+	return -1;
 }
 
 struct key_pos {
@@ -197,41 +201,33 @@ static int cell_text(struct json_source *j, const struct kam_column *c, json_t *
 	return 0;
 }
 
-static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
+/* The header: every column of the kind; absent keys give absent cells. */
+static int send_header(struct json_source *j, kam_source_rec *r, kam_err *e)
 {
-	struct json_source *j = (struct json_source *)s;
 	const struct kam_kind *k = j->kind;
-	struct key_pos keys[MAX_KEYS];
+	j->header_sent = 1;
+	j->store_len = 0;
+	for (int i = 0; i < k->ncols; i++) {
+		j->cells[i] = NULL;
+		if (!(j->cells[i] = store_add(j, k->cols[i].name, strlen(k->cols[i].name))))
+			return kam_errf(e, "%s: out of memory", j->base.name);
+		j->lens[i] = strlen(k->cols[i].name);
+		j->cell_line[i] = 1;
+		j->cell_col[i] = 1;
+	}
+	r->line = 1;
+	r->error = NULL;
+	return 1;
+}
+
+/* The next element of the array, parsed, with where it starts and where its keys are:
+ * 1 with *obj, 0 at the end of the array, -1 when the file is not a JSON array of objects. */
+static int next_object(struct json_source *j, json_t **obj, long *line, long *col, struct key_pos *keys,
+		       int *nkeys, kam_err *e)
+{
 	json_error_t jerr;
 	size_t start;
-	long line, col;
-	int nkeys;
-	json_t *obj, *v;
-	const char *key;
 
-	r->n = (size_t)k->ncols;
-	r->f = j->cells;
-	r->len = j->lens;
-	r->cell_line = j->cell_line;
-	r->cell_col = j->cell_col;
-	if (!j->header_sent) {
-		/* The header names every column; absent keys give absent cells. */
-		j->header_sent = 1;
-		j->store_len = 0;
-		for (int i = 0; i < k->ncols; i++) {
-			j->cells[i] = NULL;
-			if (!(j->cells[i] = store_add(j, k->cols[i].name, strlen(k->cols[i].name))))
-				return kam_errf(e, "%s: out of memory", s->name);
-			j->lens[i] = strlen(k->cols[i].name);
-			j->cell_line[i] = 1;
-			j->cell_col[i] = 1;
-		}
-		r->line = 1;
-		r->error = NULL;
-		return 1;
-	}
-	if (j->done)
-		return 0;
 	skip_space(j);
 	if (j->pos >= j->size)
 		return fail_at(j, j->line, j->col, e, "array not closed (truncated file?)");
@@ -246,13 +242,13 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 	if (j->buf[j->pos] == ',')
 		return fail_at(j, j->line, j->col, e, "unexpected ','");
 	start = j->pos;
-	line = j->line;
-	col = j->col;
-	if (scan_element(j, keys, &nkeys, e) < 0)
+	*line = j->line;
+	*col = j->col;
+	if (scan_element(j, keys, nkeys, e) < 0)
 		return -1;
-	obj = json_loadb(j->buf + start, j->pos - start, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-	if (!obj) {
-		long el = line + jerr.line - 1, ec = jerr.line == 1 ? col + jerr.column - 1 : jerr.column;
+	*obj = json_loadb(j->buf + start, j->pos - start, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (!*obj) {
+		long el = *line + jerr.line - 1, ec = jerr.line == 1 ? *col + jerr.column - 1 : jerr.column;
 		return fail_at(j, el, ec, e, jerr.text);
 	}
 	/* Between elements: a comma, or the end of the array. */
@@ -261,13 +257,24 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		advance(j);
 		skip_space(j);
 		if (j->pos < j->size && j->buf[j->pos] == ']') {
-			json_decref(obj);
+			json_decref(*obj);
 			return fail_at(j, j->line, j->col, e, "trailing ',' before ']'");
 		}
 	} else if (j->pos < j->size && j->buf[j->pos] != ']') {
-		json_decref(obj);
+		json_decref(*obj);
 		return fail_at(j, j->line, j->col, e, "expected ',' or ']' after an object");
 	}
+	return 1;
+}
+
+/* The object's values as the record's cells, each with where its key is; a key the kind
+ * lacks or a value of the wrong type makes the row bad (r->error), not the file. */
+static int fill_cells(struct json_source *j, kam_source_rec *r, json_t *obj, const struct key_pos *keys,
+		      int nkeys, long line, long col, kam_err *e)
+{
+	const struct kam_kind *k = j->kind;
+	const char *key;
+	json_t *v;
 
 	j->store_len = 0;
 	for (int i = 0; i < k->ncols; i++) {
@@ -298,18 +305,24 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		if (ci < 0) {
 			if (j->ignore_unknown)
 				continue;
-			snprintf(j->row_error, sizeof j->row_error, "%s:%ld:%ld: unknown key '%s' for %s "
-				 "(--ignore-unknown skips it)", s->name, kl, kc, key, k->name);
+			snprintf(j->row_error, sizeof j->row_error, "unknown key '%s' for %s "
+				 "(--ignore-unknown skips it)", key, k->name);
 			r->error = j->row_error;
+			r->error_field = NULL;
+			r->error_line = kl;
+			r->error_col = kc;
 			break;
 		}
 		if (cell_text(j, &k->cols[ci], v, tmp, sizeof tmp, &text, &n, &cellerr) < 0) {
 			/* The row is bad; its cell keeps the value as JSON for the reject file. */
 			if (!r->error) {
-				if (snprintf(j->row_error, sizeof j->row_error, "%s:%ld:%ld: key '%s': %s", s->name, kl,
-					     kc, key, cellerr.msg) >= (int)sizeof j->row_error)
+				if (snprintf(j->row_error, sizeof j->row_error, "key '%s': %s", key,
+					     cellerr.msg) >= (int)sizeof j->row_error)
 					memcpy(j->row_error + sizeof j->row_error - 4, "...", 4);
 				r->error = j->row_error;
+				r->error_field = k->cols[ci].name;
+				r->error_line = kl;
+				r->error_col = kc;
 			}
 			raw = json_is_real(v) ? shortest(json_real_value(v)) :
 			      json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
@@ -319,17 +332,38 @@ static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
 		j->cells[ci] = store_add(j, text, n);
 		free(raw);
 		raw = NULL;
-		if (!j->cells[ci]) {
-			json_decref(obj);
-			return kam_errf(e, "%s: out of memory", s->name);
-		}
+		if (!j->cells[ci])
+			return kam_errf(e, "%s: out of memory", j->base.name);
 		j->lens[ci] = n;
 		j->cell_line[ci] = kl;
 		j->cell_col[ci] = kc;
 	}
-	json_decref(obj);
 	r->line = line;
 	return 1;
+}
+
+static int json_next(kam_source *s, kam_source_rec *r, kam_err *e)
+{
+	struct json_source *j = (struct json_source *)s;
+	struct key_pos keys[MAX_KEYS];
+	long line = 0, col = 0;
+	int nkeys = 0, rc;
+	json_t *obj;
+
+	r->n = (size_t)j->kind->ncols;
+	r->f = j->cells;
+	r->len = j->lens;
+	r->cell_line = j->cell_line;
+	r->cell_col = j->cell_col;
+	if (!j->header_sent)
+		return send_header(j, r, e);
+	if (j->done)
+		return 0;
+	if ((rc = next_object(j, &obj, &line, &col, keys, &nkeys, e)) <= 0)
+		return rc;
+	rc = fill_cells(j, r, obj, keys, nkeys, line, col, e);
+	json_decref(obj);
+	return rc;
 }
 
 static long long json_offset(kam_source *s)

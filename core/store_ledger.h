@@ -9,11 +9,18 @@
  * up to date in its own transaction instead of counting the ledger.
  *
  * Readers use the view `ledger` (code, month, line, amount, volume): ledger_rows first,
- * then each month's table in month order, each in code order. */
+ * then each month's table in month order, each in code order.
+ *
+ * Owns: ledger_rows, ledger_months, the ledger_YYYYMM tables and the view.  Promises:
+ * table names are made of checked month integers only; every write happens in the
+ * caller's transaction; ledger_months is kept by whoever writes through this file. */
 #ifndef KAM_STORE_LEDGER_H
 #define KAM_STORE_LEDGER_H
 
-#include "store.h"
+#include <stdint.h>
+
+#include "err.h"
+#include "store_value.h"
 
 /* SQLite allows 500 terms in a compound SELECT; past this many months in their own
  * tables (40 years), further months go to ledger_rows. */
@@ -62,5 +69,39 @@ int kam_ledger_drop_month(kam_db *db, int month, kam_err *e);
 /* Write the view `ledger` again over ledger_rows and the months ledger_months says have a
  * table of their own, with its trigger.  Inside the caller's transaction. */
 int kam_ledger_rebuild_view(kam_db *db, kam_err *e);
+
+/* A month ledger_months lists: its rows, and whether it has a table of its own. */
+struct kam_ledger_month {
+	int month;          /* YYYYMM */
+	long rows;
+	int own;
+};
+/* The months stored, in month order (*out malloc'd, free it; NULL when none). */
+int kam_ledger_stored_months(kam_db *db, struct kam_ledger_month **out, int *n, kam_err *e);
+/* How many months may have a table of their own on this connection (SQLite's compound
+ * SELECT limit, at most KAM_LEDGER_MAX_OWN). */
+int kam_ledger_max_own(kam_db *db);
+/* Delete month's rows from ledger_rows; tick(arg) is called now and then while it runs
+ * (tick may be NULL). */
+int kam_ledger_delete_rows(kam_db *db, int month, void (*tick)(void *arg), void *arg, kam_err *e);
+/* Record in ledger_months that month holds rows rows, in its own table or not. */
+int kam_ledger_record_month(kam_db *db, int month, long rows, int own, kam_err *e);
+
+/* Writing one month's rows: into its own table (own) or into ledger_rows, one row or
+ * KAM_LEDGER_GROUP rows a statement (per-statement work is most of SQLite's cost). */
+#define KAM_LEDGER_GROUP 64
+typedef struct kam_ledger_writer kam_ledger_writer;
+struct kam_ledger_row {
+	int64_t code;
+	const char *line;   /* the business line, NUL-terminated */
+	int64_t amount;     /* fen */
+	int64_t volume;     /* < 0: none */
+};
+int kam_ledger_writer_open(kam_db *db, int month, int own, kam_ledger_writer **out, kam_err *e);
+/* Store rows[0..n), n 1 or KAM_LEDGER_GROUP: 0; KAM_STORE_DUPLICATE when a key is stored
+ * already; KAM_STORE_REFUSED (e: SQLite's words) when another constraint refused it; -1
+ * when the storage failed.  A group refused stores none of its rows. */
+int kam_ledger_writer_put(kam_ledger_writer *w, const struct kam_ledger_row *rows, int n, kam_err *e);
+void kam_ledger_writer_close(kam_ledger_writer *w);
 
 #endif

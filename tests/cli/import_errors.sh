@@ -250,4 +250,36 @@ run kam --db nothere.db import customers good_c.csv
 status_is 1 "importing into a missing database fails"
 [ -e nothere.db ] && nok "no database is created by import" || ok "no database is created by import"
 
+# --- errors as data: each bad row's place in fields, the reason without it ------------
+printf 'code,month,line,amount,volume\n42010000001000,2025-02,express,1.234,\n42010000009000,2025-02,letters,1.00,\n42010000002000,2025-02,letters,3.00,\n' >where.csv
+run kam --db k.db --json import ledger where.csv --reject-file where_rej.csv
+status_is 3 "two bad rows of three, with a reject file: done in part"
+is "$(printf '%s' "$out" | jq -c '.bad_rows')" \
+   '[{"reason":"column '"'"'amount'"'"': amount '"'"'1.234'"'"' has more than 2 decimals","line":2,"field":"amount"},{"reason":"customer 42010000009000 is not in the database (import the customers first)","line":3,"field":"code"}]' \
+   "--json lists each bad row as a record: line, field and the reason without the place"
+is "$(printf '%s' "$out" | jq -r '.errors[]')" "where.csv:2: column 'amount': amount '1.234' has more than 2 decimals
+where.csv:3: customer 42010000009000 is not in the database (import the customers first)" \
+   "... and as the message, place first"
+is "$(tail -n +2 where_rej.csv | cut -d, -f6-)" "column 'amount': amount '1.234' has more than 2 decimals
+customer 42010000009000 is not in the database (import the customers first)" \
+   "the reject file's reason is the record's reason"
+printf '[\n {"code": "42010000001000", "month": "2025-03", "line": "express",\n  "amount": "1.234"},\n {"code": "42010000001000", "month": "2025-03", "line": "letters", "amount": 1, "colour": "red"}\n]\n' >where.json
+run kam --db k.db --json import ledger where.json
+status_is 1 "bad JSON rows without a reject file: nothing imported"
+is "$(printf '%s' "$out" | jq -c '[.bad_rows[] | [.line, .column, .field]]')" '[[3,3,"amount"],[4,81,null]]' \
+   "a JSON row's place is the key's line and column, and the key when it is the kind's"
+like "$(printf '%s' "$out" | jq -r '.errors[0]')" "where.json:3:3: key 'amount': " "... the message keeps line:column"
+
+# --- the layers: import and export reach SQLite only through the storage files ---------
+src=(import.c import_customers.c import_ledger.c import_bureaus.c import_pipe.c cmd_import.c cmd_export.c
+     sinks.c src_csv.c src_json.c kinds.c)
+is "$(cd "$TOP/core" && grep -l 'sqlite3' "${src[@]}" import.h import_kind.h import_pipe.h source.h sink.h)" "" \
+   "no import or export file names SQLite (its calls, its types, its header)"
+seen=""
+for f in import.c import_customers.c import_ledger.c import_bureaus.c import_pipe.c src_json.c src_csv.c sinks.c; do
+  ${CC:-cc} -std=c11 -D_GNU_SOURCE -I"$TOP/core" $(pkg-config --cflags lua5.4 jansson 2>/dev/null) -M "$TOP/core/$f" |
+    grep -q 'sqlite3\.h' && seen="$seen $f"
+done
+is "$seen" "" "... nor includes sqlite3.h through another header"
+
 done_testing

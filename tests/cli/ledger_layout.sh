@@ -81,9 +81,14 @@ for p in hubei shantou hq; do
      "$(q c.db "SELECT group_concat(code || grade || reasons) FROM (SELECT * FROM decisions ORDER BY run, code)" | md5sum)" \
      "grading with $p decides the same, for the same reasons"
 done
-# The year's EMS revenue (what hubei counts) summed by kam's grading equals the ledger's, month tables and all.
-"$KAM" --db m.db --json explain "$(q m.db 'SELECT min(code) FROM customers')" --year 2025 > ex.json 2>/dev/null
-like "$(cat ex.json)" "\"revenue\": $(q m.db "SELECT sum(amount) FROM ledger WHERE month BETWEEN 202501 AND 202512 AND line IN ('express', 'same_city', 'international', 'logistics', 'freight', 'forwarding') AND code = (SELECT min(code) FROM customers)")" \
+# The year's revenue summed by kam's grading equals the ledger's, month tables and all.
+# The policy's revenue lines (the host sums those only), read from the policy itself.
+lines=$(sed -n 's/^ *revenue_lines = {\(.*\)},*$/\1/p' "$TOP/policies/hubei.lua" | tr '"' "'")
+"$KAM" --db m.db --policy hubei --json explain "$(q m.db 'SELECT min(code) FROM customers')" --year 2025 > ex.json 2>/dev/null
+sum=$(q m.db "SELECT sum(amount) FROM ledger WHERE month BETWEEN 202501 AND 202512 AND line IN ($lines) AND code = (SELECT min(code) FROM customers)")
+[ -n "$lines" ] && [ "${sum:-0}" -gt 0 ] && ok "the customer has revenue on the policy's lines in 2025" ||
+  nok "the customer has revenue on the policy's lines in 2025" "lines: $lines" "sum: $sum"
+like "$(cat ex.json)" "\"revenue\": $sum," \
   "explain shows one customer's 2025 revenue from the month tables"
 
 # A duplicate inside a month-ordered file names both lines, wherever they stand.
