@@ -8,8 +8,7 @@
 #include <stdint.h>
 
 #include "err.h"
-
-enum { KAM_STORE_NULL, KAM_STORE_INT, KAM_STORE_REAL, KAM_STORE_TEXT };
+#include "store_value.h"   /* the value types, one enum for every store file */
 
 typedef struct kam_store_row kam_store_row;
 typedef int (*kam_store_row_fn)(void *arg, const kam_store_row *row, kam_err *e);
