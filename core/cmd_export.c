@@ -10,7 +10,8 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "store.h"
+#include "store_db.h"
+#include "store_tx.h"
 #include "interrupt.h"
 #include "lser.h"  /* kam_buf */
 #include "sink.h"

@@ -13,6 +13,7 @@
 #include "interrupt.h"
 #include "log.h"
 #include "policy.h"
+#include "store_meta.h"
 
 static const char USAGE[] =
 	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run | --adopt] [--wait SECONDS]\n"

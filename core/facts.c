@@ -310,7 +310,7 @@ static void hold_for_test(kam_db *db)
 	FILE *f;
 	if (!path || !*path)
 		return;
-	kam_log(KAM_LOG_DEBUG, "%s: facts held at %s", db->path, path);
+	kam_log(KAM_LOG_DEBUG, "%s: facts held at %s", kam_db_name(db), path);
 	if ((f = fopen(path, "r"))) {
 		while (fread(buf, 1, sizeof buf, f) > 0)
 			;

@@ -8,7 +8,8 @@
 #include <stdint.h>
 
 #include "lser.h"
-#include "store.h"
+#include "store_db.h"
+#include "store_tx.h"
 
 /* The ledger's business lines: the one list (the schema's CHECK spells the same names;
  * Lua gets it as kam.grading.lines). */

@@ -8,6 +8,7 @@
 
 #include "host.h"
 #include "store_grading.h"
+#include "store_meta.h"
 #include "store_overrides.h"
 
 static int64_t check_code(lua_State *L, int i)

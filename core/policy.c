@@ -15,6 +15,7 @@
 #include "facts.h"
 #include "host.h"
 #include "sha256.h"
+#include "store_meta.h"
 
 #define MAX_POLICY_BYTES (4 << 20)
 

@@ -1,4 +1,5 @@
 /* Reading the facts (store_facts.h). */
+#include "store.h"
 #include "store_facts.h"
 
 #include <stdio.h>

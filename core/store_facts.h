@@ -10,7 +10,8 @@
 
 #include <stdint.h>
 
-#include "store.h"
+#include "store_db.h"
+#include "store_tx.h"
 
 struct kam_store_text {
 	const unsigned char *s;    /* NULL for NULL */

@@ -1,4 +1,5 @@
 /* Policies, grading runs and decisions (store_grading.h). */
+#include "store.h"
 #include "store_grading.h"
 #include "store_rows_impl.h"
 

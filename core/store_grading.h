@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store.h"
+#include "store_db.h"
+#include "store_tx.h"
 #include "store_rows.h"
 
 /* A policy's source under its hash (kept once: a hash already stored is left alone). */

@@ -1,4 +1,5 @@
 /* The overrides valid on a day (store_overrides.h). */
+#include "store.h"
 #include "store_overrides.h"
 #include "store_rows_impl.h"
 

@@ -7,7 +7,8 @@
 
 #include <stdint.h>
 
-#include "store.h"
+#include "store_db.h"
+#include "store_tx.h"
 #include "store_rows.h"
 
 struct kam_store_override {

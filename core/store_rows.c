@@ -1,4 +1,5 @@
 /* Rows of a statement as plain values (store_rows.h); the walk that store files share. */
+#include "store.h"
 #include "store_rows_impl.h"
 
 struct kam_store_row {
