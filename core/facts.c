@@ -195,22 +195,27 @@ static int load_customers(kam_db *db, int64_t only_code, kam_facts *f, struct bu
 	return 0;
 }
 
+/* The first of the customers [0, n) whose code is not below code (they are in code order). */
+static size_t lower_bound(const kam_facts *f, size_t n, int64_t code)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->c[mid].code < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The customer of code, moving *i forward: the ledger view gives each month's table in
  * code order, one table after another (store_ledger.h), so a code lower than the last
  * one starts the next table: look it up, then go forward again. */
 static struct kam_customer_facts *merge(kam_facts *f, size_t *i, int64_t code)
 {
-	if (*i > 0 && f->c[*i - 1].code >= code) {
-		size_t lo = 0, hi = *i;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (f->c[mid].code < code)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		*i = lo;
-	}
+	if (*i > 0 && f->c[*i - 1].code >= code)
+		*i = lower_bound(f, *i, code);
 	while (*i < f->n && f->c[*i].code < code)
 		(*i)++;
 	return *i < f->n && f->c[*i].code == code ? &f->c[*i] : NULL;
@@ -476,14 +481,7 @@ void kam_facts_free(kam_facts *f)
 
 long kam_facts_find(const kam_facts *f, int64_t code)
 {
-	size_t lo = 0, hi = f->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->c[mid].code < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = lower_bound(f, f->n, code);
 	return lo < f->n && f->c[lo].code == code ? (long)lo : -1;
 }
 

@@ -24,6 +24,8 @@ int kam_lua_loadfile(lua_State *L, const char *path, kam_err *e);
 kam_ctx *kam_lua_ctx(lua_State *L);
 /* The database for a binding: opened on first use; raises a Lua error when it cannot. */
 kam_db *kam_lua_db(lua_State *L);
+/* fn in a transaction (a savepoint when nested): kam.db.transaction and kam.store's. */
+int kam_lua_transaction(lua_State *L);
 
 /* Module openers, one file each (l_*.c).  Each leaves its table on the stack. */
 int kam_open_db(lua_State *L);

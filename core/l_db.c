@@ -322,9 +322,10 @@ static int l_prepare(lua_State *L)
 	return 1;
 }
 
-/* kam.db.transaction(fn, ...): BEGIN IMMEDIATE (a savepoint when nested), call fn;
- * commit and return its results, or roll back and raise its error unchanged. */
-static int l_transaction(lua_State *L)
+/* kam.db.transaction and kam.store.transaction(fn, ...): BEGIN IMMEDIATE (a savepoint
+ * when nested), call fn; commit and return its results, or roll back and raise its error
+ * unchanged. */
+int kam_lua_transaction(lua_State *L)
 {
 	kam_db *db = kam_lua_db(L);
 	kam_err e;
@@ -491,7 +492,7 @@ static const luaL_Reg stmt_meta[] = {
 
 static const luaL_Reg db_funcs[] = {
 	{"exec", l_exec}, {"rows", l_rows}, {"first", l_first}, {"value", l_value},
-	{"all", l_all}, {"prepare", l_prepare}, {"transaction", l_transaction},
+	{"all", l_all}, {"prepare", l_prepare}, {"transaction", kam_lua_transaction},
 	{"changes", l_changes}, {"last_insert_rowid", l_last_insert_rowid},
 	{"in_transaction", l_in_transaction}, {"schema_version", l_schema_version},
 	{NULL, NULL},

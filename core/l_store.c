@@ -229,26 +229,6 @@ static int l_set_wait(lua_State *L)
 	return 1;
 }
 
-/* kam.store.transaction(fn, ...): the write lock (a savepoint when nested), fn called;
- * committed and its results returned, or rolled back and its error raised unchanged. */
-static int l_transaction(lua_State *L)
-{
-	kam_db *db = kam_lua_db(L);
-	kam_err e;
-	int nargs = lua_gettop(L) - 1, base;
-	luaL_checktype(L, 1, LUA_TFUNCTION);
-	if (kam_db_begin(db, &e) < 0)
-		return fail(L, &e);
-	base = lua_gettop(L) - nargs - 1;
-	if (lua_pcall(L, nargs, LUA_MULTRET, 0) != LUA_OK) {
-		kam_db_rollback(db);
-		return lua_error(L);
-	}
-	if (kam_db_commit(db, &e) < 0)
-		return fail(L, &e);
-	return lua_gettop(L) - base;
-}
-
 int kam_open_store(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
@@ -262,7 +242,7 @@ int kam_open_store(lua_State *L)
 		{"override_revoke", l_override_revoke},
 		{"meta", l_meta},
 		{"set_wait", l_set_wait},
-		{"transaction", l_transaction},
+		{"transaction", kam_lua_transaction},   /* the same as kam.db.transaction */
 		{NULL, NULL},
 	};
 	luaL_newlib(L, fns);
