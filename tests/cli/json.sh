@@ -136,6 +136,12 @@ J 2 "policy show of a malformed name" --db k.db policy show 'Not A Name'
 J 0 "policy test" --db k.db policy test hubei
 J 0 "policy check" --db k.db policy check "$TOP/policies/hubei.lua"
 
+# backup
+J 0 "backup" --db k.db backup b.db
+J 2 "backup over an existing file (needs --force)" --db k.db backup b.db
+J 2 "backup with an unknown option" --db k.db backup --bogus c.db
+J 2 "backup without a file" --db k.db backup
+
 # export
 J 0 "export customers as JSON" --db k.db export customers
 J 0 "export grades as JSON" --db k.db export grades --year 2025
