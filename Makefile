@@ -39,6 +39,9 @@ BENCH_SRC = $(wildcard tests/bench/*.c)
 BENCH_BIN = $(BENCH_SRC:tests/bench/%.c=$(B)/bench/%)
 BIN       = $(B)/kam
 
+# `make` alone builds everything: the plugins' own rules below must not become the goal.
+.DEFAULT_GOAL := all
+
 # Plugins may need libraries of their own: plugins/NAME.mk sets PLUGIN_LIBS_NAME, and
 # adds to PLUGIN_PARTS what a plugin loads itself on first use (beside it, in NAME/).
 -include $(wildcard plugins/*.mk)
