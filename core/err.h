@@ -25,6 +25,9 @@ typedef struct kam_err {
 	char function[64];  /* the policy function that failed, "" when none */
 	long long customer; /* the customer's code, 0 when none or not known */
 	long first, last;   /* the batch items (1-based) it belongs to, 0 when not known */
+	/* Where msg names those items ("item 17", "items 1 to 2000"), so that a caller that
+	 * knows what the items are names them instead (kam_err_name_items); 0 long when not. */
+	unsigned items_at, items_len;
 	int interrupted;    /* Ctrl-C, not the work's own failure */
 	char traceback[2048]; /* Lua's, "" when none */
 } kam_err;
@@ -43,6 +46,25 @@ void kam_err_at(kam_err *e, const char *file, long line, const char *field);
 void kam_err_in(kam_err *e, const char *function, long long customer);
 /* Keep a Lua traceback beside the message (cut at a character boundary when too long). */
 void kam_err_traceback(kam_err *e, const char *tb);
+/* The place of a call into a batch function: "function 'f'" (or "function 'f' or 'g'"
+ * for a chain of two when which one ran is not known; `what` instead when no function:
+ * "main chunk", "module"), then ", item N" or ", items N to M" when first > 0, then the
+ * note.  It fills the record's function, first, last and items_at/items_len. */
+struct kam_err_call {
+	const char *name;        /* the script's name, or NULL: "NAME: " starts the prefix */
+	const char *function;    /* NULL: `what` is the place */
+	const char *or_function; /* the chain's other function, or NULL */
+	const char *what;        /* NULL: "main chunk" */
+	long first, last;        /* 0: no item */
+	const char *note;        /* NULL, or said after the items */
+};
+/* "NAME: PLACE: message" */
+void kam_err_call_prefix(kam_err *e, const struct kam_err_call *c);
+/* "message (PLACE)": the message loses its end, marked, rather than the place. */
+void kam_err_call_suffix(kam_err *e, const struct kam_err_call *c);
+/* Put text where msg names the batch items (a caller naming them its own way, "customer
+ * 42010000000001"); nothing when msg names none. */
+void kam_err_name_items(kam_err *e, const char *text);
 /* End a message that filled the record with "..." (cut at a character boundary). */
 void kam_err_mark_cut(kam_err *e);
 

@@ -138,23 +138,23 @@ static void json_str(kam_buf *b, const char *s, size_t n)
 }
 
 /* A reasons list (array of strings) appended to the JSON array being built in out. */
-static int read_reasons(kam_rd *r, kam_buf *out, int *count, const char *who, kam_err *e)
+static int read_reasons(kam_rd *r, kam_buf *out, int *count, kam_err *e)
 {
 	uint32_t narr, nhash;
 	kam_val v;
 	if (kam_rd_peek(r) == KAM_LSER_NIL)
 		return kam_rd_nil(r, e);
 	if (kam_rd_table(r, &narr, &nhash, e) < 0)
-		return kam_errf(e, "%s: reasons must be a list of strings", who);
+		return kam_errf(e, "reasons must be a list of strings");
 	if (nhash)
-		return kam_errf(e, "%s: reasons must be a list of strings (without holes or keys)", who);
+		return kam_errf(e, "reasons must be a list of strings (without holes or keys)");
 	for (uint32_t i = 0; i < narr; i++) {
 		if (kam_rd_value(r, &v, e) < 0)
 			return -1;
 		if (v.tag != KAM_LSER_STRING)
-			return kam_errf(e, "%s: reason %u is not a string", who, i + 1);
+			return kam_errf(e, "reason %u is not a string", i + 1);
 		if (!kam_utf8_valid(v.s, v.len, NULL))
-			return kam_errf(e, "%s: reason %u is not valid UTF-8", who, i + 1);
+			return kam_errf(e, "reason %u is not valid UTF-8", i + 1);
 		if ((*count)++)
 			kam_buf_add(out, ",", 1);
 		json_str(out, v.s, v.len);
@@ -217,16 +217,19 @@ struct verdict {
 	int nreasons;
 };
 
-/* Where a bad result came from, for its message. */
+/* Where a bad result came from, for its message and the record's fields. */
 static int bad(const struct verdict *v, int slot, kam_err *e, const char *fmt, const char *arg)
 {
-	char what[256];
+	char what[sizeof e->msg];
+	const char *fn = slot <= 2 ? "member" : "grade";
 	snprintf(what, sizeof what, fmt, arg ? arg : "");
-	return kam_errf(e, "%s: %s() for customer %014lld: %s", v->p->path, slot <= 2 ? "member" : "grade",
-			(long long)v->code, what);
+	kam_errf(e, "%s: %s() for customer %014lld: %s", v->p->path, fn, (long long)v->code, what);
+	kam_err_at(e, v->p->path, 0, NULL);
+	kam_err_in(e, fn, v->code);
+	return -1;
 }
 
-/* member?grade: 1 the decision, 2 its reasons; for a key account 3 the grade, 4 the
+/* member, then grade: 1 the decision, 2 its reasons; for a key account 3 the grade, 4 the
  * score, 5 the grade's reasons. */
 static int take_verdict(void *arg, int slot, kam_rd *r, kam_err *e)
 {
@@ -235,8 +238,8 @@ static int take_verdict(void *arg, int slot, kam_rd *r, kam_err *e)
 	char g[64];
 	int idx;
 	if (slot == 2 || slot == 5) {
-		if (read_reasons(r, v->reasons, &v->nreasons, "", e) < 0)
-			return bad(v, slot, e, "%s", e->msg + 2);
+		if (read_reasons(r, v->reasons, &v->nreasons, e) < 0)
+			return bad(v, slot, e, "%s", e->msg);
 		return 0;
 	}
 	if (kam_rd_value(r, &x, e) < 0)
@@ -434,36 +437,23 @@ static int flush_decisions(struct run *r, kam_err *e)
 	return r->w ? kam_store_run_flush(r->w, e) : 0;
 }
 
-/* The worker numbers the items of a batch; people know customers: "item 17" becomes the
- * customer's code, "items 1 to 2000" (a finalizer ran: the worker cannot tell whose call
- * left it) the first and last customer of the batch, and the chain's name the functions
- * it calls. */
+/* The worker numbers the items of a batch; people know customers: the items the record
+ * names (first to last; several when a finalizer ran and the worker cannot tell whose
+ * call left it) become the customers' codes, in the message and in the record. */
 static void name_items(kam_err *e, const int64_t *codes, size_t n)
 {
-	char out[sizeof e->msg], *at;
-	long item, last;
-	size_t len;
-	const char *chain = "'member?grade'";
-	if ((at = strstr(e->msg, chain))) {
-		snprintf(out, sizeof out, "%.*s'member' or 'grade'%s", (int)(at - e->msg), e->msg, at + strlen(chain));
-		memcpy(e->msg, out, sizeof out);
-	}
-	if ((at = strstr(e->msg, "items ")) && sscanf(at + 6, "%ld to %ld", &item, &last) == 2 && item >= 1 &&
-	    item <= last && (size_t)last <= n) {
-		const char *rest = at + 6 + strspn(at + 6, "0123456789");
-		rest += strlen(" to ");
-		rest += strspn(rest, "0123456789");
-		snprintf(out, sizeof out, "%.*scustomers %014lld to %014lld%s", (int)(at - e->msg), e->msg,
-			 (long long)codes[item - 1], (long long)codes[last - 1], rest);
-		memcpy(e->msg, out, sizeof out);
+	char text[96];
+
+	if (e->first < 1 || e->last < e->first || (size_t)e->last > n)
 		return;
+	if (e->first == e->last) {
+		e->customer = codes[e->first - 1];
+		snprintf(text, sizeof text, "customer %014lld", (long long)e->customer);
+	} else {
+		snprintf(text, sizeof text, "customers %014lld to %014lld", (long long)codes[e->first - 1],
+			 (long long)codes[e->last - 1]);
 	}
-	if (!(at = strstr(e->msg, "item ")) || sscanf(at + 5, "%ld", &item) != 1 || item < 1 || (size_t)item > n)
-		return;
-	len = strspn(at + 5, "0123456789");
-	snprintf(out, sizeof out, "%.*scustomer %014lld%s", (int)(at - e->msg), e->msg,
-		 (long long)codes[item - 1], at + 5 + len);
-	memcpy(e->msg, out, sizeof out);
+	kam_err_name_items(e, text);
 }
 
 static void name_customer(struct run *r, size_t from, size_t n, kam_err *e)
@@ -476,6 +466,9 @@ static void name_customer(struct run *r, size_t from, size_t n, kam_err *e)
 	name_items(e, codes, n);
 	free(codes);
 }
+
+/* member() and, for a key account, grade(), in one trip, every value returned. */
+static const kam_call decide_call = {"member", "grade", KAM_CALL_ALL};
 
 int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const kam_buf *ctx,
 		     struct kam_grade_verdict *out, kam_err *e)
@@ -493,7 +486,7 @@ int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const ka
 	v.p = p;
 	v.code = code;
 	v.reasons = &out->reasons;
-	if (kam_worker_call(p->w, "*member?grade", ctx, items, &results, e) < 0) {
+	if (kam_worker_call(p->w, &decide_call, ctx, items, &results, e) < 0) {
 		name_items(e, &code, 1);
 		goto done;
 	}
@@ -540,7 +533,7 @@ static int batch(struct lane *l, size_t from, size_t to, kam_err *e)
 		kam_facts_put(r->f, i, r->p->needs, &l->items);
 	if (kam_buf_check(&l->items, "facts", e) < 0)
 		return -1;
-	if (kam_worker_call(l->w, "*member?grade", &r->shared, &l->items, &l->results, e) < 0) {
+	if (kam_worker_call(l->w, &decide_call, &r->shared, &l->items, &l->results, e) < 0) {
 		name_customer(r, from, n, e);
 		return -1;
 	}

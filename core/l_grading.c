@@ -126,16 +126,17 @@ static int p_call(lua_State *L)
 {
 	kam_policy *p = check_policy(L, 1);
 	const char *fname = luaL_checkstring(L, 2);
+	kam_call call = {fname, NULL, KAM_CALL_ALL};
 	kam_buf items, shared, results;
-	char star[300];
 	kam_err e;
 	kam_rd rd;
 	int rc;
 
 	luaL_checktype(L, 3, LUA_TTABLE);
-	snprintf(star, sizeof star, "*%s", fname);
-	if (fname[0] == '+')
-		snprintf(star, sizeof star, "*+%s", fname + 1);
+	if (fname[0] == '+') {
+		call.fname = fname + 1;
+		call.flags |= KAM_CALL_SPREAD;
+	}
 	kam_buf_init(&items);
 	kam_buf_init(&shared);
 	kam_buf_init(&results);
@@ -143,7 +144,7 @@ static int p_call(lua_State *L)
 	if (rc == 0 && !lua_isnoneornil(L, 4))
 		rc = kam_lser_encode(L, 4, &shared, "ctx", 0, &e);
 	if (rc == 0)
-		rc = kam_worker_call(p->w, star, lua_isnoneornil(L, 4) ? NULL : &shared, &items, &results, &e);
+		rc = kam_worker_call(p->w, &call, lua_isnoneornil(L, 4) ? NULL : &shared, &items, &results, &e);
 	kam_buf_free(&items);
 	kam_buf_free(&shared);
 	if (rc == 0) {

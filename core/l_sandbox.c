@@ -134,6 +134,7 @@ static int l_call(lua_State *L)
 {
 	box *b = check_box(L);
 	const char *fname = luaL_checkstring(L, 2);
+	kam_call call = {fname, NULL, 0};
 	char what[300];
 	kam_err e;
 
@@ -146,7 +147,7 @@ static int l_call(lua_State *L)
 		kam_err_prefix(&e, "%s: %s", kam_worker_name(b->w), what);
 		return raise_msg(L, &e);
 	}
-	if (kam_worker_call(b->w, fname, lua_isnoneornil(L, 4) ? NULL : &b->shared, &b->items,
+	if (kam_worker_call(b->w, &call, lua_isnoneornil(L, 4) ? NULL : &b->shared, &b->items,
 			    &b->results, &e) < 0)
 		return raise_msg(L, &e);
 	push_results(L, b, what);

@@ -437,37 +437,43 @@ static int named(const kam_sandbox *sb, const char *msg)
 }
 
 /* Turn a failed protected call (its error value on top, popped here) into e. */
-static int fail(kam_sandbox *sb, int status, const char *where, kam_err *e)
+static int fail(kam_sandbox *sb, int status, const struct kam_err_call *place, kam_err *e)
 {
 	lua_State *L = sb->L;
 	char lim[64];
+	int after = 0;   /* the place follows the script's own message */
 
 	if (sb->spent) {
 		sb->broken = 1;
-		kam_errf(e, "%s: %s: instruction limit exceeded", sb->name, where);
+		kam_errf(e, "instruction limit exceeded");
 	} else if (status == LUA_ERRMEM || sb->mem.refused) {
 		sb->broken = 1;
 		kam_sandbox_fmt_bytes(lim, sizeof lim, sb->lim.memory_bytes);
-		kam_errf(e, "%s: %s: memory limit of %s exceeded", sb->name, where, lim);
+		kam_errf(e, "memory limit of %s exceeded", lim);
 	} else if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
 		size_t len;
 		const char *msg = lua_tolstring(L, -1, &len);
 		/* Room for the script's text once the name and the place are in (and the host's
 		 * "customer 00000000000000" for "item N"): a longer text is cut, never they. */
-		size_t room = sizeof e->msg - strlen(sb->name) - strlen(where) - 96;
+		size_t where = 40 + (place->function ? strlen(place->function) : 12) +
+			       (place->or_function ? strlen(place->or_function) + 6 : 0);
+		size_t room = sizeof e->msg - strlen(sb->name) - where - 96;
 		if (len <= room) {
-			kam_errf(e, "%s%s%s (%s)", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ",
-				 msg, where);
+			kam_errf(e, "%s%s%s", named(sb, msg) ? "" : sb->name, named(sb, msg) ? "" : ": ", msg);
+			after = 1;
 		} else {
 			size_t cut = room;
 			while (cut > 0 && ((unsigned char)msg[cut] & 0xc0) == 0x80)
 				cut--;   /* not inside a UTF-8 character */
-			kam_errf(e, "%s: %s: %.*s... (the error text is %zu bytes; cut)", sb->name, where, (int)cut, msg, len);
+			kam_errf(e, "%.*s... (the error text is %zu bytes; cut)", (int)cut, msg, len);
 		}
 	} else {
-		kam_errf(e, "%s: %s: error object is a %s value", sb->name, where,
-			 luaL_typename(L, -1));
+		kam_errf(e, "error object is a %s value", luaL_typename(L, -1));
 	}
+	if (after)
+		kam_err_call_suffix(e, place);
+	else
+		kam_err_call_prefix(e, place);
 	lua_pop(L, 1);
 	return -1;
 }
@@ -476,14 +482,14 @@ struct op {
 	kam_sandbox *sb;
 	const char *src;
 	size_t len;
-	const char *fname;
+	const kam_call *call;   /* NULL: loading the chunk */
 	const unsigned char *shared, *items;
 	size_t sharedlen, itemslen;
 	kam_buf *out;
 	kam_sandbox_progress progress;
 	void *ud;
 	long item;
-	char running[128];   /* the function of a chain being called, for messages */
+	const char *running; /* the function of a chain being called, for messages */
 	int status;          /* of the script's own code */
 	int failed;          /* e was filled by our code */
 	kam_err *e;
@@ -529,8 +535,20 @@ static int p_load(lua_State *L)
 	return 0;
 }
 
+/* The place of what op is doing: the function of the call (the one of a chain that was
+ * running, or both when it is not known) and its item, or `what`. */
+static struct kam_err_call op_place(const struct op *op, const char *what)
+{
+	struct kam_err_call c = {op->sb->name, NULL, NULL, what, op->item, op->item, NULL};
+	if (op->call) {
+		c.function = op->running ? op->running : op->call->fname;
+		c.or_function = op->running ? NULL : op->call->then;
+	}
+	return c;
+}
+
 /* Run f(op) in protected mode; 0, or -1 with e filled. */
-static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op, const char *where)
+static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op)
 {
 	lua_State *L = sb->L;
 	int top = lua_gettop(L), status;
@@ -539,23 +557,17 @@ static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op, const char *
 	op->status = LUA_OK;
 	op->failed = 0;
 	op->item = 0;
-	op->running[0] = '\0';
+	op->running = NULL;
 	lua_pushcfunction(L, f);
 	lua_pushlightuserdata(L, op);
 	status = lua_pcall(L, 1, 1, 0);
 	if (status != LUA_OK || op->status != LUA_OK) {
-		char at[300];
+		struct kam_err_call place = op_place(op, NULL);
 		if (op->failed) {
 			lua_settop(L, top);
 			return -1;
 		}
-		if (op->running[0])
-			snprintf(at, sizeof at, "function '%s', item %ld", op->running, op->item);
-		else if (op->item > 0)
-			snprintf(at, sizeof at, "%s, item %ld", where, op->item);
-		else
-			snprintf(at, sizeof at, "%s", where);
-		fail(sb, status != LUA_OK ? status : op->status, at, op->e);
+		fail(sb, status != LUA_OK ? status : op->status, &place, op->e);
 		lua_settop(L, top);
 		return -1;
 	}
@@ -575,7 +587,7 @@ int kam_sandbox_load(kam_sandbox *sb, const char *name, const char *src, size_t 
 	op.src = src;
 	op.len = len;
 	op.e = e;
-	return protect(sb, p_load, &op, "main chunk");
+	return protect(sb, p_load, &op);
 }
 
 int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e)
@@ -624,35 +636,48 @@ static int find_function(lua_State *L, struct op *op, const char *name, size_t n
 		return 0;
 	if (!lua_isnil(L, -1)) {
 		kam_errf(op->e, "%s: '%s' is a %s value, not a function", sb->name, full, luaL_typename(L, -1));
+		kam_err_in(op->e, full, 0);
 		op->failed = 1;
 		return -1;
 	}
 missing:
 	kam_errf(op->e, "%s: function '%s' not found", sb->name, full);
+	kam_err_in(op->e, full, 0);
 	op->failed = 1;
 	return -1;
 }
 
+/* e already holds why; put the place of op's call in front: its function (`fn`, or both
+ * of a chain when NULL) and, when item is set, op's item.  Marks op failed. */
+static void op_failed(struct op *op, const char *fn, int item)
+{
+	struct kam_err_call c = {op->sb->name, fn ? fn : op->call->fname, fn ? NULL : op->call->then, NULL,
+				 item ? op->item : 0, item ? op->item : 0, NULL};
+	kam_err_call_prefix(op->e, &c);
+	op->failed = 1;
+}
+
 /* The arguments of one call: (item, shared), or the item's own list with spread. */
-static int push_args(lua_State *L, struct op *op, int item, int shared, int spread, const char *name)
+static int push_args(lua_State *L, struct op *op, int item, int shared, const char *fn)
 {
 	lua_Integer k;
-	if (!spread) {
+
+	if (!(op->call->flags & KAM_CALL_SPREAD)) {
 		lua_pushvalue(L, item);
 		lua_pushvalue(L, shared);
 		return 2;
 	}
 	if (!lua_istable(L, item)) {
-		kam_errf(op->e, "%s: function '%s', item %ld: arguments must be a list", op->sb->name, name, op->item);
-		op->failed = 1;
+		kam_errf(op->e, "arguments must be a list");
+		op_failed(op, fn, 1);
 		return -1;
 	}
 	lua_getfield(L, item, "n");
 	k = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : (lua_Integer)lua_rawlen(L, item);
 	lua_pop(L, 1);
 	if (k < 0 || k > 64 || !lua_checkstack(L, (int)k + 4)) {
-		kam_errf(op->e, "%s: function '%s', item %ld: too many arguments", op->sb->name, name, op->item);
-		op->failed = 1;
+		kam_errf(op->e, "too many arguments");
+		op_failed(op, fn, 1);
 		return -1;
 	}
 	for (lua_Integer a = 1; a <= k; a++)
@@ -660,29 +685,43 @@ static int push_args(lua_State *L, struct op *op, int item, int shared, int spre
 	return (int)k;
 }
 
-/* fname is [*][+]name[?name2]: '*' every result packed as {..., n = k}; '+' each item is
- * the list of arguments; "?name2" calls name2 too, with the same arguments, when name's
- * first result is true, and its results follow name's first two (member?grade: one trip,
- * one decoding of the facts, for both). */
+/* A call of one function for one item, its results from base up; 0, 1 when the script
+ * failed (op->status), -1 when our code did. */
+static int call_one(lua_State *L, struct op *op, int fn, int item, int shared, const char *name, int nres)
+{
+	int nargs;
+	lua_pushvalue(L, fn);
+	if ((nargs = push_args(L, op, item, shared, name)) < 0)
+		return -1;
+	op->status = lua_pcall(L, nargs, nres, 0);
+	if (op->status != LUA_OK)
+		return 1;
+	if (kam_sb_check_upvalues(L, op->sb->upvalues_ref, op->e) < 0) {
+		op->sb->broken = 1;   /* its state is changed: the next call starts afresh */
+		op_failed(op, name, 1);
+		return -1;
+	}
+	return 0;
+}
+
 static int p_call(lua_State *L)
 {
 	struct op *op = lua_touserdata(L, 1);
 	kam_sandbox *sb = op->sb;
-	size_t flags = strspn(op->fname, "*+");
-	const char *name = op->fname + flags, *q = strchr(name, '?');
-	int all = memchr(op->fname, '*', flags) != NULL, spread = memchr(op->fname, '+', flags) != NULL;
+	const kam_call *call = op->call;
+	int all = (call->flags & KAM_CALL_ALL) != 0;
 	uint32_t narr, nhash, i;
-	int fn, fn2 = 0, shared;
+	int fn, fn2 = 0, shared, rc;
 	kam_rd rd;
 
 	if (op->progress)
 		op->progress(op->ud, 0);
 	arm(sb);
-	if (find_function(L, op, name, q ? (size_t)(q - name) : strlen(name)) < 0)
+	if (find_function(L, op, call->fname, strlen(call->fname)) < 0)
 		return 0;
 	fn = lua_gettop(L);
-	if (q) {
-		if (find_function(L, op, q + 1, strlen(q + 1)) < 0)
+	if (call->then) {
+		if (find_function(L, op, call->then, strlen(call->then)) < 0)
 			return 0;
 		fn2 = lua_gettop(L);
 	}
@@ -692,8 +731,8 @@ static int p_call(lua_State *L)
 		lua_pop(L, 1);
 		kam_rd_init(&rd, op->shared, op->sharedlen);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0 || kam_rd_end(&rd, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s': shared value", sb->name, name);
-			op->failed = 1;
+			kam_err_prefix(op->e, "shared value");
+			op_failed(op, NULL, 0);
 			return 0;
 		}
 		/* One value for every call of the batch: read-only, or a call could leave
@@ -704,64 +743,42 @@ static int p_call(lua_State *L)
 	if (kam_rd_table(&rd, &narr, &nhash, op->e) < 0 || nhash != 0) {
 		if (nhash != 0)
 			kam_errf(op->e, "items are not an array");
-		kam_err_prefix(op->e, "%s: function '%s'", sb->name, name);
-		op->failed = 1;
+		op_failed(op, NULL, 0);
 		return 0;
 	}
 	kam_put_table(op->out, narr, 0);
 	for (i = 1; i <= narr; i++) {
-		int item, base, nargs;
+		int item, base;
 		kam_rd again = rd;   /* the item once more, for the second function of a chain */
 		op->item = (long)i;
 		if (op->progress)
 			op->progress(op->ud, op->item);
 		arm(sb);
 		if (kam_lser_decode(L, &rd, 0, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, name, op->item);
-			op->failed = 1;
+			op_failed(op, NULL, 1);
 			return 0;
 		}
 		item = lua_gettop(L);
 		base = item + 1;
-		lua_pushvalue(L, fn);
-		if ((nargs = push_args(L, op, item, shared, spread, name)) < 0)
-			return 0;
+		op->running = fn2 ? call->fname : NULL;
+		if ((rc = call_one(L, op, fn, item, shared, call->fname, all || fn2 ? LUA_MULTRET : 1)) != 0)
+			return rc > 0;
 		if (fn2)
-			snprintf(op->running, sizeof op->running, "%.*s", (int)(q - name), name);
-		op->status = lua_pcall(L, nargs, all || fn2 ? LUA_MULTRET : 1, 0);
-		if (op->status != LUA_OK)
-			return 1;
-		if (kam_sb_check_upvalues(L, sb->upvalues_ref, sb->name, fn2 ? op->running : name, op->item, op->e) < 0) {
-			sb->broken = 1;   /* its state is changed: the next call starts afresh */
-			op->failed = 1;
-			return 0;
-		}
-		if (fn2)
-			lua_settop(L, base + 1); /* name's results are taken as two: decision, reasons */
+			lua_settop(L, base + 1); /* fname's results are taken as two: decision, reasons */
 		if (fn2 && lua_toboolean(L, base)) {
 			int own;
 			/* Its own facts: whatever the first function did to its copy stays there. */
 			if (kam_lser_decode(L, &again, 0, op->e) < 0) {
-				kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, q + 1, op->item);
-				op->failed = 1;
+				op_failed(op, call->then, 1);
 				return 0;
 			}
 			own = lua_gettop(L);
-			lua_pushvalue(L, fn2);
-			if ((nargs = push_args(L, op, own, shared, spread, q + 1)) < 0)
-				return 0;
-			lua_remove(L, own);
-			snprintf(op->running, sizeof op->running, "%s", q + 1);
+			op->running = call->then;
 			if (op->progress)
 				op->progress(op->ud, -op->item); /* the deadline starts again for it */
-			op->status = lua_pcall(L, nargs, LUA_MULTRET, 0);
-			if (op->status != LUA_OK)
-				return 1;
-			if (kam_sb_check_upvalues(L, sb->upvalues_ref, sb->name, q + 1, op->item, op->e) < 0) {
-				sb->broken = 1;
-				op->failed = 1;
-				return 0;
-			}
+			if ((rc = call_one(L, op, fn2, own, shared, call->then, LUA_MULTRET)) != 0)
+				return rc > 0;
+			lua_remove(L, own);   /* then's results follow fname's two */
 		}
 		if (all) {
 			/* Every result, as an array with n (a policy returns grade, score, reasons). */
@@ -775,32 +792,30 @@ static int p_call(lua_State *L)
 		}
 		lua_settop(L, base);
 		if (kam_lser_encode(L, base, op->out, "result", KAM_LSER_FUNCTIONS, op->e) < 0) {
-			kam_err_prefix(op->e, "%s: function '%s', item %ld", sb->name, name, op->item);
-			op->failed = 1;
+			op_failed(op, NULL, 1);
 			return 0;
 		}
 		lua_settop(L, item - 1);
-		op->running[0] = '\0';
+		op->running = NULL;
 	}
 	if (kam_rd_end(&rd, op->e) < 0) {
-		kam_err_prefix(op->e, "%s: function '%s': items", sb->name, name);
-		op->failed = 1;
+		kam_err_prefix(op->e, "items");
+		op_failed(op, NULL, 0);
 	}
 	return 0;
 }
 
-int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, size_t sharedlen,
+int kam_sandbox_call(kam_sandbox *sb, const kam_call *call, const void *shared, size_t sharedlen,
 		     const void *items, size_t itemslen, kam_buf *out,
 		     kam_sandbox_progress progress, void *ud, kam_err *e)
 {
 	struct op op = {0};
-	char where[300];
 	size_t start = out->len;
 	int rc;
 
 	if (sb->module_ref == LUA_NOREF)
 		return kam_errf(e, "sandbox: no chunk loaded");
-	op.fname = fname;
+	op.call = call;
 	op.shared = shared;
 	op.sharedlen = sharedlen;
 	op.items = items;
@@ -811,8 +826,7 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 	op.e = e;
 	sb->progress = progress;
 	sb->ud = ud;
-	snprintf(where, sizeof where, "function '%s'", fname + strspn(fname, "*+"));
-	rc = protect(sb, p_call, &op, where);
+	rc = protect(sb, p_call, &op);
 	sb->progress = NULL;
 	sb->ud = NULL;
 	if (rc < 0) {
@@ -820,7 +834,8 @@ int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, siz
 		return -1;
 	}
 	if (kam_buf_check(out, "results", e) < 0) {
-		kam_err_prefix(e, "%s: function '%s'", sb->name, fname + strspn(fname, "*+"));
+		op.e = e;
+		op_failed(&op, NULL, 0);
 		return -1;
 	}
 	return 0;

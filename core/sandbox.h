@@ -67,11 +67,26 @@ int kam_sandbox_load(kam_sandbox *sb, const char *name, const char *src, size_t 
 		     kam_err *e);
 /* Append the chunk's return value to out (functions as markers). */
 int kam_sandbox_module(kam_sandbox *sb, kam_buf *out, kam_err *e);
-/* For each value of the array `items` (serialized), call module[fname](item, shared)
- * and append the array of first results to out.  fname may be dotted ("examples.run");
- * when the chunk returned no table it is looked up among its globals.  Stops at the first
- * failing item: "policies/x.lua:12: boom (function 'grade', item 17)". */
-int kam_sandbox_call(kam_sandbox *sb, const char *fname, const void *shared, size_t sharedlen,
+/* A call of a module's function for each item of a batch.  fname may be dotted
+ * ("examples.run"); when the chunk returned no table it is looked up among its globals. */
+enum {
+	KAM_CALL_ALL = 1,    /* each result is the array of every value returned, n set */
+	KAM_CALL_SPREAD = 2, /* each item is the list of arguments ({a, b, n = 2}); no shared */
+};
+typedef struct kam_call {
+	const char *fname;
+	/* NULL, or a second function called with the same arguments when fname's first result
+	 * is true; the result is then fname's first two values followed by all of then's
+	 * (member, then grade: one trip and one decoding of the facts for both). */
+	const char *then;
+	unsigned flags;
+} kam_call;
+
+/* For each value of the array `items` (serialized), call the function (item, shared) and
+ * append the array of results (the first, or all with KAM_CALL_ALL) to out.  Stops at
+ * the first failing item, the record's function, first and last filled:
+ * "policies/x.lua:12: boom (function 'grade', item 17)". */
+int kam_sandbox_call(kam_sandbox *sb, const kam_call *call, const void *shared, size_t sharedlen,
 		     const void *items, size_t itemslen, kam_buf *out,
 		     kam_sandbox_progress progress, void *ud, kam_err *e);
 /* True once a memory or instruction limit was hit: the state should be discarded. */

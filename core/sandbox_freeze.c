@@ -311,8 +311,7 @@ void kam_sb_freeze_shared(lua_State *L, int idx, const char *name)
 	kam_sb_readonly(L, idx, name, 0);
 }
 
-int kam_sb_check_upvalues(lua_State *L, int upvalues_ref, const char *name, const char *fname, long item,
-			  kam_err *e)
+int kam_sb_check_upvalues(lua_State *L, int upvalues_ref, kam_err *e)
 {
 	lua_Integer n;
 	int t;
@@ -334,9 +333,8 @@ int kam_sb_check_upvalues(lua_State *L, int upvalues_ref, const char *name, cons
 			lua_Debug ar;
 			lua_settop(L, t + 1);
 			lua_getinfo(L, ">S", &ar);
-			kam_errf(e, "%s: function '%s', item %ld: changed '%s', a local of the policy's module (an upvalue of "
-				 "the function at line %d): a policy keeps no state between calls", name, fname, item,
-				 up ? up : "?", ar.linedefined);
+			kam_errf(e, "changed '%s', a local of the policy's module (an upvalue of the function at "
+				 "line %d): a policy keeps no state between calls", up ? up : "?", ar.linedefined);
 			lua_settop(L, t - 1);
 			return -1;
 		}

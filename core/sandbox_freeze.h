@@ -19,8 +19,7 @@ int kam_sb_freeze_module(lua_State *L, int module_ref, int env_ref);
 /* Deep read-only for a value handed to every call of a batch (ctx). */
 void kam_sb_freeze_shared(lua_State *L, int idx, const char *name);
 /* 0 when every remembered upvalue still holds its value; else -1 and e says which
- * ("NAME: function 'FNAME', item ITEM: changed 'x', a local of the policy's module ..."). */
-int kam_sb_check_upvalues(lua_State *L, int upvalues_ref, const char *name, const char *fname, long item,
-			  kam_err *e);
+ * ("changed 'x', a local of the policy's module ..."; the caller names the call). */
+int kam_sb_check_upvalues(lua_State *L, int upvalues_ref, kam_err *e);
 
 #endif

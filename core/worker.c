@@ -40,7 +40,7 @@ struct msg_head {
 struct kam_wpage {
 	_Atomic unsigned long progress;
 	_Atomic long item;
-	_Atomic int stage;      /* in a chain "a?b": 0 while a runs, 1 while b */
+	_Atomic int stage;      /* in a chain (kam_call.then): 0 while fname runs, 1 while then */
 	_Atomic int finalizer;  /* a finalizer (__gc) is running: the item is not its own */
 };
 
@@ -172,9 +172,17 @@ static void reply(struct child *c, uint32_t kind, const void *data, size_t len)
 	}
 }
 
+/* The error record itself, fields and all: the host checks it (take_error). */
 static void reply_err(struct child *c, kam_sandbox *sb, const kam_err *e)
 {
-	reply(c, sb && !kam_sandbox_broken(sb) ? REPLY_ERROR : REPLY_BROKEN, e->msg, strlen(e->msg));
+	reply(c, sb && !kam_sandbox_broken(sb) ? REPLY_ERROR : REPLY_BROKEN, e, sizeof *e);
+}
+
+static void reply_malformed(struct child *c)
+{
+	kam_err e;
+	kam_errf(&e, "malformed request");
+	reply_err(c, NULL, &e);
 }
 
 /* RLIMIT_CPU as a backstop should the host stop watching: the CPU time used so far,
@@ -236,24 +244,41 @@ static void child_limits(void)
 	}
 }
 
+/* A name of the request: 4 bytes of length, then the bytes; "" allowed when may_be_empty. */
+static int take_name(const unsigned char **p, const unsigned char *end, char *out, size_t size, int may_be_empty)
+{
+	uint32_t len;
+	if (end - *p < 4)
+		return -1;
+	memcpy(&len, *p, 4);
+	*p += 4;
+	if ((!len && !may_be_empty) || len >= size || (size_t)(end - *p) < len)
+		return -1;
+	memcpy(out, *p, len);
+	out[len] = '\0';
+	*p += len;
+	return 0;
+}
+
 static void call_op(struct child *c, kam_sandbox *sb, const kam_sandbox_limits *lim)
 {
 	const unsigned char *p = c->in.data, *end = c->in.data + c->in.len;
-	char fname[256];
-	uint32_t flen, narr = 0, nhash;
+	char fname[256], then[256];
+	kam_call call = {fname, NULL, 0};
+	uint32_t flags, narr = 0, nhash;
 	uint64_t slen;
 	kam_err e;
 	kam_rd rd;
 
 	if (end - p < 4)
 		goto bad;
-	memcpy(&flen, p, 4);
+	memcpy(&flags, p, 4);
+	call.flags = flags;
 	p += 4;
-	if (flen == 0 || flen >= sizeof fname || (size_t)(end - p) < flen)
+	if (take_name(&p, end, fname, sizeof fname, 0) < 0 || take_name(&p, end, then, sizeof then, 1) < 0)
 		goto bad;
-	memcpy(fname, p, flen);
-	fname[flen] = '\0';
-	p += flen;
+	if (then[0])
+		call.then = then;
 	if (end - p < 8)
 		goto bad;
 	memcpy(&slen, p, 8);
@@ -265,7 +290,7 @@ static void call_op(struct child *c, kam_sandbox *sb, const kam_sandbox_limits *
 		narr = 0;
 	cpu_backstop(lim, narr);
 	kam_buf_reset(&c->out);
-	if (kam_sandbox_call(sb, fname, p, (size_t)slen, p + slen, (size_t)(end - p - slen),
+	if (kam_sandbox_call(sb, &call, p, (size_t)slen, p + slen, (size_t)(end - p - slen),
 			     &c->out, bump, c, &e) < 0) {
 		reply_err(c, sb, &e);
 		return;
@@ -274,7 +299,7 @@ static void call_op(struct child *c, kam_sandbox *sb, const kam_sandbox_limits *
 	reply(c, REPLY_OK, c->out.data, c->out.len);
 	return;
 bad:
-	reply(c, REPLY_BROKEN, "malformed request", 17);
+	reply_malformed(c);
 }
 
 __attribute__((noreturn))
@@ -304,7 +329,7 @@ static void child_main(kam_worker *w, int sock, pid_t host)
 	seccomp_lock();
 	bump(&c, 0);
 	if (kam_sandbox_load(sb, w->name, w->src, w->len, &e) < 0) {
-		reply(&c, REPLY_BROKEN, e.msg, strlen(e.msg));
+		reply_err(&c, NULL, &e);
 		_exit(0);
 	}
 	bump(&c, 0);
@@ -529,47 +554,61 @@ dead:
 	return -1;
 }
 
-/* The error text a worker sent, without control characters. */
-static void take_message(kam_err *e, const kam_buf *in)
+/* The error record a worker sent, checked: a compromised child could send anything, so
+ * every string ends inside its field, the message has no control characters, and the
+ * items named are among the nitems sent (nitems < 0: none). */
+static void take_error(kam_err *e, const kam_buf *in, long nitems)
 {
-	size_t n = in->len < sizeof e->msg - 1 ? in->len : sizeof e->msg - 1, i;
+	kam_err got;
+	size_t n;
 
-	for (i = 0; i < n; i++) {
-		unsigned char ch = in->data[i];
-		e->msg[i] = (char)(ch < 0x20 && ch != '\n' && ch != '\t' ? '?' : ch);
+	if (in->len != sizeof got) {
+		kam_errf(e, "worker sent a malformed error");
+		return;
 	}
-	e->msg[n] = '\0';
-	e->status = KAM_FAIL;
+	memcpy(&got, in->data, sizeof got);
+	got.msg[sizeof got.msg - 1] = '\0';
+	got.where.file[sizeof got.where.file - 1] = '\0';
+	got.where.field[sizeof got.where.field - 1] = '\0';
+	got.function[sizeof got.function - 1] = '\0';
+	got.traceback[sizeof got.traceback - 1] = '\0';
+	n = strlen(got.msg);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)got.msg[i];
+		if (ch < 0x20 && ch != '\n' && ch != '\t')
+			got.msg[i] = '?';
+	}
+	if (got.status != KAM_USAGE)
+		got.status = KAM_FAIL;
+	if (got.first < 1 || got.last < got.first || got.last > nitems)
+		got.first = got.last = 0;
+	if (!got.first || got.items_at > n || got.items_len > n - got.items_at)
+		got.items_at = got.items_len = 0;
+	got.customer = 0;
+	got.interrupted = 0;
+	*e = got;
 }
 
-static void place(const kam_worker *w, const char *fname, long nitems, char *out, size_t size)
+/* Put the place of a request the host saw fail (a limit, a crash) in front of e: the
+ * chunk, the module, or the call's function and item as the shared page tells. */
+static void name_place(const kam_worker *w, const kam_call *call, long nitems, kam_err *e)
 {
 	long item = atomic_load_explicit(&w->page->item, memory_order_relaxed);
 	int stage = atomic_load_explicit(&w->page->stage, memory_order_relaxed);
-	const char *q = fname ? strchr(fname, '?') : NULL;
-	char one[256];
+	struct kam_err_call c = {w->name, NULL, NULL, nitems < 0 ? "module" : NULL, 0, 0, NULL};
 
-	if (fname)
-		fname += strspn(fname, "*+");
-	if (q) {
-		/* A chain: the function that was running. */
-		if (stage)
-			snprintf(one, sizeof one, "%s", q + 1);
-		else
-			snprintf(one, sizeof one, "%.*s", (int)(q - fname), fname);
-		fname = one;
+	if (call && nitems >= 0) {
+		c.function = call->then && stage ? call->then : call->fname;
+		if (atomic_load_explicit(&w->page->finalizer, memory_order_relaxed) && nitems > 1) {
+			/* Collected garbage may be any earlier item's: the batch is all that is known. */
+			c.first = 1;
+			c.last = nitems;
+			c.note = "(a finalizer (__gc) was running: which call left it cannot be told)";
+		} else if (item > 0 && item <= nitems) {
+			c.first = c.last = item;
+		}
 	}
-	if (!fname)
-		snprintf(out, size, "%s: main chunk", w->name);
-	else if (atomic_load_explicit(&w->page->finalizer, memory_order_relaxed) && nitems > 1)
-		/* Collected garbage may be any earlier item's: the batch is all that is known. */
-		snprintf(out, size, "%s: function '%s', items 1 to %ld (a finalizer (__gc) was running: which "
-			 "call left it cannot be told)", w->name, fname, nitems);
-	else if (item > 0 && item <= nitems)
-		snprintf(out, size, "%s: function '%s', item %ld", w->name, fname, item);
-	else
-		snprintf(out, size, "%s: %s%s%s", w->name, nitems >= 0 ? "function '" : "",
-			 fname, nitems >= 0 ? "'" : "");
+	kam_err_call_prefix(e, &c);
 }
 
 static int spawn(kam_worker *w, kam_err *e)
@@ -577,7 +616,6 @@ static int spawn(kam_worker *w, kam_err *e)
 	int sv[2], size = 1 << 20;
 	pid_t host = getpid(), pid;
 	uint32_t kind;
-	char where[600];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(errno));
@@ -608,12 +646,11 @@ static int spawn(kam_worker *w, kam_err *e)
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(errno));
 	}
 	if (transact(w, NULL, 0, &w->scratch, &kind, e) < 0) {
-		place(w, NULL, 0, where, sizeof where);
-		kam_err_prefix(e, "%s", where);
+		name_place(w, NULL, 0, e);
 		return -1;
 	}
 	if (kind != REPLY_OK) {
-		take_message(e, &w->scratch);
+		take_error(e, &w->scratch, -1);
 		reap(w, 1, NULL);
 		return -1;
 	}
@@ -656,11 +693,10 @@ int kam_worker_open(kam_worker **out, const char *name, const char *src, size_t 
 }
 
 /* Send one request and take the reply; handles everything but a successful reply. */
-static int request(kam_worker *w, const char *fname, long nitems, struct iovec *iov, int iovcnt,
+static int request(kam_worker *w, const kam_call *call, long nitems, struct iovec *iov, int iovcnt,
 		   kam_buf *in, kam_err *e)
 {
 	uint32_t kind;
-	char where[600];
 
 	if (!w->pid && spawn(w, e) < 0)
 		return -1;
@@ -668,13 +704,12 @@ static int request(kam_worker *w, const char *fname, long nitems, struct iovec *
 	atomic_store(&w->page->stage, 0);
 	atomic_store(&w->page->finalizer, 0);
 	if (transact(w, iov, iovcnt, in, &kind, e) < 0) {
-		place(w, fname, nitems, where, sizeof where);
-		kam_err_prefix(e, "%s", where);
+		name_place(w, call, nitems, e);
 		kam_buf_reset(in);
 		return -1;
 	}
 	if (kind != REPLY_OK) {
-		take_message(e, in);
+		take_error(e, in, nitems);
 		kam_buf_reset(in);
 		if (kind == REPLY_BROKEN)
 			reap(w, 1, NULL);
@@ -688,49 +723,61 @@ int kam_worker_module(kam_worker *w, kam_buf *out, kam_err *e)
 	struct msg_head h = {MAGIC, OP_MODULE, 0};
 	struct iovec iov = {&h, sizeof h};
 
-	return request(w, "module", -1, &iov, 1, out, e);
+	return request(w, NULL, -1, &iov, 1, out, e);
 }
 
-int kam_worker_call(kam_worker *w, const char *fname, const kam_buf *shared,
+int kam_worker_call(kam_worker *w, const kam_call *call, const kam_buf *shared,
 		    const kam_buf *items, kam_buf *results, kam_err *e)
 {
 	struct msg_head h = {MAGIC, OP_CALL, 0};
-	uint32_t flen = fname ? (uint32_t)strlen(fname) : 0, narr, nhash, rn, rh;
+	const char *fname = call->fname ? call->fname : "";
+	uint32_t flen = (uint32_t)strlen(fname), tlen = call->then ? (uint32_t)strlen(call->then) : 0, narr, nhash,
+		 rn, rh;
 	uint64_t slen = shared ? shared->len : 0;
-	unsigned char head[sizeof h + 4];
-	struct iovec iov[5];
+	unsigned char head[sizeof h + 8];
+	struct iovec iov[7];
+	struct kam_err_call place = {w->name, fname, call->then, NULL, 0, 0, NULL};
 	kam_err ignore;
 	kam_rd rd;
 
 	kam_buf_reset(results);
-	if (flen == 0 || flen > 255)
-		return kam_usagef(e, "%s: bad function name '%s'", w->name, fname ? fname : "");
+	if (flen == 0 || flen > 255 || tlen > 255)
+		return kam_usagef(e, "%s: bad function name '%s'", w->name, flen > 255 ? fname : tlen ? call->then : fname);
 	if (!items || kam_buf_check(items, "items", e) < 0 ||
-	    (shared && kam_buf_check(shared, "shared value", e) < 0))
-		return items ? -1 : kam_errf(e, "%s: function '%s': no items", w->name, fname);
+	    (shared && kam_buf_check(shared, "shared value", e) < 0)) {
+		if (!items)
+			kam_errf(e, "no items");
+		kam_err_call_prefix(e, &place);
+		return -1;
+	}
 	kam_rd_init(&rd, items->data, items->len);
 	if (kam_rd_table(&rd, &narr, &nhash, e) < 0 || nhash != 0) {
 		if (nhash != 0)
 			kam_errf(e, "items must be an array (keys 1..n only)");
-		kam_err_prefix(e, "%s: function '%s'", w->name, fname);
+		kam_err_call_prefix(e, &place);
 		return -1;
 	}
-	h.len = 4 + flen + 8 + slen + items->len;
+	h.len = 4 + 4 + flen + 4 + tlen + 8 + slen + items->len;
 	memcpy(head, &h, sizeof h);
-	memcpy(head + sizeof h, &flen, 4);
+	memcpy(head + sizeof h, &(uint32_t){call->flags}, 4);
+	memcpy(head + sizeof h + 4, &flen, 4);
 	iov[0] = (struct iovec){head, sizeof head};
 	iov[1] = (struct iovec){(void *)fname, flen};
-	iov[2] = (struct iovec){&slen, 8};
-	iov[3] = (struct iovec){shared ? shared->data : NULL, (size_t)slen};
-	iov[4] = (struct iovec){items->data, items->len};
-	if (request(w, fname, narr, iov, 5, results, e) < 0)
+	iov[2] = (struct iovec){&tlen, 4};
+	iov[3] = (struct iovec){(void *)(call->then ? call->then : ""), tlen};
+	iov[4] = (struct iovec){&slen, 8};
+	iov[5] = (struct iovec){shared ? shared->data : NULL, (size_t)slen};
+	iov[6] = (struct iovec){items->data, items->len};
+	if (request(w, call, narr, iov, 7, results, e) < 0)
 		return -1;
 	/* A compromised child could send anything: at least the shape must be right. */
 	kam_rd_init(&rd, results->data, results->len);
 	if (kam_rd_table(&rd, &rn, &rh, &ignore) < 0 || rn != narr || rh != 0) {
 		kam_buf_reset(results);
 		reap(w, 1, NULL);
-		return kam_errf(e, "%s: function '%s': worker sent malformed results", w->name, fname);
+		kam_errf(e, "worker sent malformed results");
+		kam_err_call_prefix(e, &place);
+		return -1;
 	}
 	return 0;
 }

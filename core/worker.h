@@ -36,15 +36,13 @@ int kam_worker_open(kam_worker **out, const char *name, const char *src, size_t 
  * as KAM_LSER_FUNCTION markers. */
 int kam_worker_module(kam_worker *w, kam_buf *out, kam_err *e);
 
-/* Call module[fname](item, shared) for each value of the serialized array `items`, and
- * put the array of first results (one per item, nil included) into `results` (emptied
- * first).  With fname "*name", each result is the array of all the values the function
- * returned, with n set (for functions returning grade, score, reasons); with "+name"
- * each item is the list of arguments ({a, b, n = 2}) and shared is not passed; "*+name"
- * does both.  "*name?name2" also calls name2 (same arguments) when name's first result is
- * true; the result is then name's first two values followed by all of name2's.  fname may be dotted ("examples.run"); if the chunk returned no table it is
- * looked up among the chunk's globals.  shared may be NULL (the function gets nil).
- * Items are numbered from 1.  On the first failing item returns -1 with e.g.
+/* Call the function of `call` (item, shared) for each value of the serialized array
+ * `items`, and put the array of results (one per item, nil included; the first, or all of
+ * them with KAM_CALL_ALL, see kam_call in sandbox.h) into `results` (emptied first).  If
+ * the chunk returned no table the function is looked up among the chunk's globals.
+ * shared may be NULL (the function gets nil).  Items are numbered from 1.  On the first
+ * failing item returns -1 with the record's function, first and last set, and its
+ * items_at/items_len where the message names the item, e.g.
  *   policies/x.lua:12: boom (function 'grade', item 17)
  *   policies/x.lua: function 'grade', item 17: stopped after 500 ms (time limit)
  *   policies/x.lua: function 'grade', item 17: worker crashed (segmentation fault)
@@ -52,7 +50,7 @@ int kam_worker_module(kam_worker *w, kam_buf *out, kam_err *e);
  *   policies/x.lua: function 'grade', item 17: instruction limit exceeded
  * After a limit, a timeout or a crash the worker is discarded and the next call (or
  * kam_worker_module) starts a new one, running the chunk's top level again. */
-int kam_worker_call(kam_worker *w, const char *fname, const kam_buf *shared,
+int kam_worker_call(kam_worker *w, const kam_call *call, const kam_buf *shared,
 		    const kam_buf *items, kam_buf *results, kam_err *e);
 
 /* Kill the worker process (if any) and free everything.  NULL is fine. */

@@ -87,6 +87,9 @@ run kam --db g.db --policy pol/one_error.lua grade --year 2025 --as-of 2026-01-1
 status_is 1 "a failing policy fails a dry run too"
 run kam --db g.db --policy pol/one_error.lua --json grade --year 2025 --as-of 2026-01-15 --adopt
 status_is 1 "and with --json"
+is "$(printf '%s' "$out" | jq -r '[.function, .customer] | join(" ")')" "grade $last" \
+  "the error document names the function and the customer as fields"
+like "$(printf '%s' "$out" | jq -r .error)" "(function 'grade', customer $last)" "and its message names them too"
 is "$(counts)" "$before" "nothing written"
 run kam --db g.db grade --year 2025 --as-of 2026-01-15
 status_is 0 "a good policy grades after the failures"

@@ -149,7 +149,7 @@ static void still_works(kam_worker *w, const char *after)
 {
 	kam_err e;
 	ints(2, 20, 21);
-	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) == 0 &&
+	ok(kam_worker_call(w, &(kam_call){"double", NULL, 0}, NULL, &items, &results, &e) == 0 &&
 	   strcmp(result(2), "42") == 0, "after %s: the next call returns the right value", after);
 }
 
@@ -171,13 +171,13 @@ static void test_calls(void)
 	ok(pid > 0 && pid != getpid(), "it runs in another process");
 
 	ints(3, 1, 2, 3);
-	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) == 0, "call double");
+	ok(kam_worker_call(w, &(kam_call){"double", NULL, 0}, NULL, &items, &results, &e) == 0, "call double");
 	ok(strcmp(result(1), "2") == 0 && strcmp(result(3), "6") == 0, "results in order");
 	ints(1, 5);
-	ok(kam_worker_call(w, "nested.neg", NULL, &items, &results, &e) == 0 &&
+	ok(kam_worker_call(w, &(kam_call){"nested.neg", NULL, 0}, NULL, &items, &results, &e) == 0 &&
 	   strcmp(result(1), "-5") == 0, "dotted function name");
 	ints(0);
-	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) == 0 && strcmp(result(1), "(no such result)") == 0,
+	ok(kam_worker_call(w, &(kam_call){"double", NULL, 0}, NULL, &items, &results, &e) == 0 && strcmp(result(1), "(no such result)") == 0,
 	   "no items, no results");
 
 	kam_buf_init(&shared);
@@ -185,7 +185,7 @@ static void test_calls(void)
 	kam_put_cstr(&shared, "base");
 	kam_put_int(&shared, 100);
 	ints(2, 1, 2);
-	ok(kam_worker_call(w, "shared", &shared, &items, &results, &e) == 0 &&
+	ok(kam_worker_call(w, &(kam_call){"shared", NULL, 0}, &shared, &items, &results, &e) == 0 &&
 	   strcmp(result(2), "102") == 0, "the shared value reaches every item");
 	kam_buf_free(&shared);
 
@@ -194,26 +194,63 @@ static void test_calls(void)
 	kam_put_int(&items, 1);
 	kam_put_nil(&items);
 	kam_put_cstr(&items, "x");
-	ok(kam_worker_call(w, "echo", NULL, &items, &results, &e) == 0 &&
+	ok(kam_worker_call(w, &(kam_call){"echo", NULL, 0}, NULL, &items, &results, &e) == 0 &&
 	   strcmp(result(2), "nil") == 0 && strcmp(result(3), "x") == 0, "nil results keep their place");
 
 	/* A Lua error names script, line, function and item; the worker stays. */
 	ints(3, 1, 2, 3);
-	ok(kam_worker_call(w, "boom", NULL, &items, &results, &e) < 0, "an error in item 2 fails the call");
+	ok(kam_worker_call(w, &(kam_call){"boom", NULL, 0}, NULL, &items, &results, &e) < 0, "an error in item 2 fails the call");
 	is_str(e.msg, "policies/t.lua:3: boom (function 'boom', item 2)", "error message");
+	/* The record says it too, so that no caller reads the text again. */
+	ok(strcmp(e.function, "boom") == 0 && e.first == 2 && e.last == 2, "the record names function and item: %s %ld %ld",
+	   e.function, e.first, e.last);
+	ok(e.items_len == 6 && strncmp(e.msg + e.items_at, "item 2", 6) == 0, "and where the message names the item");
+	kam_err_name_items(&e, "customer 42010000000002");
+	is_str(e.msg, "policies/t.lua:3: boom (function 'boom', customer 42010000000002)", "a caller names the item");
 	ok(results.len == 0, "no partial results");
 	ok(kam_worker_pid(w) == pid, "a plain error keeps the worker");
 	still_works(w, "an error");
+	/* A chain: the second function runs for an item whose first result is true. */
+	ints(3, 1, 2, 3);
+	ok(kam_worker_call(w, &(kam_call){"echo", "boom", KAM_CALL_ALL}, NULL, &items, &results, &e) < 0 &&
+	   strcmp(e.function, "boom") == 0 && e.first == 2,
+	   "a chain's failing function is named as such: %s", e.msg);
+	is_str(e.msg, "policies/t.lua:3: boom (function 'boom', item 2)", "chain error message");
+	ok(kam_worker_call(w, &(kam_call){"echo", "double", KAM_CALL_ALL}, NULL, &items, &results, &e) == 0,
+	   "a chain that works");
+	{
+		/* Item 2: echo's two values (2, nil), then double's (4), packed with n. */
+		kam_rd r;
+		kam_val k, v;
+		long long slot[4] = {0, -1, -1, -1}, n = -1;
+		uint32_t narr, nhash, sub, subh, i;
+		int okay;
+		kam_rd_init(&r, results.data, results.len);
+		okay = kam_rd_table(&r, &narr, &nhash, &e) == 0 &&
+			   narr == 3 && kam_rd_skip(&r, &e) == 0 && kam_rd_table(&r, &sub, &subh, &e) == 0;
+		for (i = 1; okay && i <= sub; i++)
+			if ((okay = kam_rd_value(&r, &v, &e) == 0) && i <= 3)
+				slot[i] = v.tag == KAM_LSER_INT ? v.i : -1;
+		for (i = 0; okay && i < subh; i++) {
+			okay = kam_rd_value(&r, &k, &e) == 0 && kam_rd_value(&r, &v, &e) == 0 && v.tag == KAM_LSER_INT;
+			if (okay && k.tag == KAM_LSER_INT && k.i >= 1 && k.i <= 3)
+				slot[k.i] = v.i;
+			else if (okay && k.tag == KAM_LSER_STRING && k.len == 1 && k.s[0] == 'n')
+				n = v.i;
+		}
+		ok(okay && slot[1] == 2 && slot[2] == -1 && slot[3] == 4 && n == 3,
+		   "its result: the first's two values (2, nil), then the second's (4), n = 3");
+	}
 	ints(1, 1);
-	ok(kam_worker_call(w, "errtable", NULL, &items, &results, &e) < 0, "error with a table value");
+	ok(kam_worker_call(w, &(kam_call){"errtable", NULL, 0}, NULL, &items, &results, &e) < 0, "error with a table value");
 	is_str(e.msg, "policies/t.lua: function 'errtable', item 1: error object is a table value",
 	       "non-string error message");
 
-	ok(kam_worker_call(w, "nope", NULL, &items, &results, &e) < 0, "unknown function");
+	ok(kam_worker_call(w, &(kam_call){"nope", NULL, 0}, NULL, &items, &results, &e) < 0, "unknown function");
 	is_str(e.msg, "policies/t.lua: function 'nope' not found", "unknown function message");
-	ok(kam_worker_call(w, "name", NULL, &items, &results, &e) < 0, "calling a string");
+	ok(kam_worker_call(w, &(kam_call){"name", NULL, 0}, NULL, &items, &results, &e) < 0, "calling a string");
 	is_str(e.msg, "policies/t.lua: 'name' is a string value, not a function", "not a function message");
-	ok(kam_worker_call(w, "thread", NULL, &items, &results, &e) < 0, "result that cannot be sent");
+	ok(kam_worker_call(w, &(kam_call){"thread", NULL, 0}, NULL, &items, &results, &e) < 0, "result that cannot be sent");
 	is_str(e.msg, "policies/t.lua: function 'thread', item 1: cannot send a thread value at 'result'",
 	       "unsendable result message");
 
@@ -221,7 +258,7 @@ static void test_calls(void)
 	kam_put_table(&items, 0, 1);
 	kam_put_cstr(&items, "k");
 	kam_put_int(&items, 1);
-	ok(kam_worker_call(w, "echo", NULL, &items, &results, &e) < 0 &&
+	ok(kam_worker_call(w, &(kam_call){"echo", NULL, 0}, NULL, &items, &results, &e) < 0 &&
 	   like(e.msg, "items must be an array"), "items with keys refused: %s", e.msg);
 	kam_buf_reset(&items);
 	kam_put_table(&items, 3, 0);
@@ -229,7 +266,7 @@ static void test_calls(void)
 	kam_put_int(&items, 2);
 	kam_put_cstr(&items, "x");
 	items.data[items.len - 2] = 50;   /* the string now claims 50 bytes */
-	ok(kam_worker_call(w, "echo", NULL, &items, &results, &e) < 0 &&
+	ok(kam_worker_call(w, &(kam_call){"echo", NULL, 0}, NULL, &items, &results, &e) < 0 &&
 	   like(e.msg, "policies/t.lua: function 'echo', item 3: malformed data"),
 	   "a malformed item is refused with its index: %s", e.msg);
 	still_works(w, "a malformed item");
@@ -286,7 +323,7 @@ static void test_environment(void)
 	kam_put_table(&items, sizeof hidden / sizeof hidden[0], 0);
 	for (i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
 		kam_put_cstr(&items, hidden[i]);
-	ok(kam_worker_call(w, "probe", NULL, &items, &results, &e) == 0, "probe globals");
+	ok(kam_worker_call(w, &(kam_call){"probe", NULL, 0}, NULL, &items, &results, &e) == 0, "probe globals");
 	for (i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
 		if (strcmp(result((uint32_t)i + 1), "nil") != 0) {
 			all = 0;
@@ -297,12 +334,12 @@ static void test_environment(void)
 	strs(9, "return string.dump", "return ('').dump", "return math.random", "return math.randomseed",
 	     "return getmetatable('')", "return getmetatable('').__index", "return io",
 	     "return 1 + 1", "x = 1");
-	ok(kam_worker_call(w, "eval", NULL, &items, &results, &e) < 0, "indexing the string metatable fails");
+	ok(kam_worker_call(w, &(kam_call){"eval", NULL, 0}, NULL, &items, &results, &e) < 0, "indexing the string metatable fails");
 	ok(like(e.msg, "attempt to index a boolean value") && like(e.msg, "item 6"),
 	   "getmetatable('') is false: %s", e.msg);
 	strs(8, "return string.dump", "return ('').dump", "return math.random", "return math.randomseed",
 	     "return getmetatable('')", "return io", "return 1 + 1", "return _G == _ENV");
-	ok(kam_worker_call(w, "eval", NULL, &items, &results, &e) == 0, "load text chunks");
+	ok(kam_worker_call(w, &(kam_call){"eval", NULL, 0}, NULL, &items, &results, &e) == 0, "load text chunks");
 	ok(!strcmp(result(1), "nil") && !strcmp(result(2), "nil") && !strcmp(result(3), "nil") &&
 	   !strcmp(result(4), "nil") && !strcmp(result(5), "false") && !strcmp(result(6), "nil") &&
 	   !strcmp(result(7), "2") && !strcmp(result(8), "true"),
@@ -317,22 +354,22 @@ static void test_environment(void)
 		kam_buf_reset(&items);
 		kam_put_table(&items, 1, 0);
 		kam_put_str(&items, bc, len);
-		int r = kam_worker_call(w, "eval", NULL, &items, &results, &e);
+		int r = kam_worker_call(w, &(kam_call){"eval", NULL, 0}, NULL, &items, &results, &e);
 		ok(r == 0 && like(result(1), "attempt to load a binary chunk (mode is 't')"),
 		   "load of bytecode refused: %s", result(1));
-		r = kam_worker_call(w, "loadb", NULL, &items, &results, &e);
+		r = kam_worker_call(w, &(kam_call){"loadb", NULL, 0}, NULL, &items, &results, &e);
 		ok(r == 0 && like(result(1), "attempt to load a binary chunk (mode is 't')"),
 		   "load(s, name, 'b') is forced to text mode: %s", result(1));
 	}
 	lua_close(L);
 
 	ints(1, 1);
-	ok(kam_worker_call(w, "setglobal", NULL, &items, &results, &e) < 0, "new global refused");
+	ok(kam_worker_call(w, &(kam_call){"setglobal", NULL, 0}, NULL, &items, &results, &e) < 0, "new global refused");
 	is_str(e.msg, "policies/t.lua:31: assignment to undeclared global 'newglobal' (function 'setglobal', item 1)",
 	       "undeclared global message");
-	ok(kam_worker_call(w, "setexisting", NULL, &items, &results, &e) < 0 &&
+	ok(kam_worker_call(w, &(kam_call){"setexisting", NULL, 0}, NULL, &items, &results, &e) < 0 &&
 	   like(e.msg, "assignment to read-only global 'helper'"), "existing global read-only: %s", e.msg);
-	ok(kam_worker_call(w, "setlib", NULL, &items, &results, &e) < 0 &&
+	ok(kam_worker_call(w, &(kam_call){"setlib", NULL, 0}, NULL, &items, &results, &e) < 0 &&
 	   like(e.msg, "assignment to field 'x' of read-only table 'string'"), "library copy read-only: %s", e.msg);
 	still_works(w, "refused assignments");
 
@@ -342,7 +379,7 @@ static void test_environment(void)
 		kam_worker *w2;
 		ok(kam_worker_open(&w2, "g.lua", g, strlen(g), &patient, &e) == 0, "chunk returning nothing");
 		ints(1, 1);
-		ok(w2 && kam_worker_call(w2, "grade", NULL, &items, &results, &e) == 0 &&
+		ok(w2 && kam_worker_call(w2, &(kam_call){"grade", NULL, 0}, NULL, &items, &results, &e) == 0 &&
 		   !strcmp(result(1), "2"), "its functions are found among its globals");
 		kam_worker_close(w2);
 	}
@@ -390,9 +427,12 @@ static void runaway(kam_worker *w, const char *fname, int arg, const char *want1
 	int pid = kam_worker_pid(w), r;
 
 	ints(1, arg);
-	r = kam_worker_call(w, fname, NULL, &items, &results, &e);
+	r = kam_worker_call(w, &(kam_call){fname, NULL, 0}, NULL, &items, &results, &e);
 	dt = now_s() - t0;
 	ok(r < 0 && (like(e.msg, want1) || (want2 && like(e.msg, want2))), "%s: %s", fname, e.msg);
+	/* Seen by the host (a limit, a crash): the record names the call all the same. */
+	ok(strcmp(e.function, fname) == 0 && e.first == 1 && e.last == 1 && e.items_len == 6 &&
+	   strncmp(e.msg + e.items_at, "item 1", 6) == 0, "%s: the record names function and item", fname);
 	printf("# %s stopped after %.3f s\n", fname, dt);
 	still_works(w, fname);
 	ok(kam_worker_pid(w) != pid && kam_worker_pid(w) > 0, "%s: a new worker took over", fname);
@@ -422,7 +462,7 @@ static void test_limits(void)
 		kam_put_table(&items, 200, 0);
 		for (i = 0; i < 200; i++)
 			kam_put_int(&items, 1000000);
-		r = kam_worker_call(w, "busy", NULL, &items, &results, &e);
+		r = kam_worker_call(w, &(kam_call){"busy", NULL, 0}, NULL, &items, &results, &e);
 		dt = now_s() - t0;
 		ok(r == 0, "a batch of 200 items under a 300 ms limit per item passes: %s", r == 0 ? "ok" : e.msg);
 		printf("# 200 busy items took %.3f s in all\n", dt);
@@ -456,7 +496,7 @@ static void test_limits(void)
 		kill(pid, SIGKILL);
 		nanosleep(&(struct timespec){0, 100000000}, NULL);
 		ints(1, 1);
-		ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0 &&
+		ok(kam_worker_call(w, &(kam_call){"double", NULL, 0}, NULL, &items, &results, &e) < 0 &&
 		   like(e.msg, "worker crashed (killed)"), "killed worker reported: %s", e.msg);
 		still_works(w, "a killed worker");
 	}
@@ -626,7 +666,7 @@ static void bench(void)
 	t1 = now_s();
 	printf("# wrote %d items (%zu bytes) in %.1f ms\n", n, items.len, (t1 - t0) * 1e3);
 	t0 = now_s();
-	r = kam_worker_call(w, "grade", NULL, &items, &results, &e);
+	r = kam_worker_call(w, &(kam_call){"grade", NULL, 0}, NULL, &items, &results, &e);
 	t1 = now_s();
 	kam_rd_init(&rd, results.data, results.len);
 	ok(r == 0 && kam_rd_table(&rd, &narr, &nhash, &e) == 0 &&
@@ -636,7 +676,7 @@ static void bench(void)
 	printf("# round trip of %d items to a one-line function: %.1f ms, %.0f items/s\n", n,
 	       (t1 - t0) * 1e3, n / (t1 - t0));
 	t0 = now_s();
-	r = kam_worker_call(w, "row", NULL, &items, &results, &e);
+	r = kam_worker_call(w, &(kam_call){"row", NULL, 0}, NULL, &items, &results, &e);
 	t1 = now_s();
 	ok(r == 0, "100000 items returning a table each");
 	printf("# same returning a 2-field table: %.1f ms, %.0f items/s (%zu bytes of results)\n",
@@ -660,11 +700,11 @@ static void test_sigint(void)
 	/* Delivered before the worker runs again: it dies before it reads the request. */
 	kill(kam_worker_pid(w), SIGINT);
 	ints(1, 1);
-	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0, "a SIGINT to the worker fails the call");
+	ok(kam_worker_call(w, &(kam_call){"double", NULL, 0}, NULL, &items, &results, &e) < 0, "a SIGINT to the worker fails the call");
 	is_str(e.msg, "policies/t.lua: function 'double': interrupted", "reported as an interruption");
 	ok(!like(e.msg, "crash"), "not as a crash");
 	ok(kam_interrupted(), "and recorded for the host, which stops");
-	ok(kam_worker_call(w, "double", NULL, &items, &results, &e) < 0 && like(e.msg, "interrupted"),
+	ok(kam_worker_call(w, &(kam_call){"double", NULL, 0}, NULL, &items, &results, &e) < 0 && like(e.msg, "interrupted"),
 	   "the next call is interrupted too: %s", e.msg);
 	kam_worker_close(w);
 }
