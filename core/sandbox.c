@@ -491,9 +491,49 @@ struct op {
 	long item;
 	const char *running; /* the function of a chain being called, for messages */
 	int status;          /* of the script's own code */
+	int line;            /* the script's line where it failed, 0 when not known */
+	int handler;         /* stack index of note_line for op, 0 before there is one */
 	int failed;          /* e was filled by our code */
 	kam_err *e;
 };
+
+/* The message handler of the script's own code: the error object stays as it is; the
+ * line of the script's innermost frame is kept beside it, for the record's where. */
+static int note_line(lua_State *L)
+{
+	struct op *op = lua_touserdata(L, lua_upvalueindex(1));
+	const char *name = op->sb->name;
+	lua_Debug ar;
+
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0 && ar.source[0] == '@' &&
+		    strcmp(ar.source + 1, name) == 0) {
+			op->line = ar.currentline;
+			break;
+		}
+	}
+	return 1;
+}
+
+/* Push op's note_line, once per load or batch (not once per call). */
+static void push_handler(lua_State *L, struct op *op)
+{
+	lua_pushlightuserdata(L, op);
+	lua_pushcclosure(L, note_line, 1);
+	op->handler = lua_gettop(L);
+}
+
+/* lua_pcall with op's note_line as the handler: results from where the function was, as
+ * lua_pcall leaves them. */
+static int pcall_noting(lua_State *L, struct op *op, int nargs, int nres)
+{
+	int h = lua_gettop(L) - nargs, status;
+	lua_pushvalue(L, op->handler);
+	lua_insert(L, h);
+	status = lua_pcall(L, nargs, nres, h);
+	lua_remove(L, h);
+	return status;
+}
 
 static int p_load(lua_State *L)
 {
@@ -501,6 +541,7 @@ static int p_load(lua_State *L)
 	kam_sandbox *sb = op->sb;
 	char chunkname[512];
 
+	push_handler(L, op);
 	snprintf(chunkname, sizeof chunkname, "@%s", sb->name);
 	op->status = luaL_loadbufferx(L, op->src, op->len, chunkname, "t");
 	if (op->status != LUA_OK) {
@@ -518,7 +559,7 @@ static int p_load(lua_State *L)
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
 	arm(sb);
-	op->status = lua_pcall(L, 0, 1, 0);
+	op->status = pcall_noting(L, op, 0, 1);
 	if (op->status != LUA_OK)
 		return 1;
 	sb->module_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -557,6 +598,8 @@ static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op)
 	op->status = LUA_OK;
 	op->failed = 0;
 	op->item = 0;
+	op->line = 0;
+	op->handler = 0;
 	op->running = NULL;
 	lua_pushcfunction(L, f);
 	lua_pushlightuserdata(L, op);
@@ -568,6 +611,8 @@ static int protect(kam_sandbox *sb, lua_CFunction f, struct op *op)
 			return -1;
 		}
 		fail(sb, status != LUA_OK ? status : op->status, &place, op->e);
+		if (op->line)
+			kam_err_at(op->e, sb->name, op->line, NULL);
 		lua_settop(L, top);
 		return -1;
 	}
@@ -693,7 +738,7 @@ static int call_one(lua_State *L, struct op *op, int fn, int item, int shared, c
 	lua_pushvalue(L, fn);
 	if ((nargs = push_args(L, op, item, shared, name)) < 0)
 		return -1;
-	op->status = lua_pcall(L, nargs, nres, 0);
+	op->status = pcall_noting(L, op, nargs, nres);
 	if (op->status != LUA_OK)
 		return 1;
 	if (kam_sb_check_upvalues(L, op->sb->upvalues_ref, op->e) < 0) {
@@ -725,6 +770,7 @@ static int p_call(lua_State *L)
 			return 0;
 		fn2 = lua_gettop(L);
 	}
+	push_handler(L, op);
 	lua_pushnil(L);
 	shared = lua_gettop(L);
 	if (op->sharedlen) {

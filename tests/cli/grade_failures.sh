@@ -89,6 +89,8 @@ run kam --db g.db --policy pol/one_error.lua --json grade --year 2025 --as-of 20
 status_is 1 "and with --json"
 is "$(printf '%s' "$out" | jq -r '[.function, .customer] | join(" ")')" "grade $last" \
   "the error document names the function and the customer as fields"
+is "$(printf '%s' "$out" | jq -r '[.file, .line] | join(":")')" "pol/one_error.lua:$line" \
+  "and the policy's file and line"
 like "$(printf '%s' "$out" | jq -r .error)" "(function 'grade', customer $last)" "and its message names them too"
 is "$(counts)" "$before" "nothing written"
 run kam --db g.db grade --year 2025 --as-of 2026-01-15

@@ -205,6 +205,8 @@ static void test_calls(void)
 	ok(strcmp(e.function, "boom") == 0 && e.first == 2 && e.last == 2, "the record names function and item: %s %ld %ld",
 	   e.function, e.first, e.last);
 	ok(e.items_len == 6 && strncmp(e.msg + e.items_at, "item 2", 6) == 0, "and where the message names the item");
+	ok(strcmp(e.where.file, "policies/t.lua") == 0 && e.where.line == 3, "and the script's file and line: %s:%ld",
+	   e.where.file, e.where.line);
 	kam_err_name_items(&e, "customer 42010000000002");
 	is_str(e.msg, "policies/t.lua:3: boom (function 'boom', customer 42010000000002)", "a caller names the item");
 	ok(results.len == 0, "no partial results");
