@@ -469,23 +469,39 @@ empty:
 
 int kam_cell_format_int(const struct kam_column *c, int64_t i, int zh, char *buf, size_t size)
 {
-	char money[KAM_MONEY_BUFSZ];
+	char tmp[KAM_MONEY_BUFSZ + 24];
 	int n;
 	switch (c->type) {
 	case KAM_COL_CODE:
-		n = snprintf(buf, size, "%014lld", (long long)i);
-		break;
+		if (i < 0)
+			goto plain;
+		n = (int)kam_digits(tmp, (uint64_t)i, 14);
+		goto copy;
 	case KAM_COL_MONTH:
-		n = snprintf(buf, size, "%04lld-%02lld", (long long)(i / 100), (long long)(i % 100));
-		break;
+		if (i < 0)
+			goto plain;
+		n = (int)kam_digits(tmp, (uint64_t)(i / 100), 4);
+		tmp[n++] = '-';
+		n += (int)kam_digits(tmp + n, (uint64_t)(i % 100), 2);
+		goto copy;
 	case KAM_COL_MONEY:
-		n = snprintf(buf, size, "%s", kam_money_format(i, money));
-		break;
+		kam_money_format(i, tmp);
+		n = (int)strlen(tmp);
+		goto copy;
 	case KAM_COL_BOOL:
 		n = snprintf(buf, size, "%s", i ? (zh ? "是" : "yes") : (zh ? "否" : "no"));
 		break;
 	default:
-		n = snprintf(buf, size, "%lld", (long long)i);
+	plain:
+		n = 0;
+		if (i < 0)
+			tmp[n++] = '-';
+		n += (int)kam_digits(tmp + n, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, 1);
+	copy:
+		if ((size_t)n >= size)
+			return -1;
+		memcpy(buf, tmp, (size_t)n);
+		buf[n] = '\0';
 	}
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }

@@ -130,12 +130,32 @@ int kam_money_parse(const char *s, int flags, int64_t *fen, kam_err *e)
 	return kam_money_parsen(s, strlen(s), flags, fen, e);
 }
 
+size_t kam_digits(char *out, uint64_t v, int width)
+{
+	char tmp[24];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while ((int)n < width && n < sizeof tmp)
+		tmp[n++] = '0';
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
 char *kam_money_format(int64_t fen, char buf[KAM_MONEY_BUFSZ])
 {
 	/* through unsigned so INT64_MIN has a magnitude too */
 	uint64_t m = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-	snprintf(buf, KAM_MONEY_BUFSZ, "%s%" PRIu64 ".%02u", fen < 0 ? "-" : "", m / 100,
-		 (unsigned)(m % 100));
+	size_t n = 0;
+	if (fen < 0)
+		buf[n++] = '-';
+	n += kam_digits(buf + n, m / 100, 1);
+	buf[n++] = '.';
+	n += kam_digits(buf + n, m % 100, 2);
+	buf[n] = '\0';
 	return buf;
 }
 

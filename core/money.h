@@ -40,6 +40,10 @@ int kam_money_parsen(const char *s, size_t n, int flags, int64_t *fen, kam_err *
 
 /* Writes fen as yuan with exactly 2 decimals ("12345.60", "-0.05", "0.00"); returns buf. */
 char *kam_money_format(int64_t fen, char buf[KAM_MONEY_BUFSZ]);
+/* v in decimal, zero-padded to at least width digits, at out (room for 20 digits or
+ * width, whichever is more, and no terminator); returns the number of digits.  Exports
+ * write millions of numbers: this is printf's work without printf's cost. */
+size_t kam_digits(char *out, uint64_t v, int width);
 
 /*
  * From a JSON number that arrived as a double: accepted only when its shortest round-trip

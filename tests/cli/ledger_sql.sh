@@ -43,4 +43,25 @@ is "$(q "SELECT code, month, amount FROM ledger ORDER BY month" | paste -sd' ')"
   "46010000001000|202501|555 46010000001000|202503|100" "nothing changed"
 is "$(q "PRAGMA integrity_check")" ok "integrity_check ok"
 
+# Export reads months from ledger_rows and from tables of their own, merged in
+# (code, month, line) order, as the view's ORDER BY would give them.
+cat >m.csv <<'CSV'
+code,month,line,amount
+46010000002000,2025-04,letters,4.00
+46010000001000,2025-04,parcels,3.00
+46010000001000,2025-04,express,2.00
+46010000002000,2025-03,express,1.50
+CSV
+run kam --db l.db import ledger m.csv --append
+status_is 0 "more rows, in two tables of their own"
+run kam --db l.db run - <<<'kam.db.exec("INSERT INTO ledger(code, month, line, amount) VALUES (46010000002000, 202502, ?, 7), (46010000001000, 202505, ?, 8)", "billing", "express")'
+status_is 0 "and two more months in ledger_rows"
+view=$(q "SELECT printf('%014d,%04d-%02d,%s,%d.%02d,', code, month / 100, month % 100, line, amount / 100, amount % 100) FROM ledger ORDER BY code, month, line")
+run kam --db l.db export ledger
+status_is 0 "export the mixed ledger"
+is "$(printf '%s\n' "$out" | sed 1d)" "$view" "its rows in (code, month, line) order, every month whichever its table"
+run kam --db l.db export ledger --from 2025-02 --to 2025-03
+is "$(printf '%s\n' "$out" | sed 1d | cut -d, -f1,2 | paste -sd' ')" \
+  "46010000001000,2025-03 46010000002000,2025-02 46010000002000,2025-03" "--from/--to: those months, from both kinds of table"
+
 done_testing
