@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "interrupt.h"
 #include "store_backup.h"
 
 static const char USAGE[] =
@@ -68,6 +69,7 @@ int kam_cmd_backup(kam_ctx *ctx, int argc, char **argv)
 		kam_errf(&ctx->err, "backup: out of memory");
 		return kam_report_error(ctx, &ctx->err);
 	}
+	kam_interrupt_catch(ctx);
 	rc = kam_db_backup(ctx->db, argv[optind], force, &info, add_table, &t, &ctx->err);
 	if (t.text)
 		fclose(t.text);

@@ -3,6 +3,7 @@
 #ifndef KAM_STORE_H
 #define KAM_STORE_H
 
+#include <signal.h>
 #include <sqlite3.h>
 
 #include "err.h"
@@ -25,6 +26,9 @@ struct kam_db {
 	int wait_said;         /* the current wait has been announced */
 	int waited_out;        /* the last SQLITE_BUSY came from running out of wait_ms */
 	int immediate;         /* the outermost transaction began with BEGIN IMMEDIATE */
+	/* kam_db_interrupt was called: work that runs no statement (a backup's page copy)
+	 * checks this between its steps. */
+	volatile sig_atomic_t interrupted;
 };
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */

@@ -129,7 +129,10 @@ static int count_tables(sqlite3 *h, const char *dest, kam_backup_table_fn fn, vo
 	return 0;
 }
 
-/* Copy src into the (empty) file tmp in one step: one read transaction on the source. */
+/* Pages copied between two looks at Ctrl-C (4 MB of 4 KB pages). */
+#define COPY_STEP 1024
+
+/* Copy src into the (empty) file tmp: one read transaction on the source. */
 static int copy_into(kam_db *db, const char *tmp, const char *dest, struct kam_backup_info *info,
 		     kam_backup_table_fn fn, void *arg, kam_err *e)
 {
@@ -148,13 +151,24 @@ static int copy_into(kam_db *db, const char *tmp, const char *dest, struct kam_b
 		sqlite3_close(h);
 		return -1;
 	}
-	/* -1: every page in one step, so the copy is one snapshot of the source.  Busy is a
-	 * writer in the middle of a checkpoint or a rollback-journal database: wait as any
-	 * reader does. */
-	rc = sqlite3_backup_step(b, -1);
-	for (int tries = 0; (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && tries < 100; tries++) {
+	/* The pages go in steps of COPY_STEP, so that Ctrl-C is seen between them; the source
+	 * connection's read transaction (begun by the caller) keeps every step on one
+	 * snapshot.  Busy is a writer in the middle of a checkpoint or a rollback-journal
+	 * database: wait as any reader does. */
+	for (int tries = 0;;) {
+		if (db->interrupted) {
+			sqlite3_backup_finish(b);
+			sqlite3_close(h);
+			kam_errf(e, "backup: interrupted; nothing written");
+			e->interrupted = 1;
+			return -1;
+		}
+		rc = sqlite3_backup_step(b, COPY_STEP);
+		if (rc == SQLITE_OK)
+			continue;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || ++tries > 100)
+			break;
 		sqlite3_sleep(100);
-		rc = sqlite3_backup_step(b, -1);
 	}
 	if (rc != SQLITE_DONE) {
 		sqlite3_backup_finish(b);
@@ -206,7 +220,7 @@ int kam_db_backup(kam_db *db, const char *dest, int overwrite, struct kam_backup
 {
 	struct stat ss, ds;
 	char *tmp = NULL, *dir = NULL;
-	int fd, rc = -1;
+	int fd, rc = -1, began = 0;
 	mode_t old_mask;
 
 	memset(info, 0, sizeof *info);
@@ -234,8 +248,20 @@ int kam_db_backup(kam_db *db, const char *dest, int overwrite, struct kam_backup
 		goto out;
 	}
 	close(fd);
+	/* One snapshot for every step of the copy: a read transaction, begun by reading. */
+	if (kam_db_autocommit(db)) {
+		if (kam_db_begin_deferred(db, e) < 0)
+			goto fail;
+		began = 1;
+		if (kam_db_exec(db, "SELECT count(*) FROM sqlite_schema", e) < 0)
+			goto fail;
+	}
 	if (copy_into(db, tmp, dest, info, fn, arg, e) < 0)
 		goto fail;
+	if (began) {
+		kam_db_rollback(db);   /* it only read */
+		began = 0;
+	}
 	if (sync_path(tmp, O_RDONLY) < 0) {
 		kam_errf(e, "%s: cannot write the copy to disk: %s", dest, strerror(errno));
 		goto fail;
@@ -254,6 +280,8 @@ int kam_db_backup(kam_db *db, const char *dest, int overwrite, struct kam_backup
 	rc = 0;
 	goto out;
 fail:
+	if (began)
+		kam_db_rollback(db);
 	remove_tmp(tmp);
 out:
 	free(tmp);

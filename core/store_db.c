@@ -25,6 +25,8 @@ int kam_db_opened_version(const kam_db *db)
 void kam_db_interrupt(kam_db *db)
 {
 	/* sqlite3_interrupt only sets a flag the running statement checks. */
+	if (db)
+		db->interrupted = 1;
 	if (db && db->h)
 		sqlite3_interrupt(db->h);
 }

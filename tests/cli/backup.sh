@@ -88,4 +88,31 @@ status_is 0 "kam opens the copy"
 run kam --db p.db backup after.db
 is "$(q after.db 'SELECT count(*) FROM ledger')" "$((nrest + nlate))" "a backup after the commit holds all of it"
 
+# --- Ctrl-C in the middle ------------------------------------------------------------------
+# A database of some 256 MB, so that the copy takes a while.  The backup is stopped as soon
+# as its temporary file exists, sent SIGINT, and let go: either it had finished the copy
+# (exit 0, a whole copy) or it stops, removing what it wrote.  Never a file left behind.
+cp p.db big.db
+q big.db "CREATE TABLE pad(b BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 256)
+          INSERT INTO pad SELECT randomblob(1048576) FROM n" >/dev/null
+"$KAM" --db big.db backup big-copy.db 2>int.err & pid=$!
+for _ in $(seq 1 4000); do
+  compgen -G 'big-copy.db.tmp.*' >/dev/null && break
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.005
+done
+kill -STOP $pid 2>/dev/null; kill -INT $pid 2>/dev/null; kill -CONT $pid 2>/dev/null
+wait $pid; bstatus=$?
+is "$(compgen -G 'big-copy.db*' | grep -c tmp)" 0 "Ctrl-C during a backup leaves no temporary file"
+if [ "$bstatus" = 1 ]; then
+  echo "# the backup was interrupted"
+  like "$(cat int.err)" "backup: interrupted; nothing written" "it says it was interrupted and wrote nothing"
+  [ ! -e big-copy.db ] && ok "and no copy is there" || nok "and no copy is there"
+else
+  echo "# the backup had finished before Ctrl-C"
+  is "$bstatus" 0 "it finished first: exit 0"
+  is "$(q big-copy.db 'SELECT count(*) FROM pad')" 256 "and the copy is whole"
+fi
+is "$(q big.db 'PRAGMA integrity_check')" ok "the database itself is untouched"
+
 done_testing
