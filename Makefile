@@ -9,6 +9,9 @@ PLUGINDIR  = $(PREFIX)/lib/kam/plugins
 INCDIR     = $(PREFIX)/include/kam
 MANDIR     = $(PREFIX)/share/man/man1
 PCDIR      = $(PREFIX)/lib/pkgconfig
+# The policy a new database records when `kam init` is given none: a build's choice, so
+# that no province's name is written into the code.
+DEFAULT_POLICY ?= hubei
 
 # Debian packages the build, the tests and the demo need.
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3 libjansson-dev \
@@ -21,7 +24,8 @@ CC     ?= cc
 WARN    = -Wall -Wextra -Werror -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
           -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Icore \
-          -DKAM_VERSION='"$(VERSION)"' -DKAM_PLUGINDIR='"$(PLUGINDIR)"' -DKAM_DATADIR='"$(DATADIR)"'
+          -DKAM_VERSION='"$(VERSION)"' -DKAM_PLUGINDIR='"$(PLUGINDIR)"' -DKAM_DATADIR='"$(DATADIR)"' \
+          -DKAM_DEFAULT_POLICY='"$(DEFAULT_POLICY)"'
 OPT    ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)

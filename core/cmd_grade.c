@@ -181,7 +181,7 @@ static int policy_realpath(kam_ctx *ctx, const char *spec, char *out)
  * write them, unless --adopt says so explicitly.  --dry-run tries any policy. */
 static int check_policy(kam_ctx *ctx, const struct options *o)
 {
-	char recorded[256] = "hubei", a[PATH_MAX], b[PATH_MAX];
+	char recorded[256] = KAM_DEFAULT_POLICY, a[PATH_MAX], b[PATH_MAX];
 	if (!ctx->policy || o->dry_run || o->adopt)
 		return 0;
 	if (kam_db_meta_get(ctx->db, "policy", recorded, sizeof recorded, &ctx->err) < 0)

@@ -13,7 +13,7 @@
 static const char USAGE[] =
 	"usage: kam init [--policy NAME]\n"
 	"Create the database named by --db (or $KAM_DB, or ./kam.db), or upgrade an older one\n"
-	"in place, and record the policy that grading uses by default (hubei when none is\n"
+	"in place, and record the policy that grading uses by default (" KAM_DEFAULT_POLICY " when none is\n"
 	"recorded yet).  A change of the policy is recorded with who made it and when.  Only\n"
 	"init creates a database or adopts an SQLite file that has tables of its own; every\n"
 	"other command refuses a file that is not a kam database.\n";
@@ -78,7 +78,7 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	adopted = !created && from == 0;
 	if (!policy)
-		policy = have ? recorded : "hubei";
+		policy = have ? recorded : KAM_DEFAULT_POLICY;
 	/* The database's policy is what grading writes under: a change of it is recorded
 	 * with who made it and when (and what it replaced). */
 	changed = !have || strcmp(recorded, policy) != 0;

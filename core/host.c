@@ -11,6 +11,7 @@
 #include "interrupt.h"
 #include "store_meta.h"
 #include "plugin.h"
+#include "policy.h"
 #include "sandbox.h"
 
 static const char CTX_KEY[] = "kam.ctx";
@@ -170,7 +171,7 @@ static void add_module(lua_State *L, int kam, const char *name, lua_CFunction op
  * script that never asks needs no database); nil when there is no database to ask. */
 static int kam_index(lua_State *L)
 {
-	char recorded[256] = "hubei";
+	char recorded[256] = KAM_DEFAULT_POLICY;
 	kam_ctx *ctx = kam_lua_ctx(L);
 	kam_err e;
 	if (lua_type(L, 2) != LUA_TSTRING || strcmp(lua_tostring(L, 2), "policy") != 0 || !ctx)

@@ -462,7 +462,7 @@ fail:
 
 int kam_policy_default(kam_ctx *ctx, kam_policy **out, kam_err *e)
 {
-	char recorded[256] = "hubei";
+	char recorded[256] = KAM_DEFAULT_POLICY;
 	if (!ctx->policy && kam_ctx_db(ctx, 0) == 0 &&
 	    kam_db_meta_get(ctx->db, "policy", recorded, sizeof recorded, e) < 0)
 		return -1;

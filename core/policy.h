@@ -61,4 +61,9 @@ const struct kam_override_kind *kam_policy_override_kind(const kam_policy *p, co
 int kam_policy_lint(const char *path, const char *src, size_t len,
 		    void (*report)(void *arg, const char *msg), void *arg);
 
+/* The policy a database records when kam init is given none (make DEFAULT_POLICY=NAME). */
+#ifndef KAM_DEFAULT_POLICY
+#error "KAM_DEFAULT_POLICY is set by the Makefile (DEFAULT_POLICY)"
+#endif
+
 #endif
