@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "interrupt.h"
 #include "import.h"
+#include "store_tx.h"
 
 static const char USAGE_FMT[] =
 	"usage: kam import KIND FILE [options]\n"
@@ -27,6 +28,8 @@ static const char USAGE_FMT[] =
 	"  --append           ledger: add rows to months already stored (each row must be new);\n"
 	"                     a reject file (with its reject_reason column) is loaded this way\n"
 	"  --no-progress      no progress bar (none is drawn when stderr is not a terminal)\n"
+	"  --wait SECONDS     wait up to SECONDS for another process writing the database\n"
+	"                     (default $KAM_WAIT, else 60), saying whom it waits for\n"
 	"\n"
 	"FILE '-' reads standard input.\n";
 
@@ -90,13 +93,13 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		{"sheet", required_argument, NULL, 's'}, {"ignore-unknown", no_argument, NULL, 'i'},
 		{"reject-file", required_argument, NULL, 'r'}, {"dry-run", no_argument, NULL, 'n'},
 		{"replace", no_argument, NULL, 'R'}, {"no-progress", no_argument, NULL, 'P'},
-		{"append", no_argument, NULL, 'A'},
+		{"append", no_argument, NULL, 'A'}, {"wait", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
 	struct kam_import_opts o = {0};
 	struct kam_import_stats st;
 	struct collected col = {ctx, 0, 0, NULL, NULL};
-	int c, rc, partial, no_progress = 0;
+	int c, rc, partial, no_progress = 0, wait = -1;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -109,6 +112,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		case 'R': o.replace = 1; break;
 		case 'A': o.append = 1; break;
 		case 'P': no_progress = 1; break;
+		case 'w':
+			if (kam_db_parse_wait("import", optarg, &wait, &ctx->err) < 0)
+				return kam_report_error(ctx, &ctx->err);
+			break;
 		case 'h': fputs(USAGE, stdout); return KAM_OK;
 		default: return kam_option_error(ctx, "import", USAGE, opts, "h", argv);
 		}
@@ -133,6 +140,8 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (kam_ctx_db(ctx, 0) < 0)
 		return kam_report_error(ctx, &ctx->err);
+	if (wait >= 0)
+		kam_db_set_wait(ctx->db, wait);
 	if (ctx->json) {
 		col.list = json_array();
 		col.rows = json_array();

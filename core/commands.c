@@ -27,7 +27,8 @@ const struct kam_command kam_commands[] = {
 				  "stored is refused unless --replace (its rows replaced; the months replaced are "
 				  "listed in month order) or --append.  A ledger file may hold its rows in any order: "
 				  "by code, or month by month.  On a terminal a progress bar shows from the start of "
-				  "the work, also while a month is replaced."}}},
+				  "the work, also while a month is replaced.  Another process writing the database is "
+				  "waited for up to --wait SECONDS (default 60), saying whom."}}},
 	{"export", "write {export kinds} as CSV, JSON or XLSX", kam_cmd_export,
 	 {{"KIND [options]", "Write KIND ({export kinds}) as CSV, JSON or XLSX, to standard output or -o FILE; "
 			     "customers and the ledger import back unchanged."}}},

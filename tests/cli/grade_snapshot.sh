@@ -129,6 +129,13 @@ like "$err" "c.db: another kam process (pid $gpid) kept the write lock longer th
   "and says whom it waited for"
 run kam --db c.db override add $code --kind cultivation --grade 2 --reason "x" --until 2026-06-30 --wait never
 status_is 2 "override --wait takes whole seconds"
+printf 'code,month,line,amount\n%s,2025-12,express,1.00\n' "$code" >one.csv
+run kam --db c.db import ledger one.csv --append --wait 0
+status_is 1 "import --wait 0: gives up at once while the run holds the lock"
+like "$err" "c.db: another kam process (pid $gpid) kept the write lock longer than the 0 s this command waits; nothing written" \
+  "and says whom it waited for"
+run kam --db c.db import ledger one.csv --append --wait later
+status_is 2 "import --wait takes whole seconds"
 exec 3>&-
 wait $gpid
 is "$?" 0 "the held run ends well"
