@@ -344,6 +344,7 @@ static int build_env(lua_State *L)
 	lua_pushvalue(L, env);
 	lua_pushcclosure(L, sb_load, 2);
 	lua_setfield(L, env, "load");
+	kam_sb_see_through(L, env);
 	lua_getglobal(L, "setmetatable");
 	lua_pushcclosure(L, sb_setmetatable, 1);
 	lua_setfield(L, env, "setmetatable");
@@ -539,7 +540,7 @@ static int p_load(lua_State *L)
 {
 	struct op *op = lua_touserdata(L, 1);
 	kam_sandbox *sb = op->sb;
-	char chunkname[512];
+	char chunkname[512], thread[160];
 
 	push_handler(L, op);
 	snprintf(chunkname, sizeof chunkname, "@%s", sb->name);
@@ -572,7 +573,13 @@ static int p_load(lua_State *L)
 	lua_rawgeti(L, LUA_REGISTRYINDEX, sb->env_ref);
 	kam_sb_readonly(L, -1, "", 0);
 	lua_pop(L, 1);
-	sb->upvalues_ref = kam_sb_freeze_module(L, sb->module_ref, sb->env_ref);
+	sb->upvalues_ref = kam_sb_freeze_module(L, sb->module_ref, sb->env_ref, thread, sizeof thread);
+	if (thread[0]) {
+		kam_errf(op->e, "%s: '%s' keeps a coroutine or an iterator at the module's level: a policy "
+			 "keeps no state between calls, and their own variables would carry from one call to "
+			 "the next", sb->name, thread);
+		op->failed = 1;
+	}
 	return 0;
 }
 
@@ -739,8 +746,14 @@ static int call_one(lua_State *L, struct op *op, int fn, int item, int shared, c
 	if ((nargs = push_args(L, op, item, shared, name)) < 0)
 		return -1;
 	op->status = pcall_noting(L, op, nargs, nres);
-	if (op->status != LUA_OK)
+	if (op->status != LUA_OK) {
+		/* The error is the script's own, but a state it changed first must not serve the
+		 * next call: the state starts afresh then. */
+		kam_err ignore;
+		if (op->status != LUA_ERRMEM && kam_sb_check_upvalues(L, op->sb->upvalues_ref, &ignore) < 0)
+			op->sb->broken = 1;   /* (a memory error breaks the state anyway) */
 		return 1;
+	}
 	if (kam_sb_check_upvalues(L, op->sb->upvalues_ref, op->e) < 0) {
 		op->sb->broken = 1;   /* its state is changed: the next call starts afresh */
 		op_failed(op, name, 1);

@@ -48,6 +48,37 @@ static int ro_newindex(lua_State *L)
 	return luaL_error(L, "assignment to field '%s' of read-only table '%s'", key, name);
 }
 
+/* next, rawget and rawlen, seeing through a read-only table to its contents (the table
+ * itself is empty).  Upvalue 1: the function itself. */
+static int see_through(lua_State *L)
+{
+	int n = lua_gettop(L);
+	if (n >= 1 && lua_type(L, 1) == LUA_TTABLE) {
+		lua_getfield(L, LUA_REGISTRYINDEX, "kam.sandbox.frozen");
+		lua_pushvalue(L, 1);
+		if (lua_rawget(L, -2) == LUA_TTABLE)
+			lua_replace(L, 1);
+		else
+			lua_pop(L, 1);
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+void kam_sb_see_through(lua_State *L, int env)
+{
+	static const char *const names[] = {"next", "rawget", "rawlen", NULL};
+	env = lua_absindex(L, env);
+	for (const char *const *n = names; *n; n++) {
+		lua_getfield(L, env, *n);
+		lua_pushcclosure(L, see_through, 1);
+		lua_setfield(L, env, *n);
+	}
+}
+
 static int ro_pairs(lua_State *L)
 {
 	lua_pushvalue(L, lua_upvalueindex(1));   /* next */
@@ -139,6 +170,8 @@ void kam_sb_readonly(lua_State *L, int idx, const char *name, int policy)
 struct walk {
 	int seen, tables, names, upvalues, queue;   /* stack slots */
 	lua_Integer ntables, nupvalues, queued;
+	char *thread;        /* the name of the first coroutine met, "" when none */
+	size_t thread_size;
 };
 
 static int is_frozen(lua_State *L, int idx)
@@ -158,7 +191,20 @@ static void walk_push(lua_State *L, struct walk *w, int idx, const char *name)
 {
 	int t = lua_type(L, idx);
 	idx = lua_absindex(L, idx);
-	if (t != LUA_TTABLE && !(t == LUA_TFUNCTION && !lua_iscfunction(L, idx)))
+	if (t == LUA_TTHREAD && !w->thread[0])
+		snprintf(w->thread, w->thread_size, "%s", name);
+	if (t == LUA_TFUNCTION && lua_iscfunction(L, idx)) {
+		/* A library's closure that keeps a coroutine (coroutine.wrap) or an iterator's
+		 * state (string.gmatch) holds state no freezing reaches. */
+		for (int i = 1; !w->thread[0] && lua_getupvalue(L, idx, i); i++) {
+			int u = lua_type(L, -1);
+			if (u == LUA_TTHREAD || u == LUA_TUSERDATA)
+				snprintf(w->thread, w->thread_size, "%s", name);
+			lua_pop(L, 1);
+		}
+		return;
+	}
+	if (t != LUA_TTABLE && t != LUA_TFUNCTION)
 		return;
 	lua_pushvalue(L, idx);
 	if (lua_rawget(L, w->seen) != LUA_TNIL) {
@@ -250,11 +296,14 @@ static void walk_all(lua_State *L, struct walk *w)
 	}
 }
 
-int kam_sb_freeze_module(lua_State *L, int module_ref, int env_ref)
+int kam_sb_freeze_module(lua_State *L, int module_ref, int env_ref, char *thread, size_t size)
 {
 	struct walk w = {0};
 	int top = lua_gettop(L), ref;
 
+	thread[0] = '\0';
+	w.thread = thread;
+	w.thread_size = size;
 	lua_newtable(L);
 	w.seen = lua_gettop(L);
 	lua_newtable(L);

@@ -14,8 +14,13 @@ void kam_sb_freeze_init(lua_State *L);
 void kam_sb_readonly(lua_State *L, int idx, const char *name, int policy);
 /* After a chunk's top level: freeze everything its module (module_ref) and its globals
  * (env_ref, read-only already) reach; returns a registry reference to the upvalues
- * remembered. */
-int kam_sb_freeze_module(lua_State *L, int module_ref, int env_ref);
+ * remembered.  thread gets the name of the first coroutine (or library closure keeping
+ * one, or an iterator's state) they reach, "" when none: no freezing reaches their own
+ * variables, so the caller refuses such a policy. */
+int kam_sb_freeze_module(lua_State *L, int module_ref, int env_ref, char *thread, size_t size);
+/* next, rawget and rawlen in the environment at env made to see a read-only table's
+ * contents (they would see the empty table that stands in front of them). */
+void kam_sb_see_through(lua_State *L, int env);
 /* Deep read-only for a value handed to every call of a batch (ctx). */
 void kam_sb_freeze_shared(lua_State *L, int idx, const char *name);
 /* 0 when every remembered upvalue still holds its value; else -1 and e says which

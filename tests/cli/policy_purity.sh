@@ -119,4 +119,23 @@ is "$(sqlite3 g.db "SELECT count(*) FROM decisions a JOIN decisions b ON a.code 
 is "$(sqlite3 g.db "SELECT count(*) FROM decisions WHERE run = 2")" 3000 "... for every customer"
 is "$(sqlite3 g.db "SELECT count(DISTINCT grade) FROM decisions WHERE run = 2")" 5 "... across every class and none"
 
+# State no freezing reaches: a coroutine, or a library closure keeping one or an
+# iterator's position, at the module's level is refused when the policy loads.
+mutant coroutine_state 'local co = coroutine.wrap(function() local n = 0 while true do n = n + 1 coroutine.yield(n) end end)' 'co()'
+mutant gmatch_state 'local words = string.gmatch("a b c d", "%a")' 'words()'
+for m in coroutine_state gmatch_state; do
+  run kam policy check "./$m.lua"
+  status_is 1 "$m: policy check refuses it"
+  like "$err" "keeps a coroutine or an iterator at the module's level: a policy keeps no state between calls" \
+    "$m: ... saying why"
+  run kam policy test "./$m.lua"
+  status_is 1 "$m: policy test too"
+done
+like "$err" "'words' keeps a coroutine or an iterator" "the message names the local"
+# A read-only table is read by next, rawget and rawlen as by indexing and pairs.
+mutant see_through 'local LIST = {"a", "b"}' \
+  'assert(next(LIST) == 1 and rawget(LIST, 2) == "b" and rawlen(LIST) == 2 and next(LIST, 2) == nil, "next, rawget and rawlen see the read-only list")'
+run kam policy test ./see_through.lua
+status_is 0 "next, rawget and rawlen see a read-only table's contents"
+
 done_testing

@@ -68,6 +68,9 @@ static const char *policy =
 	"function M.loadb(s) local f, err = load(s, 'x', 'b') return err end\n"
 	"function M.shared(x, s) return s.base + x end\n"
 	"function M.echo(x) return x end\n"
+	"local count = 0\n"
+	"function M.bump_fail() count = count + 1 error('after a change') end\n"
+	"function M.count() return count end\n"
 	"function M.thread() return coroutine.create(function() end) end\n"
 	"function M.grade(c) return c.revenue > 5000000 and 'A' or 'B' end\n"
 	"function M.row(c) return {id = c.id, grade = c.revenue > 5000000 and 'A' or 'B'} end\n"
@@ -212,6 +215,12 @@ static void test_calls(void)
 	ok(results.len == 0, "no partial results");
 	ok(kam_worker_pid(w) == pid, "a plain error keeps the worker");
 	still_works(w, "an error");
+	/* A call that changed the module's state and then failed: the next call starts afresh. */
+	ints(1, 1);
+	ok(kam_worker_call(w, &(kam_call){"bump_fail", NULL, 0}, NULL, &items, &results, &e) < 0 &&
+	   like(e.msg, "after a change"), "a failing call that changed an upvalue fails as itself: %s", e.msg);
+	ok(kam_worker_call(w, &(kam_call){"count", NULL, 0}, NULL, &items, &results, &e) == 0 &&
+	   strcmp(result(1), "0") == 0, "the next call sees the state as loaded, not the change: %s", result(1));
 	/* A chain: the second function runs for an item whose first result is true. */
 	ints(3, 1, 2, 3);
 	ok(kam_worker_call(w, &(kam_call){"echo", "boom", KAM_CALL_ALL}, NULL, &items, &results, &e) < 0 &&
