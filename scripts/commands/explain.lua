@@ -91,6 +91,11 @@ print(string.format("  bureau %s: %s; %d agreement customers; bureau revenue %s 
     or "no rank (no agreement, or no revenue above zero)",
   facts.bureau_agreement_customers, y(facts.bureau_revenue),
   facts.bureau_revenue_entered and "entered by the center" or "the ledger's total stood in: none entered"))
+if facts.city_revenue ~= nil and facts.city and facts.city ~= facts.bureau then
+  -- A county's customer: its city bureau's revenue is a fact too (its counties included).
+  print(string.format("  city bureau %s: revenue %s (%s)", facts.city, y(facts.city_revenue),
+    facts.city_revenue_entered and "entered by the center" or "the ledger's total stood in: none entered"))
+end
 end
 
 local function show(title, d)

@@ -31,6 +31,10 @@ like "$out" "by line: express 5,000.00, logistics 5,100.00, same_city -100.00" "
 like "$out" "bureau 大冶市: rank 7 among its agreement customers; 8 agreement customers; bureau revenue 379,999.96" \
   "the bureau facts (rank, count, the bureau's ledger total)"
 like "$out" "the ledger's total stood in: none entered" "saying the bureau revenue is the ledger's stand-in"
+city=$(sqlite3 k.db "SELECT printf('%,d.%02d', sum(amount) / 100, sum(amount) % 100) FROM ledger l JOIN customers c USING (code)
+                     WHERE c.city = '黄石市' AND l.month BETWEEN 202501 AND 202512")
+like "$out" "city bureau 黄石市: revenue $city (the ledger's total stood in: none entered)" \
+  "a county's customer: its city bureau's revenue too, its counties included ($city, by SQL)"
 like "$out" "decision for 2025 (stored: run #1," "the stored decision and its run"
 like "$out" "by tester" "who decided"
 like "$out" "  grade 4" "the grade"
