@@ -10,9 +10,12 @@
 #include "l_store_report.h"
 #include "store_report.h"
 
+/* The error record's message as it is: it names its place itself (a month, a customer),
+ * and a command reports it as one line. */
 static int fail(lua_State *L, const kam_err *e)
 {
-	return luaL_error(L, "%s", e->msg);
+	lua_pushstring(L, e->msg);
+	return lua_error(L);
 }
 
 static int64_t check_code(lua_State *L, int i)
