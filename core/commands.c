@@ -68,7 +68,7 @@ const struct kam_command kam_commands[] = {
 	 {{"close YYYY-MM", "Close a month (who and when are recorded): kam import ledger --replace or --append of it "
 			    "is then refused, naming it, so that a filed form cannot change under it."},
 	  {"reopen YYYY-MM --reason TEXT", "Reopen a closed month; the reason is recorded beside the close, never replacing it."},
-	  {"list", "Every close and reopening, with who, when and why."},
+	  {"list [YYYY-MM]", "Every close and reopening (of one month), with who, when and why."},
 	  {"explain YYYY-MM CODE TEXT", "Record the explanation of a customer's fluctuation in that month (the latest stands; "
 				       "kam import fluctuation_notes loads many)."}}},
 	{"run", "run a Lua script with the kam module", kam_cmd_run,
