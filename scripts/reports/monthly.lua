@@ -188,6 +188,7 @@ return {
                   { key = "key", label = L("大客户收入（元）", "key-account revenue (yuan)"), type = money },
                   { key = "share", label = L("大客户占比%", "key share %"), type = "share" } },
       rows = trend,
+      note = L("只列台账中已有的月份。", "Only the months the ledger holds."),
       chart = { type = "line", x = "month", y = { "all", "key" }, title = L("收入走势", "trend") } },
   },
 }
