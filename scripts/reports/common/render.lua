@@ -346,9 +346,9 @@ local function svg_bars(s, ch, lang, diverging)
     local y = 8 + (i - 1) * rowh
     local w = math.abs(v) * scale
     local x = v < 0 and mid - w or mid
-    local label = M.cell(xc, row[ch.x], lang, "display")
-    if ch.label and row[ch.label] then label = label .. " " .. tostring(row[ch.label]) end
-    if utf8.len(label) and utf8.len(label) > 18 then label = label:sub(1, utf8.offset(label, 18) - 1) .. "…" end
+    -- the label column (a name) when the row has one, else x; long ones cut to 16 characters
+    local label = (ch.label and row[ch.label]) and tostring(row[ch.label]) or M.cell(xc, row[ch.x], lang, "display")
+    if utf8.len(label) and utf8.len(label) > 16 then label = label:sub(1, utf8.offset(label, 16) - 1) .. "…" end
     o[#o + 1] = string.format('<text x="%d" y="%d" font-size="12" text-anchor="end">%s</text>', LBL - 8, y + 13,
       esc(label))
     o[#o + 1] = string.format('<rect x="%.1f" y="%d" width="%.1f" height="15" fill="%s"/>', x, y + 2,
