@@ -5,6 +5,7 @@ local cli = require "common.cli"
 
 local USAGE = [[
 usage: kam report NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html] [-o FILE] [--lang zh|en]
+                   [--section KEY,...]
        kam report list
 Run report NAME (scripts/reports/NAME.lua, or a .lua file of your own) for a month
 (default: the month before this one) and print it: an aligned table, CSV (each section
@@ -12,7 +13,8 @@ under its title), JSON (one document) or HTML (one self-contained page with char
 printable on A4).  Titles and labels are Chinese unless --lang en.  -o FILE writes the
 file (replaced whole when done); the format defaults to FILE's extension, else table
 (json with --json).  Reports shipped: monthly, logistics, grades, churn, kpi CODE
-(kpi --grade G: one sheet per customer of grade G).
+(kpi --grade G: one sheet per customer of grade G).  --section keeps only the sections
+named (their keys: kam --json report NAME lists them).
 ]]
 
 -- kam puts this script's directory first in package.path; the reports sit beside it.
@@ -23,7 +25,7 @@ package.path = REPORTS .. "/?.lua;" .. package.path
 local args = { ... }
 for i, a in ipairs(args) do if a == "-o" then args[i] = "--output" end end
 local opts, operands = cli.parse(args, { month = "value", format = "value", output = "value", lang = "value",
-  grade = "value", help = "flag" }, USAGE)
+  grade = "value", section = "value", help = "flag" }, USAGE)
 if not opts then return 2 end
 if opts.help then io.write(USAGE) return 0 end
 local name = operands[1]
@@ -98,6 +100,21 @@ local ctx = {
 }
 local doc = chunk(ctx)
 render.check(doc, ctx.name)
+if opts.section then
+  local want, kept, seen = {}, {}, {}
+  for k in opts.section:gmatch("[^,]+") do want[k] = true end
+  for _, s in ipairs(doc.sections) do
+    if want[s.key] then kept[#kept + 1] = s; seen[s.key] = true end
+  end
+  for k in pairs(want) do
+    if not seen[k] then
+      local keys = {}
+      for _, s in ipairs(doc.sections) do keys[#keys + 1] = s.key end
+      return cli.usage_error(string.format("report %s has no section '%s' (%s)", ctx.name, k, table.concat(keys, ", ")), USAGE)
+    end
+  end
+  doc.sections = kept
+end
 local text = render[format](doc, lang)
 
 if opts.output then
