@@ -58,11 +58,12 @@ const struct kam_command kam_commands[] = {
 			       "policy that writes into its ctx, its tables or its module's upvalues fails, naming the "
 			       "function and the customer: \"N passed, N failed\"."}}},
 	{"report", "monthly analysis and the province's forms (HTML, CSV, JSON, a table)", kam_cmd_script,
-	 {{"NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html] [-o FILE] [--lang zh|en] [--section KEY,...]",
+	 {{"NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en] [--section KEY,...]",
 	   "Run report NAME (scripts/reports/NAME.lua, or a report file of your own) for a month, default the one "
 	   "before this: monthly (the key accounts' revenue, gains and losses, grades, fluctuations with their "
 	   "explanations, top accounts, 24 months), logistics (Hubei's form), grades, churn, kpi CODE or kpi --grade G.  "
-	   "Chinese titles and labels unless --lang en; -o FILE writes the file whole or not at all; --section keeps "
+	   "Chinese titles and labels unless --lang en; XLSX (one sheet per section) through the xlsx plugin; -o FILE writes "
+	   "the file whole or not at all; --section keeps "
 	   "the sections named."},
 	  {"list", "The reports shipped, with what each shows."}}},
 	{"month", "close a month once its forms are filed; reopen it with a reason; explain fluctuations", kam_cmd_script,

@@ -4,13 +4,14 @@
 local cli = require "common.cli"
 
 local USAGE = [[
-usage: kam report NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html] [-o FILE] [--lang zh|en]
+usage: kam report NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en]
                    [--section KEY,...]
        kam report list
 Run report NAME (scripts/reports/NAME.lua, or a .lua file of your own) for a month
 (default: the month before this one) and print it: an aligned table, CSV (each section
 under its title), JSON (one document) or HTML (one self-contained page with charts,
-printable on A4).  Titles and labels are Chinese unless --lang en.  -o FILE writes the
+printable on A4) or XLSX (one sheet per section, through the xlsx plugin; needs
+-o FILE).  Titles and labels are Chinese unless --lang en.  -o FILE writes the
 file (replaced whole when done); the format defaults to FILE's extension, else table
 (json with --json).  Reports shipped: monthly, logistics, grades, churn, kpi CODE
 (kpi --grade G: one sheet per customer of grade G).  --section keeps only the sections
@@ -59,8 +60,11 @@ if not format and opts.output then
 end
 format = format or (kam.output_json and "json" or "table")
 local render = require "common.render"
-if not (format == "table" or format == "csv" or format == "json" or format == "html") then
-  return cli.usage_error("unknown format '" .. format .. "' (table, csv, json, html)", USAGE)
+if not (format == "table" or format == "csv" or format == "json" or format == "html" or format == "xlsx") then
+  return cli.usage_error("unknown format '" .. format .. "' (table, csv, json, html, xlsx)", USAGE)
+end
+if format == "xlsx" and not opts.output then
+  return cli.usage_error("--format xlsx needs -o FILE", USAGE)
 end
 
 local month
@@ -115,15 +119,21 @@ if opts.section then
   end
   doc.sections = kept
 end
-local text = render[format](doc, lang)
+local text = format ~= "xlsx" and render[format](doc, lang)
 
 if opts.output then
+  -- Written under a temporary name beside it and renamed: the file is whole or not there.
   local tmp = opts.output .. ".tmp" .. tostring(os.time())
-  local f, why = io.open(tmp, "wb")
-  if not f then error("report: " .. why, 0) end
-  local ok, werr = f:write(text)
-  if ok then ok, werr = f:close() else f:close() end
-  if not ok then os.remove(tmp) error("report: " .. opts.output .. ": " .. tostring(werr), 0) end
+  if format == "xlsx" then
+    local ok, werr = pcall(render.xlsx, doc, lang, tmp)
+    if not ok then os.remove(tmp) error(werr, 0) end
+  else
+    local f, why = io.open(tmp, "wb")
+    if not f then error("report: " .. why, 0) end
+    local ok, werr = f:write(text)
+    if ok then ok, werr = f:close() else f:close() end
+    if not ok then os.remove(tmp) error("report: " .. opts.output .. ": " .. tostring(werr), 0) end
+  end
   local renamed, rerr = os.rename(tmp, opts.output)
   if not renamed then os.remove(tmp) error("report: " .. tostring(rerr), 0) end
   if kam.output_json then

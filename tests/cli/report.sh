@@ -252,6 +252,33 @@ is "$(grep -c '<svg' m.html)" "4" "four inline SVG charts (grades, fluctuations,
 if grep -qiE '<script|src=|href=|@import|url\(' m.html; then nok "self-contained: no script, no external reference"; else ok "self-contained: no script, no external reference"; fi
 like "$(cat m.html)" "@page{size:A4" "print CSS for A4"
 
+run kam --db p.db report monthly --month 2025-06 -o m.xlsx
+status_is 0 "-o FILE.xlsx writes a workbook through the xlsx plugin"
+cat >xl.py <<'PY'
+import json, re, zipfile
+def check(name, cond, detail=""):
+    print(("PASS " if cond else "FAIL ") + name + ("" if cond else ": " + str(detail)[:400]))
+z = zipfile.ZipFile("m.xlsx")
+doc = json.load(open("monthly.json"))
+names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+check("xlsx: one sheet per section, named after its title",
+      names == [s["title"][:31] for s in doc["sections"]], names)
+sheets = [z.read("xl/worksheets/sheet%d.xml" % (i + 1)).decode() for i in range(len(names))]
+check("xlsx: every sheet's header is frozen", all('state="frozen"' in x for x in sheets))
+styles = z.read("xl/styles.xml").decode()
+check("xlsx: money shown with two decimals", 'formatCode="0.00"' in styles)
+top = sheets[4]
+vals = re.findall(r'<c r="E(\d+)" s="\d+"><v>([^<]+)</v>', top)
+want = [r["now"] for r in doc["sections"][4]["rows"]]
+check("xlsx: the top accounts' revenue as numbers, to the fen",
+      len(vals) == len(want) and all(abs(float(v) - float(w)) < 0.001 for (_, v), w in zip(vals, want)), (vals[:3], want[:3]))
+codes = re.findall(r'<c r="B(\d+)" t="inlineStr"><is><t>(\d{14})</t>', top)
+check("xlsx: codes stay text", len(codes) == len(want))
+PY
+py_checks xl.py
+run kam --db p.db report monthly --month 2025-06 --format xlsx
+status_is 2 "--format xlsx needs -o FILE"
+
 # --- usage ---------------------------------------------------------------------------------
 run kam --db p.db report nosuch
 status_is 2 "an unknown report is a usage error"

@@ -112,10 +112,158 @@ end
 function M.cell(c, v, lang, style)
   if v == nil then return "" end
   local t = c.type
-  if t == "money" then return M.yuan(v, style == "display") end
-  if t == "wan" then return M.wan(v, style == "display") end
-  if t == "pct" then return M.pct(v, lang) end
-  if t == "share" then return M.share(v) end
+  if t == "money" then -- ---- xlsx (through the xlsx plugin's kam.xlsx) -------------------------------------
+
+-- One sheet per section, named after its title (31 characters, no []:*?/\, unique); money,
+-- 万元 and percentages as numbers shown with two decimals ("新增" stays text), codes text.
+local XLSX_TYPE = { money = "money", wan = "money", pct = "money", share = "money", int = "integer" }
+function M.xlsx(doc, lang, path)
+  local ok, xlsx = pcall(require, "kam.xlsx")
+  if not ok then error("report: --format xlsx needs the xlsx plugin, which is not loaded", 0) end
+  local sheets, used = {}, {}
+  for _, s in ipairs(doc.sections) do
+    local name = s.title:gsub("[%[%]:%*%?/\\]", " ")
+    if utf8.len(name) > 31 then name = name:sub(1, utf8.offset(name, 32) - 1) end
+    local base, k = name, 2
+    while used[name] do
+      local suffix = " (" .. k .. ")"
+      name = base
+      if utf8.len(name) + #suffix > 31 then name = name:sub(1, utf8.offset(name, 32 - #suffix) - 1) end
+      name = name .. suffix
+      k = k + 1
+    end
+    used[name] = true
+    local cols, rows = {}, {}
+    for i, c in ipairs(s.columns) do cols[i] = { label = c.label, type = XLSX_TYPE[c.type] or "text" } end
+    for r, row in ipairs(s.rows) do
+      local cells = {}
+      for i, c in ipairs(s.columns) do
+        local v = row[c.key]
+        cells[i] = v ~= nil and M.cell(c, v, lang, "plain") or false
+        if cells[i] == "" then cells[i] = false end
+      end
+      rows[r] = cells
+    end
+    sheets[#sheets + 1] = { name = name, columns = cols, rows = rows }
+  end
+  xlsx.write(path, sheets)
+end
+
+return M.yuan(v, style == "display") end
+  if t == "wan" then -- ---- xlsx (through the xlsx plugin's kam.xlsx) -------------------------------------
+
+-- One sheet per section, named after its title (31 characters, no []:*?/\, unique); money,
+-- 万元 and percentages as numbers shown with two decimals ("新增" stays text), codes text.
+local XLSX_TYPE = { money = "money", wan = "money", pct = "money", share = "money", int = "integer" }
+function M.xlsx(doc, lang, path)
+  local ok, xlsx = pcall(require, "kam.xlsx")
+  if not ok then error("report: --format xlsx needs the xlsx plugin, which is not loaded", 0) end
+  local sheets, used = {}, {}
+  for _, s in ipairs(doc.sections) do
+    local name = s.title:gsub("[%[%]:%*%?/\\]", " ")
+    if utf8.len(name) > 31 then name = name:sub(1, utf8.offset(name, 32) - 1) end
+    local base, k = name, 2
+    while used[name] do
+      local suffix = " (" .. k .. ")"
+      name = base
+      if utf8.len(name) + #suffix > 31 then name = name:sub(1, utf8.offset(name, 32 - #suffix) - 1) end
+      name = name .. suffix
+      k = k + 1
+    end
+    used[name] = true
+    local cols, rows = {}, {}
+    for i, c in ipairs(s.columns) do cols[i] = { label = c.label, type = XLSX_TYPE[c.type] or "text" } end
+    for r, row in ipairs(s.rows) do
+      local cells = {}
+      for i, c in ipairs(s.columns) do
+        local v = row[c.key]
+        cells[i] = v ~= nil and M.cell(c, v, lang, "plain") or false
+        if cells[i] == "" then cells[i] = false end
+      end
+      rows[r] = cells
+    end
+    sheets[#sheets + 1] = { name = name, columns = cols, rows = rows }
+  end
+  xlsx.write(path, sheets)
+end
+
+return M.wan(v, style == "display") end
+  if t == "pct" then -- ---- xlsx (through the xlsx plugin's kam.xlsx) -------------------------------------
+
+-- One sheet per section, named after its title (31 characters, no []:*?/\, unique); money,
+-- 万元 and percentages as numbers shown with two decimals ("新增" stays text), codes text.
+local XLSX_TYPE = { money = "money", wan = "money", pct = "money", share = "money", int = "integer" }
+function M.xlsx(doc, lang, path)
+  local ok, xlsx = pcall(require, "kam.xlsx")
+  if not ok then error("report: --format xlsx needs the xlsx plugin, which is not loaded", 0) end
+  local sheets, used = {}, {}
+  for _, s in ipairs(doc.sections) do
+    local name = s.title:gsub("[%[%]:%*%?/\\]", " ")
+    if utf8.len(name) > 31 then name = name:sub(1, utf8.offset(name, 32) - 1) end
+    local base, k = name, 2
+    while used[name] do
+      local suffix = " (" .. k .. ")"
+      name = base
+      if utf8.len(name) + #suffix > 31 then name = name:sub(1, utf8.offset(name, 32 - #suffix) - 1) end
+      name = name .. suffix
+      k = k + 1
+    end
+    used[name] = true
+    local cols, rows = {}, {}
+    for i, c in ipairs(s.columns) do cols[i] = { label = c.label, type = XLSX_TYPE[c.type] or "text" } end
+    for r, row in ipairs(s.rows) do
+      local cells = {}
+      for i, c in ipairs(s.columns) do
+        local v = row[c.key]
+        cells[i] = v ~= nil and M.cell(c, v, lang, "plain") or false
+        if cells[i] == "" then cells[i] = false end
+      end
+      rows[r] = cells
+    end
+    sheets[#sheets + 1] = { name = name, columns = cols, rows = rows }
+  end
+  xlsx.write(path, sheets)
+end
+
+return M.pct(v, lang) end
+  if t == "share" then -- ---- xlsx (through the xlsx plugin's kam.xlsx) -------------------------------------
+
+-- One sheet per section, named after its title (31 characters, no []:*?/\, unique); money,
+-- 万元 and percentages as numbers shown with two decimals ("新增" stays text), codes text.
+local XLSX_TYPE = { money = "money", wan = "money", pct = "money", share = "money", int = "integer" }
+function M.xlsx(doc, lang, path)
+  local ok, xlsx = pcall(require, "kam.xlsx")
+  if not ok then error("report: --format xlsx needs the xlsx plugin, which is not loaded", 0) end
+  local sheets, used = {}, {}
+  for _, s in ipairs(doc.sections) do
+    local name = s.title:gsub("[%[%]:%*%?/\\]", " ")
+    if utf8.len(name) > 31 then name = name:sub(1, utf8.offset(name, 32) - 1) end
+    local base, k = name, 2
+    while used[name] do
+      local suffix = " (" .. k .. ")"
+      name = base
+      if utf8.len(name) + #suffix > 31 then name = name:sub(1, utf8.offset(name, 32 - #suffix) - 1) end
+      name = name .. suffix
+      k = k + 1
+    end
+    used[name] = true
+    local cols, rows = {}, {}
+    for i, c in ipairs(s.columns) do cols[i] = { label = c.label, type = XLSX_TYPE[c.type] or "text" } end
+    for r, row in ipairs(s.rows) do
+      local cells = {}
+      for i, c in ipairs(s.columns) do
+        local v = row[c.key]
+        cells[i] = v ~= nil and M.cell(c, v, lang, "plain") or false
+        if cells[i] == "" then cells[i] = false end
+      end
+      rows[r] = cells
+    end
+    sheets[#sheets + 1] = { name = name, columns = cols, rows = rows }
+  end
+  xlsx.write(path, sheets)
+end
+
+return M.share(v) end
   if t == "code" then return math.type(v) == "integer" and string.format("%014d", v) or v end
   return tostring(v)
 end
@@ -407,6 +555,43 @@ function M.html(doc, lang)
   end
   o[#o + 1] = "</body></html>"
   return table.concat(o, "\n") .. "\n"
+end
+
+-- ---- xlsx (through the xlsx plugin's kam.xlsx) -------------------------------------
+
+-- One sheet per section, named after its title (31 characters, no []:*?/\, unique); money,
+-- 万元 and percentages as numbers shown with two decimals ("新增" stays text), codes text.
+local XLSX_TYPE = { money = "money", wan = "money", pct = "money", share = "money", int = "integer" }
+function M.xlsx(doc, lang, path)
+  local ok, xlsx = pcall(require, "kam.xlsx")
+  if not ok then error("report: --format xlsx needs the xlsx plugin, which is not loaded", 0) end
+  local sheets, used = {}, {}
+  for _, s in ipairs(doc.sections) do
+    local name = s.title:gsub("[%[%]:%*%?/\\]", " ")
+    if utf8.len(name) > 31 then name = name:sub(1, utf8.offset(name, 32) - 1) end
+    local base, k = name, 2
+    while used[name] do
+      local suffix = " (" .. k .. ")"
+      name = base
+      if utf8.len(name) + #suffix > 31 then name = name:sub(1, utf8.offset(name, 32 - #suffix) - 1) end
+      name = name .. suffix
+      k = k + 1
+    end
+    used[name] = true
+    local cols, rows = {}, {}
+    for i, c in ipairs(s.columns) do cols[i] = { label = c.label, type = XLSX_TYPE[c.type] or "text" } end
+    for r, row in ipairs(s.rows) do
+      local cells = {}
+      for i, c in ipairs(s.columns) do
+        local v = row[c.key]
+        cells[i] = v ~= nil and M.cell(c, v, lang, "plain") or false
+        if cells[i] == "" then cells[i] = false end
+      end
+      rows[r] = cells
+    end
+    sheets[#sheets + 1] = { name = name, columns = cols, rows = rows }
+  end
+  xlsx.write(path, sheets)
 end
 
 return M
