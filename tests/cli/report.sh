@@ -279,6 +279,19 @@ py_checks xl.py
 run kam --db p.db report monthly --month 2025-06 --format xlsx
 status_is 2 "--format xlsx needs -o FILE"
 
+# --- a report of one's own: the README's example, and a mistake named -------------------
+awk '/^### Writing a report/ { on = 1 } on && /^```lua$/ { grab = 1; next } grab && /^```$/ { exit } grab' \
+  "$TOP/README.md" >mine.lua
+[ -s mine.lua ] && ok "the README's report example" || nok "the README's report example"
+run kam --db p.db report ./mine.lua --month 2025-06 --format json
+status_is 0 "runs as kam report ./mine.lua"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); r=d["sections"][0]["rows"]; print(len(r), d["title"])')" \
+  "$(sqlite3 p.db "SELECT count(*) FROM decisions WHERE grade <> 'none'") 本月大客户收入" "a row per key account, the Chinese title"
+printf 'return { title = "t", sections = { { key = "a", title = "A", columns = { { key = "x", label = "X", type = "money" } },\n  rows = { { x = 12.5 } } } } }\n' >bad.lua
+run kam --db p.db report ./bad.lua --month 2025-06
+status_is 1 "a document with a float as money is refused"
+is "$err" "kam: report bad: section 1 (a), row 1: column 'x' (money) holds 12.5" "naming the section, row and column"
+
 # --- usage ---------------------------------------------------------------------------------
 run kam --db p.db report nosuch
 status_is 2 "an unknown report is a usage error"

@@ -45,7 +45,9 @@ function M.check(doc, name)
         bad("%s: chart type '%s' (line, bar, diverging)", where, tostring(ch.type))
       end
       if not keys[ch.x] then bad("%s: chart x '%s' is not a column", where, tostring(ch.x)) end
-      for _, y in ipairs(ch.y or {}) do
+      if type(ch.y) ~= "table" or #ch.y == 0 then bad("%s: a chart needs y, a list of columns", where) end
+      if ch.label and not keys[ch.label] then bad("%s: chart label '%s' is not a column", where, tostring(ch.label)) end
+      for _, y in ipairs(ch.y) do
         if not keys[y] then bad("%s: chart y '%s' is not a column", where, tostring(y)) end
       end
     end
