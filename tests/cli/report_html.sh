@@ -75,6 +75,16 @@ is "$(grep -o '<svg' dom.html | wc -l | tr -d ' ')" "4" "the loaded page has its
 like "$(cat dom.html)" "<h1>2025年6月大客户收入分析</h1>" "and its Chinese title"
 is "$(grep -o '<polyline' dom.html | wc -l | tr -d ' ')" "2" "the trend draws two lines"
 
+# Printed, the page is A4 (595 x 842 points) whatever Chromium's default paper.
+pflags=(--headless --disable-gpu --user-data-dir="$T/profile" --no-pdf-header-footer --print-to-pdf="$T/monthly.pdf")
+[ "$(id -u)" = 0 ] && pflags+=(--no-sandbox)
+timeout 120 chromium "${pflags[@]}" "file://$T/monthly.html" >/dev/null 2>pdf.log
+boxes=$(grep -a -o '/MediaBox \[[^]]*\]' monthly.pdf 2>/dev/null | sort -u)
+case $boxes in
+  "/MediaBox [0 0 594.9"*" 841.9"*"]") ok "printed on A4 ($(grep -a -c '/MediaBox' monthly.pdf) pages)" ;;
+  *) nok "printed on A4" "boxes: $boxes" ;;
+esac
+
 # Boxes for missing glyphs all look alike: two different Chinese texts of the same length
 # render differently only when the font has their glyphs.
 for t in 大客户收入分析 物流月报表格式; do
