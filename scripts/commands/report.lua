@@ -14,7 +14,7 @@ printable on A4) or XLSX (one sheet per section, through the xlsx plugin; needs
 -o FILE).  Titles and labels are Chinese unless --lang en.  -o FILE writes the
 file (replaced whole when done); the format defaults to FILE's extension, else table
 (json with --json).  Reports shipped: monthly, logistics, grades, churn, kpi CODE
-(kpi --grade G: one sheet per customer of grade G).  --section keeps only the sections
+(kpi --grade G: its four sections for every key account of grade G).  --section keeps only the sections
 named (their keys: kam --json report NAME lists them).
 ]]
 
