@@ -8,7 +8,7 @@ usage: kam report NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html
                    [--section KEY,...]
        kam report list
 Run report NAME (scripts/reports/NAME.lua, or a .lua file of your own) for a month
-(default: the month before this one) and print it: an aligned table, CSV (each section
+(default: the month before this one, in the database's timezone) and print it: an aligned table, CSV (each section
 under its title), JSON (one document) or HTML (one self-contained page with charts,
 printable on A4) or XLSX (one sheet per section, through the xlsx plugin; needs
 -o FILE).  Titles and labels are Chinese unless --lang en.  -o FILE writes the
@@ -76,8 +76,21 @@ if opts.month then
   end
   month = y * 100 + m
 else
-  local t = os.date("*t")
-  month = t.month == 1 and (t.year - 1) * 100 + 12 or t.year * 100 + t.month - 1
+  -- This month in the database's timezone (meta `timezone`, which kam init --timezone
+  -- records), else the machine's; the default is the month before it.
+  local y, m
+  local tz = kam.store.meta("timezone")
+  if tz and tz:match("^[%w_/+%-]+$") then
+    local p = io.popen("TZ='" .. tz .. "' date +%Y%m 2>/dev/null")
+    local ym = p and tonumber(p:read("l") or "")
+    if p then p:close() end
+    if ym then y, m = ym // 100, ym % 100 end
+  end
+  if not y then
+    local t = os.date("*t")
+    y, m = t.year, t.month
+  end
+  month = m == 1 and (y - 1) * 100 + 12 or y * 100 + m - 1
 end
 
 local path

@@ -292,6 +292,18 @@ run kam --db p.db report ./bad.lua --month 2025-06
 status_is 1 "a document with a float as money is refused"
 is "$err" "kam: report bad: section 1 (a), row 1: column 'x' (money) holds 12.5" "naming the section, row and column"
 
+# The default month: the one before this one in the database's timezone (meta timezone).
+printf 'local ctx = ...\nreturn { title = ctx.lib.month_text(ctx.month), sections = {} }\n' >month.lua
+for tz in Pacific/Kiritimati Etc/GMT+12; do
+  sqlite3 p.db "INSERT INTO meta(key, value) VALUES ('timezone', '$tz') ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+  run kam --db p.db report ./month.lua --format json
+  ym=$(TZ=$tz date +%Y%m)
+  y=${ym:0:4} m=$((10#${ym:4:2}))
+  if [ "$m" = 1 ]; then want="$((y - 1))-12"; else want=$(printf '%s-%02d' "$y" $((m - 1))); fi
+  like "$out" "\"title\": \"$want\"" "the default month is the one before this one in $tz ($want)"
+done
+sqlite3 p.db "DELETE FROM meta WHERE key = 'timezone'"
+
 # --- usage ---------------------------------------------------------------------------------
 run kam --db p.db report nosuch
 status_is 2 "an unknown report is a usage error"
