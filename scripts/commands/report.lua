@@ -8,14 +8,14 @@ usage: kam report NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html
                    [--section KEY,...]
        kam report list
 Run report NAME (scripts/reports/NAME.lua, or a .lua file of your own) for a month
-(default: the month before this one, in the database's timezone) and print it: an aligned table, CSV (each section
-under its title), JSON (one document) or HTML (one self-contained page with charts,
-printable on A4) or XLSX (one sheet per section, through the xlsx plugin; needs
--o FILE).  Titles and labels are Chinese unless --lang en.  -o FILE writes the
-file (replaced whole when done); the format defaults to FILE's extension, else table
-(json with --json).  Reports shipped: monthly, logistics, grades, churn, kpi CODE
-(kpi --grade G: its four sections for every key account of grade G).  --section keeps only the sections
-named (their keys: kam --json report NAME lists them).
+(default: the month before this one, in the database's timezone) and print it: an
+aligned table, CSV (each section under its title), JSON (one document), HTML (one
+self-contained page with charts, printable on A4) or XLSX (one sheet per section,
+through the xlsx plugin; needs -o FILE).  Titles and labels are Chinese unless --lang
+en.  -o FILE writes the file (replaced whole when done); the format defaults to FILE's
+extension, else table (json with --json).  --section keeps only the sections named
+(their keys: kam --json report NAME lists them).  Reports shipped: monthly, logistics,
+grades, churn, kpi CODE (kpi --grade G: its sections for every key account of grade G).
 ]]
 
 -- kam puts this script's directory first in package.path; the reports sit beside it.
