@@ -65,6 +65,7 @@ for _, code in ipairs(codes) do
   end
   local head = string.format("%s %s", tag, c.name)
   sections[#sections + 1] = { key = "revenue-" .. tag, title = head .. L(" 近24个月收入与业务量", ": revenue and volume, 24 months"),
+    page_break = #sections > 0,   -- printed, each customer starts a sheet of its own
     columns = { { key = "month", label = L("月份", "month"), type = "text" },
                 { key = "counted", label = L("计入收入（元）", "counted revenue (yuan)"), type = "money" },
                 { key = "mom", label = L("环比%", "MoM %"), type = "pct" },

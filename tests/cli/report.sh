@@ -252,6 +252,10 @@ is "$(grep -c '<svg' m.html)" "4" "four inline SVG charts (grades, fluctuations,
 if grep -qiE '<script|src=|href=|@import|url\(' m.html; then nok "self-contained: no script, no external reference"; else ok "self-contained: no script, no external reference"; fi
 like "$(cat m.html)" "@page{size:A4" "print CSS for A4"
 
+run kam --db p.db report kpi --grade 1 --month 2025-06 -o kpi1.html
+is "$(grep -o '<section id="revenue-[0-9]*" class="page"' kpi1.html | wc -l | tr -d ' ')" \
+  "$(( $(python3 -c 'import json; print(len(json.load(open("kpi1.json"))["sections"]) // 4)') - 1 ))" \
+  "kpi --grade 1 as HTML: each customer after the first starts a printed page"
 run kam --db p.db report monthly --month 2025-06 -o m.xlsx
 status_is 0 "-o FILE.xlsx writes a workbook through the xlsx plugin"
 cat >xl.py <<'PY'

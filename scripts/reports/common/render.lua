@@ -520,7 +520,7 @@ th{background:#eef3fa;text-align:center}td.n{text-align:right;font-variant-numer
 svg.chart{width:100%;max-width:760px;height:auto;display:block;margin:6px 0}
 section{break-inside:avoid-page}
 @page{size:A4;margin:14mm}
-@media print{body{margin:0;font-size:10.5px}h2{break-after:avoid}table{font-size:10px}thead{display:table-header-group}tr{break-inside:avoid}section{break-inside:auto}svg.chart{max-width:100%}}
+@media print{section.page{break-before:page}body{margin:0;font-size:10.5px}h2{break-after:avoid}table{font-size:10px}thead{display:table-header-group}tr{break-inside:avoid}section{break-inside:auto}svg.chart{max-width:100%}}
 ]]
 
 function M.html(doc, lang)
@@ -530,7 +530,8 @@ function M.html(doc, lang)
   for _, m in ipairs(doc.meta or {}) do o[#o + 1] = '<p class="meta">' .. esc(m[1]) .. "：" .. esc(m[2]) .. "</p>" end
   for _, n in ipairs(doc.notes or {}) do o[#o + 1] = '<p class="note">' .. esc(n) .. "</p>" end
   for _, s in ipairs(doc.sections) do
-    o[#o + 1] = string.format('<section id="%s"><h2>%s</h2>', esc(s.key), esc(s.title))
+    o[#o + 1] = string.format('<section id="%s"%s><h2>%s</h2>', esc(s.key),
+      s.page_break and ' class="page"' or "", esc(s.title))
     if s.chart and #s.rows > 0 then
       local ch = s.chart
       o[#o + 1] = ch.type == "line" and svg_line(s, ch, lang) or svg_bars(s, ch, lang, ch.type == "diverging")
