@@ -58,6 +58,22 @@ const struct kam_command kam_commands[] = {
 	  {"test [NAME|FILE]", "Run a policy's own examples through the contract check grading applies, where a "
 			       "policy that writes into its ctx, its tables or its module's upvalues fails, naming the "
 			       "function and the customer: \"N passed, N failed\"."}}},
+	{"report", "monthly analysis and the province's forms (HTML, CSV, JSON, a table)", kam_cmd_script,
+	 {{"NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en] [--section KEY,...]",
+	   "Run report NAME (scripts/reports/NAME.lua, or a report file of your own) for a month, default the one "
+	   "before this: monthly (the key accounts' revenue, gains and losses, grades, fluctuations with their "
+	   "explanations, top accounts, 24 months), logistics (Hubei's form), grades, churn, kpi CODE or kpi --grade G.  "
+	   "Chinese titles and labels unless --lang en; XLSX (one sheet per section) through the xlsx plugin; -o FILE writes "
+	   "the file whole or not at all; --section keeps "
+	   "the sections named."},
+	  {"list", "The reports shipped, with what each shows."}}},
+	{"month", "close a month once its forms are filed; reopen it with a reason; explain fluctuations", kam_cmd_script,
+	 {{"close YYYY-MM", "Close a month (who and when are recorded): kam import ledger --replace or --append of it "
+			    "is then refused, naming it, so that a filed form cannot change under it."},
+	  {"reopen YYYY-MM --reason TEXT", "Reopen a closed month; the reason is recorded beside the close, never replacing it."},
+	  {"list [YYYY-MM]", "Every close and reopening (of one month), with who, when and why."},
+	  {"explain YYYY-MM CODE TEXT", "Record the explanation of a customer's fluctuation in that month (the latest stands; "
+				       "kam import fluctuation_notes loads many)."}}},
 	{"run", "run a Lua script with the kam module", kam_cmd_run,
 	 {{"[--autocommit] SCRIPT [ARG ...]", "Run a Lua 5.4 script with the kam module (kam.db, kam.json, kam.log, kam.sandbox, "
 			       "kam.grading, kam.yuan, plugins' modules); '-' reads standard input.  The script runs in one "

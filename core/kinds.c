@@ -68,6 +68,7 @@ static const struct kam_column customer_cols[] = {
 	{"potential", "潜在客户级别", KAM_COL_ENUM, 0, level_words, "潜在客户级别"},
 	{"network_wide", "全网客户", KAM_COL_BOOL, 0, NULL, "全网客户"},
 	{"one_time", "一次性客户", KAM_COL_BOOL, 0, NULL, "一次性客户"},
+	{"rural", "三农客户|三农", KAM_COL_BOOL, 0, NULL, "三农客户"},   /* 三农 programme: off Hubei's logistics form */
 };
 
 static const struct kam_column ledger_cols[] = {
@@ -86,6 +87,18 @@ static const struct kam_column bureau_cols[] = {
 	{"amount", "收入|全年收入|业务收入", KAM_COL_MONEY, 1, NULL, "收入"},
 };
 
+/* Why a key account's revenue swung in a month (DOMAIN §8): appended, the latest stands. */
+static const struct kam_column note_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"month", "月份|年月", KAM_COL_MONTH, 1, NULL, "月份"},
+	{"explanation", "波动原因|原因|原因说明|说明", KAM_COL_TEXT, 1, NULL, "波动原因"},
+};
+
+static const struct kam_kind notes_kind = {
+	"fluctuation_notes", "波动原因", "fluctuation_notes", note_cols,
+	(int)(sizeof note_cols / sizeof note_cols[0]), "month, code, id",
+};
+
 static const struct kam_kind bureau_kind = {
 	"bureau_revenue", "局收入", "bureau_revenue", bureau_cols,
 	(int)(sizeof bureau_cols / sizeof bureau_cols[0]), "bureau, year",
@@ -101,7 +114,7 @@ static const struct kam_kind ledger_kind = {
 	(int)(sizeof ledger_cols / sizeof ledger_cols[0]), "code, month, line",
 };
 
-const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, NULL};
+const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &notes_kind, NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {

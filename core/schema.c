@@ -150,6 +150,38 @@ const char *const kam_schema_steps[] = {
 	"CREATE VIEW ledger(code, month, line, amount, volume) AS"
 	" SELECT code, month, line, amount, volume FROM ledger_rows;"
 	KAM_LEDGER_INSERT_TRIGGER KAM_LEDGER_DELETE_TRIGGER KAM_LEDGER_UPDATE_TRIGGER,
+
+	/* issue 20, monthly reports (store_report.h): a month's closes and reopenings, appended
+	 * and never changed (a month is closed when its latest entry is a close); the
+	 * explanations given for a fluctuation, appended (the latest per customer and month
+	 * stands); and the customer's 三农 (rural programme) flag, which Hubei's logistics
+	 * form excludes. */
+	"CREATE TABLE month_closes ("
+	"  id     INTEGER PRIMARY KEY,"
+	"  month  INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12 AND month BETWEEN 190001 AND 299912),"
+	"  action TEXT NOT NULL CHECK (action IN ('close', 'reopen')),"
+	"  at     TEXT NOT NULL,"
+	"  by     TEXT NOT NULL,"
+	"  reason TEXT,"
+	"  CHECK (action = 'close' OR length(reason) > 0)"
+	");"
+	"CREATE INDEX month_closes_month ON month_closes(month, id);"
+	"CREATE TRIGGER month_closes_kept BEFORE UPDATE ON month_closes"
+	" BEGIN SELECT RAISE(ABORT, 'a month close is never changed'); END;"
+	"CREATE TRIGGER month_closes_never_deleted BEFORE DELETE ON month_closes"
+	" BEGIN SELECT RAISE(ABORT, 'a month close is never deleted'); END;"
+	"CREATE TABLE fluctuation_notes ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  code        INTEGER NOT NULL REFERENCES customers(code),"
+	"  month       INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12 AND month BETWEEN 190001 AND 299912),"
+	"  explanation TEXT NOT NULL CHECK (length(explanation) > 0),"
+	"  created_by  TEXT NOT NULL,"
+	"  created_at  TEXT NOT NULL"
+	");"
+	"CREATE INDEX fluctuation_notes_month ON fluctuation_notes(month, code, id);"
+	"CREATE TRIGGER fluctuation_notes_kept BEFORE UPDATE ON fluctuation_notes"
+	" BEGIN SELECT RAISE(ABORT, 'an explanation is never changed: add a new one'); END;"
+	"ALTER TABLE customers ADD COLUMN rural INTEGER NOT NULL DEFAULT 0 CHECK (rural IN (0, 1));",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

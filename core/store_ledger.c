@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "store.h"
+#include "store_report.h"
 
 /* The table name is made of the month, an integer checked by the caller (190001..299912):
  * nothing from the input is pasted into SQL. */
@@ -31,6 +32,9 @@ int kam_ledger_drop_month(kam_db *db, int month, kam_err *e)
 	char sql[64];
 	if (month < 190001 || month > 299912)
 		return kam_errf(e, "ledger: %d is not a month", month);
+	/* A closed month's filed forms must not change under them (store_report.h). */
+	if (kam_store_month_check_open(db, month, e) < 0)
+		return -1;
 	snprintf(sql, sizeof sql, "DROP TABLE ledger_%d", month);
 	return kam_db_exec(db, sql, e);
 }
@@ -135,6 +139,8 @@ int kam_ledger_delete_rows(kam_db *db, int month, void (*tick)(void *arg), void 
 	struct ticker t = {tick, arg};
 	sqlite3_stmt *st;
 	int rc;
+	if (kam_store_month_check_open(db, month, e) < 0)
+		return -1;
 	if (kam_db_prepare(db, "DELETE FROM ledger_rows WHERE month = ?1", &st, e) < 0)
 		return -1;
 	if ((rc = sqlite3_bind_int(st, 1, month)) != SQLITE_OK) {
@@ -193,6 +199,10 @@ int kam_ledger_writer_open(kam_db *db, int month, int own, kam_ledger_writer **o
 	if (month < 190001 || month > 299912 || month % 100 < 1 || month % 100 > 12) {
 		free(w);
 		return kam_errf(e, "ledger: %d is not a month", month);
+	}
+	if (kam_store_month_check_open(db, month, e) < 0) {
+		free(w);
+		return -1;
 	}
 	w->db = db;
 	w->month = month;

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lauxlib.h>
+#include <lua.h>
+
 #include "kam_plugin.h"
 #include "xlsx/xlsx_entry.h"
 
@@ -123,6 +126,142 @@ static void xw_close(void *w)
 	io->writer->close(w);
 }
 
+/* ---- kam.xlsx: a workbook of several sheets from Lua (kam report --format xlsx) ---- */
+
+static int cell_type(const char *t)
+{
+	if (strcmp(t, "integer") == 0)
+		return KAM_PLUGIN_CELL_INTEGER;
+	if (strcmp(t, "money") == 0)
+		return KAM_PLUGIN_CELL_MONEY;
+	return KAM_PLUGIN_CELL_TEXT;
+}
+
+/* The writer's handle, closed by __gc or __close when a Lua error leaves it open. */
+struct book {
+	void *w;
+};
+
+static int book_gc(lua_State *L)
+{
+	struct book *b = luaL_checkudata(L, 1, "kam.xlsx.book");
+	if (b->w) {
+		io->writer->close(b->w);
+		b->w = NULL;
+	}
+	return 0;
+}
+
+/* One sheet: its header from columns {{label =, type = "text"|"integer"|"money"}}, then
+ * its rows, arrays of strings (nil or false: an empty cell). */
+static void write_sheet(lua_State *L, struct book *b, int sheet, char *err, size_t err_size)
+{
+	size_t ncols, nrows;
+	const char **names, **cells;
+	int *types;
+	size_t *lens;
+	lua_getfield(L, sheet, "columns");
+	luaL_checktype(L, -1, LUA_TTABLE);
+	ncols = lua_rawlen(L, -1);
+	names = lua_newuserdatauv(L, ncols * (2 * sizeof *names + sizeof *types + sizeof *lens) + 1, 0);
+	cells = names + ncols;
+	lens = (size_t *)(void *)(cells + ncols);
+	types = (int *)(void *)(lens + ncols);
+	for (size_t c = 0; c < ncols; c++) {
+		lua_rawgeti(L, -2, (lua_Integer)c + 1);
+		luaL_checktype(L, -1, LUA_TTABLE);
+		lua_getfield(L, -1, "label");
+		names[c] = luaL_checkstring(L, -1);
+		lua_getfield(L, -2, "type");
+		types[c] = cell_type(luaL_optstring(L, -1, "text"));
+		lua_pop(L, 3);   /* the columns table keeps the label */
+	}
+	if (io->writer->header(b->w, ncols, names, types, err, err_size) < 0)
+		luaL_error(L, "%s", err);
+	lua_getfield(L, sheet, "rows");
+	luaL_checktype(L, -1, LUA_TTABLE);
+	nrows = lua_rawlen(L, -1);
+	for (size_t r = 0; r < nrows; r++) {
+		lua_rawgeti(L, -1, (lua_Integer)r + 1);
+		luaL_checktype(L, -1, LUA_TTABLE);
+		for (size_t c = 0; c < ncols; c++) {
+			lua_rawgeti(L, -1, (lua_Integer)c + 1);
+			if (!lua_toboolean(L, -1)) {
+				cells[c] = NULL;
+				lens[c] = 0;
+			} else if (lua_type(L, -1) == LUA_TSTRING) {
+				cells[c] = lua_tolstring(L, -1, &lens[c]);
+			} else {
+				luaL_error(L, "kam.xlsx.write: row %d, cell %d is a %s, not a string", (int)r + 1, (int)c + 1,
+					   luaL_typename(L, -1));
+			}
+			lua_pop(L, 1);   /* the row keeps the string */
+		}
+		if (io->writer->row(b->w, ncols, cells, lens, err, err_size) < 0)
+			luaL_error(L, "%s", err);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 3);
+}
+
+/* kam.xlsx.write(path, {{name =, columns =, rows =}, ...}): one sheet per entry, each with
+ * a bold frozen header and a filter, money as numbers shown with two decimals. */
+static int l_write(lua_State *L)
+{
+	char err[512];
+	const char *path = luaL_checkstring(L, 1);
+	struct book *b;
+	size_t n;
+	luaL_checktype(L, 2, LUA_TTABLE);
+	n = lua_rawlen(L, 2);
+	if (n == 0)
+		return luaL_error(L, "kam.xlsx.write: no sheets");
+	if (load_io(err, sizeof err) < 0)
+		return luaL_error(L, "%s", err);
+	if (io->version < 2 || !io->sheet)
+		return luaL_error(L, "xlsx: xlsx_io.so writes one sheet only; reinstall the xlsx plugin");
+	b = lua_newuserdatauv(L, sizeof *b, 0);
+	b->w = NULL;
+	luaL_setmetatable(L, "kam.xlsx.book");
+	for (size_t i = 1; i <= n; i++) {
+		const char *name;
+		lua_rawgeti(L, 2, (lua_Integer)i);
+		luaL_checktype(L, -1, LUA_TTABLE);
+		lua_getfield(L, -1, "name");
+		name = luaL_checkstring(L, -1);
+		if (i == 1) {
+			if (!(b->w = io->writer->open(NULL, path, name, err, sizeof err)))
+				return luaL_error(L, "%s: %s", path, err);
+		} else if (io->sheet(b->w, name, err, sizeof err) < 0) {
+			return luaL_error(L, "%s: %s", path, err);
+		}
+		lua_pop(L, 1);
+		write_sheet(L, b, lua_gettop(L), err, sizeof err);
+		lua_pop(L, 1);
+	}
+	if (io->writer->finish(b->w, err, sizeof err) < 0) {
+		book_gc(L);
+		return luaL_error(L, "%s: %s", path, err);
+	}
+	io->writer->close(b->w);
+	b->w = NULL;
+	return 0;
+}
+
+static int open_xlsx(lua_State *L)
+{
+	static const luaL_Reg fns[] = {{"write", l_write}, {NULL, NULL}};
+	if (luaL_newmetatable(L, "kam.xlsx.book")) {
+		lua_pushcfunction(L, book_gc);
+		lua_setfield(L, -2, "__gc");
+		lua_pushcfunction(L, book_gc);
+		lua_setfield(L, -2, "__close");
+	}
+	lua_pop(L, 1);
+	luaL_newlib(L, fns);
+	return 1;
+}
+
 static const kam_plugin_reader reader = {"xlsx", xr_open, xr_next, xr_close, xr_sheets};
 static const kam_plugin_writer writer = {"xlsx", xw_open, xw_header, xw_row, xw_finish, xw_close};
 
@@ -134,6 +273,8 @@ static int xlsx_init(kam_host *h, const kam_host_api *api)
 	kam = api;
 	if (api->add_reader(h, &reader) < 0 || api->add_writer(h, &writer) < 0)
 		return api->error(h, KAM_PLUGIN_FAIL, "xlsx: the format 'xlsx' is already taken");
+	if (api->add_module(h, "kam.xlsx", open_xlsx) < 0)
+		return api->error(h, KAM_PLUGIN_FAIL, "xlsx: the module 'kam.xlsx' is already taken");
 	return 0;
 }
 

@@ -47,6 +47,10 @@ local P = {
 
 P.numbers = {
   fluctuation_pct = 30,     -- 月业务量波动幅度超过30%的大客户必须分析原因(一次性大客户除外)
+  -- own keys for the monthly reports (kam report, DOMAIN §8-9), chosen by kam (no seed
+  -- gives them): the top 10 of §8; a key account with no revenue for 3 months is lost.
+  top_accounts = 10,
+  churn_months = 3,
   -- 大客户拜访制度, the customer manager's visits (专(兼)职客户经理 上门走访).  The seed's
   -- headings are muddled: its paragraph on "Platinum and specialty Gold" says the marketing
   -- center's managers visit Platinum and *comprehensive* Gold at least once a month, and its

@@ -98,6 +98,10 @@ local P = {
 
 P.numbers = {
   fluctuation_pct = 30,                    -- DOMAIN §8 (chosen by kam, see above)
+  -- own keys for the monthly reports (kam report, DOMAIN §8-9), chosen by kam (no seed
+  -- gives them): the top 10 of §8; a key account with no revenue for 3 months is lost.
+  top_accounts = 10,
+  churn_months = 3,
   managers = {diamond = {dedicated = true}},   -- 钻石级: 配备专属的客户服务团队, 一对一
 }
 

@@ -48,6 +48,12 @@ local P = {
 -- The numbers other parts of kam ask for.  Keys beyond the contract's are marked "own key".
 P.numbers = {
   fluctuation_pct = 30,                 -- 月业务量波动幅度超过30% must be explained (DOMAIN §8)
+  -- own keys for the monthly reports (kam report, DOMAIN §8-9).  No seed gives them, so
+  -- kam chooses: top_accounts = the "top 10" of §8; churn_months = 3: a key account with no
+  -- revenue for a whole quarter is reported lost (one or two empty months are a swing,
+  -- which the fluctuation list already asks to explain).
+  top_accounts = 10,
+  churn_months = 3,
   managers = {                          -- 客户经理 (art. 10)
     ["1"] = {dedicated = true},         -- 一类、二类大客户需配备1名专职客户经理
     ["2"] = {dedicated = true},

@@ -100,6 +100,10 @@ local P = {
 -- The seed gives no visit or archive frequencies for Shantou.
 P.numbers = {
   fluctuation_pct = 30,                   -- 月业务量波动幅度超过30% must be explained (DOMAIN §8)
+  -- own keys for the monthly reports (kam report, DOMAIN §8-9), chosen by kam (no seed
+  -- gives them): the top 10 of §8; a key account with no revenue for 3 months is lost.
+  top_accounts = 10,
+  churn_months = 3,
   managers = {ab_pair_from = "silver"},   -- 白银以上大客户 实施主辅制(AB角) (开发管理规定 (4))
 }
 

@@ -242,7 +242,8 @@ static int xw_row(void *vw, size_t n, const char *const *cells, const size_t *le
 	return rc;
 }
 
-static int xw_finish_c(struct xwriter *w, char *err, size_t err_size)
+/* The current sheet's column widths and filter, once its rows are written. */
+static int end_sheet(struct xwriter *w, char *err, size_t err_size)
 {
 	lxw_error rc;
 
@@ -254,6 +255,15 @@ static int xw_finish_c(struct xwriter *w, char *err, size_t err_size)
 	}
 	if (w->n && (rc = worksheet_autofilter(w->ws, 0, 0, w->row - 1, (lxw_col_t)(w->n - 1))) != LXW_NO_ERROR)
 		return lxw_fail(rc, err, err_size, "the filter");
+	return 0;
+}
+
+static int xw_finish_c(struct xwriter *w, char *err, size_t err_size)
+{
+	lxw_error rc;
+
+	if (end_sheet(w, err, err_size) < 0)
+		return -1;
 	/* workbook_close frees the workbook whatever it returns. */
 	rc = workbook_close(w->wb);
 	w->wb = NULL;
@@ -271,22 +281,57 @@ static int xw_finish(void *vw, char *err, size_t err_size)
 	return rc;
 }
 
+static void free_columns(struct xwriter *w);
+
 static void xw_close(void *vw)
 {
 	struct xwriter *w = vw;
 	if (w->wb)
 		lxw_workbook_free(w->wb);  /* a failed export: nothing is written */
+	free_columns(w);
+	free(w->escaped);
+	free(w->tmpdir);
+	if (w->cloc)
+		freelocale(w->cloc);
+	free(w);
+}
+
+static void free_columns(struct xwriter *w)
+{
 	if (w->names)
 		for (size_t c = 0; c < w->n; c++)
 			free(w->names[c]);
 	free(w->names);
 	free(w->types);
 	free(w->width);
-	free(w->escaped);
-	free(w->tmpdir);
-	if (w->cloc)
-		freelocale(w->cloc);
-	free(w);
+	w->names = NULL;
+	w->types = NULL;
+	w->width = NULL;
+	w->n = 0;
+}
+
+/* Another sheet after the current one (constant-memory mode writes sheets one after
+ * another): the current one gets its widths and filter, the new one a header next. */
+int xlsx_writer_sheet(void *vw, const char *name, char *err, size_t err_size)
+{
+	struct xwriter *w = vw;
+	locale_t old = uselocale(w->cloc);
+	lxw_error rc;
+	int r = end_sheet(w, err, err_size);
+	uselocale(old);
+	if (r < 0)
+		return -1;
+	free_columns(w);
+	w->row = 0;
+	if ((rc = workbook_validate_sheet_name(w->wb, name)) != LXW_NO_ERROR) {
+		snprintf(err, err_size, "sheet name '%s': %s", name, lxw_strerror(rc));
+		return -1;
+	}
+	if (!(w->ws = workbook_add_worksheet(w->wb, name))) {
+		snprintf(err, err_size, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 const kam_plugin_writer xlsx_writer = {"xlsx", xw_open, xw_header, xw_row, xw_finish, xw_close};

@@ -123,5 +123,6 @@ const char *date_text(const char *v, int date1904, char out[48], size_t *len);
 /* read.c, write.c */
 extern const kam_plugin_reader xlsx_reader;
 extern const kam_plugin_writer xlsx_writer;
+int xlsx_writer_sheet(void *w, const char *name, char *err, size_t err_size);
 
 #endif

@@ -18,7 +18,7 @@ fi
 dump() {
   sqlite3 "$1" "SELECT quote(code), quote(name), quote(place), quote(city), quote(county), quote(admin_code),
                        quote(industry), quote(nature), quote(reach), quote(agreement), quote(account),
-                       quote(important), quote(potential), quote(network_wide), quote(one_time)
+                       quote(important), quote(potential), quote(network_wide), quote(one_time), quote(rural)
                 FROM customers ORDER BY code;
                 SELECT quote(code), quote(month), quote(line), quote(amount), quote(volume)
                 FROM ledger ORDER BY code, month, line;"
@@ -120,7 +120,7 @@ run kam --db a.db export customers --lang zh --bom -o cz.csv
 status_is 0 "export customers --lang zh --bom"
 is "$(head -c 3 cz.csv | od -An -tx1 | tr -d ' ')" "efbbbf" "starts with a UTF-8 BOM"
 is "$(head -1 cz.csv | sed '1s/^\xEF\xBB\xBF//')" \
-  "客户代码,客户名称,所在地,地市,县区,行政区划,行业,客户性质,用邮地域,协议客户,结算方式,重要客户级别,潜在客户级别,全网客户,一次性客户" \
+  "客户代码,客户名称,所在地,地市,县区,行政区划,行业,客户性质,用邮地域,协议客户,结算方式,重要客户级别,潜在客户级别,全网客户,一次性客户,三农客户" \
   "with the Chinese headers of PRODUCT.md"
 is "$(sed -n 2p cz.csv | cut -d, -f3)" "$(sqlite3 a.db "SELECT CASE place WHEN 'capital' THEN '省会' WHEN 'city' THEN '地市' ELSE '县' END FROM customers ORDER BY code LIMIT 1")" \
   "and the Chinese place words"

@@ -50,7 +50,7 @@ run "$G" --customers 200 --seed 1 --out s1
 cmp -s a/ledger.csv s1/ledger.csv && ok "--seed 1 is the default" || nok "--seed 1 is the default"
 
 is "$(head -1 a/customers.csv)" \
-  "code,name,place,city,county,admin_code,industry,nature,reach,agreement,account,important,potential,network_wide,one_time" \
+  "code,name,place,city,county,admin_code,industry,nature,reach,agreement,account,important,potential,network_wide,one_time,rural" \
   "customers header (English)"
 is "$(head -1 a/ledger.csv)" "code,month,line,amount,volume" "ledger header (English)"
 
@@ -63,8 +63,8 @@ def check(name, cond, why=""):
 with open(path, newline="", encoding="utf-8") as f:
     rows = list(csv.reader(f))
 head, body = rows[0], rows[1:]
-check("customers: %d rows of 15 fields" % want_n,
-      len(body) == want_n and all(len(r) == 15 for r in body), (len(body), [r for r in body if len(r) != 15][:2]))
+check("customers: %d rows of 16 fields" % want_n,
+      len(body) == want_n and all(len(r) == 16 for r in body), (len(body), [r for r in body if len(r) != 16][:2]))
 codes = [r[0] for r in body]
 bad = [c for c in codes if len(c) != 14 or not c.isdigit()]
 check("every code has 14 digits", not bad, bad[:3])
@@ -165,7 +165,7 @@ done
 run "$G" --customers 200 --headers zh --out zh
 status_is 0 "--headers zh"
 is "$(head -1 zh/customers.csv)" \
-  "客户代码,客户名称,所在地,地市,县区,行政区划,行业,客户性质,用邮地域,协议客户,结算方式,重要客户级别,潜在客户级别,全网客户,一次性客户" \
+  "客户代码,客户名称,所在地,地市,县区,行政区划,行业,客户性质,用邮地域,协议客户,结算方式,重要客户级别,潜在客户级别,全网客户,一次性客户,三农客户" \
   "customers header (Chinese)"
 is "$(head -1 zh/ledger.csv)" "客户代码,月份,业务,收入,件数" "ledger header (Chinese)"
 cmp -s <(tail -n +2 zh/ledger.csv) <(tail -n +2 a/ledger.csv) && ok "the Chinese ledger has the same rows" ||
@@ -176,7 +176,7 @@ en = list(csv.reader(open(sys.argv[1], newline="", encoding="utf-8")))[1:]
 zh = list(csv.reader(open(sys.argv[2], newline="", encoding="utf-8")))[1:]
 words = {"省会": "capital", "地市": "city", "县": "county", "全省性": "province", "区域性": "regional",
          "是": "yes", "否": "no"}
-back = [[words.get(v, v) if i in (2, 8, 9, 13, 14) else v for i, v in enumerate(r)] for r in zh]
+back = [[words.get(v, v) if i in (2, 8, 9, 13, 14, 15) else v for i, v in enumerate(r)] for r in zh]
 ok = back == en
 print(("PASS " if ok else "FAIL ") + "Chinese place, reach and yes/no words; every other cell the same")
 used = set(r[2] for r in zh) | set(r[9] for r in zh)
