@@ -44,6 +44,9 @@ int kam_store_claim_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg
 }
 
 /* A deadline col passed before ?2 while its event k had not happened by then. */
+/* Paid by ?2 (ever, when ?2 is NULL). */
+#define PAID "EXISTS (SELECT 1 FROM claim_events WHERE claim = c.id AND event = 'paid' AND " \
+	"(?2 IS NULL OR on_day <= ?2))"
 #define LATE(col, k) "(c." col " IS NOT NULL AND c." col " < ?2 AND NOT EXISTS (SELECT 1 FROM claim_events " \
 	"WHERE claim = c.id AND event = '" k "' AND on_day <= ?2))"
 
@@ -53,8 +56,8 @@ int kam_store_claims_list(kam_db *db, const int64_t *code, const char *state, co
 	static const struct {
 		const char *state, *where;
 	} states[] = {
-		{"open", "NOT EXISTS (SELECT 1 FROM claim_events WHERE claim = c.id AND event = 'paid')"},
-		{"paid", "EXISTS (SELECT 1 FROM claim_events WHERE claim = c.id AND event = 'paid')"},
+		{"open", "NOT " PAID},
+		{"paid", PAID},
 		{"overdue", "(" LATE("report_by", "reported") " OR " LATE("handle_by", "handled") " OR "
 			    LATE("pay_by", "paid") ")"},
 	};
@@ -73,7 +76,7 @@ int kam_store_claims_list(kam_db *db, const int64_t *code, const char *state, co
 			return kam_errf(e, "claims: the state '%s' needs a day", state);
 	}
 	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
-	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR 1) AND %s "
+	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR c.claimed_on <= ?2) AND %s "
 			      "ORDER BY c.id", "SELECT " COLUMNS, where);
 	if (!sql)
 		return kam_errf(e, "claims: out of memory");

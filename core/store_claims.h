@@ -30,9 +30,10 @@ int kam_store_claim_event(kam_db *db, int64_t claim, const char *event, const ch
  * description, created_by, created_at, and the days of the events: handled_on,
  * reported_on, paid_on, paid_amount, paid_by (absent when none). */
 int kam_store_claim_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e);
-/* The claims (of one customer when code is not NULL) in a state on the day as_of: NULL
- * every one; "open" not paid; "paid"; "overdue" a deadline before as_of whose event had
- * not happened by as_of. */
+/* The claims made by as_of (every one when as_of is NULL; of one customer when code is
+ * not NULL) in a state on the day as_of: NULL
+ * every one; "open" not paid by as_of; "paid" by as_of (ever when as_of is NULL);
+ * "overdue" a deadline before as_of whose event had not happened by as_of. */
 int kam_store_claims_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			  kam_store_row_fn each, void *arg, kam_err *e);
 

@@ -69,7 +69,7 @@ int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state,
 			return kam_errf(e, "discounts: the state '%s' needs a day", state);
 	}
 	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
-	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR 1) AND %s "
+	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR d.requested_on <= ?2) AND %s "
 			      "ORDER BY d.id", "SELECT " COLUMNS, where);
 	if (!sql)
 		return kam_errf(e, "discounts: out of memory");

@@ -30,7 +30,8 @@ int kam_store_discount_answer(kam_db *db, const struct kam_store_discount_answer
  * answer's decision, level, answered_on, answered_by, answer_reason (absent when none). */
 /* One request by id (no call when there is none). */
 int kam_store_discount_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e);
-/* The requests (of one customer when code is not NULL) in a state on the day as_of:
+/* The requests made by as_of (every one when as_of is NULL; of one customer when code is
+ * not NULL) in a state on the day as_of:
  * NULL every one; "pending" not answered; "overdue" not answered and answer_by < as_of;
  * "answered"; "granted" approved and valid on as_of. */
 int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,

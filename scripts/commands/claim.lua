@@ -24,7 +24,7 @@ to the province by report_days after it; a customer enrolled in the green channe
 (enroll) also gets it handled by enrolled_handle_days and paid by enrolled_pay_days.
 handle, report and pay record what happened, once each (pay: --amount, default the
 claim's).  list shows every claim (--state: open, overdue on --as-of, or paid), with
-the deadlines missed.  Writes wait up to --wait SECONDS (default $KAM_WAIT, else 60).
+the deadlines overdue and those met late.  Writes wait up to --wait SECONDS (default $KAM_WAIT, else 60).
 ]]
 
 local args = { ... }
@@ -180,15 +180,15 @@ elseif sub == "list" then
   if not as_of then return cli.usage_error(err, USAGE) end
   local rows = store.claims(code and math.tointeger(tonumber(code)), opts.state, as_of)
   for _, c in ipairs(rows) do
-    local missed
-    c.state, missed = money.claim_state(c, as_of)
-    c.missed = table.concat(missed, ",")
+    local overdue, late
+    c.state, overdue, late = money.claim_state(c, as_of)
+    c.overdue, c.late = table.concat(overdue, ","), table.concat(late, ",")
     c.green = c.green == 1
   end
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   for _, c in ipairs(rows) do c.amount_yuan = money.yuan(c.amount) c.green = c.green and "yes" or "" end
   cli.table(rows, { columns = { "id", "code", "amount_yuan", "claimed_on", "route", "green", "report_by",
-    "reported_on", "handle_by", "handled_on", "pay_by", "paid_on", "state", "missed" } })
+    "reported_on", "handle_by", "handled_on", "pay_by", "paid_on", "state", "overdue", "late" } })
   return 0
 else
   return cli.usage_error(sub and ("unknown claim subcommand '" .. sub .. "'") or "claim needs a subcommand", USAGE)

@@ -180,21 +180,24 @@ function M.claim_terms(p, amount, green, day)
   return t
 end
 
--- A claim's state on as_of: "paid", "overdue" or "open", and the deadlines missed
--- ({"report", "handle", "pay"}: each passed before as_of without its event by then, or
--- met late).
+-- A claim's state on as_of: "paid", "overdue" (a deadline passed before as_of without its
+-- event by then) or "open"; the deadlines overdue ({"report", "handle", "pay"}) and those
+-- met late (the event after its day), as kam.store.claims(…, "overdue", as_of) reads them.
 function M.claim_state(c, as_of)
-  local missed = {}
+  local overdue, late = {}, {}
   local function check(by, on, name)
-    if by and ((on and on <= as_of and on > by) or ((not on or on > as_of) and by < as_of)) then
-      missed[#missed + 1] = name
+    if not by then return end
+    if on and on <= as_of then
+      if on > by then late[#late + 1] = name end
+    elseif by < as_of then
+      overdue[#overdue + 1] = name
     end
   end
   check(c.report_by, c.reported_on, "report")
   check(c.handle_by, c.handled_on, "handle")
   check(c.pay_by, c.paid_on, "pay")
   local paid = c.paid_on and c.paid_on <= as_of
-  return paid and "paid" or (#missed > 0 and "overdue" or "open"), missed
+  return paid and "paid" or (#overdue > 0 and "overdue" or "open"), overdue, late
 end
 
 -- Arrears (§6) ---------------------------------------------------------------------------
