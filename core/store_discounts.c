@@ -49,10 +49,11 @@ int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state,
 	static const struct {
 		const char *state, *where;
 	} states[] = {
-		{"pending", "a.discount IS NULL"},
-		{"overdue", "a.discount IS NULL AND d.answer_by < ?2"},
-		{"answered", "a.discount IS NOT NULL"},
-		{"granted", "a.decision = 'approved' AND d.valid_from <= ?2 AND d.valid_until >= ?2"},
+		{"pending", "(a.discount IS NULL OR a.answered_on > ?2)"},
+		{"overdue", "(a.discount IS NULL OR a.answered_on > ?2) AND d.answer_by < ?2"},
+		{"answered", "a.discount IS NOT NULL AND (?2 IS NULL OR a.answered_on <= ?2)"},
+		{"granted", "a.decision = 'approved' AND a.answered_on <= ?2 AND d.valid_from <= ?2 "
+			    "AND d.valid_until >= ?2"},
 	};
 	const char *where = "1";
 	char *sql;

@@ -32,8 +32,8 @@ int kam_store_discount_answer(kam_db *db, const struct kam_store_discount_answer
 int kam_store_discount_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e);
 /* The requests made by as_of (every one when as_of is NULL; of one customer when code is
  * not NULL) in a state on the day as_of:
- * NULL every one; "pending" not answered; "overdue" not answered and answer_by < as_of;
- * "answered"; "granted" approved and valid on as_of. */
+ * NULL every one; "pending" not answered by as_of; "overdue" not answered by as_of and
+ * answer_by < as_of; "answered" by as_of; "granted" approved by as_of and valid on it. */
 int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			     kam_store_row_fn each, void *arg, kam_err *e);
 /* The customer's grade as the policy's latest grading run decided it (the latest year

@@ -161,7 +161,8 @@ elseif sub == "list" then
   if not as_of then return cli.usage_error(err, USAGE) end
   local rows = store.complaints(code and math.tointeger(tonumber(code)), opts.state, as_of)
   for _, c in ipairs(rows) do
-    c.late = (c.answered_on and c.answered_on > c.answer_by) or (not c.answered_on and c.answer_by < as_of)
+    local answered = c.answered_on and c.answered_on <= as_of
+    c.late = (answered and c.answered_on > c.answer_by) or (not answered and c.answer_by < as_of)
   end
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   for _, c in ipairs(rows) do c.late = c.late and "late" or "" end

@@ -173,7 +173,8 @@ elseif sub == "list" then
   if not as_of then return cli.usage_error(err, USAGE) end
   local rows = store.discounts(code and math.tointeger(tonumber(code)), opts.state, as_of)
   for _, d in ipairs(rows) do
-    d.late = (d.answered_on and d.answered_on > d.answer_by) or (not d.answered_on and d.answer_by < as_of)
+    local answered = d.answered_on and d.answered_on <= as_of
+    d.late = (answered and d.answered_on > d.answer_by) or (not answered and d.answer_by < as_of)
     d.rate = money.pct(d.rate_bp)
   end
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end

@@ -105,8 +105,13 @@ run kam --db $DB --json discount list --state granted --as-of 2026-03-01
 is "$(echo "$out" | py 'print(sorted(r["id"] for r in d))')" "[1, 3]" "granted on 2026-03-01: the approved ones"
 run kam --db $DB --json discount list --state granted --as-of 2026-07-01
 is "$out" "[]" "nothing granted after the period"
+run kam --db $DB --json discount list --state granted --as-of 2026-01-08
+is "$(echo "$out" | py 'print([r["id"] for r in d])')" "[1]" "granted on 2026-01-08: not yet the one approved on 01-09"
+run kam --db $DB --json discount list --state overdue --as-of 2026-01-09
+is "$(echo "$out" | py 'print([r["id"] for r in d])')" "[4, 5]" "overdue on 01-09: neither the one refused on 01-07 nor the one approved that day"
 run kam --db $DB --json discount list --state pending --as-of 2026-01-08
-is "$(echo "$out" | py 'print([(r["id"], r["late"]) for r in d])')" "[(4, False), (5, False)]" "pending on the due day: not late"
+is "$(echo "$out" | py 'print([(r["id"], r["late"]) for r in d])')" "[(3, False), (4, False), (5, False)]" \
+  "pending on the due day: not late (3 is answered only the day after)"
 run kam --db $DB --json discount list --state overdue --as-of 2026-01-09
 is "$(echo "$out" | py 'print([r["id"] for r in d])')" "[4, 5]" "overdue the day after"
 run kam --db $DB --json discount list $C3
