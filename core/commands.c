@@ -54,10 +54,10 @@ const struct kam_command kam_commands[] = {
 	   "Record a request for a discount of N basis points off the standard tariff (150 is 1.50%), routed by "
 	   "the policy's local standard for the customer's grade and the line (within it, the limit included: "
 	   "local; beyond: the level above), its answer due approval_days after the request day."},
-	  {"approve|refuse ID --level LEVEL [--reason TEXT] [--on DATE]",
-	   "Answer a request as an approver of LEVEL (local or province); a level the policy does not allow for "
-	   "the request's route is refused; an answer after its due day is recorded as late.  refuse needs "
-	   "--reason."},
+	  {"approve ID --level LEVEL [--reason TEXT] [--on DATE]",
+	   "Approve a request as an approver of LEVEL (local or province); a level the policy does not allow for "
+	   "the request's route is refused; an answer after its due day is recorded as late."},
+	  {"refuse ID --level LEVEL --reason TEXT [--on DATE]", "Refuse a request, saying why (the same levels)."},
 	  {"list [CODE] [--state pending|overdue|answered|granted] [--as-of DATE]",
 	   "The requests with their routes, due days and answers; granted: approved and in force on the day."}}},
 	{"claim", "compensation claims: routed by amount, deadlines, the green channel", kam_cmd_script,
@@ -65,8 +65,9 @@ const struct kam_command kam_commands[] = {
 	   "Record a claim: up to the policy's advance limit (5,000.00 included) the city bureau advances it "
 	   "within advance_days, above it is reported to the province within report_days; a customer enrolled "
 	   "in the green channel also gets it handled and paid within the policy's days."},
-	  {"handle|report|pay ID [--amount YUAN] [--on DATE]", "Record that a claim was handled, reported to "
-	   "the province, or paid (pay: --amount, default the claim's)."},
+	  {"handle ID [--on DATE]", "Record that a claim was handled."},
+	  {"report ID [--on DATE]", "Record that a claim above the advance limit was reported to the province."},
+	  {"pay ID [--amount YUAN] [--on DATE]", "Record that a claim was paid (--amount, default the claim's)."},
 	  {"enroll CODE [--on DATE]", "Enrol a customer in the green channel (绿色通道)."},
 	  {"list [CODE] [--state open|overdue|paid] [--as-of DATE]",
 	   "The claims with their deadlines, what happened and when, and what is overdue."}}},
