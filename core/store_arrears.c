@@ -66,3 +66,42 @@ int kam_store_customer_brief(kam_db *db, int64_t code, kam_store_row_fn each, vo
 	return kam_store_walk(db, "SELECT printf('%014d', code) AS code, name, agreement, account FROM customers "
 			      "WHERE code = ?1", v, 1, each, arg, "read the customer", e);
 }
+
+static int agreement_row(void *arg, const kam_store_row *r, kam_err *e)
+{
+	int *out = arg;
+	(void)e;
+	out[0] = 1;
+	out[1] = kam_store_row_int(r, 0) != 0;
+	return 0;
+}
+
+int kam_store_customer_agreement(kam_db *db, int64_t code, int *exists, int *agreement, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(code)};
+	int out[2] = {0, 0};
+	if (kam_store_walk(db, "SELECT agreement FROM customers WHERE code = ?1", v, 1, agreement_row, out,
+			   "read the customer", e) < 0)
+		return -1;
+	*exists = out[0];
+	*agreement = out[1];
+	return 0;
+}
+
+static int found(void *arg, const kam_store_row *r, kam_err *e)
+{
+	(void)r, (void)e;
+	*(int *)arg = 1;
+	return 0;
+}
+
+int kam_store_receivable_stored(kam_db *db, const struct kam_store_new_receivable *r, int *stored, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(r->code), KAM_SV_TEXT(r->line), KAM_SV_INT(r->amount),
+				    KAM_SV_TEXT(r->issued), KAM_SV_TEXT(r->due), KAM_SV_TEXT(r->handler),
+				    KAM_SV_TEXT(r->ref)};
+	*stored = 0;
+	return kam_store_walk(db, "SELECT 1 FROM receivables WHERE code = ?1 AND line = ?2 AND amount = ?3 AND "
+			      "issued = ?4 AND due = ?5 AND handler = ?6 AND ref IS ?7 LIMIT 1", v, 7, found, stored,
+			      "read receivables", e);
+}

@@ -33,6 +33,11 @@ int kam_store_receivables_list(kam_db *db, const int64_t *code, const char *as_o
 			       kam_store_row_fn each, void *arg, kam_err *e);
 /* The ledger's revenue of a year per line: rows line, amount (fen), lines with rows only. */
 int kam_store_revenue_by_line(kam_db *db, int year, kam_store_row_fn each, void *arg, kam_err *e);
+/* Whether the customer exists (*exists) and has an agreement (*agreement). */
+int kam_store_customer_agreement(kam_db *db, int64_t code, int *exists, int *agreement, kam_err *e);
+/* Whether a receivable with the same customer, line, amount, days, handler and ref (NULL
+ * matches NULL) is stored: an import of the same file again adds nothing. */
+int kam_store_receivable_stored(kam_db *db, const struct kam_store_new_receivable *r, int *stored, kam_err *e);
 /* One customer: code, name, agreement (0/1), account; no call when there is none. */
 int kam_store_customer_brief(kam_db *db, int64_t code, kam_store_row_fn each, void *arg, kam_err *e);
 
