@@ -322,4 +322,60 @@ function M.complaint_measures(rows, as_of)
   return m
 end
 
+-- The daily reminder ----------------------------------------------------------------------
+
+-- What is due on as_of or overdue, per owner: an array of {owner, items}, owners sorted,
+-- each item {kind, id, code, what, due, overdue (true: due before as_of)}.  The owners:
+-- a discount request's answering level ("local"/"province" and the policy's title), a
+-- claim's recorder (who took it), a receivable's handler (accountable for collecting
+-- it), a complaint's owner (whoever received it).
+function M.reminders(p, as_of)
+  local by, owners = {}, {}
+  local function add(owner, item)
+    if not by[owner] then by[owner] = {} owners[#owners + 1] = owner end
+    item.overdue = item.due < as_of
+    table.insert(by[owner], item)
+  end
+  local levels = p.numbers.discount_levels or {}
+  for _, d in ipairs(kam.store.discounts(nil, "pending", as_of)) do
+    if d.answer_by <= as_of then
+      local l = levels[d.route]
+      add(l and l.title and (d.route .. ": " .. l.title) or d.route, { kind = "discount", id = d.id, code = d.code,
+        what = string.format("answer the request for %s off %s", M.pct(d.rate_bp), d.line), due = d.answer_by })
+    end
+  end
+  for _, c in ipairs(kam.store.claims(nil, "open", as_of)) do
+    for _, step in ipairs({ { "report_by", "reported_on", "report it to the province" },
+                            { "handle_by", "handled_on", "handle it" }, { "pay_by", "paid_on", "pay it" } }) do
+      local by_day, done = c[step[1]], c[step[2]]
+      if by_day and by_day <= as_of and not (done and done <= as_of) then
+        add(c.created_by, { kind = "claim", id = c.id, code = c.code,
+          what = string.format("claim of %s: %s", M.yuan(c.amount), step[3]), due = by_day })
+      end
+    end
+  end
+  for _, r in ipairs(kam.store.receivables(nil, as_of, true)) do
+    if r.due <= as_of then
+      add(r.handler, { kind = "arrear", id = r.id, code = r.code,
+        what = string.format("collect %s (%s)", M.yuan(r.outstanding), r.line), due = r.due })
+    end
+  end
+  for _, c in ipairs(kam.store.complaints(nil, "open", as_of)) do
+    if c.answer_by <= as_of then
+      add(c.owner, { kind = "complaint", id = c.id, code = c.code, what = "answer the complaint", due = c.answer_by })
+    end
+  end
+  table.sort(owners)
+  local out = {}
+  for _, o in ipairs(owners) do
+    table.sort(by[o], function(a, b)
+      if a.due ~= b.due then return a.due < b.due end
+      if a.kind ~= b.kind then return a.kind < b.kind end
+      return a.id < b.id
+    end)
+    out[#out + 1] = { owner = o, items = by[o] }
+  end
+  return out
+end
+
 return M
