@@ -186,7 +186,7 @@ elseif sub == "stops" or sub == "ageing" then
   return 0
 elseif sub == "ratio" then
   if no_operands(sub) then return 2 end
-  local year, err = cli.last_year(), nil
+  local year, err = math.tointeger(tonumber(money.today():sub(1, 4))) - 1, nil
   if opts.year then
     year, err = cli.check_year(opts.year)
     if not year then return cli.usage_error(err, USAGE) end
