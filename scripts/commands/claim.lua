@@ -91,6 +91,7 @@ if sub == "add" then
     c = store.claim(id)
   end)
   if kam.output_json then
+    c.green = c.green == 1
     print(json.encode(c, { indent = 2, sort_keys = true }))
   else
     io.stderr:write("kam: claim " .. describe(c) .. "\n")
@@ -134,7 +135,7 @@ elseif sub == "handle" or sub == "report" or sub == "pay" then
     c = store.claim(id)
   end)
   if kam.output_json then
-    c.late = late
+    c.late, c.green = late, c.green == 1
     print(json.encode(c, { indent = 2, sort_keys = true }))
   else
     io.stderr:write(string.format("kam: claim #%d %s on %s%s\n", id, EVENT[sub], on,

@@ -22,7 +22,7 @@ add() { run kam --db $DB --json claim add "$@"; }
 add $A --amount 5000.00 --on 2026-02-24 --description "快件丢失"
 status_is 0 "a claim of exactly 5,000.00"
 is "$(echo "$out" | py 'print(d["amount"], d["route"], d["pay_by"], "report_by" in d, d["green"])')" \
-  "500000 advance 2026-03-03 False 0" "advanced by the city bureau, paid by day 7 (across February's end)"
+  "500000 advance 2026-03-03 False False" "advanced by the city bureau, paid by day 7 (across February's end)"
 add $A --amount 5000.01 --on 2026-02-24
 status_is 0 "a claim of 5,000.01"
 is "$(echo "$out" | py 'print(d["amount"], d["route"], d["report_by"], "pay_by" in d)')" \
@@ -34,13 +34,13 @@ is "$(echo "$out" | py 'print(d["route"], d["pay_by"])')" "advance 2024-03-04" "
 run kam --db $DB claim enroll $G --on 2026-01-01
 status_is 0 "enrol a customer in the green channel"
 add $G --amount 100 --on 2026-03-01
-is "$(echo "$out" | py 'print(d["route"], d["green"], d["handle_by"], d["pay_by"])')" "advance 1 2026-03-03 2026-03-08" \
+is "$(echo "$out" | py 'print(d["route"], d["green"], d["handle_by"], d["pay_by"])')" "advance True 2026-03-03 2026-03-08" \
   "enrolled: handled by day 2, paid by day 7"
 add $G --amount 9000 --on 2026-03-01
 is "$(echo "$out" | py 'print(d["route"], d["green"], d["report_by"], d["handle_by"], d["pay_by"])')" \
-  "province 1 2026-03-04 2026-03-03 2026-03-08" "enrolled, above the limit: reported by day 3, handled by 2, paid by 7"
+  "province True 2026-03-04 2026-03-03 2026-03-08" "enrolled, above the limit: reported by day 3, handled by 2, paid by 7"
 add $G --amount 100 --on 2025-12-31
-is "$(echo "$out" | py 'print(d["green"], "handle_by" in d)')" "0 False" "a claim from before the enrolment is not in the green channel"
+is "$(echo "$out" | py 'print(d["green"], "handle_by" in d)')" "False False" "a claim from before the enrolment is not in the green channel"
 
 # --- refusals ------------------------------------------------------------------------------
 before=$(dump)
