@@ -143,6 +143,18 @@ is "$out" "2	2	3	2025	none	nil
 local	province	local	2026-03-02	2024-03-01
 nil	policy hubei: the local level (city bureau (市州局/大客户部)) may not answer a request routed to the province level
 1.50%	0.01%	100.00%" "overdue, granted, grades, routes, answer days across month ends and a leap day"
+cat > bad.lua <<'LUA'
+print(pcall(kam.store.discount_add, {}))
+print(pcall(kam.store.discount_add, {code = "42050200005000", rate_bp = "x"}))
+print(pcall(kam.store.discounts, nil, "someday", "2026-01-01"))
+print(pcall(kam.store.discounts, nil, "overdue"))
+LUA
+run kam --db $DB run bad.lua
+is "$out" "false	kam.store.discount_add: field 'code' is required
+false	kam.store.discount_add: field 'rate_bp' must be an integer
+false	discounts: no state 'someday' (pending, overdue, answered, granted)
+false	discounts: the state 'overdue' needs a day" "kam.store checks its arguments"
+
 cat > s2.lua <<LUA
 package.path = "$TOP/scripts/commands/?.lua;" .. package.path
 local money = require "common.money"
