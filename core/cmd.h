@@ -17,7 +17,7 @@ struct kam_form {
 	const char *does;
 };
 
-#define KAM_FORMS 4
+#define KAM_FORMS 6
 
 struct kam_command {
 	const char *name;

@@ -9,6 +9,7 @@
 #include "interrupt.h"
 #include "import.h"
 #include "store_tx.h"
+#include "money_policy.h"
 
 static const char USAGE_FMT[] =
 	"usage: kam import KIND FILE [options]\n"
@@ -99,6 +100,7 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	struct kam_import_opts o = {0};
 	struct kam_import_stats st;
 	struct collected col = {ctx, 0, 0, NULL, NULL};
+	struct kam_credit_rules credit = {0};
 	int c, rc, partial, no_progress = 0, wait = -1;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -142,12 +144,20 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	if (wait >= 0)
 		kam_db_set_wait(ctx->db, wait);
+	/* Receivables: which lines the policy never puts on credit (money_policy.h). */
+	if (strcmp(o.kind, "receivables") == 0) {
+		if (kam_credit_rules_load(ctx, &credit, &ctx->err) < 0)
+			return kam_report_error(ctx, &ctx->err);
+		o.policy = credit.policy;
+		o.never_on_credit = credit.never;
+	}
 	if (ctx->json) {
 		col.list = json_array();
 		col.rows = json_array();
 	}
 	kam_interrupt_catch(ctx);
 	rc = kam_import(ctx->db, &o, &st, &ctx->err);
+	kam_credit_rules_free(&credit);
 	/* Rows went to the reject file: done in part (a dry run loads nothing either way). */
 	partial = rc == 0 && !o.dry_run && st.rejected > 0;
 	if (rc < 0 && kam_interrupted())

@@ -50,6 +50,50 @@ const struct kam_command kam_commands[] = {
 	   "Record a manual grade of a kind the policy accepts; one overlapping an override of the same kind is refused unless --replace revokes it."},
 	  {"list [CODE] [--all]", "The valid overrides (--all: every one, revoked too)."},
 	  {"revoke ID --reason TEXT", "Revoke an override; it is kept, with who revoked it, when and why."}}},
+	{"discount", "tariff discount requests, routed and answered by level (confidential)", kam_cmd_script,
+	 {{"request CODE --line LINE --rate-bp N --from DATE --until DATE [--method TEXT] [--reason TEXT] [--on DATE]",
+	   "Record a request for a discount of N basis points off the standard tariff (150 is 1.50%), routed by "
+	   "the policy's local standard for the customer's grade and the line (within it, the limit included: "
+	   "local; beyond: the level above), its answer due approval_days after the request day."},
+	  {"approve ID --level LEVEL [--reason TEXT] [--on DATE]",
+	   "Approve a request as an approver of LEVEL (local or province); a level the policy does not allow for "
+	   "the request's route is refused; an answer after its due day is recorded as late."},
+	  {"refuse ID --level LEVEL --reason TEXT [--on DATE]", "Refuse a request, saying why (the same levels)."},
+	  {"list [CODE] [--state pending|overdue|answered|granted] [--as-of DATE]",
+	   "The requests with their routes, due days and answers; granted: approved and in force on the day."}}},
+	{"claim", "compensation claims: routed by amount, deadlines, the green channel", kam_cmd_script,
+	 {{"add CODE --amount YUAN [--description TEXT] [--on DATE]",
+	   "Record a claim: up to the policy's advance limit (5,000.00 included) the city bureau advances it "
+	   "within advance_days, above it is reported to the province within report_days; a customer enrolled "
+	   "in the green channel also gets it handled and paid within the policy's days."},
+	  {"handle ID [--on DATE]", "Record that a claim was handled."},
+	  {"report ID [--on DATE]", "Record that a claim above the advance limit was reported to the province."},
+	  {"pay ID [--amount YUAN] [--on DATE]", "Record that a claim was paid (--amount, default the claim's)."},
+	  {"enroll CODE [--on DATE]", "Enrol a customer in the green channel (绿色通道)."},
+	  {"list [CODE] [--state open|overdue|paid] [--as-of DATE]",
+	   "The claims with their deadlines, what happened and when, and what is overdue."}}},
+	{"arrear", "receivables, payments, credit stops, ageing and the year-end arrears ratio", kam_cmd_script,
+	 {{"add CODE --line LINE --amount YUAN --due DATE --handler NAME [--issued DATE] [--ref TEXT]",
+	   "Record a receivable; refused for a customer without an agreement and for a line the policy never "
+	   "puts on credit."},
+	  {"pay ID --amount YUAN [--on DATE]", "Record a payment; more than is outstanding is refused."},
+	  {"list [CODE] [--as-of DATE] [--all]", "The open receivables (--all: every one) with what is "
+	   "outstanding, days past due and the handler."},
+	  {"stops [--as-of DATE]", "The customers on credit stop (an arrear unpaid past the policy's days), "
+	   "since when, and the handlers."},
+	  {"ageing [--as-of DATE]", "Open receivables in the policy's ageing buckets."},
+	  {"ratio [--year Y]", "Year-end arrears against the year's postal revenue (less the lines the policy "
+	   "excludes) and the policy's cap (exactly the cap passes)."}}},
+	{"complaint", "complaints: owner, answer deadline, answer, satisfaction, on-time rate", kam_cmd_script,
+	 {{"add CODE --content TEXT [--owner NAME] [--unit UNIT] [--on DATE]",
+	   "Record a complaint; whoever receives it owns it (default: the user); its answer is due "
+	   "complaint_days after the day received."},
+	  {"answer ID --answer TEXT [--on DATE]", "Record the answer (late when after its due day)."},
+	  {"rate ID --satisfaction satisfied|neutral|dissatisfied [--on DATE]", "Note the customer's "
+	   "satisfaction with the answer."},
+	  {"list [CODE] [--state open|overdue|answered] [--as-of DATE]", "The complaints with owners, due days "
+	   "and answers."},
+	  {"measures [--as-of DATE]", "On-time rate, satisfaction, open and overdue complaints, in all and by grade."}}},
 	{"policy", "inspect, lint and run a policy's own examples", kam_cmd_script,
 	 {{"list", "The policies kam can find, the database's own marked."},
 	  {"show [NAME|FILE]", "A policy's name, version, hash, grades, numbers and override kinds."},

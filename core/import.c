@@ -58,6 +58,8 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_bureaus_ops;
 	if (strcmp(k->name, "fluctuation_notes") == 0)
 		return &import_notes_ops;
+	if (strcmp(k->name, "receivables") == 0)
+		return &import_receivables_ops;
 	return NULL;
 }
 

@@ -114,7 +114,26 @@ static const struct kam_kind ledger_kind = {
 	(int)(sizeof ledger_cols / sizeof ledger_cols[0]), "code, month, line",
 };
 
-const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &notes_kind, NULL};
+/* Receivables (应收账款, DOMAIN.md 6): what an agreement customer owes on a line, with
+ * the day it was issued, the day it is due and the handler accountable for collecting it
+ * (import_receivables.c checks the days and the rules). */
+static const struct kam_column receivable_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"line", "业务|业务种类|业务类别", KAM_COL_ENUM, 1, line_words, "业务"},
+	{"amount", "金额|应收金额|欠费金额|金额(元)|金额（元）", KAM_COL_MONEY, 1, NULL, "金额"},
+	{"issued", "开票日期|发生日期|出账日期", KAM_COL_TEXT, 1, NULL, "开票日期"},
+	{"due", "到期日|到期日期|应缴日期", KAM_COL_TEXT, 1, NULL, "到期日"},
+	{"handler", "经办人|责任人|催缴人", KAM_COL_TEXT, 1, NULL, "经办人"},
+	{"ref", "单号|账单号|凭证号", KAM_COL_TEXT, 0, NULL, "单号"},
+};
+
+static const struct kam_kind receivables_kind = {
+	"receivables", "应收账款", "receivables", receivable_cols,
+	(int)(sizeof receivable_cols / sizeof receivable_cols[0]), "id",
+};
+
+const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &notes_kind, &receivables_kind,
+					    NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {

@@ -87,7 +87,28 @@ P.numbers = {
   },
   managers = {ab_pair_from = "vip"},       -- VIP以上大客户 实施主辅制(AB角)
   service_days = {urban = 0, rural = 2, max = 3},  -- 市内当天服务, 农村两天内, 不超过三天
-  arrears = {max_share_pct = 5},           -- 年末用户欠费总余额控制在邮政业务总收入的5%以内
+  -- 年末用户欠费总余额控制在邮政业务总收入的5%以内 (≤ 5%, excluding agency finance, rent and
+  -- non-operating income: DOMAIN §6).  The rest are own keys, kam's choices as in
+  -- hubei.lua (the seed names the rules, not the numbers): credit stop from the day after
+  -- an unpaid due date, agency finance (储汇) never on credit, ageing buckets of
+  -- 30/90/180/365 days.
+  arrears = {max_share_pct = 5, revenue_excludes = {"savings"}, stop_after_days = 0,
+             never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365}},
+  -- own keys (DOMAIN §5, §11), kam's choices: the seed sets no answer time for a discount
+  -- (Hubei's 3 days taken), no local standard (graded like hubei.lua: the better the grade
+  -- the deeper, every line; General none), no complaint deadline (在规定时限内: 7 days).
+  -- The 2012 rules also need the market department's prior consent (not modelled).
+  approval_days = 3,
+  discount_local_pct = {
+    platinum = {all = 15}, gold = {all = 10}, vip = {all = 5},
+  },
+  -- own key (DOMAIN §5): the levels that answer discount requests and which requests each
+  -- may answer: the local level those within the local standard, the level above any.
+  discount_levels = {
+    ["local"] = {title = "key-account department (大客户部)", answers = {"local"}},
+    province = {title = "general manager (总经理)", answers = {"local", "province"}},
+  },
+  complaint_days = 7,
   -- own key: units report by the 28th (每月28日前), the center's summary by the 5th (每月5日前).
   report_days = {units = 28, summary = 5},
 }

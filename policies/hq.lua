@@ -102,6 +102,25 @@ P.numbers = {
   -- gives them): the top 10 of §8; a key account with no revenue for 3 months is lost.
   top_accounts = 10,
   churn_months = 3,
+  -- own keys (DOMAIN §5, §6, §11), kam's choices: the seed sets no answer time for a
+  -- discount (Hubei's 3 days taken), no local standard (the better the grade the deeper,
+  -- every line), no complaint deadline (在规定时限内: 7 days).
+  approval_days = 3,
+  discount_local_pct = {
+    diamond = {all = 20}, platinum = {all = 15}, gold = {all = 10}, ordinary = {all = 5},
+  },
+  -- own key (DOMAIN §5): the levels that answer discount requests and which requests each
+  -- may answer: the local level those within the local standard, the level above any.
+  discount_levels = {
+    ["local"] = {title = "customer-management department (客户管理部门)", answers = {"local"}},
+    province = {title = "head office (总部)", answers = {"local", "province"}},
+  },
+  complaint_days = 7,
+  -- own keys, kam's choices as in hubei.lua (the seeds name the rules, not the numbers):
+  -- credit stop from the day after an unpaid due date, agency finance (储汇) never on credit
+  -- and left out of the revenue the share is taken of, ageing buckets of 30/90/180/365 days.
+  arrears = {max_share_pct = 5, revenue_excludes = {"savings"}, stop_after_days = 0,
+             never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365}},
   managers = {diamond = {dedicated = true}},   -- 钻石级: 配备专属的客户服务团队, 一对一
 }
 

@@ -74,6 +74,27 @@ P.numbers = {
   assessment = {symposiums_per_year = 2, points_per_missing_symposium = 5},
   maintenance_budget_pct = 1,           -- 年度维护费用不得低于该客户全年用邮收入的1% (art. 29)
   approval_days = 3,                    -- 资费优惠申请 3日内给予答复 (art. 30 (2))
+  -- own key (DOMAIN §5): how deep a discount each grade may get locally, in whole percent
+  -- off the standard tariff, per business line; a deeper one goes to the province.  The
+  -- seed gives no standard (实行分级管理、逐级审批): kam chose these.  Only network-wide EMS
+  -- business (全网性业务) is listed: same-city business follows the local tariff documents,
+  -- and a line not listed has no local standard (every request goes to the province).
+  discount_local_pct = {
+    ["1"] = {express = 20, international = 10, logistics = 20, freight = 20, forwarding = 10},
+    ["2"] = {express = 15, international = 8, logistics = 15, freight = 15, forwarding = 8},
+    ["3"] = {express = 10, international = 5, logistics = 10, freight = 10, forwarding = 5},
+    ["4"] = {express = 5, international = 3, logistics = 5, freight = 5, forwarding = 3},
+  },
+  -- own key (DOMAIN §5): the levels that answer discount requests and which requests each
+  -- may answer: the city bureau (市州局 / 大客户部) those within the local standard, the
+  -- province (省速递物流局) any.
+  discount_levels = {
+    ["local"] = {title = "city bureau (市州局/大客户部)", answers = {"local"}},
+    province = {title = "province (省速递物流局)", answers = {"local", "province"}},
+  },
+  -- own key (DOMAIN §11): a complaint is answered within 7 calendar days of the day after
+  -- it was received.  The seeds say only 在规定时限内 (within the prescribed time): kam chose 7.
+  complaint_days = 7,
   claims = {                            -- 优先赔偿 (art. 21 (6), art. 30 (2))
     advance_limit = yuan(5000),         -- 5000元以内 由所属市州局垫赔
     advance_days = 7,                   -- 7日内垫赔到位
@@ -85,7 +106,20 @@ P.numbers = {
   },
   -- Arrears and service time limits come from the city rules of seed 001 (DOMAIN §4, §6);
   -- the seeds set no warning thresholds, so warn_days / warn_amount are left out.
-  arrears = {max_share_pct = 5},        -- 年末欠费余额控制在邮政业务总收入的5%以内
+  arrears = {
+    max_share_pct = 5,                  -- 年末欠费余额控制在邮政业务总收入的5%以内 (≤ 5%)
+    -- The share's revenue leaves out agency finance (代理金融: the `savings` line), rent and
+    -- non-operating income (DOMAIN §6); rent and non-operating income are not in the ledger.
+    revenue_excludes = {"savings"},
+    -- own keys, kam's choices (the seeds name the rule, not the numbers): a customer that
+    -- has not settled an arrear by its due date is on credit stop (停止记账, seed 003
+    -- art. 13) from the day after it, for as long as it is unpaid: stop_after_days 0;
+    -- agency finance (储汇) is never on credit; arrears age in buckets of up to 30, 90,
+    -- 180 and 365 days past due, and over 365.
+    stop_after_days = 0,
+    never_on_credit = {"savings"},
+    ageing_days = {30, 90, 180, 365},
+  },
   service_days = {urban = 0, rural = 2, max = 3},  -- 市内当天, 农村两天内, 不超过三天
   -- own keys (DOMAIN §8): class 1 KPI report filed monthly (一类大客户KPI分析报告按月上报);
   -- the logistics form (附表3) lists at least the top 10 in Wuhan, 5 in other cities, 2 in

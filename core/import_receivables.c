@@ -1,0 +1,116 @@
+/* Receivable rows (DOMAIN.md 6): each row is a receivable of an agreement customer, on a
+ * line the policy puts on credit, issued on a day and due on the same day or later.  A
+ * row identical to one stored (customer, line, amount, days, handler, ref) is left alone,
+ * so loading a file twice adds nothing; a receivable is never changed by an import (a
+ * payment is recorded with kam arrear pay). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "import_kind.h"
+#include "store_arrears.h"
+
+enum { C_CODE, C_LINE, C_AMOUNT, C_ISSUED, C_DUE, C_HANDLER, C_REF };
+
+struct receivable_state {
+	char created_at[32];
+	char *text[7];     /* the row's text cells, NUL-terminated copies */
+};
+
+static int receivables_begin(struct import_run *im, kam_err *e)
+{
+	struct receivable_state *rs = calloc(1, sizeof *rs);
+	time_t t = time(NULL);
+	if (!rs)
+		return kam_errf(e, "out of memory");
+	strftime(rs->created_at, sizeof rs->created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	im->kind_state = rs;
+	return 0;
+}
+
+static void free_text(struct receivable_state *rs)
+{
+	for (int i = 0; i < 7; i++) {
+		free(rs->text[i]);
+		rs->text[i] = NULL;
+	}
+}
+
+static void receivables_end(struct import_run *im)
+{
+	struct receivable_state *rs = im->kind_state;
+	if (!rs)
+		return;
+	free_text(rs);
+	free(rs);
+	im->kind_state = NULL;
+}
+
+/* A real day written YYYY-MM-DD. */
+static int real_day(const char *s)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, n = 0;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+static int receivables_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+{
+	struct receivable_state *rs = im->kind_state;
+	const kam_value *v = im->val;
+	struct kam_store_new_receivable nr;
+	int exists, agreement, stored;
+	long long id;
+
+	free_text(rs);
+	for (int i = C_LINE; i <= C_REF; i++)
+		if (v[i].kind == KAM_V_TEXT && !(rs->text[i] = strndup(v[i].s, v[i].len))) {
+			kam_errf(e, "out of memory");
+			return ROW_FATAL;
+		}
+	for (int i = C_ISSUED; i <= C_DUE; i++)
+		if (!real_day(rs->text[i]))
+			return row_errf(im, r->line, 0, im->kind->cols[i].name, e, "column '%s': '%s' is not a day YYYY-MM-DD",
+					im->kind->cols[i].name, rs->text[i]);
+	if (strcmp(rs->text[C_DUE], rs->text[C_ISSUED]) < 0)
+		return row_errf(im, r->line, 0, "due", e, "column 'due': %s is before the issue day %s", rs->text[C_DUE],
+				rs->text[C_ISSUED]);
+	if (v[C_AMOUNT].i <= 0)
+		return row_errf(im, r->line, 0, "amount", e, "column 'amount': a receivable must be more than 0");
+	for (char *const *l = im->opts->never_on_credit; l && *l; l++)
+		if (strcmp(*l, rs->text[C_LINE]) == 0)
+			return row_errf(im, r->line, 0, "line", e, "column 'line': policy %s never puts the %s line on credit",
+					im->opts->policy ? im->opts->policy : "?", *l);
+	if (kam_store_customer_agreement(im->db, v[C_CODE].i, &exists, &agreement, e) < 0)
+		return ROW_FATAL;
+	if (!exists)
+		return row_errf(im, r->line, 0, "code", e, "no customer %014lld", (long long)v[C_CODE].i);
+	if (!agreement)
+		return row_errf(im, r->line, 0, "code", e,
+				"customer %014lld has no agreement: only agreement customers may run arrears",
+				(long long)v[C_CODE].i);
+	nr = (struct kam_store_new_receivable){v[C_CODE].i, v[C_AMOUNT].i, rs->text[C_LINE], rs->text[C_ISSUED],
+					      rs->text[C_DUE], rs->text[C_HANDLER], rs->text[C_REF],
+					      im->opts->user ? im->opts->user : "?", rs->created_at};
+	if (kam_store_receivable_stored(im->db, &nr, &stored, e) < 0)
+		return ROW_FATAL;
+	if (stored) {
+		im->st->unchanged++;
+		return ROW_OK;
+	}
+	if (kam_store_receivable_add(im->db, &nr, &id, e) < 0)
+		return ROW_FATAL;
+	im->st->inserted++;
+	return ROW_OK;
+}
+
+const struct import_ops import_receivables_ops = {receivables_begin, receivables_row, NULL, receivables_end, 0,
+						  NULL};

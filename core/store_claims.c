@@ -1,0 +1,101 @@
+/* Compensation claims, their events and the green channel (store_claims.h). */
+#include <string.h>
+
+#include "store.h"
+#include "store_claims.h"
+#include "store_rows_impl.h"
+
+/* An event's day (or NULL) by claim c and kind k. */
+#define EVENT(k, col) "(SELECT " col " FROM claim_events WHERE claim = c.id AND event = '" k "')"
+#define COLUMNS "c.id, printf('%014d', c.code) AS code, c.amount, c.claimed_on, c.policy, c.route, c.green, " \
+	"c.report_by, c.handle_by, c.pay_by, c.description, c.created_by, c.created_at, " \
+	EVENT("handled", "on_day") " AS handled_on, " EVENT("reported", "on_day") " AS reported_on, " \
+	EVENT("paid", "on_day") " AS paid_on, " EVENT("paid", "amount") " AS paid_amount, " \
+	EVENT("paid", "by_user") " AS paid_by FROM claims c"
+
+int kam_store_claim_add(kam_db *db, const struct kam_store_new_claim *c, long long *id, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_INT(c->amount), KAM_SV_TEXT(c->claimed_on),
+				    KAM_SV_TEXT(c->policy), KAM_SV_TEXT(c->route), KAM_SV_INT(c->green),
+				    KAM_SV_TEXT(c->report_by), KAM_SV_TEXT(c->handle_by), KAM_SV_TEXT(c->pay_by),
+				    KAM_SV_TEXT(c->description), KAM_SV_TEXT(c->created_by), KAM_SV_TEXT(c->created_at)};
+	if (kam_store_walk(db, "INSERT INTO claims(code, amount, claimed_on, policy, route, green, report_by, "
+			   "handle_by, pay_by, description, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			   "?7, ?8, ?9, ?10, ?11, ?12)", v, 12, NULL, NULL, "record the claim", e) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int kam_store_claim_event(kam_db *db, int64_t claim, const char *event, const char *on_day, int64_t amount,
+			  const char *by, const char *note, const char *created_at, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(claim), KAM_SV_TEXT(event), KAM_SV_TEXT(on_day),
+				    amount > 0 ? KAM_SV_INT(amount) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(by),
+				    KAM_SV_TEXT(note), KAM_SV_TEXT(created_at)};
+	return kam_store_walk(db, "INSERT INTO claim_events(claim, event, on_day, amount, by_user, note, created_at) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", v, 7, NULL, NULL, "record the claim's event", e);
+}
+
+int kam_store_claim_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(id)};
+	return kam_store_walk(db, "SELECT " COLUMNS " WHERE c.id = ?1", v, 1, each, arg, "read a claim", e);
+}
+
+/* A deadline col passed before ?2 while its event k had not happened by then. */
+/* Paid by ?2 (ever, when ?2 is NULL). */
+#define PAID "EXISTS (SELECT 1 FROM claim_events WHERE claim = c.id AND event = 'paid' AND " \
+	"(?2 IS NULL OR on_day <= ?2))"
+#define LATE(col, k) "(c." col " IS NOT NULL AND c." col " < ?2 AND NOT EXISTS (SELECT 1 FROM claim_events " \
+	"WHERE claim = c.id AND event = '" k "' AND on_day <= ?2))"
+
+int kam_store_claims_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
+			  kam_store_row_fn each, void *arg, kam_err *e)
+{
+	static const struct {
+		const char *state, *where;
+	} states[] = {
+		{"open", "NOT " PAID},
+		{"paid", PAID},
+		{"overdue", "(" LATE("report_by", "reported") " OR " LATE("handle_by", "handled") " OR "
+			    LATE("pay_by", "paid") ")"},
+	};
+	const char *where = "1";
+	char *sql;
+	int rc;
+	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
+	if (state) {
+		where = NULL;
+		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+			if (strcmp(states[i].state, state) == 0)
+				where = states[i].where;
+		if (!where)
+			return kam_errf(e, "claims: no state '%s' (open, overdue, paid)", state);
+		if (!as_of && strstr(where, "?2"))
+			return kam_errf(e, "claims: the state '%s' needs a day", state);
+	}
+	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
+	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR c.claimed_on <= ?2) AND %s "
+			      "ORDER BY c.id", "SELECT " COLUMNS, where);
+	if (!sql)
+		return kam_errf(e, "claims: out of memory");
+	rc = kam_store_walk(db, sql, v, 2, each, arg, "read claims", e);
+	sqlite3_free(sql);
+	return rc;
+}
+
+int kam_store_green_enroll(kam_db *db, int64_t code, const char *on_day, const char *by, const char *created_at,
+			   kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(code), KAM_SV_TEXT(on_day), KAM_SV_TEXT(by), KAM_SV_TEXT(created_at)};
+	return kam_store_walk(db, "INSERT INTO green_channel(code, enrolled_on, enrolled_by, created_at) "
+			      "VALUES (?1, ?2, ?3, ?4)", v, 4, NULL, NULL, "enrol the customer in the green channel", e);
+}
+
+int kam_store_green_get(kam_db *db, int64_t code, kam_store_row_fn each, void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(code)};
+	return kam_store_walk(db, "SELECT printf('%014d', code) AS code, enrolled_on, enrolled_by FROM green_channel "
+			      "WHERE code = ?1", v, 1, each, arg, "read the green channel", e);
+}

@@ -1,0 +1,81 @@
+/* Complaints, their answers and the customers' satisfaction (store_complaints.h). */
+#include <string.h>
+
+#include "store.h"
+#include "store_complaints.h"
+#include "store_rows_impl.h"
+
+#define COLUMNS "c.id, printf('%014d', c.code) AS code, c.received_on, c.content, c.owner, c.unit, c.policy, " \
+	"c.answer_by, c.created_by, c.created_at, a.answered_on, a.answer, a.by_user AS answered_by, " \
+	"r.satisfaction, r.noted_on AS rated_on FROM complaints c " \
+	"LEFT JOIN complaint_answers a ON a.complaint = c.id LEFT JOIN complaint_ratings r ON r.complaint = c.id"
+
+int kam_store_complaint_add(kam_db *db, const struct kam_store_new_complaint *c, long long *id, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_TEXT(c->received_on), KAM_SV_TEXT(c->content),
+				    KAM_SV_TEXT(c->owner), KAM_SV_TEXT(c->unit), KAM_SV_TEXT(c->policy),
+				    KAM_SV_TEXT(c->answer_by), KAM_SV_TEXT(c->created_by), KAM_SV_TEXT(c->created_at)};
+	if (kam_store_walk(db, "INSERT INTO complaints(code, received_on, content, owner, unit, policy, answer_by, "
+			   "created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", v, 9, NULL, NULL,
+			   "record the complaint", e) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int kam_store_complaint_answer(kam_db *db, int64_t complaint, const char *answered_on, const char *answer,
+			       const char *by, const char *created_at, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(complaint), KAM_SV_TEXT(answered_on), KAM_SV_TEXT(answer),
+				    KAM_SV_TEXT(by), KAM_SV_TEXT(created_at)};
+	return kam_store_walk(db, "INSERT INTO complaint_answers(complaint, answered_on, answer, by_user, created_at) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5)", v, 5, NULL, NULL, "record the answer", e);
+}
+
+int kam_store_complaint_rate(kam_db *db, int64_t complaint, const char *satisfaction, const char *noted_on,
+			     const char *by, const char *created_at, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(complaint), KAM_SV_TEXT(satisfaction), KAM_SV_TEXT(noted_on),
+				    KAM_SV_TEXT(by), KAM_SV_TEXT(created_at)};
+	return kam_store_walk(db, "INSERT INTO complaint_ratings(complaint, satisfaction, noted_on, by_user, "
+			      "created_at) VALUES (?1, ?2, ?3, ?4, ?5)", v, 5, NULL, NULL,
+			      "record the customer's satisfaction", e);
+}
+
+int kam_store_complaint_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(id)};
+	return kam_store_walk(db, "SELECT " COLUMNS " WHERE c.id = ?1", v, 1, each, arg, "read a complaint", e);
+}
+
+int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
+			      kam_store_row_fn each, void *arg, kam_err *e)
+{
+	static const struct {
+		const char *state, *where;
+	} states[] = {
+		{"open", "(a.complaint IS NULL OR a.answered_on > ?2)"},
+		{"overdue", "(a.complaint IS NULL OR a.answered_on > ?2) AND c.answer_by < ?2"},
+		{"answered", "a.answered_on <= ?2"},
+	};
+	const char *where = "1";
+	char *sql;
+	int rc;
+	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
+	if (state) {
+		where = NULL;
+		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+			if (strcmp(states[i].state, state) == 0)
+				where = states[i].where;
+		if (!where)
+			return kam_errf(e, "complaints: no state '%s' (open, overdue, answered)", state);
+	}
+	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
+	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR "
+			      "c.received_on <= ?2) AND %s ORDER BY c.id", "SELECT " COLUMNS, where);
+	if (!sql)
+		return kam_errf(e, "complaints: out of memory");
+	rc = kam_store_walk(db, sql, v, 2, each, arg, "read complaints", e);
+	sqlite3_free(sql);
+	return rc;
+}

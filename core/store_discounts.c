@@ -1,0 +1,89 @@
+/* Discount requests and their answers (store_discounts.h). */
+#include <string.h>
+
+#include "store.h"
+#include "store_discounts.h"
+#include "store_rows_impl.h"
+
+#define COLUMNS "d.id, printf('%014d', d.code) AS code, d.line, d.rate_bp, d.method, d.valid_from, " \
+	"d.valid_until, d.requested_on, d.requested_by, d.policy, d.grade, d.limit_bp, d.route, d.answer_by, " \
+	"d.reason, d.created_at, a.decision, a.level, a.answered_on, a.answered_by, a.reason AS answer_reason " \
+	"FROM discounts d LEFT JOIN discount_answers a ON a.discount = d.id"
+
+int kam_store_discount_add(kam_db *db, const struct kam_store_new_discount *d, long long *id, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(d->code), KAM_SV_TEXT(d->line), KAM_SV_INT(d->rate_bp),
+				    KAM_SV_TEXT(d->method), KAM_SV_TEXT(d->valid_from), KAM_SV_TEXT(d->valid_until),
+				    KAM_SV_TEXT(d->requested_on), KAM_SV_TEXT(d->requested_by), KAM_SV_TEXT(d->policy),
+				    KAM_SV_TEXT(d->grade), KAM_SV_INT(d->limit_bp), KAM_SV_TEXT(d->route),
+				    KAM_SV_TEXT(d->answer_by), KAM_SV_TEXT(d->reason), KAM_SV_TEXT(d->created_at)};
+	if (kam_store_walk(db, "INSERT INTO discounts(code, line, rate_bp, method, valid_from, valid_until, "
+			   "requested_on, requested_by, policy, grade, limit_bp, route, answer_by, reason, created_at) "
+			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+			   v, 15, NULL, NULL, "record the discount request", e) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int kam_store_discount_answer(kam_db *db, const struct kam_store_discount_answer *a, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(a->discount), KAM_SV_TEXT(a->decision), KAM_SV_TEXT(a->level),
+				    KAM_SV_TEXT(a->answered_on), KAM_SV_TEXT(a->answered_by), KAM_SV_TEXT(a->reason),
+				    KAM_SV_TEXT(a->created_at)};
+	return kam_store_walk(db, "INSERT INTO discount_answers(discount, decision, level, answered_on, "
+			      "answered_by, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			      v, 7, NULL, NULL, "record the discount's answer", e);
+}
+
+int kam_store_discount_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(id)};
+	return kam_store_walk(db, "SELECT " COLUMNS " WHERE d.id = ?1", v, 1, each, arg,
+			      "read a discount request", e);
+}
+
+int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
+			     kam_store_row_fn each, void *arg, kam_err *e)
+{
+	static const struct {
+		const char *state, *where;
+	} states[] = {
+		{"pending", "(a.discount IS NULL OR a.answered_on > ?2)"},
+		{"overdue", "(a.discount IS NULL OR a.answered_on > ?2) AND d.answer_by < ?2"},
+		{"answered", "a.discount IS NOT NULL AND (?2 IS NULL OR a.answered_on <= ?2)"},
+		{"granted", "a.decision = 'approved' AND a.answered_on <= ?2 AND d.valid_from <= ?2 "
+			    "AND d.valid_until >= ?2"},
+	};
+	const char *where = "1";
+	char *sql;
+	int rc;
+	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
+	if (state) {
+		where = NULL;
+		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+			if (strcmp(states[i].state, state) == 0)
+				where = states[i].where;
+		if (!where)
+			return kam_errf(e, "discounts: no state '%s' (pending, overdue, answered, granted)", state);
+		if (!as_of && strstr(where, "?2"))
+			return kam_errf(e, "discounts: the state '%s' needs a day", state);
+	}
+	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
+	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR d.requested_on <= ?2) AND %s "
+			      "ORDER BY d.id", "SELECT " COLUMNS, where);
+	if (!sql)
+		return kam_errf(e, "discounts: out of memory");
+	rc = kam_store_walk(db, sql, v, 2, each, arg, "read discount requests", e);
+	sqlite3_free(sql);
+	return rc;
+}
+
+int kam_store_grade_now(kam_db *db, int64_t code, const char *policy, kam_store_row_fn each, void *arg,
+			kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(code), KAM_SV_TEXT(policy)};
+	return kam_store_walk(db, "SELECT d.grade, r.year FROM decisions d JOIN grading_runs r ON r.id = d.run "
+			      "JOIN policies p ON p.hash = r.policy_hash WHERE d.code = ?1 AND p.name = ?2 "
+			      "ORDER BY r.year DESC, d.id DESC LIMIT 1", v, 2, each, arg, "read the customer's grade", e);
+}

@@ -1,0 +1,186 @@
+-- kam discount request | approve | refuse | list: tariff discounts (资费优惠, DOMAIN.md §5).
+-- A request is routed by the policy's local standard for the customer's grade and the
+-- business line (discount_local_pct): within it (the limit included) to the local level,
+-- beyond it to the level above; it must be answered within approval_days.  An approver
+-- states their level; the policy says which requests each level may answer.  A request
+-- and its answer are kept as they were (never changed).  Discount records are
+-- confidential (DOMAIN §12).
+local cli = require "common.cli"
+local money = require "common.money"
+local store, json = kam.store, kam.json
+
+local USAGE = [[
+usage: kam discount request CODE --line LINE --rate-bp N --from DATE --until DATE
+                            [--method TEXT] [--reason TEXT] [--on DATE]
+       kam discount approve ID --level LEVEL [--reason TEXT] [--on DATE]
+       kam discount refuse ID --level LEVEL --reason TEXT [--on DATE]
+       kam discount list [CODE] [--state pending|overdue|answered|granted] [--as-of DATE]
+A rate is the discount off the standard tariff in basis points, an integer from 1 to
+10000 (150 is 1.50% off).  request routes it by the policy's local standard for the
+customer's grade (its latest grading under the policy) and LINE: within the standard
+(the limit included) to the local level, beyond it to the level above (province); the
+answer is due approval_days after the request day (--on, default today in the
+database's timezone).  approve and refuse record the answer of an approver at LEVEL
+(local or province); the policy says which requests a level may answer; an answer after
+its due day is recorded as late.  list shows every request (--state: pending, overdue
+on --as-of, answered, or granted: approved and in force on --as-of, default today).
+Writes wait up to --wait SECONDS (default $KAM_WAIT, else 60) for another writer.
+]]
+
+local args = { ... }
+local sub = cli.subcommand(args)
+local opts, operands = cli.parse(args, { line = "value", ["rate-bp"] = "value", from = "value", ["until"] = "value",
+  method = "value", reason = "value", on = "value", level = "value", state = "value", ["as-of"] = "value",
+  help = "flag", wait = "value" }, USAGE)
+if not opts then return 2 end
+if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
+if opts.wait then
+  local ok, err = store.set_wait(opts.wait)
+  if not ok then return cli.usage_error(err, USAGE) end
+end
+
+local LINES = {}
+for _, l in ipairs(kam.grading.lines) do LINES[l] = true end
+
+-- The day of --NAME (default today), or nil and the usage error.
+local function day_opt(name)
+  if not opts[name] then return money.today() end
+  local d, err = money.check_day(opts[name])
+  if not d then return nil, "--" .. name .. ": " .. err end
+  return d
+end
+
+local function need(name)
+  if not opts[name] or opts[name] == "" then
+    return nil, string.format("discount %s: --%s is required", sub, name)
+  end
+  return opts[name]
+end
+
+-- One request id operand, as an integer, or nil and the usage error.
+local function id_operand()
+  local id = #operands == 1 and math.tointeger(tonumber(operands[1]))
+  if not id then return nil, "discount " .. sub .. " needs one request id" end
+  return id
+end
+
+local function show(d)
+  return string.format("#%d customer %s %s %s off, %s..%s", d.id, d.code, d.line, money.pct(d.rate_bp),
+    d.valid_from, d.valid_until)
+end
+
+if sub == "request" then
+  if #operands ~= 1 then return cli.usage_error("discount request needs one customer code", USAGE) end
+  local code, err = cli.check_code(operands[1])
+  if not code then return cli.usage_error(err, USAGE) end
+  local line, rate, from, till, on
+  line, err = need("line")
+  if line and not LINES[line] then
+    line, err = nil, string.format("--line '%s' is not a business line (%s)", line, table.concat(kam.grading.lines, ", "))
+  end
+  if line then rate, err = need("rate-bp") end
+  if rate then
+    local n = math.tointeger(tonumber(rate))
+    if not rate:match("^%d+$") or not n or n < 1 or n > 10000 then
+      rate, err = nil, string.format("--rate-bp '%s' must be whole basis points from 1 to 10000 (150 is 1.50%% off)", rate)
+    else
+      rate = n
+    end
+  end
+  if rate then from, err = need("from") end
+  if from then from, err = money.check_day(from) end
+  if from then till, err = need("until") end
+  if till then till, err = money.check_day(till) end
+  if till and till < from then till, err = nil, string.format("--until %s is before --from %s", till, from) end
+  if till then on, err = day_opt("on") end
+  if not on then return cli.usage_error(err, USAGE) end
+
+  local icode = math.tointeger(tonumber(code))
+  local p = money.policy()
+  local id, d
+  store.transaction(function()
+    if not store.customer_exists(icode) then error("discount request: no customer " .. code, 0) end
+    local grade = store.grade_now(icode, p.name) or "none"
+    local route, limit = money.discount_route(p, grade, line, rate)
+    d = { code = icode, line = line, rate_bp = rate, limit_bp = limit, method = opts.method, valid_from = from,
+          valid_until = till, requested_on = on, requested_by = kam.user, policy = p.name, grade = grade,
+          route = route, answer_by = money.discount_answer_by(p, on), reason = opts.reason, created_at = cli.now_utc() }
+    id = store.discount_add(d)
+  end)
+  d.id, d.code = id, code
+  if kam.output_json then
+    print(json.encode(d, { indent = 2, sort_keys = true }))
+  else
+    io.stderr:write(string.format("kam: discount %s: grade %s, local standard %s: to the %s level, answer due by %s\n",
+      show(d), d.grade, money.pct(d.limit_bp), d.route, d.answer_by))
+  end
+  return 0
+elseif sub == "approve" or sub == "refuse" then
+  local id, err = id_operand()
+  local level, on
+  if id then level, err = need("level") end
+  if level and sub == "refuse" then
+    local r
+    r, err = need("reason")
+    if not r then level = nil end
+  end
+  if level then on, err = day_opt("on") end
+  if not on then return cli.usage_error(err, USAGE) end
+  local p = money.policy()
+  local d, late
+  store.transaction(function()
+    d = store.discount(id)
+    if not d then error(string.format("discount %s: no request #%d", sub, id), 0) end
+    if d.decision then
+      error(string.format("discount %s: request #%d was already %s on %s by %s (%s level)", sub, id, d.decision,
+        d.answered_on, d.answered_by, d.level), 0)
+    end
+    if d.policy ~= p.name then
+      error(string.format("discount %s: request #%d was routed under policy %s, not %s", sub, id, d.policy, p.name), 0)
+    end
+    local ok, why = money.discount_level_may_answer(p, level, d.route)
+    if not ok then error(string.format("discount %s: request #%d (%s off, beyond the local standard of %s: %s level): %s",
+      sub, id, money.pct(d.rate_bp), money.pct(d.limit_bp), d.route, why), 0) end
+    if on < d.requested_on then
+      error(string.format("discount %s: the answer's day %s is before the request's (%s)", sub, on, d.requested_on), 0)
+    end
+    late = on > d.answer_by
+    store.discount_answer({ discount = id, decision = sub == "approve" and "approved" or "refused", level = level,
+      answered_on = on, answered_by = kam.user, reason = opts.reason, created_at = cli.now_utc() })
+    d = store.discount(id)
+  end)
+  if kam.output_json then
+    d.late = late
+    print(json.encode(d, { indent = 2, sort_keys = true }))
+  else
+    io.stderr:write(string.format("kam: discount %s %s at the %s level on %s%s\n", show(d), d.decision, level, on,
+      late and string.format(" (late: the answer was due by %s)", d.answer_by) or ""))
+  end
+  return 0
+elseif sub == "list" then
+  if #operands > 1 then return cli.usage_error("discount list takes at most one customer code", USAGE) end
+  local code, err
+  if operands[1] then
+    code, err = cli.check_code(operands[1])
+    if not code then return cli.usage_error(err, USAGE) end
+  end
+  local STATES = { pending = true, overdue = true, answered = true, granted = true }
+  if opts.state and not STATES[opts.state] then
+    return cli.usage_error("--state '" .. opts.state .. "' must be pending, overdue, answered or granted", USAGE)
+  end
+  local as_of
+  as_of, err = day_opt("as-of")
+  if not as_of then return cli.usage_error(err, USAGE) end
+  local rows = store.discounts(code and math.tointeger(tonumber(code)), opts.state, as_of)
+  for _, d in ipairs(rows) do
+    local answered = d.answered_on and d.answered_on <= as_of
+    d.late = (answered and d.answered_on > d.answer_by) or (not answered and d.answer_by < as_of)
+    d.rate = money.pct(d.rate_bp)
+  end
+  if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
+  cli.table(rows, { columns = { "id", "code", "line", "rate", "valid_from", "valid_until", "grade", "route",
+    "requested_on", "answer_by", "decision", "level", "answered_on", "answered_by" } })
+  return 0
+else
+  return cli.usage_error(sub and ("unknown discount subcommand '" .. sub .. "'") or "discount needs a subcommand", USAGE)
+end
