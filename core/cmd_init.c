@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "policy.h"
 #include "store_meta.h"
@@ -82,6 +83,8 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	/* The database's policy is what grading writes under: a change of it is recorded
 	 * with who made it and when (and what it replaced). */
 	changed = !have || strcmp(recorded, policy) != 0;
+	if (have && changed && kam_access_admin(ctx, "change the database's policy", &ctx->err) < 0)
+		return kam_report_error(ctx, &ctx->err);
 	if (created || adopted) {
 		keys[n] = "created_at", values[n++] = now;
 		keys[n] = "created_by", values[n++] = ctx->user;

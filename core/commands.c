@@ -125,6 +125,22 @@ const struct kam_command kam_commands[] = {
 			       "--autocommit runs it without."}}},
 	{"backup", "a consistent copy of the database while others work in it", kam_cmd_backup,
 	 {{"[--force] FILE", "Copy the database to FILE as one snapshot while other kam processes read and write (an import committed meanwhile is in it whole or not at all); written under a temporary name, checked (integrity, schema version) and renamed; an existing FILE only with --force. Prints each table's rows and the size."}}},
+	{"user", "the database's users and their roles", kam_cmd_user,
+	 {{"add NAME --login LOGIN [--role ROLE] [--manager ID]",
+	   "Add a user for a system login, with a role: admin (users, policies, schedules, raw SQL), center (the "
+	   "province's work), manager (its own customers), viewer (reads only).  The first user is an admin; from then "
+	   "on only an admin manages users, each login must be a user's, and --user or $KAM_USER may name another user "
+	   "only for an admin."},
+	  {"list", "The users, their logins, roles and when they were added."},
+	  {"role NAME ROLE", "Change a user's role (never the last admin's)."},
+	  {"disable NAME", "Disable a user (never the last admin)."},
+	  {"enable NAME", "Enable a disabled user again."}}},
+	{"audit", "the access and change log, and its check", kam_cmd_audit,
+	 {{"[--user U] [--customer CODE] [--since TIME] [--limit N]",
+	   "Who did what, when, through which command, to which customer: changes with the rows they touched, reads "
+	   "of confidential fields, refusals and users managed, oldest first."},
+	  {"verify", "Recompute the log's hash chain: exit 1 naming the first entry edited or missing, else print the "
+		     "newest hash to note elsewhere."}}},
 	{"plugin", "the loaded plugins", kam_cmd_plugin,
 	 {{"list", "The plugins loaded, with the modules, commands and formats each added."}}},
 	{"help", "this list, or a command's usage", kam_cmd_help,

@@ -2,6 +2,7 @@
 
 #include <lua.h>
 
+#include "access.h"
 #include "host.h"
 #include "plugin.h"
 
@@ -11,6 +12,12 @@ int kam_ctx_db(kam_ctx *ctx, int flags)
 		return 0;
 	if (kam_db_open(&ctx->db, ctx->db_path, flags, &ctx->err) < 0)
 		return -1;
+	/* Who acts, before anything is read or written. */
+	if (kam_access_resolve(ctx, &ctx->err) < 0) {
+		kam_db_close(ctx->db);
+		ctx->db = NULL;
+		return -1;
+	}
 	/* A kam run script's whole work is one transaction, begun when it first needs the
 	 * database (whichever binding or plugin opens it). */
 	if (ctx->script_tx && kam_db_script_begin(ctx->db, &ctx->err) < 0) {

@@ -12,7 +12,12 @@ struct kam_plugins;
 typedef struct kam_ctx {
 	const char *db_path;        /* --db, $KAM_DB, ./kam.db */
 	const char *policy;         /* --policy, or NULL for the database's default */
-	const char *user;           /* --user, $KAM_USER, login name */
+	const char *user;           /* --user, $KAM_USER, login name; once users exist, the acting
+				     * kam user (access.c) */
+	int user_given;             /* --user or $KAM_USER named it */
+	const char *command;        /* the command and its first word ("import ledger"), for the
+				     * audit log */
+	char acting[260];           /* the acting user's name, when access.c decided it */
 	int json;                   /* --json: one JSON document on stdout */
 	int script_tx;              /* kam run: the database opens inside one deferred transaction */
 	const char *exe_dir;        /* directory of the running binary (finds build-tree files) */

@@ -2,10 +2,12 @@
  * A statement is a userdata created closed and then prepared into (as liolib.c does
  * with files), so an error between the two can never leak a live sqlite3_stmt. */
 #include <lauxlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "host.h"
 #include "store.h"
+#include "store_access.h"
 
 #define STMT_MT "kam.db.statement"
 
@@ -13,6 +15,22 @@ typedef struct lstmt {
 	sqlite3_stmt *st;
 	int owned_by_loop;  /* made by db.rows: finalised when the loop ends */
 } lstmt;
+
+/* The database for a user's own SQL: once users exist, an admin's only (raw SQL reaches
+ * every field, the confidential ones included, and no role's check applies to it). */
+static kam_db *raw_db(lua_State *L)
+{
+	kam_db *db = kam_lua_db(L);
+	int role = kam_db_role(db);
+	if (role != KAM_ROLE_NONE && role != KAM_ROLE_ADMIN) {
+		char detail[200];
+		snprintf(detail, sizeof detail, "{\"why\": \"kam.db (raw SQL) is for admins\"}");
+		kam_audit_refused(db, detail);
+		luaL_error(L, "kam.db: user %s is a %s: raw SQL is for admins once users exist (use kam.store, or ask "
+			      "an admin); the refusal is in the audit log", kam_db_actor(db), kam_role_name(role));
+	}
+	return db;
+}
 
 static lstmt *new_stmt(lua_State *L)
 {
@@ -201,7 +219,7 @@ static int step(lua_State *L, kam_db *db, lstmt *s)
  * returns the number of rows the last one changed. */
 static int l_exec(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	size_t len;
 	const char *sql = luaL_checklstring(L, 1, &len), *end = sql + len;
 	int nargs = lua_gettop(L) - 1, statements = 0;
@@ -235,7 +253,7 @@ static int rows_next(lua_State *L)
 	lstmt *s = luaL_checkudata(L, 1, STMT_MT);
 	if (!s->st)
 		return 0;
-	if (step(L, kam_lua_db(L), s))
+	if (step(L, raw_db(L), s))
 		return 1;
 	if (s->owned_by_loop)
 		close_stmt(s);
@@ -246,7 +264,7 @@ static int rows_next(lua_State *L)
  * value, so a break or an error finalises it at once. */
 static int l_rows(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	size_t len;
 	const char *sql = luaL_checklstring(L, 1, &len);
 	int nargs = lua_gettop(L) - 1;
@@ -275,7 +293,7 @@ static lstmt *prepared(lua_State *L, kam_db *db)
 
 static int l_first(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = prepared(L, db);
 	int got = step(L, db, s);
 	close_stmt(s);
@@ -284,7 +302,7 @@ static int l_first(lua_State *L)
 
 static int l_value(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = prepared(L, db);
 	int rc = sqlite3_step(s->st);
 	if (rc == SQLITE_ROW)
@@ -305,7 +323,7 @@ static void collect_rows(lua_State *L, kam_db *db, lstmt *s)
 
 static int l_all(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = prepared(L, db);
 	collect_rows(L, db, s);
 	close_stmt(s);
@@ -314,7 +332,7 @@ static int l_all(lua_State *L)
 
 static int l_prepare(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	size_t len;
 	const char *sql = luaL_checklstring(L, 1, &len);
 	lstmt *s = new_stmt(L);
@@ -327,7 +345,7 @@ static int l_prepare(lua_State *L)
  * unchanged. */
 int kam_lua_transaction(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	kam_err e;
 	int nargs = lua_gettop(L) - 1, base;
 	luaL_checktype(L, 1, LUA_TFUNCTION);
@@ -345,25 +363,25 @@ int kam_lua_transaction(lua_State *L)
 
 static int l_changes(lua_State *L)
 {
-	lua_pushinteger(L, sqlite3_changes64(kam_lua_db(L)->h));
+	lua_pushinteger(L, sqlite3_changes64(raw_db(L)->h));
 	return 1;
 }
 
 static int l_last_insert_rowid(lua_State *L)
 {
-	lua_pushinteger(L, sqlite3_last_insert_rowid(kam_lua_db(L)->h));
+	lua_pushinteger(L, sqlite3_last_insert_rowid(raw_db(L)->h));
 	return 1;
 }
 
 static int l_in_transaction(lua_State *L)
 {
-	lua_pushboolean(L, !sqlite3_get_autocommit(kam_lua_db(L)->h));
+	lua_pushboolean(L, !sqlite3_get_autocommit(raw_db(L)->h));
 	return 1;
 }
 
 static int l_schema_version(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	kam_err e;
 	int v;
 	if (kam_db_user_version(db, &v, &e) < 0)
@@ -376,7 +394,7 @@ static int l_schema_version(lua_State *L)
 
 static int s_bind(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = check_stmt(L, 1);
 	sqlite3_reset(s->st);
 	sqlite3_clear_bindings(s->st);
@@ -398,14 +416,14 @@ static void rebind(lua_State *L, kam_db *db, lstmt *s)
 
 static int s_step(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = check_stmt(L, 1);
 	return step(L, db, s);
 }
 
 static int s_exec(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = check_stmt(L, 1);
 	rebind(L, db, s);
 	while (step(L, db, s))
@@ -416,7 +434,7 @@ static int s_exec(lua_State *L)
 
 static int s_first(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = check_stmt(L, 1);
 	int got;
 	rebind(L, db, s);
@@ -427,7 +445,7 @@ static int s_first(lua_State *L)
 
 static int s_all(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = check_stmt(L, 1);
 	rebind(L, db, s);
 	collect_rows(L, db, s);
@@ -436,7 +454,7 @@ static int s_all(lua_State *L)
 
 static int s_rows(lua_State *L)
 {
-	kam_db *db = kam_lua_db(L);
+	kam_db *db = raw_db(L);
 	lstmt *s = check_stmt(L, 1);
 	rebind(L, db, s);
 	lua_pushcfunction(L, rows_next);

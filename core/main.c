@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -54,6 +55,17 @@ static const char *login_name(void)
 	return pw ? pw->pw_name : "unknown";
 }
 
+/* The command and its first word ("import ledger", "user add"), for the audit log: no
+ * option and no value of one, which may be confidential. */
+static const char *command_words(int argc, char **argv)
+{
+	static char words[160];
+	snprintf(words, sizeof words, "%.60s", argv[0]);
+	if (argc > 1 && argv[1][0] != '-' && strlen(argv[1]) <= 60)
+		snprintf(words + strlen(words), sizeof words - strlen(words), " %s", argv[1]);
+	return words;
+}
+
 static char *exe_dir(void)
 {
 	static char buf[PATH_MAX];
@@ -89,6 +101,9 @@ int main(int argc, char **argv)
 	 * SQLite's disk-full error instead of a signal that leaves the write half done. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+	/* Archives are trade secrets: whatever kam writes (exports, reject files, reports,
+	 * history, backups) is its owner's only. */
+	umask(umask(077) | 077);
 	if (kam_db_library_init(&ctx.err) < 0)
 		fprintf(stderr, "kam: warning: %s\n", ctx.err.msg);
 
@@ -112,6 +127,7 @@ int main(int argc, char **argv)
 		return version(&ctx);
 	if (!ctx.db_path)
 		ctx.db_path = getenv("KAM_DB") && *getenv("KAM_DB") ? getenv("KAM_DB") : "kam.db";
+	ctx.user_given = ctx.user || (getenv("KAM_USER") && *getenv("KAM_USER"));
 	if (!ctx.user)
 		ctx.user = login_name();
 	ctx.exe_dir = exe_dir();
@@ -135,6 +151,7 @@ int main(int argc, char **argv)
 	}
 	first = optind;
 	name = argv[first];
+	ctx.command = command_words(argc - first, argv + first);
 	/* With --json, a command's --help is a document too. */
 	if (ctx.json && kam_wants_help(argc - first, argv + first)) {
 		status = kam_help_json(&ctx, argc - first, argv + first);

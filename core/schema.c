@@ -341,6 +341,35 @@ const char *const kam_schema_steps[] = {
 	" BEGIN SELECT RAISE(ABORT, 'complaint ratings are never changed'); END;"
 	"CREATE TRIGGER complaint_ratings_never_deleted BEFORE DELETE ON complaint_ratings"
 	" BEGIN SELECT RAISE(ABORT, 'complaint ratings are never deleted'); END;",
+
+	/* users and audit (store_access.h): who may do what, and the log of what was done and
+	 * refused.  The log is append-only: triggers refuse a change or a deletion, and each
+	 * entry's hash covers the one before it, so an edit made around the triggers shows. */
+	"CREATE TABLE users ("
+	"  name       TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),"
+	"  login      TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 64),"
+	"  role       TEXT NOT NULL CHECK (role IN ('admin', 'center', 'manager', 'viewer')),"
+	"  manager    TEXT,"
+	"  disabled   INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  created_at TEXT NOT NULL,"
+	"  created_by TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE audit ("
+	"  id       INTEGER PRIMARY KEY,"
+	"  at       TEXT NOT NULL,"
+	"  user     TEXT NOT NULL,"
+	"  command  TEXT NOT NULL,"
+	"  action   TEXT NOT NULL CHECK (action IN ('change', 'read', 'refused', 'users')),"
+	"  customer INTEGER,"
+	"  detail   TEXT NOT NULL,"
+	"  prev     TEXT NOT NULL,"
+	"  hash     TEXT NOT NULL"
+	");"
+	"CREATE INDEX audit_customer ON audit(customer) WHERE customer IS NOT NULL;"
+	"CREATE TRIGGER audit_never_changed BEFORE UPDATE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never changed'); END;"
+	"CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit"
+	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never deleted'); END;",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

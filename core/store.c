@@ -467,9 +467,16 @@ void kam_db_close(kam_db *db)
 		return;
 	if (db->h) {
 		kam_db_rollback_all(db);
+		/* Statements that committed one by one (kam run --autocommit) are logged at the
+		 * end, all together, as no transaction of kam's ended with them. */
+		if (!db->readonly && kam_audit_changes(db, NULL) < 0)
+			kam_log(KAM_LOG_WARN, "%s: the changes of this run could not be written to the audit log",
+				db->path);
 		/* _v2: a statement still alive (its owner closes later) must not fail the close. */
 		sqlite3_close_v2(db->h);
 	}
+	free(db->actor);
+	free(db->command);
 	free(db->path);
 	free(db->file);
 	free(db);
@@ -478,6 +485,8 @@ void kam_db_close(kam_db *db)
 int kam_db_begin(kam_db *db, kam_err *e)
 {
 	char sql[64];
+	if (kam_access_may_write(db, e) < 0)
+		return -1;
 	if (db->depth == 0 && !sqlite3_get_autocommit(db->h))
 		return kam_errf(e, "%s: a transaction is already open (opened with raw SQL)", db->path);
 	if (db->depth == 0)
@@ -523,7 +532,8 @@ int kam_db_commit(kam_db *db, kam_err *e)
 		snprintf(sql, sizeof sql, "COMMIT");
 	else
 		snprintf(sql, sizeof sql, "RELEASE kam_%d", db->depth - 1);
-	if (kam_db_exec(db, sql, e) < 0) {
+	/* What the transaction changed goes into the audit log with it, or neither does. */
+	if ((db->depth == 1 && kam_audit_changes(db, e) < 0) || kam_db_exec(db, sql, e) < 0) {
 		/* A failed COMMIT (disk full) leaves the transaction open: undo it whole. */
 		kam_db_rollback(db);
 		return -1;
@@ -540,6 +550,7 @@ void kam_db_rollback(kam_db *db)
 	if (db->depth == 1) {
 		if (!sqlite3_get_autocommit(db->h))
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		db->audited = sqlite3_total_changes64(db->h);   /* undone: nothing to log */
 	} else {
 		snprintf(sql, sizeof sql, "ROLLBACK TO kam_%d; RELEASE kam_%d", db->depth - 1,
 			 db->depth - 1);
@@ -552,8 +563,10 @@ void kam_db_rollback_all(kam_db *db)
 {
 	if (!db->h)
 		return;
-	if (!sqlite3_get_autocommit(db->h))
+	if (!sqlite3_get_autocommit(db->h)) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		db->audited = sqlite3_total_changes64(db->h);   /* undone: nothing to log */
+	}
 	db->depth = 0;
 }
 

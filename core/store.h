@@ -29,7 +29,16 @@ struct kam_db {
 	/* kam_db_interrupt was called: work that runs no statement (a backup's page copy)
 	 * checks this between its steps. */
 	volatile sig_atomic_t interrupted;
+	/* Who acts, and through which command (store_access.h); role 0: no users yet. */
+	char *actor, *command;
+	int role;
+	long long audited;     /* sqlite3_total_changes when the last change was audited */
 };
+
+/* store_access.c, for store.c: refuse a write the actor's role does not allow (and log
+ * the refusal); log the changes of the transaction being committed. */
+int kam_access_may_write(kam_db *db, kam_err *e);
+int kam_audit_changes(kam_db *db, kam_err *e);
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */
 extern const int kam_schema_latest;

@@ -1,0 +1,98 @@
+/* Who acts on the database (access.h). */
+#include "access.h"
+
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *kam_access_login(void)
+{
+	static char name[260];
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(name, sizeof name, "%s", pw && pw->pw_name ? pw->pw_name : "");
+	return name;
+}
+
+/* A JSON string, for the log's detail. */
+static void quote(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+	out[n++] = '"';
+	for (; *s && n + 8 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			out[n++] = '\\', out[n++] = (char)c;
+		else if (c < 0x20)
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+}
+
+/* Refuse: log it (as who, when the connection has no actor yet) and fill e. */
+static int refuse(kam_ctx *ctx, const char *who, const char *why, kam_err *e)
+{
+	char detail[1400], q[1000];
+	quote(q, sizeof q, why);
+	snprintf(detail, sizeof detail, "{\"why\": %s}", q);
+	if (!who || kam_db_set_actor(ctx->db, who, KAM_ROLE_NONE, ctx->command, e) == 0)
+		kam_audit_refused(ctx->db, detail);
+	return kam_errf(e, "%s: %s", kam_db_name(ctx->db), why);
+}
+
+int kam_access_resolve(kam_ctx *ctx, kam_err *e)
+{
+	struct kam_user me, as;
+	const char *login = kam_access_login();
+	char why[900];
+	long n;
+	int found;
+
+	if (kam_users_count(ctx->db, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return kam_db_set_actor(ctx->db, ctx->user, KAM_ROLE_NONE, ctx->command, e);
+	if (kam_user_find(ctx->db, 1, login, &me, &found, e) < 0)
+		return -1;
+	if (!found) {
+		snprintf(why, sizeof why, "the login '%s' is not a kam user of this database; an admin adds it: kam user "
+			 "add NAME --login %s", login, login);
+		return refuse(ctx, login, why, e);
+	}
+	if (me.disabled) {
+		snprintf(why, sizeof why, "user %s (login %s) is disabled", me.name, login);
+		return refuse(ctx, me.name, why, e);
+	}
+	as = me;
+	if (ctx->user_given && strcmp(ctx->user, me.name) != 0) {
+		if (me.role != KAM_ROLE_ADMIN) {
+			snprintf(why, sizeof why, "user %s (%s) may not act as %s: only an admin names another user "
+				 "with --user or $KAM_USER", me.name, kam_role_name(me.role), ctx->user);
+			return refuse(ctx, me.name, why, e);
+		}
+		if (kam_user_find(ctx->db, 0, ctx->user, &as, &found, e) < 0)
+			return -1;
+		if (!found || as.disabled) {
+			snprintf(why, sizeof why, "no %suser '%s' to act as (kam user list)", found ? "enabled " : "",
+				 ctx->user);
+			return refuse(ctx, me.name, why, e);
+		}
+	}
+	snprintf(ctx->acting, sizeof ctx->acting, "%s", as.name);
+	ctx->user = ctx->acting;
+	return kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e);
+}
+
+int kam_access_admin(kam_ctx *ctx, const char *what, kam_err *e)
+{
+	char why[900];
+	int role = kam_db_role(ctx->db);
+	if (role == KAM_ROLE_NONE || role == KAM_ROLE_ADMIN)
+		return 0;
+	snprintf(why, sizeof why, "user %s is %s %s: only an admin may %s", kam_db_actor(ctx->db),
+		 role == KAM_ROLE_ADMIN ? "an" : "a", kam_role_name(role), what);
+	return refuse(ctx, NULL, why, e);
+}
