@@ -4,6 +4,7 @@
 #define KAM_STORE_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <sqlite3.h>
 
 #include "err.h"
@@ -38,6 +39,9 @@ struct kam_db {
 /* store_access.c, for store.c: refuse a write the actor's role does not allow (and log
  * the refusal); log the changes of the transaction being committed. */
 int kam_access_may_write(kam_db *db, kam_err *e);
+/* 1 when the actor may read confidential fields of topic (the read logged), 0 when they
+ * are masked for it; -1 on error. */
+int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam_err *e);
 int kam_audit_changes(kam_db *db, kam_err *e);
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */

@@ -376,6 +376,42 @@ int kam_access_may_write(kam_db *db, kam_err *e)
 			"written (the refusal is in the audit log)", db->path, kam_db_actor(db));
 }
 
+int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam_err *e)
+{
+	char detail[300], t[200];
+	sqlite3 *h = NULL;
+	int rc, flags;
+	if (db->readonly || db->role == KAM_ROLE_VIEWER)
+		return 0;   /* a read that cannot be logged is not made; a viewer sees none */
+	json_str(t, sizeof t, topic);
+	snprintf(detail, sizeof detail, "{\"read\": %s}", t);
+	/* Inside this connection's write transaction, or (a reader must not take the write
+	 * lock, nor lose the entry with its own rollback) on a connection of its own. */
+	if (sqlite3_txn_state(db->h, NULL) == SQLITE_TXN_WRITE) {
+		rc = append(db->h, kam_db_actor(db), db->command ? db->command : "kam", "read", customer, detail);
+		if (rc == SQLITE_OK)
+			db->audited = sqlite3_total_changes64(db->h);
+		return rc == SQLITE_OK ? 1 : kam_db_fail(db, rc, "log the read", e);
+	}
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (strncmp(db->path, "file:", 5) == 0 ? SQLITE_OPEN_URI : 0);
+	if ((rc = sqlite3_open_v2(db->path, &h, flags, NULL)) == SQLITE_OK) {
+		sqlite3_busy_timeout(h, db->wait_ms > 0 ? db->wait_ms : 60000);
+		if ((rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL)) == SQLITE_OK) {
+			rc = append(h, kam_db_actor(db), db->command ? db->command : "kam", "read", customer, detail);
+			rc = sqlite3_exec(h, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? rc
+												      : SQLITE_ERROR;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		kam_errf(e, "%s: the read of %s could not be logged (%s); nothing read", db->path, topic,
+			 h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return -1;
+	}
+	sqlite3_close(h);
+	return 1;
+}
+
 int kam_audit_changes(kam_db *db, kam_err *e)
 {
 	long long now = sqlite3_total_changes64(db->h);

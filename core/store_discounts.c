@@ -36,11 +36,16 @@ int kam_store_discount_answer(kam_db *db, const struct kam_store_discount_answer
 			      v, 7, NULL, NULL, "record the discount's answer", e);
 }
 
+/* A discount's terms are confidential (DOMAIN §5, §12): who may not see them reads "***". */
+static const char *const secret_cols[] = {"rate_bp", "limit_bp", "method", "valid_from", "valid_until", "reason",
+					  "answer_reason", NULL};
+
 int kam_store_discount_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(id)};
-	return kam_store_walk(db, "SELECT " COLUMNS " WHERE d.id = ?1", v, 1, each, arg,
-			      "read a discount request", e);
+	struct kam_store_secret secret = {"discounts", 0, secret_cols};
+	return kam_store_walk_secret(db, "SELECT " COLUMNS " WHERE d.id = ?1", v, 1, &secret, each, arg,
+				     "read a discount request", e);
 }
 
 int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
@@ -74,7 +79,10 @@ int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state,
 			      "ORDER BY d.id", "SELECT " COLUMNS, where);
 	if (!sql)
 		return kam_errf(e, "discounts: out of memory");
-	rc = kam_store_walk(db, sql, v, 2, each, arg, "read discount requests", e);
+	{
+		struct kam_store_secret secret = {"discounts", code ? *code : 0, secret_cols};
+		rc = kam_store_walk_secret(db, sql, v, 2, &secret, each, arg, "read discount requests", e);
+	}
 	sqlite3_free(sql);
 	return rc;
 }

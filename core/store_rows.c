@@ -1,18 +1,27 @@
 /* Rows of a statement as plain values (store_rows.h); the walk that store files share. */
+#include <string.h>
+
 #include "store.h"
 #include "store_rows_impl.h"
 
 struct kam_store_row {
 	sqlite3_stmt *st;
+	uint64_t masked;   /* columns the reader may not see (bit i: column i) */
 };
+
+/* What a masked column reads as. */
+static const char MASK[] = "***";
+#define MASKED(r, i) ((i) < 64 && ((r)->masked >> (i) & 1))
 
 int kam_store_row_columns(const kam_store_row *r) { return sqlite3_column_count(r->st); }
 const char *kam_store_row_name(const kam_store_row *r, int i) { return sqlite3_column_name(r->st, i); }
-int64_t kam_store_row_int(const kam_store_row *r, int i) { return sqlite3_column_int64(r->st, i); }
-double kam_store_row_real(const kam_store_row *r, int i) { return sqlite3_column_double(r->st, i); }
+int64_t kam_store_row_int(const kam_store_row *r, int i) { return MASKED(r, i) ? 0 : sqlite3_column_int64(r->st, i); }
+double kam_store_row_real(const kam_store_row *r, int i) { return MASKED(r, i) ? 0 : sqlite3_column_double(r->st, i); }
 
 int kam_store_row_type(const kam_store_row *r, int i)
 {
+	if (MASKED(r, i))
+		return KAM_STORE_TEXT;
 	switch (sqlite3_column_type(r->st, i)) {
 	case SQLITE_INTEGER: return KAM_STORE_INT;
 	case SQLITE_FLOAT: return KAM_STORE_REAL;
@@ -23,7 +32,13 @@ int kam_store_row_type(const kam_store_row *r, int i)
 
 const char *kam_store_row_text(const kam_store_row *r, int i, size_t *len)
 {
-	const char *s = (const char *)sqlite3_column_text(r->st, i);
+	const char *s;
+	if (MASKED(r, i)) {
+		if (len)
+			*len = sizeof MASK - 1;
+		return MASK;
+	}
+	s = (const char *)sqlite3_column_text(r->st, i);
 	if (len)
 		*len = s ? (size_t)sqlite3_column_bytes(r->st, i) : 0;
 	return s;
@@ -32,7 +47,26 @@ const char *kam_store_row_text(const kam_store_row *r, int i, size_t *len)
 int kam_store_walk(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
 		   kam_store_row_fn each, void *arg, const char *what, kam_err *e)
 {
-	struct kam_store_row row;
+	return kam_store_walk_secret(db, sql, params, nparams, NULL, each, arg, what, e);
+}
+
+/* The columns of st named in cols, as a mask. */
+static uint64_t mask_of(sqlite3_stmt *st, const char *const *cols)
+{
+	uint64_t m = 0;
+	for (int i = 0; i < sqlite3_column_count(st) && i < 64; i++)
+		for (const char *const *c = cols; *c; c++)
+			if (strcmp(sqlite3_column_name(st, i), *c) == 0)
+				m |= (uint64_t)1 << i;
+	return m;
+}
+
+int kam_store_walk_secret(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
+			  const struct kam_store_secret *secret, kam_store_row_fn each, void *arg, const char *what,
+			  kam_err *e)
+{
+	struct kam_store_row row = {NULL, 0};
+	int first = 1;
 	sqlite3_stmt *st;
 	int rc = SQLITE_OK;
 	if (kam_db_prepare(db, sql, &st, e) < 0)
@@ -52,6 +86,16 @@ int kam_store_walk(kam_db *db, const char *sql, const struct kam_store_val *para
 	}
 	row.st = st;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* Confidential columns: decided (and a read logged) once there is something to read. */
+		if (secret && first) {
+			int may = kam_access_confidential(db, secret->topic, secret->customer, e);
+			if (may < 0) {
+				sqlite3_finalize(st);
+				return -1;
+			}
+			row.masked = may ? 0 : mask_of(st, secret->cols);
+		}
+		first = 0;
 		if (each && each(arg, &row, e) < 0) {
 			sqlite3_finalize(st);
 			return -1;

@@ -17,4 +17,17 @@ struct kam_store_val {
 int kam_store_walk(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
 		   kam_store_row_fn each, void *arg, const char *what, kam_err *e);
 
+/* Rows holding confidential fields (DOMAIN §12): the columns named in cols read as "***"
+ * for an actor who may not see them, or on a database kam cannot write (a read that
+ * cannot be logged is not made); otherwise the read is logged (store_access.h), once per
+ * walk that returns a row.  The one place where that is decided. */
+struct kam_store_secret {
+	const char *topic;          /* "discounts", "key persons", ... for the log */
+	int64_t customer;           /* the customer read, 0 when several or unknown */
+	const char *const *cols;    /* NULL-terminated */
+};
+int kam_store_walk_secret(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
+			  const struct kam_store_secret *secret, kam_store_row_fn each, void *arg, const char *what,
+			  kam_err *e);
+
 #endif

@@ -20,6 +20,9 @@ run kam --db a.db import ledger "$F/hubei_ledger.csv"
 status_is 0 "a database with no users: everything works as before"
 is "$(sqlite3 a.db "SELECT group_concat(action || ':' || command, ' ') FROM audit")" \
   "change:init change:import customers change:import ledger" "each change is in the log already"
+run kam --db a.db grade --year 2025 --as-of 2026-01-15
+run kam --db a.db discount request 42050200005000 --line express --rate-bp 999 --from 2026-01-01 --until 2026-06-30 --on 2026-01-05
+status_is 0 "a discount request (its terms are confidential)"
 is "$(stat -c %a a.db)" 600 "the database is its owner's only"
 
 # --- users ---------------------------------------------------------------------------------
@@ -75,6 +78,21 @@ status_is 1 "only an admin adds users"
 run kam --db a.db --user nobody-here export customers
 status_is 1 "an admin naming a user that does not exist is refused"
 like "$err" "no user 'nobody-here' to act as" "... naming it"
+
+# --- confidential fields: masked in the storage layer, every read logged ------------------
+run kam --db a.db --user vic --json discount list
+status_is 0 "a viewer lists the discounts"
+is "$(printf '%s' "$out" | jq -r '.[0] | [.code, .rate_bp, .method, .valid_from, .valid_until] | join(" ")')" \
+  "42050200005000 *** *** *** ***" "... with their terms masked"
+unlike "$out" "999" "the rate appears nowhere in what it reads"
+n=$(entries)
+run kam --db a.db --user carl --json discount list
+is "$(printf '%s' "$out" | jq -r '.[0].rate_bp')" 999 "a center user reads the rate"
+is "$(sqlite3 a.db "SELECT user || ' ' || action || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" \
+  'carl read {"read": "discounts"}' "and that read is logged"
+is "$(entries)" "$((n + 1))" "once"
+run kam --db 'file:a.db?mode=ro' --json discount list
+is "$(printf '%s' "$out" | jq -r '.[0].rate_bp')" "***" "on a database kam cannot write, the terms are masked for an admin too"
 
 # A login that is no user's: the admin's login moved to another user, so ours is unknown.
 cp a.db b.db

@@ -92,8 +92,10 @@ function M.yuan(fen)
   return kam.yuan(fen)
 end
 
--- Basis points as a percentage, exactly: 150 -> "1.50%".
+-- Basis points as a percentage, exactly: 150 -> "1.50%".  A rate the reader may not see
+-- comes masked from the storage layer ("***") and stays so.
 function M.pct(bp)
+  if math.type(bp) ~= "integer" then return tostring(bp) end
   return string.format("%d.%02d%%", bp // 100, bp % 100)
 end
 
