@@ -457,6 +457,10 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 		kam_db_close(db);
 		return -1;
 	}
+	/* Archives are trade secrets: say so when others can read them. */
+	if (exists && S_ISREG(sb.st_mode) && (sb.st_mode & 077))
+		kam_log(KAM_LOG_WARN, "%s can be read by others (mode %04o): chmod 600 %s", db->file,
+			(unsigned)(sb.st_mode & 07777), db->file);
 	*out = db;
 	return 0;
 }

@@ -24,6 +24,9 @@ run kam --db a.db grade --year 2025 --as-of 2026-01-15
 run kam --db a.db discount request 42050200005000 --line express --rate-bp 999 --from 2026-01-01 --until 2026-06-30 --on 2026-01-05
 status_is 0 "a discount request (its terms are confidential)"
 is "$(stat -c %a a.db)" 600 "the database is its owner's only"
+cp a.db open.db; chmod 644 open.db
+run kam --db open.db export customers -o /dev/null
+like "$err" "open.db can be read by others (mode 0644): chmod 600 open.db" "a database others can read is warned about"
 
 # --- users ---------------------------------------------------------------------------------
 run kam --db a.db user add boss --login "$me" --role viewer
