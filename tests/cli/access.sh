@@ -21,6 +21,8 @@ status_is 0 "a database with no users: everything works as before"
 is "$(sqlite3 a.db "SELECT group_concat(action || ':' || command, ' ') FROM audit")" \
   "change:init change:import customers change:import ledger" "each change is in the log already"
 run kam --db a.db grade --year 2025 --as-of 2026-01-15
+like "$(sqlite3 a.db "SELECT detail FROM audit WHERE detail LIKE '%grading_run%'")" \
+  '"fact_groups": ["basic", "bureau"]' "a grading run's entry names the fact groups hubei read"
 run kam --db a.db discount request 42050200005000 --line express --rate-bp 999 --from 2026-01-01 --until 2026-06-30 --on 2026-01-05
 status_is 0 "a discount request (its terms are confidential)"
 is "$(stat -c %a a.db)" 600 "the database is its owner's only"
