@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "plugin.h"
+#include "worker.h"
 
 /* --json anywhere among the global options, even after a bad one: a usage error of the
  * global options is a JSON document too. */
@@ -96,6 +97,10 @@ int main(int argc, char **argv)
 	int c, help = 0, show_version = 0, status, first;
 	const char *name;
 	const struct kam_command *cmd;
+
+	/* A policy's worker: a new program, before anything of the host is loaded. */
+	if (argc == 2 && strcmp(argv[1], KAM_WORKER_ARG) == 0)
+		return kam_worker_exec_main();
 
 	/* A dead reader must not kill us mid-write, and a file-size limit must surface as
 	 * SQLite's disk-full error instead of a signal that leaves the write half done. */

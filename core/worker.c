@@ -28,7 +28,7 @@
 
 /* One message each way: a header, then `len` bytes. */
 #define MAGIC 0x6b616d77u          /* "kamw" */
-enum { OP_MODULE = 1, OP_CALL = 2 };
+enum { OP_MODULE = 1, OP_CALL = 2, OP_SETUP = 3 };
 enum { REPLY_OK = 0, REPLY_ERROR = 1, REPLY_BROKEN = 2 };   /* broken: discard the worker */
 
 struct msg_head {
@@ -42,6 +42,7 @@ struct kam_wpage {
 	_Atomic long item;
 	_Atomic int stage;      /* in a chain (kam_call.then): 0 while fname runs, 1 while then */
 	_Atomic int finalizer;  /* a finalizer (__gc) is running: the item is not its own */
+	_Atomic int started;    /* the new program runs: the deadline applies from now on */
 };
 
 struct kam_worker {
@@ -51,7 +52,8 @@ struct kam_worker {
 	kam_sandbox_limits lim;
 	pid_t pid;              /* 0: no worker process now */
 	int fd;
-	struct kam_wpage *page;
+	struct kam_wpage *page; /* shared with the worker through page_fd (a memfd) */
+	int page_fd;
 	kam_buf scratch;
 };
 
@@ -203,21 +205,19 @@ static void cpu_backstop(const kam_sandbox_limits *lim, unsigned long items)
 	setrlimit(RLIMIT_CPU, &rl);
 }
 
-/* Leave the socket on descriptor 3 and stderr, close everything else. */
-static int child_fds(int sock)
+/* Leave the socket on descriptor 3, the shared page on 4 and stderr; close the rest. */
+static int child_fds(int sock, int page)
 {
-	if (sock != 3) {
-		if (dup2(sock, 3) < 0)
-			return -1;
-		close(sock);
-	}
+	int s = fcntl(sock, F_DUPFD, 10), p = fcntl(page, F_DUPFD, 10);
+	if (s < 0 || p < 0 || dup2(s, 3) < 0 || dup2(p, 4) < 0)
+		return -1;
 	close(0);
 	close(1);
 #ifdef SYS_close_range
-	if (syscall(SYS_close_range, 4u, ~0u, 0u) == 0)
+	if (syscall(SYS_close_range, 5u, ~0u, 0u) == 0)
 		return 3;
 #endif
-	for (int fd = 4; fd < 65536; fd++)
+	for (int fd = 5; fd < 65536; fd++)
 		close(fd);
 	return 3;
 }
@@ -302,33 +302,68 @@ bad:
 	reply_malformed(c);
 }
 
-__attribute__((noreturn))
-static void child_main(kam_worker *w, int sock, pid_t host)
-{
-	struct child c = {0};
-	struct msg_head h;
-	kam_sandbox *sb;
-	kam_err e;
+/* What the host sends a new worker first: its limits and its chunk. */
+struct setup_head {
+	kam_sandbox_limits lim;
+	uint32_t name_len;
+	uint64_t src_len;
+};
 
+/* The fork's side: become a new program, so that the worker holds nothing of the host's
+ * memory (archives, discounts) but what it is sent.  Never returns. */
+__attribute__((noreturn))
+static void child_exec(kam_worker *w, int sock, pid_t host)
+{
+	static char arg0[] = "kam-worker", arg1[] = KAM_WORKER_ARG;
+	char *const argv[] = {arg0, arg1, NULL};
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != host)
 		_exit(0);
-	c.fd = child_fds(sock);
-	if (c.fd < 0)
+	if (child_fds(sock, w->page_fd) < 0)
 		_exit(127);
-	c.page = w->page;
+	execv("/proc/self/exe", argv);
+	_exit(127);
+}
+
+int kam_worker_exec_main(void)
+{
+	struct child c = {0};
+	struct msg_head h;
+	struct setup_head sh;
+	kam_sandbox *sb;
+	kam_sandbox_limits lim;
+	char *name, *src;
+	kam_err e;
+
+	c.fd = 3;
+	c.page = mmap(NULL, sizeof *c.page, PROT_READ | PROT_WRITE, MAP_SHARED, 4, 0);
+	if (c.page == MAP_FAILED)
+		_exit(127);
+	close(4);
+	atomic_store(&c.page->started, 1);
+	read_all(c.fd, &h, sizeof h);
+	if (h.magic != MAGIC || h.kind != OP_SETUP || h.len < sizeof sh || h.len > KAM_BUF_MAX)
+		_exit(1);
+	read_all(c.fd, &sh, sizeof sh);
+	if (sh.name_len == 0 || sh.name_len > 4096 || sh.src_len != h.len - sizeof sh - sh.name_len ||
+	    !(name = malloc(sh.name_len + 1)) || !(src = malloc(sh.src_len + 1)))
+		_exit(1);
+	read_all(c.fd, name, sh.name_len);
+	name[sh.name_len] = '\0';
+	read_all(c.fd, src, (size_t)sh.src_len);
+	lim = sh.lim;
 	child_limits();
-	cpu_backstop(&w->lim, 0);
+	cpu_backstop(&lim, 0);
 	bump(&c, 0);
 
-	sb = kam_sandbox_new(&w->lim, &e);
+	sb = kam_sandbox_new(&lim, &e);
 	if (!sb) {
 		reply_err(&c, NULL, &e);
 		_exit(0);
 	}
 	seccomp_lock();
 	bump(&c, 0);
-	if (kam_sandbox_load(sb, w->name, w->src, w->len, &e) < 0) {
+	if (kam_sandbox_load(sb, name, src, (size_t)sh.src_len, &e) < 0) {
 		reply_err(&c, NULL, &e);
 		_exit(0);
 	}
@@ -346,9 +381,9 @@ static void child_main(kam_worker *w, int sock, pid_t host)
 		c.in.len = (size_t)h.len;
 		bump(&c, 0);
 		if (h.kind == OP_CALL) {
-			call_op(&c, sb, &w->lim);
+			call_op(&c, sb, &lim);
 		} else if (h.kind == OP_MODULE) {
-			cpu_backstop(&w->lim, 0);
+			cpu_backstop(&lim, 0);
 			kam_buf_reset(&c.out);
 			if (kam_sandbox_module(sb, &c.out, &e) < 0)
 				reply_err(&c, sb, &e);
@@ -541,7 +576,9 @@ static int transact(kam_worker *w, struct iovec *iov, int iovcnt, kam_buf *in, u
 			seen = cur;
 			moved = 1;
 		}
-		if (moved) {
+		/* Until the new program runs (exec and the dynamic loader: the machine's speed, not
+		 * the script's) the deadline waits. */
+		if (moved || !atomic_load_explicit(&w->page->started, memory_order_relaxed)) {
 			last = now_ms();
 		} else if (now_ms() - last >= w->lim.time_ms) {
 			reap(w, 1, NULL);
@@ -616,19 +653,19 @@ static int spawn(kam_worker *w, kam_err *e)
 	int sv[2], size = 1 << 20;
 	pid_t host = getpid(), pid;
 	uint32_t kind;
+	struct setup_head sh;
+	struct msg_head h = {MAGIC, OP_SETUP, 0};
+	struct iovec iov[4];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(errno));
 	atomic_store(&w->page->item, 0);
-	/* Only this worker's child may see (and move) its progress counter (best effort:
-	 * the page only guards the deadline of its own worker). */
-	madvise(w->page, sizeof *w->page, MADV_DOFORK);
+	atomic_store(&w->page->started, 0);
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		child_main(w, sv[1], host);
+		child_exec(w, sv[1], host);
 	}
-	madvise(w->page, sizeof *w->page, MADV_DONTFORK);
 	if (pid < 0) {
 		int err = errno;
 		close(sv[0]);
@@ -645,7 +682,17 @@ static int spawn(kam_worker *w, kam_err *e)
 		reap(w, 1, NULL);
 		return kam_errf(e, "%s: cannot start a worker: %s", w->name, strerror(errno));
 	}
-	if (transact(w, NULL, 0, &w->scratch, &kind, e) < 0) {
+	/* The new program is told its limits and its chunk, and answers when it has run it. */
+	memset(&sh, 0, sizeof sh);
+	sh.lim = w->lim;
+	sh.name_len = (uint32_t)strlen(w->name);
+	sh.src_len = w->len;
+	h.len = sizeof sh + sh.name_len + w->len;
+	iov[0] = (struct iovec){&h, sizeof h};
+	iov[1] = (struct iovec){&sh, sizeof sh};
+	iov[2] = (struct iovec){w->name, sh.name_len};
+	iov[3] = (struct iovec){w->src, w->len};
+	if (transact(w, iov, 4, &w->scratch, &kind, e) < 0) {
 		name_place(w, NULL, 0, e);
 		return -1;
 	}
@@ -666,18 +713,20 @@ int kam_worker_open(kam_worker **out, const char *name, const char *src, size_t 
 	if (!w)
 		return kam_errf(e, "%s: out of memory", name);
 	w->fd = -1;
+	w->page_fd = -1;
 	kam_buf_init(&w->scratch);
 	kam_sandbox_limits_fill(&w->lim, lim);
 	w->name = strdup(name);
 	w->src = malloc(len ? len : 1);
-	w->page = mmap(NULL, sizeof *w->page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		       -1, 0);
-	if (w->page == MAP_FAILED) {
+	/* The page the worker reports its progress on: a memfd it maps after exec. */
+	w->page_fd = memfd_create("kam-worker", MFD_CLOEXEC);
+	if (w->page_fd < 0 || ftruncate(w->page_fd, sizeof *w->page) < 0 ||
+	    (w->page = mmap(NULL, sizeof *w->page, PROT_READ | PROT_WRITE, MAP_SHARED, w->page_fd, 0)) == MAP_FAILED) {
+		int err = errno;
 		w->page = NULL;
 		kam_worker_close(w);
-		return kam_errf(e, "%s: cannot start a worker: %s", name, strerror(errno));
+		return kam_errf(e, "%s: cannot start a worker: %s", name, strerror(err));
 	}
-	madvise(w->page, sizeof *w->page, MADV_DONTFORK);
 	if (!w->name || !w->src) {
 		kam_worker_close(w);
 		return kam_errf(e, "%s: out of memory", name);
@@ -789,6 +838,8 @@ void kam_worker_close(kam_worker *w)
 	reap(w, 1, NULL);
 	if (w->page)
 		munmap(w->page, sizeof *w->page);
+	if (w->page_fd >= 0)
+		close(w->page_fd);
 	kam_buf_free(&w->scratch);
 	free(w->name);
 	free(w->src);

@@ -53,6 +53,13 @@ int kam_worker_module(kam_worker *w, kam_buf *out, kam_err *e);
 int kam_worker_call(kam_worker *w, const kam_call *call, const kam_buf *shared,
 		    const kam_buf *items, kam_buf *results, kam_err *e);
 
+/* A worker is a new program: the host forks and executes its own binary with this one
+ * argument, so that the worker holds nothing of the host's memory (customers' archives,
+ * discounts) but the chunk and the items it is sent.  A program that can start workers
+ * calls kam_worker_exec_main first thing in main when it sees the argument. */
+#define KAM_WORKER_ARG "--kam-sandbox-worker"
+int kam_worker_exec_main(void);
+
 /* Kill the worker process (if any) and free everything.  NULL is fine. */
 void kam_worker_close(kam_worker *w);
 

@@ -576,12 +576,25 @@ static void test_walls(void)
 			snprintf(path, sizeof path, "/proc/%d/maps", kam_worker_pid(w2));
 			if ((f = fopen(path, "r"))) {
 				while (fgets(line, sizeof line, f))
-					shared += like(line, "/dev/zero (deleted)");
+					shared += like(line, "/memfd:kam-worker (deleted)");
 				fclose(f);
 			}
 			kam_worker_close(w2);
 		}
 		is_int(shared, 1, "a worker's child maps one shared page, its own");
+	}
+	/* The worker is a new program (exec), not a copy of the host's memory: it holds
+	 * nothing the host had read (archives, discounts) but what it is sent. */
+	{
+		char cmd[128] = "";
+		size_t n = 0;
+		snprintf(path, sizeof path, "/proc/%d/cmdline", kam_worker_pid(w));
+		if ((f = fopen(path, "r"))) {
+			n = fread(cmd, 1, sizeof cmd - 1, f);
+			fclose(f);
+		}
+		ok(n > 0 && strcmp(cmd, "kam-worker") == 0 && strcmp(cmd + strlen(cmd) + 1, KAM_WORKER_ARG) == 0,
+		   "the worker is a program of its own (exec), not a fork of the host's memory");
 	}
 	still_works(w, "inspection");
 	kam_worker_close(w);
@@ -720,8 +733,11 @@ static void test_sigint(void)
 	kam_worker_close(w);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* Workers are this program again (worker.h). */
+	if (argc == 2 && strcmp(argv[1], KAM_WORKER_ARG) == 0)
+		return kam_worker_exec_main();
 	kam_buf_init(&items);
 	kam_buf_init(&results);
 	test_calls();
