@@ -15,7 +15,9 @@ through the xlsx plugin; needs -o FILE).  Titles and labels are Chinese unless -
 en.  -o FILE writes the file (replaced whole when done); the format defaults to FILE's
 extension, else table (json with --json).  --section keeps only the sections named
 (their keys: kam --json report NAME lists them).  Reports shipped: monthly, logistics,
-grades, churn, kpi CODE (kpi --grade G: its sections for every key account of grade G).
+grades, churn, kpi CODE (kpi --grade G: its sections for every key account of grade G),
+and on the month's last day (today in this month): discounts, claims, arrears,
+complaints.
 ]]
 
 -- kam puts this script's directory first in package.path; the reports sit beside it.
