@@ -7,6 +7,7 @@
 #include <lua.h>
 
 #include "host.h"
+#include "l_rows.h"
 #include "l_store_report.h"
 #include "l_store_money.h"
 #include "store_grading.h"
@@ -24,50 +25,6 @@ static int64_t check_code(lua_State *L, int i)
 		return v;
 	}
 	return luaL_checkinteger(L, i);
-}
-
-static void push_row(lua_State *L, const kam_store_row *r)
-{
-	int n = kam_store_row_columns(r);
-	lua_createtable(L, 0, n);
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		const char *s;
-		switch (kam_store_row_type(r, i)) {
-		case KAM_STORE_NULL:
-			continue;
-		case KAM_STORE_INT:
-			lua_pushinteger(L, kam_store_row_int(r, i));
-			break;
-		case KAM_STORE_REAL:
-			lua_pushnumber(L, kam_store_row_real(r, i));
-			break;
-		default:
-			s = kam_store_row_text(r, i, &len);
-			lua_pushlstring(L, s ? s : "", len);
-		}
-		lua_setfield(L, -2, kam_store_row_name(r, i));
-	}
-}
-
-/* Rows appended to the table at the top of the stack. */
-static int append_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	push_row(L, r);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	return 0;
-}
-
-/* The one row (or none) left at the top of the stack. */
-static int one_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	lua_pop(L, 1);
-	push_row(L, r);
-	return 0;
 }
 
 static int fail(lua_State *L, const kam_err *e)
@@ -93,7 +50,7 @@ static int l_latest_decision(lua_State *L)
 	int64_t code = check_code(L, 1);
 	int year = (int)luaL_checkinteger(L, 2);
 	lua_pushnil(L);
-	if (kam_store_decision_latest(kam_lua_db(L), code, year, one_row, L, &e) < 0)
+	if (kam_store_decision_latest(kam_lua_db(L), code, year, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -104,7 +61,7 @@ static int l_overrides_of(lua_State *L)
 	kam_err e;
 	int64_t code = check_code(L, 1);
 	lua_newtable(L);
-	if (kam_store_overrides_of(kam_lua_db(L), code, append_row, L, &e) < 0)
+	if (kam_store_overrides_of(kam_lua_db(L), code, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -119,7 +76,7 @@ static int l_overrides_list(lua_State *L)
 	if (has_code)
 		code = check_code(L, 1);
 	lua_newtable(L);
-	if (kam_store_overrides_list(kam_lua_db(L), has_code ? &code : NULL, on, append_row, L, &e) < 0)
+	if (kam_store_overrides_list(kam_lua_db(L), has_code ? &code : NULL, on, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -130,7 +87,7 @@ static int l_override(lua_State *L)
 	kam_err e;
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
-	if (kam_store_override_get(kam_lua_db(L), id, one_row, L, &e) < 0)
+	if (kam_store_override_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -143,7 +100,7 @@ static int l_override_clashes(lua_State *L)
 	const char *policy = luaL_checkstring(L, 2), *kind = luaL_checkstring(L, 3);
 	const char *from = luaL_checkstring(L, 4), *till = luaL_optstring(L, 5, NULL);
 	lua_newtable(L);
-	if (kam_store_override_clashes(kam_lua_db(L), code, policy, kind, from, till, append_row, L, &e) < 0)
+	if (kam_store_override_clashes(kam_lua_db(L), code, policy, kind, from, till, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "host.h"
+#include "l_rows.h"
 #include "l_store_money.h"
 #include "store_arrears.h"
 #include "store_claims.h"
@@ -29,48 +30,6 @@ static int64_t check_code(lua_State *L, int i)
 		return v;
 	}
 	return luaL_checkinteger(L, i);
-}
-
-static void push_row(lua_State *L, const kam_store_row *r)
-{
-	int n = kam_store_row_columns(r);
-	lua_createtable(L, 0, n);
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		const char *s;
-		switch (kam_store_row_type(r, i)) {
-		case KAM_STORE_NULL:
-			continue;
-		case KAM_STORE_INT:
-			lua_pushinteger(L, kam_store_row_int(r, i));
-			break;
-		case KAM_STORE_REAL:
-			lua_pushnumber(L, kam_store_row_real(r, i));
-			break;
-		default:
-			s = kam_store_row_text(r, i, &len);
-			lua_pushlstring(L, s ? s : "", len);
-		}
-		lua_setfield(L, -2, kam_store_row_name(r, i));
-	}
-}
-
-static int append_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	push_row(L, r);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	return 0;
-}
-
-static int one_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	lua_pop(L, 1);
-	push_row(L, r);
-	return 0;
 }
 
 static int fail(lua_State *L, const kam_err *e)
@@ -223,7 +182,7 @@ static int l_discount(lua_State *L)
 	kam_err e;
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
-	if (kam_store_discount_get(kam_lua_db(L), id, one_row, L, &e) < 0)
+	if (kam_store_discount_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -237,7 +196,7 @@ static int l_discounts(lua_State *L)
 	const int64_t *code = opt_code(L, 1, &c);
 	const char *state = luaL_optstring(L, 2, NULL), *as_of = luaL_optstring(L, 3, NULL);
 	lua_newtable(L);
-	if (kam_store_discounts_list(kam_lua_db(L), code, state, as_of, append_row, L, &e) < 0)
+	if (kam_store_discounts_list(kam_lua_db(L), code, state, as_of, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -249,7 +208,7 @@ static int l_grade_now(lua_State *L)
 	int64_t code = check_code(L, 1);
 	const char *policy = luaL_checkstring(L, 2);
 	lua_pushnil(L);
-	if (kam_store_grade_now(kam_lua_db(L), code, policy, one_row, L, &e) < 0)
+	if (kam_store_grade_now(kam_lua_db(L), code, policy, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	if (lua_isnil(L, -1))
 		return 1;
@@ -317,7 +276,7 @@ static int l_claim(lua_State *L)
 	kam_err e;
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
-	if (kam_store_claim_get(kam_lua_db(L), id, one_row, L, &e) < 0)
+	if (kam_store_claim_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -330,7 +289,7 @@ static int l_claims(lua_State *L)
 	const int64_t *code = opt_code(L, 1, &c);
 	const char *state = luaL_optstring(L, 2, NULL), *as_of = luaL_optstring(L, 3, NULL);
 	lua_newtable(L);
-	if (kam_store_claims_list(kam_lua_db(L), code, state, as_of, append_row, L, &e) < 0)
+	if (kam_store_claims_list(kam_lua_db(L), code, state, as_of, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -352,7 +311,7 @@ static int l_green(lua_State *L)
 	kam_err e;
 	int64_t code = check_code(L, 1);
 	lua_pushnil(L);
-	if (kam_store_green_get(kam_lua_db(L), code, one_row, L, &e) < 0)
+	if (kam_store_green_get(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -405,7 +364,7 @@ static int l_receivable(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	const char *as_of = luaL_checkstring(L, 2);
 	lua_pushnil(L);
-	if (kam_store_receivable_get(kam_lua_db(L), id, as_of, one_row, L, &e) < 0)
+	if (kam_store_receivable_get(kam_lua_db(L), id, as_of, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -419,7 +378,7 @@ static int l_receivables(lua_State *L)
 	const char *as_of = luaL_checkstring(L, 2);
 	int open = lua_toboolean(L, 3);
 	lua_newtable(L);
-	if (kam_store_receivables_list(kam_lua_db(L), code, as_of, open, append_row, L, &e) < 0)
+	if (kam_store_receivables_list(kam_lua_db(L), code, as_of, open, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -434,7 +393,7 @@ static int l_revenue_by_line(lua_State *L)
 	lua_newtable(L);
 	top = lua_gettop(L);
 	lua_newtable(L);
-	if (kam_store_revenue_by_line(kam_lua_db(L), (int)year, append_row, L, &e) < 0)
+	if (kam_store_revenue_by_line(kam_lua_db(L), (int)year, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, top + 1); i++) {
 		lua_rawgeti(L, top + 1, i);
@@ -453,7 +412,7 @@ static int l_customer(lua_State *L)
 	kam_err e;
 	int64_t code = check_code(L, 1);
 	lua_pushnil(L);
-	if (kam_store_customer_brief(kam_lua_db(L), code, one_row, L, &e) < 0)
+	if (kam_store_customer_brief(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	if (lua_istable(L, -1)) {
 		lua_getfield(L, -1, "agreement");
@@ -522,7 +481,7 @@ static int l_complaint(lua_State *L)
 	kam_err e;
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
-	if (kam_store_complaint_get(kam_lua_db(L), id, one_row, L, &e) < 0)
+	if (kam_store_complaint_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -536,7 +495,7 @@ static int l_complaints(lua_State *L)
 	const int64_t *code = opt_code(L, 1, &c);
 	const char *state = luaL_optstring(L, 2, NULL), *as_of = luaL_optstring(L, 3, NULL);
 	lua_newtable(L);
-	if (kam_store_complaints_list(kam_lua_db(L), code, state, as_of, append_row, L, &e) < 0)
+	if (kam_store_complaints_list(kam_lua_db(L), code, state, as_of, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "host.h"
+#include "l_rows.h"
 #include "l_store_report.h"
 #include "store_report.h"
 
@@ -39,56 +40,13 @@ static int check_month(lua_State *L, int i)
 	return (int)m;
 }
 
-static void push_row(lua_State *L, const kam_store_row *r)
-{
-	int n = kam_store_row_columns(r);
-	lua_createtable(L, 0, n);
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		const char *s;
-		switch (kam_store_row_type(r, i)) {
-		case KAM_STORE_NULL:
-			continue;
-		case KAM_STORE_INT:
-			lua_pushinteger(L, kam_store_row_int(r, i));
-			break;
-		case KAM_STORE_REAL:
-			lua_pushnumber(L, kam_store_row_real(r, i));
-			break;
-		default:
-			s = kam_store_row_text(r, i, &len);
-			lua_pushlstring(L, s ? s : "", len);
-		}
-		lua_setfield(L, -2, kam_store_row_name(r, i));
-	}
-}
-
-/* Rows appended to the array at the top of the stack. */
-static int append_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	push_row(L, r);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	return 0;
-}
-
 /* Rows keyed by their first column (an integer code) in the table at the top. */
 static int keyed_row(void *arg, const kam_store_row *r, kam_err *e)
 {
 	lua_State *L = arg;
 	(void)e;
-	push_row(L, r);
+	kam_lua_push_row(L, r);
 	lua_rawseti(L, -2, kam_store_row_int(r, 0));
-	return 0;
-}
-
-static int one_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	lua_pop(L, 1);
-	push_row(L, r);
 	return 0;
 }
 
@@ -109,7 +67,7 @@ static int l_month_log(lua_State *L)
 	kam_err e;
 	int month = lua_isnoneornil(L, 1) ? 0 : check_month(L, 1);
 	lua_newtable(L);
-	if (kam_store_month_log(kam_lua_db(L), month, append_row, L, &e) < 0)
+	if (kam_store_month_log(kam_lua_db(L), month, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -144,7 +102,7 @@ static int l_grade_history(lua_State *L)
 	kam_err e;
 	int64_t code = check_code(L, 1);
 	lua_newtable(L);
-	if (kam_store_grade_history(kam_lua_db(L), code, append_row, L, &e) < 0)
+	if (kam_store_grade_history(kam_lua_db(L), code, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -165,7 +123,7 @@ static int l_customer_row(lua_State *L)
 	kam_err e;
 	int64_t code = check_code(L, 1);
 	lua_pushnil(L);
-	if (kam_store_customer_row(kam_lua_db(L), code, one_row, L, &e) < 0)
+	if (kam_store_customer_row(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
@@ -177,7 +135,7 @@ static int l_customer_ledger(lua_State *L)
 	int64_t code = check_code(L, 1);
 	int from = check_month(L, 2), to = check_month(L, 3);
 	lua_newtable(L);
-	if (kam_store_customer_ledger(kam_lua_db(L), code, from, to, append_row, L, &e) < 0)
+	if (kam_store_customer_ledger(kam_lua_db(L), code, from, to, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
 	return 1;
 }
