@@ -102,6 +102,12 @@ const struct kam_command kam_commands[] = {
 	  {"test [NAME|FILE]", "Run a policy's own examples through the contract check grading applies, where a "
 			       "policy that writes into its ctx, its tables or its module's upvalues fails, naming the "
 			       "function and the customer: \"N passed, N failed\"."}}},
+	{"churn", "why a lost key account was lost, who handles it, what follows", kam_cmd_script,
+	 {{"cause CODE --family customer|network|service|other --cause TEXT [--month YYYY-MM]",
+	   "Record why a key account lost in the month (no revenue for the policy's churn_months months, as kam report "
+	   "churn lists them) was lost; the policy routes it by the last grade (who handles it) and the family (what "
+	   "follows).  A customer not lost that month is refused."},
+	  {"list [--month YYYY-MM]", "The month's lost key accounts and their causes."}}},
 	{"report", "monthly analysis and the province's forms (HTML, CSV, JSON, a table)", kam_cmd_script,
 	 {{"NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en] [--section KEY,...]",
 	   "Run report NAME (scripts/reports/NAME.lua, or a report file of your own) for a month, default the one "

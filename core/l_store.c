@@ -9,6 +9,7 @@
 #include "host.h"
 #include "l_rows.h"
 #include "l_store_report.h"
+#include "l_store_churn.h"
 #include "l_store_money.h"
 #include "store_grading.h"
 #include "store_meta.h"
@@ -207,5 +208,6 @@ int kam_open_store(lua_State *L)
 	luaL_newlib(L, fns);
 	kam_store_report_lua(L);   /* reports and month closes (l_store_report.c) */
 	kam_store_money_fns(L);   /* discounts, claims, arrears, complaints: l_store_money.c */
+	kam_store_churn_lua(L);   /* churn causes: l_store_churn.c */
 	return 1;
 }

@@ -370,6 +370,28 @@ const char *const kam_schema_steps[] = {
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never changed'); END;"
 	"CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit"
 	" BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never deleted'); END;",
+
+	/* churn causes (store_churn.h, DOMAIN §9): why a lost key account was lost, in one of
+	 * the cause families, who handles the loss (the policy routes it by the last grade)
+	 * and what follows.  Appended; the latest per customer and month stands. */
+	"CREATE TABLE churn_causes ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  code        INTEGER NOT NULL REFERENCES customers(code),"
+	"  month       INTEGER NOT NULL CHECK (month % 100 BETWEEN 1 AND 12 AND month BETWEEN 190001 AND 299912),"
+	"  family      TEXT NOT NULL CHECK (family IN ('customer', 'network', 'service', 'other')),"
+	"  cause       TEXT NOT NULL CHECK (length(cause) > 0),"
+	"  grade       TEXT NOT NULL,"
+	"  policy      TEXT NOT NULL,"
+	"  handled_by  TEXT NOT NULL,"
+	"  follow_up   TEXT NOT NULL,"
+	"  recorded_by TEXT NOT NULL,"
+	"  recorded_at TEXT NOT NULL"
+	");"
+	"CREATE INDEX churn_causes_month ON churn_causes(month, code);"
+	"CREATE TRIGGER churn_causes_kept BEFORE UPDATE ON churn_causes"
+	" BEGIN SELECT RAISE(ABORT, 'a churn cause is never changed: record a new one'); END;"
+	"CREATE TRIGGER churn_causes_never_deleted BEFORE DELETE ON churn_causes"
+	" BEGIN SELECT RAISE(ABORT, 'a churn cause is never deleted: record a new one'); END;",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

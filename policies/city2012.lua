@@ -51,6 +51,21 @@ P.numbers = {
   -- gives them): the top 10 of §8; a key account with no revenue for 3 months is lost.
   top_accounts = 10,
   churn_months = 3,
+  -- own keys (DOMAIN §9): the seeds of this policy route no loss, so kam takes Hubei's
+  -- rule: the top grade's loss to the province, the others' to the city bureau subject to
+  -- the province's approval; what follows a cause as DOMAIN §9 says.
+  churn_handled_by = {
+    platinum = "省公司 (the province)",
+    gold = "市局，报省公司审批 (the city bureau, subject to the province's approval)",
+    vip = "市局，报省公司审批 (the city bureau, subject to the province's approval)",
+    general = "市局，报省公司审批 (the city bureau, subject to the province's approval)",
+  },
+  churn_follow_up = {
+    customer = "书面报告上级 (a written report to the level above)",
+    network = "书面报告上级 (a written report to the level above)",
+    service = "及时更换客户经理 (the customer manager is replaced promptly)",
+    other = "书面报告上级 (a written report to the level above)",
+  },
   -- 大客户拜访制度, the customer manager's visits (专(兼)职客户经理 上门走访).  The seed's
   -- headings are muddled: its paragraph on "Platinum and specialty Gold" says the marketing
   -- center's managers visit Platinum and *comprehensive* Gold at least once a month, and its

@@ -54,6 +54,23 @@ P.numbers = {
   -- which the fluctuation list already asks to explain).
   top_accounts = 10,
   churn_months = 3,
+  -- own keys (DOMAIN §9, art. 33-34): who handles a lost key account, by its last grade
+  -- (class 1 the province; class 2 and below the city bureau, subject to the province's
+  -- approval; art. 33's undefined "key class 2" is read as every class 2), and what
+  -- follows a cause of each family (a service failure replaces the manager; a customer's
+  -- or the network's cause is reported in writing to the level above; "other" too).
+  churn_handled_by = {
+    ["1"] = "省公司 (the province)",
+    ["2"] = "市局，报省公司审批 (the city bureau, subject to the province's approval)",
+    ["3"] = "市局，报省公司审批 (the city bureau, subject to the province's approval)",
+    ["4"] = "市局，报省公司审批 (the city bureau, subject to the province's approval)",
+  },
+  churn_follow_up = {
+    customer = "书面报告上级 (a written report to the level above)",
+    network = "书面报告上级 (a written report to the level above)",
+    service = "及时更换客户经理 (the customer manager is replaced promptly)",
+    other = "书面报告上级 (a written report to the level above)",
+  },
   managers = {                          -- 客户经理 (art. 10)
     ["1"] = {dedicated = true},         -- 一类、二类大客户需配备1名专职客户经理
     ["2"] = {dedicated = true},

@@ -2,46 +2,30 @@
 -- DOMAIN.md §9.  A key account of the month (graded for the year before, not "none") is
 -- lost when it has had no revenue (a sum on the policy's lines above zero) in each of the
 -- last churn_months months up to --month; "new" marks those whose loss shows this month
--- (revenue in the month before that window).  The causes come with the money-and-service
--- issue.
+-- (revenue in the month before that window).  Each lost account's cause, once recorded
+-- (kam churn cause), is shown with who handles the loss and what follows.
 local ctx = ...
 local store, lib, L = ctx.store, ctx.lib, ctx.L
 local M = ctx.month
 local k = ctx.policy.numbers.churn_months
-if math.type(k) ~= "integer" or k < 1 or k > 23 then
-  error(string.format("policy %s sets no churn_months (numbers.churn_months, 1 to 23)", ctx.policy.name), 0)
-end
-local key, nkey, key_year = lib.key_accounts(store, M)
-if not key then error(nkey, 0) end
-
--- one window per month of the last 24
-local first = lib.month_add(M, -23)
-local months = lib.months(first, M)
-local windows = {}
-for i, m in ipairs(months) do windows[i] = { m, m } end
-local by_code = store.revenue { lines = ctx.policy.revenue_lines, windows = windows }
+local lost, nkey, key_year = require("common.churn").lost(store, lib, ctx.policy, M)
+if not lost then error(nkey, 0) end
 local customers = store.customers_brief()
-local n = #months
+local causes = {}
+for _, c in ipairs(store.churn_causes(M)) do causes[math.tointeger(tonumber(c.code))] = c end
+local families = { customer = L("客户自身原因", "the customer's own"), network = L("网络原因", "the network's"),
+                   service = L("服务原因", "service failure"), other = L("其他", "other") }
 
-local rows = {}
-for code, g in pairs(key) do
-  local r = by_code[code]
-  local quiet = true
-  for i = n - k + 1, n do if r and r[i] > 0 then quiet = false end end
-  if quiet then
-    local last, last_amount
-    for i = n - k, 1, -1 do
-      if r and r[i] > 0 then last, last_amount = months[i], r[i]; break end
-    end
-    rows[#rows + 1] = { code = code, name = customers[code] and customers[code].name, grade = g,
-      last = last and lib.month_text(last) or L("24个月内无", "none in 24 months"), amount = last_amount,
-      new = (r and r[n - k] > 0) and L("本月新流失", "new") or "" }
-  end
+local rows, unexplained = {}, 0
+for _, l in ipairs(lost) do
+  local c = causes[l.code]
+  if not c then unexplained = unexplained + 1 end
+  rows[#rows + 1] = { code = l.code, name = customers[l.code] and customers[l.code].name, grade = l.grade,
+    last = l.last and lib.month_text(l.last) or L("24个月内无", "none in 24 months"), amount = l.amount,
+    new = l.new and L("本月新流失", "new") or "",
+    family = c and families[c.family] or L("未记录", "not recorded"), cause = c and c.cause,
+    handled_by = c and c.handled_by, follow_up = c and c.follow_up }
 end
-table.sort(rows, function(a, b)
-  if (a.amount or 0) ~= (b.amount or 0) then return (a.amount or 0) > (b.amount or 0) end
-  return a.code < b.code
-end)
 
 return {
   report = "churn",
@@ -57,7 +41,13 @@ return {
                   { key = "grade", label = L("等级", "last grade"), type = "text" },
                   { key = "last", label = L("最后有收入月份", "last month with revenue"), type = "text" },
                   { key = "amount", label = L("当月收入（元）", "its revenue (yuan)"), type = "money" },
-                  { key = "new", label = L("本月", "this month"), type = "text" } },
-      rows = rows, empty = L("无", "none") },
+                  { key = "new", label = L("本月", "this month"), type = "text" },
+                  { key = "family", label = L("流失原因类别", "cause"), type = "text" },
+                  { key = "cause", label = L("原因", "in words"), type = "text" },
+                  { key = "handled_by", label = L("处理", "handled by"), type = "text" },
+                  { key = "follow_up", label = L("后续", "then"), type = "text" } },
+      rows = rows, empty = L("无", "none"),
+      note = unexplained > 0 and L(string.format("%d户未记录流失原因（kam churn cause）", unexplained),
+        string.format("%d without a recorded cause (kam churn cause)", unexplained)) or nil },
   },
 }
