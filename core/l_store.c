@@ -7,6 +7,7 @@
 #include <lua.h>
 
 #include "host.h"
+#include "l_store_obligations.h"
 #include "store_grading.h"
 #include "store_meta.h"
 #include "store_overrides.h"
@@ -246,5 +247,6 @@ int kam_open_store(lua_State *L)
 		{NULL, NULL},
 	};
 	luaL_newlib(L, fns);
+	kam_store_obligations_register(L);   /* archive, codes, managers, visits, registrations */
 	return 1;
 }
