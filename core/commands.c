@@ -57,6 +57,26 @@ const struct kam_command kam_commands[] = {
 	  {"test [NAME|FILE]", "Run a policy's own examples through the contract check grading applies, where a "
 			       "policy that writes into its ctx, its tables or its module's upvalues fails, naming the "
 			       "function and the customer: \"N passed, N failed\"."}}},
+	{"customer", "the customer archive: basic, extended, key-person and competitor blocks, with history", kam_cmd_script,
+	 {{"show CODE [--history] | list [--status active|lost|merged|all] [--city C] [--county C]", "A customer's archive: the basic block with its status and when it was last refreshed, the extended block, key persons, competitors, managers, merges (--history: every change with who, when and the old value); or the customers (default: the active ones)."},
+	  {"add [CODE] --name N --place P --city C [FIELD options] | set CODE [FIELD options] [--refreshed-on DATE]", "Add a customer (without CODE it gets the next code of --admin-code, as kam code next), or change fields of its basic or extended block; each change is recorded with who, when and the old value, and the archive counts as refreshed.  A customer's code never changes: --code is refused."},
+	  {"person|competitor add CODE --name N [options] | person|competitor set ID [options] | person|competitor remove ID --reason TEXT", "Key persons (confidential) and competitors, each change recorded."},
+	  {"deactivate CODE --reason TEXT | merge CODE --into CODE --reason TEXT", "Mark a customer lost (kept, never deleted); or merge two codes of one customer: the ledger of the first moves to the survivor (amounts of a month and line both hold are added), the first is marked merged; recorded."}}},
+	{"code", "the next free 14-digit customer code", kam_cmd_script,
+	 {{"next ADMIN6 [--branch-of CODE]", "The next code under the administrative division ADMIN6 (its largest sequence + 1, branch 000), or the next branch of the head office CODE; the division must be in the table shipped for the province."}}},
+	{"manager", "customer managers, their assignments and the staffing the policy requires", kam_cmd_script,
+	 {{"add NAME [--bureau B] [--phone P] | list | show NAME", "Managers and their current customers and load."},
+	  {"assign CODE NAME [--role A|B] [--since DATE] [--force] [--reason TEXT]", "Assign a customer to a manager (role A by default); refused when the manager would pass the policy's maximum load unless --force (recorded).  The previous manager in that role is relieved, recorded."},
+	  {"unassign CODE [--role A|B] --reason TEXT", "End a customer's assignment (kept on record)."},
+	  {"staffing [--as-of DATE]", "The managers each grade requires by the policy's ratios against those assigned, with the arithmetic; customers without a manager; managers over their load."}}},
+	{"visit", "visits and symposiums: recorded, and what each grade requires", kam_cmd_script,
+	 {{"add CODE --on DATE --by WHO [--kind regular|center|leadership] [--manager NAME] [--note TEXT] | list CODE [--from DATE] [--to DATE]", "Record a visit; a customer's visits."},
+	  {"symposium --on DATE --title TEXT [--bureau B] [--attendees N]", "Record a customer symposium."},
+	  {"due [--month YYYY-MM] [--as-of DATE] [--kind K] [--all]", "Per key account the visits its grade requires in the month (or its year), those made, and which are due or overdue; symposiums against the policy's number; archives older than the policy's refresh interval."}}},
+	{"register", "registrations of prospects: claim, release, transfer, expiry", kam_cmd_script,
+	 {{"[claim] CODE|NAME --team T [--on DATE]", "A team claims a prospect for development; a second team's claim is refused naming the holder.  It stands for the policy's registration_days."},
+	  {"release CODE|NAME --reason TEXT | transfer CODE|NAME --team T --reason TEXT", "End a registration, or hand it to another team (a relocated customer); recorded."},
+	  {"list [--team T] [--expiring-by DATE] | show CODE|NAME", "The standing registrations; one prospect's history."}}},
 	{"run", "run a Lua script with the kam module", kam_cmd_run,
 	 {{"[--autocommit] SCRIPT [ARG ...]", "Run a Lua 5.4 script with the kam module (kam.db, kam.json, kam.log, kam.sandbox, "
 			       "kam.grading, kam.yuan, plugins' modules); '-' reads standard input.  The script runs in one "
