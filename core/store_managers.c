@@ -50,7 +50,7 @@ const struct kam_store_stmt kam_store_managers_stmts[] = {
 	 "SELECT " ASSIGNMENT_COLUMNS " FROM assignments a JOIN managers m ON m.id = a.manager"
 	 " WHERE a.code = ?1 ORDER BY a.id", "read the assignments"},
 	/* code, manager, role, since, by, at, forced, reason */
-	{"assignment_add", "citttiiT", KAM_STMT_ROW,
+	{"assignment_add", "cittttiT", KAM_STMT_ROW,
 	 "INSERT INTO assignments(code, manager, role, since, assigned_by, assigned_at, forced, reason)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", "record the assignment"},
 	{"assignment_end", "ittT", KAM_STMT_NONE,
