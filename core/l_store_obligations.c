@@ -78,9 +78,11 @@ static int l_stmt(lua_State *L)
 {
 	const struct kam_store_stmt *s = lua_touserdata(L, lua_upvalueindex(1));
 	int n = (int)strlen(s->params);
-	kam_store_value *v = lua_newuserdatauv(L, sizeof *v * (size_t)(n ? n : 1), 0);
+	kam_store_value *v;
 	kam_err e;
 	int rc;
+	lua_settop(L, n);   /* missing arguments are nil; the array goes above them */
+	v = lua_newuserdatauv(L, sizeof *v * (size_t)(n ? n : 1), 0);
 	for (int i = 0; i < n; i++) {
 		int arg = i + 1, opt = s->params[i] >= 'A' && s->params[i] <= 'Z';
 		memset(&v[i], 0, sizeof v[i]);

@@ -229,7 +229,7 @@ function M.symposiums(p, y, as_of)
   local to = as_of < fmt(y, 12, 31) and as_of or fmt(y, 12, 31)
   local held = store.symposiums_between(fmt(y, 1, 1), to)
   if math.type(required) ~= "integer" then
-    return { year = y, held = #held, required = kam.json.null, status = "not set by the policy" }
+    return { year = y, held = #held, status = "not set by the policy" }
   end
   return { year = y, held = #held, required = required, due = fmt(y, 12, 31),
            status = status(#held, required, fmt(y, 12, 31), as_of) }
@@ -253,7 +253,7 @@ function M.archives_due(p, as_of)
     if n then
       local due = r.refreshed_on and M.add_months(r.refreshed_on, n)
       rows[#rows + 1] = { code = r.code, name = r.name, grade = r.grade, months = n,
-        refreshed_on = r.refreshed_on or kam.json.null, due = due or kam.json.null,
+        refreshed_on = r.refreshed_on, due = due,
         status = (not due) and "never refreshed" or (as_of > due and "overdue" or "current") }
     end
   end
