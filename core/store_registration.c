@@ -21,6 +21,10 @@ const struct kam_store_stmt kam_store_registration_stmts[] = {
 	{"registration_end", "ittTTI", KAM_STMT_NONE,
 	 "UPDATE registrations SET status = ?2, ended_on = ?3, ended_by = ?4, end_reason = ?5,"
 	 " transferred_to = ?6 WHERE id = ?1 AND status = 'held'", "end the registration"},
+	/* The registration a transfer ended: which one took its place. */
+	{"registration_link", "ii", KAM_STMT_NONE,
+	 "UPDATE registrations SET transferred_to = ?2 WHERE id = ?1 AND status = 'transferred'"
+	 " AND transferred_to IS NULL", "record the transfer"},
 	{"registrations_of", "t", KAM_STMT_ROWS,
 	 "SELECT " REG_COLUMNS " FROM registrations WHERE prospect = ?1 ORDER BY id", "read the registrations"},
 	/* Standing registrations (?1 NULL), or those of one team; expiring by ?2 when given. */

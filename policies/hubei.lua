@@ -66,6 +66,10 @@ P.numbers = {
   -- own key: the assessment's bar (art. 35, DOMAIN §10): below 2 a year, 5 points off per one
   -- short.  DOMAIN §4: the policy carries both numbers; each part of kam reads its own.
   assessment = {symposiums_per_year = 2, points_per_missing_symposium = 5},
+  -- own key: how long a registration of a prospect stands (DOMAIN §7: 登记 before developing it).
+  -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
+  -- claim ("by day N" includes day N); the team renews it by claiming again once released.
+  registration_days = 180,
   maintenance_budget_pct = 1,           -- 年度维护费用不得低于该客户全年用邮收入的1% (art. 29)
   approval_days = 3,                    -- 资费优惠申请 3日内给予答复 (art. 30 (2))
   claims = {                            -- 优先赔偿 (art. 21 (6), art. 30 (2))

@@ -100,6 +100,10 @@ local P = {
 -- The seed gives no visit or archive frequencies for Shantou.
 P.numbers = {
   fluctuation_pct = 30,                   -- 月业务量波动幅度超过30% must be explained (DOMAIN §8)
+  -- own key: how long a registration of a prospect stands (DOMAIN §7: 登记 before developing it).
+  -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
+  -- claim ("by day N" includes day N); the team renews it by claiming again once released.
+  registration_days = 180,
   managers = {ab_pair_from = "silver"},   -- 白银以上大客户 实施主辅制(AB角) (开发管理规定 (4))
 }
 
