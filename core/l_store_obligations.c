@@ -170,7 +170,7 @@ void kam_store_obligations_register(lua_State *L)
 {
 	static const struct kam_store_stmt *const tables[] = {
 		kam_store_archive_stmts, kam_store_codes_stmts, kam_store_managers_stmts,
-		kam_store_visits_stmts, kam_store_registration_stmts,
+		kam_store_visits_stmts, kam_store_registration_stmts, kam_store_assessment_stmts,
 	};
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
 		for (const struct kam_store_stmt *s = tables[t]; s->name; s++) {

@@ -41,5 +41,6 @@ extern const struct kam_store_stmt kam_store_codes_stmts[];
 extern const struct kam_store_stmt kam_store_managers_stmts[];
 extern const struct kam_store_stmt kam_store_visits_stmts[];
 extern const struct kam_store_stmt kam_store_registration_stmts[];
+extern const struct kam_store_stmt kam_store_assessment_stmts[];
 
 #endif

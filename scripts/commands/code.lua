@@ -5,8 +5,7 @@ local ob = require "common.obligations"
 local json = kam.json
 
 local USAGE = [[
-usage: kam code next ADMIN6
-       kam code next [ADMIN6] --branch-of CODE
+usage: kam code next ADMIN6 [--branch-of CODE]
 The next free customer code under the administrative division ADMIN6: the largest
 sequence used there + 1, branch 000.  With --branch-of, the next branch of the head
 office CODE (a stored customer): its largest branch number + 1, sharing its first 11

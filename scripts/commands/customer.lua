@@ -8,18 +8,13 @@ local ob = require "common.obligations"
 local store, json = kam.store, kam.json
 
 local USAGE = [[
-usage: kam customer show CODE [--history]
-       kam customer list [--status active|lost|merged|all] [--city C] [--county C]
-       kam customer add [CODE] --name N --place capital|city|county --city C [FIELD options]
-       kam customer set CODE [FIELD options] [--refreshed-on DATE]
-       kam customer person add CODE --name N [--title T] [--phone P] [--interests T]
-                       [--taboos T] [--important-days T] [--note T]
-       kam customer person set ID [options] | person remove ID --reason TEXT
-       kam customer competitor add CODE --name N [--price T] [--volume N] [--share-pct N]
-                       [--strengths T]
-       kam customer competitor set ID [options] | competitor remove ID --reason TEXT
-       kam customer deactivate CODE --reason TEXT
-       kam customer merge CODE --into CODE --reason TEXT
+usage: kam customer show CODE [--history] | list [--status active|lost|merged|all]
+                [--city C] [--county C]
+       kam customer add [CODE] --name N --place P --city C [FIELD options] | set CODE
+                [FIELD options] [--refreshed-on DATE]
+       kam customer person|competitor add CODE --name N [options] | person|competitor set
+                ID [options] | person|competitor remove ID --reason TEXT
+       kam customer deactivate CODE --reason TEXT | merge CODE --into CODE --reason TEXT
 FIELD options, the basic block: --name --place --city --county --admin-code --industry
   --nature --reach (province|regional) --agreement (yes|no) --account (on_account|cash)
   --important, --potential (province|city|county) --network-wide --one-time (yes|no)

@@ -8,9 +8,7 @@ local ob = require "common.obligations"
 local store, json = kam.store, kam.json
 
 local USAGE = [[
-usage: kam manager add NAME [--bureau B] [--phone P]
-       kam manager list
-       kam manager show NAME [--as-of DATE]
+usage: kam manager add NAME [--bureau B] [--phone P] | list | show NAME [--as-of DATE]
        kam manager assign CODE NAME [--role A|B] [--since DATE] [--force] [--reason TEXT]
        kam manager unassign CODE [--role A|B] --reason TEXT
        kam manager staffing [--as-of DATE] [--limit N]

@@ -10,10 +10,9 @@ local store, json = kam.store, kam.json
 
 local USAGE = [[
 usage: kam register [claim] CODE|NAME --team T [--on DATE]
-       kam register release CODE|NAME --reason TEXT [--on DATE]
-       kam register transfer CODE|NAME --team T --reason TEXT [--on DATE]
-       kam register list [--team T] [--expiring-by DATE] [--as-of DATE]
-       kam register show CODE|NAME
+       kam register release CODE|NAME --reason TEXT [--on DATE] | transfer CODE|NAME
+                --team T --reason TEXT [--on DATE]
+       kam register list [--team T] [--expiring-by DATE] [--as-of DATE] | show CODE|NAME
 A prospect is a stored customer's 14-digit code, or a name as typed.  A claim stands
 for the policy's registration_days (calendar days from the day after --on, default
 today, the last one included); a claim by a second team while it stands is refused,

@@ -8,9 +8,9 @@ local ob = require "common.obligations"
 local store, json = kam.store, kam.json
 
 local USAGE = [[
-usage: kam visit add CODE --on DATE (--by WHO | --manager NAME) [--kind regular|center|leadership]
-                     [--note TEXT]
-       kam visit list CODE [--from DATE] [--to DATE]
+usage: kam visit add CODE --on DATE (--by WHO | --manager NAME)
+                [--kind regular|center|leadership] [--note TEXT] | list CODE [--from DATE]
+                [--to DATE]
        kam visit symposium --on DATE --title TEXT [--bureau B] [--attendees N]
        kam visit due [--month YYYY-MM] [--as-of DATE] [--kind K] [--all]
 due: per key account (grades of the latest year graded at or before the month), the

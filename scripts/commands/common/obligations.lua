@@ -72,7 +72,8 @@ function M.policy(name)
   if not loaded[name] then
     local pol <close> = kam.grading.policy(name)
     local info = pol:info()
-    loaded[name] = { name = info.name, grades = info.grades, numbers = info.module.numbers or {} }
+    loaded[name] = { name = info.name, grades = info.grades, numbers = info.module.numbers or {},
+                     revenue_lines = info.module.revenue_lines }
   end
   return loaded[name]
 end
