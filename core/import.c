@@ -56,6 +56,8 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_ledger_ops;
 	if (strcmp(k->name, "bureau_revenue") == 0)
 		return &import_bureaus_ops;
+	if (strcmp(k->name, "visits") == 0)
+		return &import_visits_ops;
 	return NULL;
 }
 

@@ -84,6 +84,7 @@ void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_er
 extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
 extern const struct import_ops import_bureaus_ops;
+extern const struct import_ops import_visits_ops;
 
 /* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
 struct i64map {

@@ -86,6 +86,27 @@ static const struct kam_column bureau_cols[] = {
 	{"amount", "收入|全年收入|业务收入", KAM_COL_MONEY, 1, NULL, "收入"},
 };
 
+/* Visits to customers (DOMAIN §4; issue 21): recorded by kam visit add or imported. */
+static const struct kam_word visit_kind_words[] = {
+	{"regular", "走访|日常走访|客户经理走访"},
+	{"center", "中心走访|营销中心走访"},
+	{"leadership", "领导走访|领导拜访|高层拜访"},
+	{NULL, NULL},
+};
+
+static const struct kam_column visit_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"visited_on", "走访日期|日期", KAM_COL_TEXT, 1, NULL, "走访日期"},
+	{"kind", "走访类型|类型", KAM_COL_ENUM, 0, visit_kind_words, "走访类型"},
+	{"by_whom", "走访人|拜访人", KAM_COL_TEXT, 1, NULL, "走访人"},
+	{"note", "备注|走访记录", KAM_COL_TEXT, 0, NULL, "备注"},
+};
+
+static const struct kam_kind visits_kind = {
+	"visits", "走访", "visits", visit_cols,
+	(int)(sizeof visit_cols / sizeof visit_cols[0]), "visited_on, code, id",
+};
+
 static const struct kam_kind bureau_kind = {
 	"bureau_revenue", "局收入", "bureau_revenue", bureau_cols,
 	(int)(sizeof bureau_cols / sizeof bureau_cols[0]), "bureau, year",
@@ -101,7 +122,7 @@ static const struct kam_kind ledger_kind = {
 	(int)(sizeof ledger_cols / sizeof ledger_cols[0]), "code, month, line",
 };
 
-const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, NULL};
+const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &visits_kind, NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {

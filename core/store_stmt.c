@@ -1,5 +1,6 @@
 /* Running a named statement (store_stmt.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "store.h"
 #include "store_rows_impl.h"
@@ -19,4 +20,12 @@ int kam_store_stmt_run(kam_db *db, const struct kam_store_stmt *s, const kam_sto
 	if (p != fixed)
 		free(p);
 	return rc;
+}
+
+const struct kam_store_stmt *kam_store_stmt_find(const struct kam_store_stmt *t, const char *name)
+{
+	for (; t->name; t++)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
 }

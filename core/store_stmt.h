@@ -35,6 +35,9 @@ struct kam_store_stmt {
 int kam_store_stmt_run(kam_db *db, const struct kam_store_stmt *s, const kam_store_value *v, int n,
 		       kam_store_row_fn each, void *arg, kam_err *e);
 
+/* The entry of table t named name (NULL when none). */
+const struct kam_store_stmt *kam_store_stmt_find(const struct kam_store_stmt *t, const char *name);
+
 /* The tables, each ended by an entry whose name is NULL. */
 extern const struct kam_store_stmt kam_store_archive_stmts[];
 extern const struct kam_store_stmt kam_store_codes_stmts[];

@@ -19,6 +19,10 @@ const struct kam_store_stmt kam_store_visits_stmts[] = {
 	{"visit_add", "ctttITtt", KAM_STMT_ROW,
 	 "INSERT INTO visits(code, visited_on, kind, by_whom, manager, note, recorded_by, recorded_at)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", "record the visit"},
+	/* The same visit stored already (an import loaded twice): code, on, kind, by_whom. */
+	{"visit_find", "cttt", KAM_STMT_ROW,
+	 "SELECT id FROM visits WHERE code = ?1 AND visited_on = ?2 AND kind = ?3 AND by_whom = ?4 LIMIT 1",
+	 "read the visits"},
 	{"visits_of", "cTT", KAM_STMT_ROWS,
 	 "SELECT " VISIT_COLUMNS " FROM visits v WHERE v.code = ?1 AND (?2 IS NULL OR v.visited_on >= ?2)"
 	 " AND (?3 IS NULL OR v.visited_on <= ?3) ORDER BY v.visited_on, v.id", "read the visits"},

@@ -18,7 +18,7 @@ run kam --db $DB import ledger "$F/city2012_ledger.csv"
 run kam --db $DB grade --year 2025
 status_is 0 "the city2012 fixture, graded for 2025"
 grade_of() { q "SELECT code FROM decisions WHERE grade = '$1' ORDER BY code" | sed -n "$2p"; }
-V1=$(grade_of vip 1); V2=$(grade_of vip 2); G1=$(grade_of gold 1)
+V1=$(grade_of vip 1); V2=$(grade_of vip 2); V3=$(grade_of vip 3); G1=$(grade_of gold 1)
 
 # --- dates: the helper's calendar ---------------------------------------------------------
 cat >dates.lua <<LUA
@@ -53,6 +53,29 @@ status_is 1 "an unknown manager is refused"
 is "$(snap)" "$before" "refusals wrote nothing"
 run kam --json --db $DB visit list $V1 --from 2026-02-01 --to 2026-02-28
 like "$out" '"visited_on": "2026-02-28"' "visit list"
+
+# --- by import: Chinese headers, a file loaded twice adds nothing, bad rows named --------
+printf '客户代码,走访日期,走访类型,走访人,备注\n%s,2026-01-15,日常走访,张经理,月度\n%s,2026-01-20,领导拜访,局领导,\n' $V3 $V3 >visits.csv
+run kam --db $DB import visits visits.csv
+status_is 0 "import visits"
+like "$err" "2 added" "two visits added"
+run kam --db $DB import visits visits.csv
+like "$err" "0 added, 0 updated, 2 unchanged" "loaded again: nothing added"
+is "$(q "SELECT kind, by_whom, recorded_by FROM visits WHERE code = $V3 AND visited_on = '2026-01-20'")" "leadership|局领导|tester" \
+  "the kind's Chinese word read, the importing user recorded"
+printf 'code,visited_on,by_whom\n42030299999000,2026-02-27,x\n%s,2026-02-30,x\n%s,2026-02-01,\n' $V1 $V1 >bad.csv
+before=$(snap)
+run kam --db $DB import visits bad.csv
+status_is 1 "bad visit rows fail the import"
+like "$err" "bad.csv:2: column 'code': no customer 42030299999000" "an unknown customer"
+like "$err" "bad.csv:3: column 'visited_on': '2026-02-30' is not a day (YYYY-MM-DD)" "a day that does not exist"
+like "$err" "bad.csv:4:" "a row without its visitor"
+is "$(snap)" "$before" "nothing imported"
+run kam --db $DB export visits
+like "$out" "$V3,2026-01-20,leadership,局领导," "export visits"
+run kam --db $DB export visits -o back.csv
+run kam --db $DB import visits back.csv
+like "$err" "0 added" "an export imports back unchanged"
 
 # --- February, on its last day and the day after ------------------------------------------------
 due() { run kam --json --db $DB visit due --month 2026-02 --kind regular --as-of "$1"; }
