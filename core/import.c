@@ -58,6 +58,9 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_bureaus_ops;
 	if (strcmp(k->name, "visits") == 0)
 		return &import_visits_ops;
+	if (!strcmp(k->name, "archive") || !strcmp(k->name, "archive_extended") || !strcmp(k->name, "key_persons") ||
+	    !strcmp(k->name, "competitors"))
+		return &import_archive_ops;
 	return NULL;
 }
 

@@ -85,6 +85,7 @@ extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
 extern const struct import_ops import_bureaus_ops;
 extern const struct import_ops import_visits_ops;
+extern const struct import_ops import_archive_ops;
 
 /* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
 struct i64map {

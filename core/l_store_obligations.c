@@ -6,15 +6,14 @@
  * kam.store.ledger_move(from, into) and kam.store.today(). */
 #include <lauxlib.h>
 #include <lua.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "host.h"
 #include "l_store_obligations.h"
 #include "store_archive.h"
 #include "store_meta.h"
 #include "store_stmt.h"
+#include "today.h"
 
 static int64_t check_code(lua_State *L, int i)
 {
@@ -133,34 +132,13 @@ static int l_ledger_move(lua_State *L)
 	return 1;
 }
 
-/* kam.store.today() -> "YYYY-MM-DD": today in the database's timezone (meta `timezone`,
- * which kam init --timezone records), else the machine's. */
+/* kam.store.today() -> "YYYY-MM-DD": today in the database's timezone (today.h). */
 static int l_today(lua_State *L)
 {
-	char tz[256], *old = NULL, day[16];
+	char day[16];
 	kam_err e;
-	time_t now = time(NULL);
-	struct tm tm;
-	int rc = kam_db_meta_get(kam_lua_db(L), "timezone", tz, sizeof tz, &e);
-	if (rc < 0)
+	if (kam_db_today(kam_lua_db(L), day, &e) < 0)
 		return luaL_error(L, "%s", e.msg);
-	if (rc > 0 && tz[0]) {
-		const char *was = getenv("TZ");
-		if (was && !(old = strdup(was)))
-			return luaL_error(L, "out of memory");
-		setenv("TZ", tz, 1);
-		tzset();
-	}
-	localtime_r(&now, &tm);
-	if (rc > 0 && tz[0]) {
-		if (old)
-			setenv("TZ", old, 1);
-		else
-			unsetenv("TZ");
-		free(old);
-		tzset();
-	}
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
 	lua_pushstring(L, day);
 	return 1;
 }

@@ -68,6 +68,9 @@ const struct kam_store_stmt kam_store_archive_stmts[] = {
 	 "SELECT " PERSON_COLUMNS " FROM key_persons WHERE code = ?1 ORDER BY id", "read the key persons"},
 	{"key_person_get", "i", KAM_STMT_ROW, "SELECT " PERSON_COLUMNS " FROM key_persons WHERE id = ?1",
 	 "read a key person"},
+	{"key_person_find", "ct", KAM_STMT_ROW,
+	 "SELECT " PERSON_COLUMNS " FROM key_persons WHERE code = ?1 AND name = ?2 ORDER BY active DESC, id LIMIT 1",
+	 "read a key person"},
 	{"key_person_add", "ctTTTTTT", KAM_STMT_ROW,
 	 "INSERT INTO key_persons(code, name, title, phone, interests, taboos, important_days, note)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id", "add a key person"},
@@ -78,6 +81,9 @@ const struct kam_store_stmt kam_store_archive_stmts[] = {
 	 "SELECT " COMPETITOR_COLUMNS " FROM competitors WHERE code = ?1 ORDER BY id", "read the competitors"},
 	{"competitor_get", "i", KAM_STMT_ROW, "SELECT " COMPETITOR_COLUMNS " FROM competitors WHERE id = ?1",
 	 "read a competitor"},
+	{"competitor_find", "ct", KAM_STMT_ROW,
+	 "SELECT " COMPETITOR_COLUMNS " FROM competitors WHERE code = ?1 AND competitor = ?2"
+	 " ORDER BY active DESC, id LIMIT 1", "read a competitor"},
 	{"competitor_add", "ctTIIT", KAM_STMT_ROW,
 	 "INSERT INTO competitors(code, competitor, price, volume, share_pct, strengths)"
 	 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id", "add a competitor"},

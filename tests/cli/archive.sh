@@ -120,4 +120,44 @@ is "$(q "SELECT from_code || '>' || into_code || ' ' || rows || ' ' || amount FR
   "$E>$C $nrows_e $tot_e" "the merge is recorded"
 run kam --json --db $DB customer show $C
 like "$out" '"from_code": "'$E'"' "show lists the merge"
+
+# --- the blocks by import: a refresh, every change recorded ---------------------------------
+X=42050200004000
+printf '客户代码,地址,电话,年用邮金额,已归档\n%s,宜昌市某路1号,0717-1,1234.50,是\n' $X >archive.csv
+KAM_USER=importer run kam --db $DB import archive archive.csv
+status_is 0 "import archive (Chinese headers)"
+is "$(q "SELECT address, phone, annual_spend, filed FROM archive WHERE code = $X")" "宜昌市某路1号|0717-1|123450|1" "stored, money in fen"
+is "$(q "SELECT count(*) FROM archive_changes WHERE code = $X AND changed_by = 'importer' AND block = 'basic'")" "4" \
+  "each field recorded with who"
+is "$(q "SELECT refreshed_on IS NOT NULL FROM archive WHERE code = $X")" "1" "the import refreshes the archive"
+run kam --db $DB import archive archive.csv
+like "$err" "0 added, 0 updated, 1 unchanged" "the same file again changes nothing"
+printf 'code,phone\n%s,0717-2\n' $X >phone.csv
+run kam --db $DB import archive phone.csv
+is "$(q "SELECT address, phone FROM archive WHERE code = $X")" "宜昌市某路1号|0717-2" "a column the file lacks keeps its value"
+is "$(q "SELECT old_value FROM archive_changes WHERE code = $X AND field = 'phone' ORDER BY id DESC LIMIT 1")" "0717-1" \
+  "the old value kept"
+printf '客户代码,姓名,职务,禁忌\n%s,王总,总经理,烟\n%s,王总,董事长,烟\n%s,李总,副总,\n' $X $X $X >persons.csv
+run kam --db $DB import key_persons persons.csv
+status_is 0 "import key_persons"
+is "$(q "SELECT group_concat(name || ':' || title, ' ') FROM key_persons WHERE code = $X")" "王总:董事长 李总:副总" \
+  "a key person found by name is changed, a new name added"
+printf 'code,competitor,share_pct\n%s,顺丰,130\n99999999999999,x,1\n' $X >comp.csv
+before=$(snap)
+run kam --db $DB import competitors comp.csv
+status_is 1 "bad competitor rows fail the import"
+like "$err" "comp.csv:2: column 'share_pct': 130 is more than 100" "a share over 100%"
+like "$err" "comp.csv:3: column 'code': no customer 99999999999999" "an unknown customer"
+is "$(snap)" "$before" "nothing imported"
+printf 'code,profit,staff,registered_capital\n%s,-5.50,10,-1\n' $X >ext.csv
+run kam --db $DB import archive_extended ext.csv
+status_is 1 "a negative registered capital is refused"
+printf 'code,profit,staff\n%s,-5.50,10\n' $X >ext.csv
+run kam --db $DB import archive_extended ext.csv
+status_is 0 "import archive_extended"
+run kam --db $DB export archive_extended
+like "$out" "$X,-5.50,,,,,10," "export archive_extended"
+run kam --db $DB export archive -o back.csv
+run kam --db $DB import archive back.csv
+like "$err" "0 updated" "an exported archive imports back unchanged"
 done_testing
