@@ -156,11 +156,34 @@ static const struct kam_column competitor_cols[] = {
 	{"strengths", "优势|竞争优势", KAM_COL_TEXT, 0, NULL, "优势"},
 };
 
+/* Managers and their assignments (DOMAIN §4; import_managers.c); assignments export
+ * from the view of the current ones, with the manager's name. */
+static const struct kam_word role_words[] = {
+	{"A", "A角|主"},
+	{"B", "B角|辅"},
+	{NULL, NULL},
+};
+
+static const struct kam_column manager_cols[] = {
+	{"name", "客户经理|姓名", KAM_COL_TEXT, 1, NULL, "客户经理"},
+	{"bureau", "单位|所属单位|局", KAM_COL_TEXT, 0, NULL, "单位"},
+	{"phone", "电话|联系电话", KAM_COL_TEXT, 0, NULL, "电话"},
+};
+
+static const struct kam_column assignment_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"manager", "客户经理", KAM_COL_TEXT, 1, NULL, "客户经理"},
+	{"role", "角色|AB角", KAM_COL_ENUM, 0, role_words, "角色"},
+	{"since", "起始日期|开始日期", KAM_COL_TEXT, 0, NULL, "起始日期"},
+};
+
 #define KIND(var, name, zh, table, cols, order) \
 	static const struct kam_kind var = {name, zh, table, cols, (int)(sizeof cols / sizeof cols[0]), order}
 KIND(archive_kind, "archive", "客户档案", "archive", archive_cols, "code");
 KIND(extended_kind, "archive_extended", "扩展档案", "archive_extended", extended_cols, "code");
 KIND(persons_kind, "key_persons", "关键人", "key_persons", person_cols, "code, id");
+KIND(managers_kind, "managers", "客户经理", "managers", manager_cols, "name");
+KIND(assignments_kind, "assignments", "客户经理分配", "current_assignments", assignment_cols, "code, role");
 KIND(competitors_kind, "competitors", "竞争对手", "competitors", competitor_cols, "code, id");
 
 static const struct kam_kind bureau_kind = {
@@ -179,7 +202,7 @@ static const struct kam_kind ledger_kind = {
 };
 
 const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &visits_kind, &archive_kind,
-	&extended_kind, &persons_kind, &competitors_kind, NULL};
+	&extended_kind, &persons_kind, &competitors_kind, &managers_kind, &assignments_kind, NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {

@@ -260,6 +260,10 @@ const char *const kam_schema_steps[] = {
 	");"
 	"CREATE UNIQUE INDEX assignments_current ON assignments(code, role) WHERE ended_on IS NULL;"
 	"CREATE INDEX assignments_manager ON assignments(manager, code);"
+	/* The current assignments with the manager's name: what kam export assignments writes. */
+	"CREATE VIEW current_assignments(code, manager, role, since) AS"
+	" SELECT a.code, m.name, a.role, a.since FROM assignments a JOIN managers m ON m.id = a.manager"
+	" WHERE a.ended_on IS NULL;"
 	"CREATE TABLE visits ("
 	"  id          INTEGER PRIMARY KEY,"
 	"  code        INTEGER NOT NULL REFERENCES customers(code),"

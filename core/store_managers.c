@@ -27,6 +27,8 @@ const struct kam_store_stmt kam_store_managers_stmts[] = {
 	 "SELECT " MANAGER_COLUMNS " FROM managers m WHERE m.name = ?1", "read the managers"},
 	{"manager_get", "i", KAM_STMT_ROW,
 	 "SELECT " MANAGER_COLUMNS " FROM managers m WHERE m.id = ?1", "read the managers"},
+	{"manager_update", "iTT", KAM_STMT_NONE, "UPDATE managers SET bureau = ?2, phone = ?3 WHERE id = ?1",
+	 "change the manager"},
 	{"manager_set_active", "ii", KAM_STMT_NONE, "UPDATE managers SET active = ?2 WHERE id = ?1",
 	 "change the manager"},
 	/* Every manager with its current customers (either role). */
@@ -46,6 +48,10 @@ const struct kam_store_stmt kam_store_managers_stmts[] = {
 	{"assignment_current", "ct", KAM_STMT_ROW,
 	 "SELECT " ASSIGNMENT_COLUMNS " FROM assignments a JOIN managers m ON m.id = a.manager"
 	 " WHERE a.code = ?1 AND a.role = ?2 AND a.ended_on IS NULL", "read the assignments"},
+	/* Every current A assignment: which manager leads which customer. */
+	{"assignments_current_all", "", KAM_STMT_ROWS,
+	 "SELECT printf('%014d', a.code) AS code, m.name AS manager FROM assignments a JOIN managers m"
+	 " ON m.id = a.manager WHERE a.ended_on IS NULL AND a.role = 'A' ORDER BY a.code", "read the assignments"},
 	{"assignments_of", "c", KAM_STMT_ROWS,
 	 "SELECT " ASSIGNMENT_COLUMNS " FROM assignments a JOIN managers m ON m.id = a.manager"
 	 " WHERE a.code = ?1 ORDER BY a.id", "read the assignments"},
