@@ -65,10 +65,9 @@ const struct kam_store_stmt kam_store_managers_stmts[] = {
 	/* Staffing for the grades of year ?1: per grade, the key accounts, those with a current
 	 * manager (either role), and the distinct managers serving them. */
 	{"staffing_by_grade", "i", KAM_STMT_ROWS,
-	 GRADED " SELECT g.grade, count(*) AS customers, count(s.code) AS assigned,"
-	 " (SELECT count(DISTINCT a.manager) FROM assignments a JOIN g g2 ON g2.code = a.code"
-	 "  WHERE a.ended_on IS NULL AND g2.grade = g.grade) AS managers"
-	 " FROM g LEFT JOIN (SELECT DISTINCT code FROM assignments WHERE ended_on IS NULL) s ON s.code = g.code"
+	 GRADED ", cur AS (SELECT DISTINCT code, manager FROM assignments WHERE ended_on IS NULL)"
+	 " SELECT g.grade, count(DISTINCT g.code) AS customers, count(DISTINCT cur.code) AS assigned,"
+	 " count(DISTINCT cur.manager) AS managers FROM g LEFT JOIN cur ON cur.code = g.code"
 	 " GROUP BY g.grade ORDER BY g.grade", "read the staffing"},
 	/* Per manager and grade, the current key accounts it serves. */
 	{"staffing_loads", "i", KAM_STMT_ROWS,

@@ -45,16 +45,19 @@ g AS (SELECT d.code, d.grade FROM last JOIN decisions d ON d.id = last.id WHERE 
 SELECT count(*) FROM (SELECT a.manager, sum(CASE g.grade WHEN '3' THEN 8 WHEN '4' THEN 5 ELSE 40 END) AS units
   FROM assignments a JOIN g ON g.code = a.code WHERE a.ended_on IS NULL GROUP BY a.manager) WHERE units > 40;
 SQL
+# Per key account what kam visit due reports: the grade, required, made, last visit, status.
 cat > "$tmp/visits.sql" <<'SQL'
 WITH last AS (SELECT d.code, max(d.id) AS id FROM decisions d JOIN grading_runs r ON r.id = d.run
   WHERE r.year = 2025 GROUP BY d.code),
 g AS (SELECT d.code, d.grade FROM last JOIN decisions d ON d.id = last.id LEFT JOIN archive a ON a.code = d.code
   WHERE d.grade <> 'none' AND coalesce(a.status, 'active') = 'active'),
-made AS (SELECT code, count(*) AS n FROM visits WHERE kind = 'regular'
+made AS (SELECT code, count(*) AS n, max(visited_on) AS last FROM visits WHERE kind = 'regular'
   AND visited_on BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY code)
-SELECT sum(coalesce(made.n, 0) >= CASE WHEN g.grade IN ('1', '2') THEN 1 ELSE 2 END),
-       sum(coalesce(made.n, 0) < CASE WHEN g.grade IN ('1', '2') THEN 1 ELSE 2 END)
-FROM g LEFT JOIN made ON made.code = g.code;
+SELECT printf('%014d', g.code), c.name, c.city, c.county, g.grade, r.required, coalesce(made.n, 0), made.last,
+  CASE WHEN coalesce(made.n, 0) >= r.required THEN 'met' ELSE 'due' END
+FROM g JOIN customers c ON c.code = g.code JOIN (SELECT '1' AS grade, 1 AS required UNION ALL SELECT '2', 1
+  UNION ALL SELECT '3', 2 UNION ALL SELECT '4', 2) r ON r.grade = g.grade
+LEFT JOIN made ON made.code = g.code ORDER BY g.code;
 SQL
 for w in staffing visits; do
   printf '#!/bin/sh\nexec sqlite3 "%s" < "%s" >/dev/null\n' "$tmp/k.db" "$tmp/$w.sql" > "$tmp/ref_$w.sh"
@@ -71,7 +74,11 @@ kam_staff=$("$KAM" --json --db "$tmp/k.db" manager staffing --as-of 2026-12-31 -
 import json, sys
 d = json.load(sys.stdin)
 print(" ".join("%s|%d|%d|%d|%d" % (g["grade"], g["customers"], g["assigned_customers"], g["managers"], g["required"]) for g in d["grades"]), len(d["over_load"]), "")')
-ref_vis=$(sqlite3 "$tmp/k.db" < "$tmp/visits.sql")
+# (counted in SQL: generated names hold line breaks)
+ref_vis=$(sed -e 's/^SELECT printf.*/SELECT sum(st = '"'"'met'"'"') || '"'"'|'"'"' || sum(st <> '"'"'met'"'"') FROM (SELECT/' \
+  -e 's/^  CASE WHEN coalesce(made.n, 0) >= r.required THEN .met. ELSE .due. END$/  CASE WHEN coalesce(made.n, 0) >= r.required THEN '"'"'met'"'"' ELSE '"'"'due'"'"' END AS st/' \
+  -e 's/^LEFT JOIN made ON made.code = g.code ORDER BY g.code;$/LEFT JOIN made ON made.code = g.code);/' \
+  "$tmp/visits.sql" | sqlite3 "$tmp/k.db")
 kam_vis=$("$KAM" --json --db "$tmp/k.db" visit due --month 2026-12 --as-of 2026-12-31 --kind regular 2>/dev/null | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

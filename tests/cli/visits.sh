@@ -33,6 +33,18 @@ run kam --json --db $DB run dates.lua
 is "$out" '"2026-02-28 2028-02-29 1900-02-28 2000-02-29 2026-02-28 2026-02-28 2027-02-15 2026-03-01 2028-02-29 2027-01-01 0 28"' \
   "month ends (leap years), months added to the 31st, days added"
 
+# --- today is the database's day (meta timezone), else the machine's --------------------
+# UTC+14 and UTC-11 are always a calendar day apart: kam.store.today() follows the meta key.
+echo 'return kam.store.today()' >today.lua
+for tz in Pacific/Kiritimati Pacific/Pago_Pago; do
+  q "INSERT INTO meta(key, value) VALUES ('timezone', '$tz') ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+  a=$(TZ=$tz date +%F); run kam --json --db $DB run today.lua; b=$(TZ=$tz date +%F)
+  case $out in "\"$a\""|"\"$b\"") ok "today in $tz: $out" ;; *) nok "today in $tz" "got $out, want $a (or $b)" ;; esac
+done
+q "DELETE FROM meta WHERE key = 'timezone'"
+a=$(date +%F); run kam --json --db $DB run today.lua; b=$(date +%F)
+case $out in "\"$a\""|"\"$b\"") ok "without the key: the machine's day" ;; *) nok "the machine's day" "got $out, want $a" ;; esac
+
 # --- recording ---------------------------------------------------------------------------------
 run kam --db $DB visit add $V1 --on 2026-02-28 --by 张经理 --note 月度走访
 status_is 0 "a visit on the last day of February"

@@ -246,6 +246,7 @@ function M.refresh_rule(p, grade)
 end
 
 function M.archives_due(p, as_of)
+  if type(p.numbers.archive_refresh_months) ~= "table" then return {}, nil end   -- the policy sets none
   local gy = M.grade_year(as_of)
   if not gy then return {}, nil end
   local rows = {}
