@@ -20,8 +20,8 @@ struct managers_state {
 	/* The row a statement found: its id, manager and texts. */
 	int found;
 	int64_t id, manager;
-	char bureau[256], phone[256], since[16];
-	int bureau_null, phone_null;
+	char *bureau, *phone;          /* NULL: none (malloc'd) */
+	int oom;
 };
 
 static const struct kam_store_stmt *find(const char *name)
@@ -40,38 +40,52 @@ static int managers_begin(struct import_run *im, kam_err *e)
 	return kam_db_today(im->db, ms->today, e);
 }
 
+static void forget(struct managers_state *ms)
+{
+	free(ms->bureau);
+	free(ms->phone);
+	ms->bureau = ms->phone = NULL;
+	ms->found = 0;
+}
+
 static void managers_end(struct import_run *im)
 {
+	if (im->kind_state)
+		forget(im->kind_state);
 	free(im->kind_state);
 	im->kind_state = NULL;
 }
 
-static void copy_text(const kam_store_row *r, int i, char *out, size_t size, int *null)
+/* A stored text column, copied (NULL stays NULL). */
+static char *copy_text(struct managers_state *ms, const kam_store_row *r, int i)
 {
 	const char *s = kam_store_row_text(r, i, NULL);
-	*null = kam_store_row_type(r, i) == KAM_STORE_NULL;
-	snprintf(out, size, "%s", s ? s : "");
+	char *c;
+	if (kam_store_row_type(r, i) == KAM_STORE_NULL || !s)
+		return NULL;
+	if (!(c = strdup(s)))
+		ms->oom = 1;
+	return c;
 }
 
 static int keep(void *arg, const kam_store_row *r, kam_err *e)
 {
 	struct managers_state *ms = arg;
-	(void)e;
+	forget(ms);
 	ms->found = 1;
 	for (int i = 0; i < kam_store_row_columns(r); i++) {
 		const char *name = kam_store_row_name(r, i);
-		int dummy;
 		if (strcmp(name, "id") == 0)
 			ms->id = kam_store_row_int(r, i);
 		else if (strcmp(name, "manager") == 0)
 			ms->manager = kam_store_row_int(r, i);
 		else if (strcmp(name, "bureau") == 0)
-			copy_text(r, i, ms->bureau, sizeof ms->bureau, &ms->bureau_null);
+			ms->bureau = copy_text(ms, r, i);
 		else if (strcmp(name, "phone") == 0)
-			copy_text(r, i, ms->phone, sizeof ms->phone, &ms->phone_null);
-		else if (strcmp(name, "since") == 0)
-			copy_text(r, i, ms->since, sizeof ms->since, &dummy);
+			ms->phone = copy_text(ms, r, i);
 	}
+	if (ms->oom)
+		return kam_errf(e, "out of memory");
 	return 0;
 }
 
@@ -79,12 +93,12 @@ static int keep(void *arg, const kam_store_row *r, kam_err *e)
 #define INT(v) ((kam_store_value){KAM_STORE_INT, (v), NULL, 0})
 #define NUL ((kam_store_value){KAM_STORE_NULL, 0, NULL, 0})
 
-/* Does the stored text (null or s) equal the cell? */
-static int same(int null, const char *s, const kam_value *v)
+/* Does the stored text (NULL: none) equal the cell? */
+static int same(const char *s, const kam_value *v)
 {
 	if (v->kind == KAM_V_NULL)
-		return null;
-	return !null && strlen(s) == v->len && memcmp(s, v->s, v->len) == 0;
+		return s == NULL;
+	return s && strlen(s) == v->len && memcmp(s, v->s, v->len) == 0;
 }
 
 /* Columns: name, bureau, phone (kinds.c). */
@@ -99,27 +113,28 @@ static int managers_row(struct import_run *im, const kam_source_rec *r, kam_err 
 			rc = ROW_FATAL, kam_errf(e, "out of memory");
 			goto out;
 		}
-	ms->found = 0;
+	forget(ms);
 	kam_store_value k[5] = {TEXT(t[0])};
 	if (kam_store_stmt_run(im->db, find("manager_find"), k, 1, keep, ms, e) < 0) {
 		rc = ROW_FATAL;
 		goto out;
 	}
 	if (ms->found) {
-		int b = im->col_of[1] < 0 || same(ms->bureau_null, ms->bureau, &v[1]);
-		int p = im->col_of[2] < 0 || same(ms->phone_null, ms->phone, &v[2]);
+		int b = im->col_of[1] < 0 || same(ms->bureau, &v[1]);
+		int p = im->col_of[2] < 0 || same(ms->phone, &v[2]);
 		if (b && p) {
 			im->st->unchanged++;
 			goto out;
 		}
 		if (!im->opts->replace) {
 			rc = row_errf(im, r->line, 0, b ? "phone" : "bureau", e, "manager '%s' is already stored with %s '%s';"
-				      " --replace updates it", t[0], b ? "phone" : "bureau", b ? ms->phone : ms->bureau);
+				      " --replace updates it", t[0], b ? "phone" : "bureau",
+				      (b ? ms->phone : ms->bureau) ? (b ? ms->phone : ms->bureau) : "");
 			goto out;
 		}
 		kam_store_value u[3] = {INT(ms->id),
-			im->col_of[1] < 0 ? (ms->bureau_null ? NUL : TEXT(ms->bureau)) : t[1] ? TEXT(t[1]) : NUL,
-			im->col_of[2] < 0 ? (ms->phone_null ? NUL : TEXT(ms->phone)) : t[2] ? TEXT(t[2]) : NUL};
+			im->col_of[1] < 0 ? (ms->bureau ? TEXT(ms->bureau) : NUL) : t[1] ? TEXT(t[1]) : NUL,
+			im->col_of[2] < 0 ? (ms->phone ? TEXT(ms->phone) : NUL) : t[2] ? TEXT(t[2]) : NUL};
 		if (kam_store_stmt_run(im->db, find("manager_update"), u, 3, NULL, NULL, e) < 0) {
 			rc = ROW_FATAL;
 			goto out;
@@ -142,34 +157,19 @@ out:
 	return rc;
 }
 
-/* A real calendar day "YYYY-MM-DD". */
-static int is_day(const char *s, size_t n)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, end = 0;
-	if (n != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &end) != 3 || end != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-		return 0;
-	return d <= mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 /* Columns: code, manager (a name), role, since (kinds.c). */
-static int assignments_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+static int assign(struct import_run *im, const kam_source_rec *r, const char *name, kam_err *e)
 {
 	struct managers_state *ms = im->kind_state;
 	const kam_value *v = im->val;
-	char name[512], role[2] = "A", since[16];
+	char role[2] = "A", since[16];
 	int exists = 0;
 	int64_t manager, current = 0, current_manager = 0;
 
-	if (v[1].len >= sizeof name)
-		return row_errf(im, r->line, 0, "manager", e, "column 'manager': too long a name");
-	snprintf(name, sizeof name, "%.*s", (int)v[1].len, v[1].s);
 	if (v[2].kind == KAM_V_TEXT)
 		role[0] = v[2].s[0];
 	if (v[3].kind == KAM_V_TEXT) {
-		if (!is_day(v[3].s, v[3].len))
+		if (!kam_is_day(v[3].s, v[3].len))
 			return row_errf(im, r->line, 0, "since", e, "column 'since': '%.*s' is not a day (YYYY-MM-DD)",
 					(int)v[3].len, v[3].s);
 		snprintf(since, sizeof since, "%.*s", (int)v[3].len, v[3].s);
@@ -180,15 +180,15 @@ static int assignments_row(struct import_run *im, const kam_source_rec *r, kam_e
 		return ROW_FATAL;
 	if (!exists)
 		return row_errf(im, r->line, 0, "code", e, "column 'code': no customer %014lld", (long long)v[0].i);
-	ms->found = 0;
-	kam_store_value k[8] = {TEXT(name)};
+	forget(ms);
+	kam_store_value k[2] = {TEXT(name)};
 	if (kam_store_stmt_run(im->db, find("manager_find"), k, 1, keep, ms, e) < 0)
 		return ROW_FATAL;
 	if (!ms->found)
 		return row_errf(im, r->line, 0, "manager", e, "column 'manager': no manager '%s' (import managers first)",
 				name);
 	manager = ms->id;
-	ms->found = 0;
+	forget(ms);
 	k[0] = INT(v[0].i), k[1] = TEXT(role);
 	if (kam_store_stmt_run(im->db, find("assignment_current"), k, 2, keep, ms, e) < 0)
 		return ROW_FATAL;
@@ -200,7 +200,7 @@ static int assignments_row(struct import_run *im, const kam_source_rec *r, kam_e
 		}
 	}
 	/* The other role's manager may not take this one too. */
-	ms->found = 0;
+	forget(ms);
 	k[1] = TEXT(role[0] == 'A' ? "B" : "A");
 	if (kam_store_stmt_run(im->db, find("assignment_current"), k, 2, keep, ms, e) < 0)
 		return ROW_FATAL;
@@ -208,10 +208,17 @@ static int assignments_row(struct import_run *im, const kam_source_rec *r, kam_e
 		return row_errf(im, r->line, 0, "manager", e, "column 'manager': '%s' is the customer's %s manager already:"
 				" A and B are two managers", name, role[0] == 'A' ? "B" : "A");
 	if (current) {
-		char why[600];
-		snprintf(why, sizeof why, "relieved: customer assigned to %s", name);
+		static const char RELIEVED[] = "relieved: customer assigned to ";
+		char *why = malloc(sizeof RELIEVED + strlen(name));
+		int rc;
+		if (!why)
+			return kam_errf(e, "out of memory"), ROW_FATAL;
+		strcpy(why, RELIEVED);
+		strcat(why, name);
 		kam_store_value end[4] = {INT(current), TEXT(since), TEXT(im->opts->user ? im->opts->user : "?"), TEXT(why)};
-		if (kam_store_stmt_run(im->db, find("assignment_end"), end, 4, NULL, NULL, e) < 0)
+		rc = kam_store_stmt_run(im->db, find("assignment_end"), end, 4, NULL, NULL, e);
+		free(why);
+		if (rc < 0)
 			return ROW_FATAL;
 	}
 	kam_store_value add[8] = {INT(v[0].i), INT(manager), TEXT(role), TEXT(since),
@@ -223,6 +230,17 @@ static int assignments_row(struct import_run *im, const kam_source_rec *r, kam_e
 	else
 		im->st->inserted++;
 	return ROW_OK;
+}
+
+static int assignments_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
+{
+	char *name = strndup(im->val[1].s, im->val[1].len);
+	int rc;
+	if (!name)
+		return kam_errf(e, "out of memory"), ROW_FATAL;
+	rc = assign(im, r, name, e);
+	free(name);
+	return rc;
 }
 
 const struct import_ops import_managers_ops = {managers_begin, managers_row, NULL, managers_end, 0, NULL};

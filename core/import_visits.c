@@ -10,6 +10,7 @@
 #include "import_kind.h"
 #include "store_overrides.h"
 #include "store_stmt.h"
+#include "today.h"
 
 struct visit_state {
 	const struct kam_store_stmt *find, *add;
@@ -37,18 +38,6 @@ static void visits_end(struct import_run *im)
 	im->kind_state = NULL;
 }
 
-/* A real calendar day "YYYY-MM-DD". */
-static int is_day(const char *s, size_t n)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, end = 0;
-	if (n != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &end) != 3 || end != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
-		return 0;
-	return d <= mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 static int found(void *arg, const kam_store_row *r, kam_err *e)
 {
 	(void)r, (void)e;
@@ -65,7 +54,7 @@ static int visits_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 	kam_store_value k[8];
 	int exists = 0, rc = ROW_OK;
 
-	if (!is_day(v[1].s, v[1].len))
+	if (!kam_is_day(v[1].s, v[1].len))
 		return row_errf(im, r->line, 0, "visited_on", e, "column 'visited_on': '%.*s' is not a day (YYYY-MM-DD)",
 				(int)v[1].len, v[1].s);
 	if (kam_store_customer_exists(im->db, v[0].i, &exists, e) < 0)
