@@ -116,18 +116,24 @@ elseif sub == "due" then
     for _, x in ipairs(r) do rows[#rows + 1] = x end
   end
   local archives = ob.archives_due(p, as_of)
-  local counts = { met = 0, due = 0, overdue = 0 }
-  for _, r in ipairs(rows) do counts[r.status] = counts[r.status] + 1 end
+  local counts = { met = 0, due = 0, overdue = 0, not_computed = 0 }
+  for _, r in ipairs(rows) do
+    local k = r.status == "not computed" and "not_computed" or r.status
+    counts[k] = counts[k] + 1
+  end
   local stale = {}
   for _, a in ipairs(archives) do if a.status ~= "current" then stale[#stale + 1] = a end end
   local doc = { policy = p.name, month = string.format("%04d-%02d", y, m), as_of = as_of, grade_year = gy or json.null,
     visits = json.array(rows), counts = counts, symposiums = ob.symposiums(p, y, as_of),
     archives = json.array(stale) }
   if kam.output_json then print(json.encode(doc, { indent = 2, sort_keys = true })) return 0 end
-  io.write(string.format("visits %s as of %s (grades of %s, policy %s): %d met, %d due, %d overdue\n", doc.month,
-    as_of, gy or "none", p.name, counts.met, counts.due, counts.overdue))
+  io.write(string.format("visits %s as of %s (grades of %s, policy %s): %d met, %d due, %d overdue%s\n", doc.month,
+    as_of, gy or "none", p.name, counts.met, counts.due, counts.overdue, counts.not_computed > 0
+    and string.format(", %d not computed (a rule for one breadth: kam stores none)", counts.not_computed) or ""))
   local shown = {}
-  for _, r in ipairs(rows) do if opts.all or r.status ~= "met" then shown[#shown + 1] = r end end
+  for _, r in ipairs(rows) do
+    if opts.all or (r.status ~= "met" and r.status ~= "not computed") then shown[#shown + 1] = r end
+  end
   if #shown > 0 then
     cli.table(shown, { columns = { "code", "name", "grade", "kind", "per", "required", "made", "due", "status",
       "last_visit" } })

@@ -111,6 +111,13 @@ run kam --json --db $DB visit due --month 2026-12 --kind leadership --as-of 2027
 is "$(row $V2 leadership)" "1 0 2026-12-31 overdue" "overdue on 1 January"
 run kam --db $DB visit due --month 2026-02 --kind regular --as-of 2026-03-01
 like "$out" "overdue" "text lists what is overdue"
+# The center's monthly visit holds for comprehensive Gold only: kam stores no breadth, so
+# it is not computed (never counted as met or overdue).
+run kam --json --db $DB visit due --month 2026-02 --kind center --as-of 2026-03-01
+is "$(echo "$out" | js "print(sorted(set(v['status'] for v in d['visits'] if v['grade'] == 'gold')), d['counts']['not_computed'] > 0)")" \
+  "['not computed'] True" "center visits to Gold: not computed"
+like "$out" "kam stores no breadth" "saying why"
+is "$(row $(grade_of platinum 1) center)" "1 0 2026-02-28 overdue" "center visits to Platinum are computed"
 
 # --- symposiums -------------------------------------------------------------------------------------
 run kam --db $DB visit symposium --on 2026-05-20 --title 大客户座谈会 --attendees 30

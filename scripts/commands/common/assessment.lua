@@ -104,7 +104,7 @@ local function visits_by_bureau(p, y, q)
         local e = t[b] or { short = {}, any = false }
         t[b] = e
         if r.made > 0 or (r.last_visit and r.last_visit >= string.format("%04d-01-01", y)) then e.any = true end
-        local judged = r.per == "month" or (r.per == "year" and q == 4 and m == 12)
+        local judged = r.status ~= "not computed" and (r.per == "month" or (r.per == "year" and q == 4 and m == 12))
         if judged and r.made < r.required then e.short[r.code] = true end
       end
     end

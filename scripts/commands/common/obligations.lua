@@ -187,6 +187,13 @@ function M.visit_rule(p, kind, grade, y, m)
   local t = p.numbers[M.visit_keys[kind]]
   local r = type(t) == "table" and t[grade]
   if type(r) ~= "table" then return nil end
+  -- A rule for one breadth only (city2012: the center's visits to *comprehensive* Gold):
+  -- kam stores no breadth beside the grade's reasons, so the obligation is not computed.
+  if r.breadth then
+    return { required = r.per_month or r.per_year, per = r.per_month and "month" or "year",
+             due = r.per_month and M.month_end(y, m) or fmt(y, 12, 31), by = r.by,
+             unknown = string.format("the rule holds for %s customers only, and kam stores no breadth", r.breadth) }
+  end
   if r.per_month then
     return { required = r.per_month, per = "month", due = M.month_end(y, m), by = r.by }
   elseif r.per_year then
@@ -217,8 +224,8 @@ function M.visits_due(p, kind, y, m, as_of)
       local made = rule.per == "month" and r.period or r.year
       rows[#rows + 1] = { code = r.code, name = r.name, city = r.city, county = r.county, grade = r.grade,
         kind = kind, per = rule.per, required = rule.required, made = made, due = rule.due, by = rule.by,
-        last_visit = r.last, status = status(made, rule.required, rule.due, as_of),
-        short = math.max(0, rule.required - made) }
+        last_visit = r.last, status = rule.unknown and "not computed" or status(made, rule.required, rule.due, as_of),
+        why = rule.unknown, short = (not rule.unknown) and math.max(0, rule.required - made) or nil }
     end
   end
   return rows, gy
