@@ -80,6 +80,12 @@ const struct kam_store_stmt kam_store_managers_stmts[] = {
 	 " count(*) OVER () AS total FROM g JOIN customers c ON c.code = g.code"
 	 " WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.code = g.code AND a.ended_on IS NULL)"
 	 " ORDER BY g.code LIMIT ?2", "read the customers without a manager"},
+	/* Per key account of year ?1: whether it has a current A and a current B manager. */
+	{"staffing_roles", "i", KAM_STMT_ROWS,
+	 GRADED " SELECT printf('%014d', g.code) AS code, c.name, g.grade,"
+	 " coalesce(max(a.role = 'A'), 0) AS has_a, coalesce(max(a.role = 'B'), 0) AS has_b"
+	 " FROM g JOIN customers c ON c.code = g.code LEFT JOIN assignments a ON a.code = g.code"
+	 " AND a.ended_on IS NULL GROUP BY g.code ORDER BY g.code", "read the assignments' roles"},
 	/* One customer's grade of year ?1 (latest decision), and whether it is active. */
 	{"grade_of", "ic", KAM_STMT_ROW,
 	 "SELECT d.grade FROM decisions d JOIN grading_runs r ON r.id = d.run WHERE r.year = ?1 AND d.code = ?2"

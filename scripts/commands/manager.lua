@@ -19,7 +19,8 @@ at most N per manager takes 1/N (Hubei: class 3 one fifth, class 4 one eighth); 
 come from the latest year graded at or before the day (--as-of, default today).  An
 assignment past a whole manager is refused unless --force.  staffing: per grade the
 managers the policy's ratios require against those serving it, with the arithmetic;
-customers without a manager (the first --limit, default 20); managers over their load.
+customers without a manager (the first --limit, default 20); managers over their load; where
+the policy sets an A/B pair (ab_pair_from), the customers of that grade or better lacking A or B.
 ]]
 
 local args = { ... }
@@ -165,9 +166,14 @@ elseif sub == "staffing" then
   local required, managers = 0, 0
   for _, r in ipairs(grades) do required = required + (r.required or 0) end
   for _ in pairs(per) do managers = managers + 1 end
+  local pairs_ = ob.pairs_missing(p, (p.numbers.managers or {}).ab_pair_from and store.staffing_roles(gy) or {})
   local doc = { policy = p.name, as_of = day, grade_year = gy, grades = json.array(grades), required = required,
     managers_serving = managers, unassigned_total = total_unassigned, unassigned = json.array(unassigned),
     over_load = json.array(over) }
+  if pairs_ then
+    doc.ab_pair = { from = pairs_.from, missing_total = #pairs_.missing,
+      missing = json.array(table.move(pairs_.missing, 1, math.min(limit, #pairs_.missing), 1, {})) }
+  end
   if kam.output_json then print(json.encode(doc, { indent = 2, sort_keys = true })) return 0 end
   io.write(string.format("staffing on %s (grades of %d, policy %s)\n", day, gy, p.name))
   for _, r in ipairs(grades) do
@@ -176,6 +182,10 @@ elseif sub == "staffing" then
   end
   io.write(string.format("  required in all: %d; managers serving key accounts: %d\n", required, managers))
   for _, o in ipairs(over) do io.write(string.format("  over load: %s, %s\n", o.manager, o.arithmetic)) end
+  if pairs_ then
+    io.write(string.format("A/B pair (grade %s and better): %d customer(s) lack one of the pair\n", pairs_.from,
+      #pairs_.missing))
+  end
   io.write(string.format("customers without a manager: %d%s\n", total_unassigned,
     total_unassigned > #unassigned and string.format(" (the first %d)", #unassigned) or ""))
   if #unassigned > 0 then cli.table(unassigned, { columns = { "code", "name", "grade", "city", "county" } }) end

@@ -175,6 +175,29 @@ function M.staffing(p, by_grade)
   return rows
 end
 
+-- The A/B pair (DOMAIN §4: Shantou and the 2012 rules, Silver/VIP and above): the key
+-- accounts of grade numbers.managers.ab_pair_from or better without both an A and a B
+-- manager.  nil when the policy sets no pair.  roles: kam.store.staffing_roles rows.
+function M.pairs_missing(p, roles)
+  local m = p.numbers.managers
+  local from = type(m) == "table" and m.ab_pair_from
+  if not from then return nil end
+  local rank, limit = {}, nil
+  for i, g in ipairs(p.grades) do
+    rank[g] = i
+    if g == from then limit = i end
+  end
+  if not limit then return nil end
+  local missing = {}
+  for _, r in ipairs(roles) do
+    if rank[r.grade] and rank[r.grade] <= limit and (r.has_a == 0 or r.has_b == 0) then
+      missing[#missing + 1] = { code = r.code, name = r.name, grade = r.grade,
+        lacks = (r.has_a == 0 and r.has_b == 0) and "A and B" or (r.has_a == 0 and "A" or "B") }
+    end
+  end
+  return { from = from, missing = missing }
+end
+
 -- Visits (DOMAIN §4) ------------------------------------------------------------------
 
 -- The policy's numbers key for a kind of visit.
