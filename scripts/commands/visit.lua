@@ -56,7 +56,9 @@ if sub == "add" then
   if not ob.visit_keys[kind] then
     return cli.usage_error("--kind '" .. kind .. "' must be regular, center or leadership", USAGE)
   end
-  if not opts.by and not opts.manager then return cli.usage_error("visit add: --by or --manager is required", USAGE) end
+  if (not opts.by or opts.by == "") and not opts.manager then
+    return cli.usage_error("visit add: --by or --manager is required", USAGE)
+  end
   local c = store.customer_get(code)
   if not c then error("no customer " .. code, 0) end
   local m

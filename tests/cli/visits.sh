@@ -58,6 +58,8 @@ run kam --db $DB visit add $V1 --on 2026-02-30 --by x
 status_is 2 "a day that does not exist is refused"
 run kam --db $DB visit add $V1 --on 2026-02-01 --by x --kind party
 status_is 2 "an unknown kind is refused"
+run kam --db $DB visit add $V1 --on 2026-02-01 --by ""
+status_is 2 "an empty --by is a usage error"
 run kam --db $DB visit add 42030299999000 --on 2026-02-01 --by x
 status_is 1 "a visit to an unknown customer is refused"
 run kam --db $DB visit add $V1 --on 2026-02-01 --manager 没有这个人
