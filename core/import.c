@@ -60,6 +60,15 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_notes_ops;
 	if (strcmp(k->name, "receivables") == 0)
 		return &import_receivables_ops;
+	if (strcmp(k->name, "visits") == 0)
+		return &import_visits_ops;
+	if (!strcmp(k->name, "archive") || !strcmp(k->name, "archive_extended") || !strcmp(k->name, "key_persons") ||
+	    !strcmp(k->name, "competitors"))
+		return &import_archive_ops;
+	if (strcmp(k->name, "managers") == 0)
+		return &import_managers_ops;
+	if (strcmp(k->name, "assignments") == 0)
+		return &import_assignments_ops;
 	return NULL;
 }
 

@@ -99,6 +99,106 @@ static const struct kam_kind notes_kind = {
 	(int)(sizeof note_cols / sizeof note_cols[0]), "month, code, id",
 };
 
+/* Visits to customers (DOMAIN §4; issue 21): recorded by kam visit add or imported. */
+static const struct kam_word visit_kind_words[] = {
+	{"regular", "走访|日常走访|客户经理走访"},
+	{"center", "中心走访|营销中心走访"},
+	{"leadership", "领导走访|领导拜访|高层拜访"},
+	{NULL, NULL},
+};
+
+static const struct kam_column visit_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"visited_on", "走访日期|日期", KAM_COL_TEXT, 1, NULL, "走访日期"},
+	{"kind", "走访类型|类型", KAM_COL_ENUM, 0, visit_kind_words, "走访类型"},
+	{"by_whom", "走访人|拜访人", KAM_COL_TEXT, 1, NULL, "走访人"},
+	{"note", "备注|走访记录", KAM_COL_TEXT, 0, NULL, "备注"},
+};
+
+static const struct kam_kind visits_kind = {
+	"visits", "走访", "visits", visit_cols,
+	(int)(sizeof visit_cols / sizeof visit_cols[0]), "visited_on, code, id",
+};
+
+/* The archive's blocks (DOMAIN §7, seed 000 annexes 1-2; issue 21): the basic block's
+ * further fields, the extended block, key persons and competitors (import_archive.c).
+ * Each kind's columns after the code are its table's, in the order storage writes them. */
+static const struct kam_column archive_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"address", "地址|详细地址", KAM_COL_TEXT, 0, NULL, "地址"},
+	{"postcode", "邮编|邮政编码", KAM_COL_TEXT, 0, NULL, "邮编"},
+	{"head", "负责人|单位负责人", KAM_COL_TEXT, 0, NULL, "负责人"},
+	{"contact", "联系人", KAM_COL_TEXT, 0, NULL, "联系人"},
+	{"phone", "电话|联系电话", KAM_COL_TEXT, 0, NULL, "电话"},
+	{"fax", "传真", KAM_COL_TEXT, 0, NULL, "传真"},
+	{"email", "电子邮件|邮箱|E-mail", KAM_COL_TEXT, 0, NULL, "电子邮件"},
+	{"products", "主要产品|主营产品", KAM_COL_TEXT, 0, NULL, "主要产品"},
+	{"annual_spend", "年用邮金额|年用邮费用", KAM_COL_MONEY, 0, NULL, "年用邮金额"},
+	{"annual_volume", "年用邮量|年业务量", KAM_COL_COUNT, 0, NULL, "年用邮量"},
+	{"filed", "已归档|是否归档", KAM_COL_BOOL, 0, NULL, "已归档"},
+};
+
+static const struct kam_column extended_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"profit", "利润|年利润", KAM_COL_MONEY, 0, NULL, "利润"},
+	{"operations", "经营状况", KAM_COL_TEXT, 0, NULL, "经营状况"},
+	{"capital", "资金|资金状况", KAM_COL_MONEY, 0, NULL, "资金"},
+	{"credit", "信用|信用状况", KAM_COL_TEXT, 0, NULL, "信用"},
+	{"development", "发展潜力", KAM_COL_TEXT, 0, NULL, "发展潜力"},
+	{"staff", "员工人数|职工人数", KAM_COL_COUNT, 0, NULL, "员工人数"},
+	{"registered_capital", "注册资本|注册资金", KAM_COL_MONEY, 0, NULL, "注册资本"},
+};
+
+static const struct kam_column person_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"name", "姓名", KAM_COL_TEXT, 1, NULL, "姓名"},
+	{"title", "职务", KAM_COL_TEXT, 0, NULL, "职务"},
+	{"phone", "电话|联系电话", KAM_COL_TEXT, 0, NULL, "电话"},
+	{"interests", "兴趣爱好|爱好", KAM_COL_TEXT, 0, NULL, "兴趣爱好"},
+	{"taboos", "禁忌", KAM_COL_TEXT, 0, NULL, "禁忌"},
+	{"important_days", "重要日子|纪念日", KAM_COL_TEXT, 0, NULL, "重要日子"},
+	{"note", "备注", KAM_COL_TEXT, 0, NULL, "备注"},
+};
+
+static const struct kam_column competitor_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"competitor", "竞争对手", KAM_COL_TEXT, 1, NULL, "竞争对手"},
+	{"price", "价格", KAM_COL_TEXT, 0, NULL, "价格"},
+	{"volume", "业务量", KAM_COL_COUNT, 0, NULL, "业务量"},
+	{"share_pct", "份额|市场份额", KAM_COL_COUNT, 0, NULL, "份额"},
+	{"strengths", "优势|竞争优势", KAM_COL_TEXT, 0, NULL, "优势"},
+};
+
+/* Managers and their assignments (DOMAIN §4; import_managers.c); assignments export
+ * from the view of the current ones, with the manager's name. */
+static const struct kam_word role_words[] = {
+	{"A", "A角|主"},
+	{"B", "B角|辅"},
+	{NULL, NULL},
+};
+
+static const struct kam_column manager_cols[] = {
+	{"name", "客户经理|姓名", KAM_COL_TEXT, 1, NULL, "客户经理"},
+	{"bureau", "单位|所属单位|局", KAM_COL_TEXT, 0, NULL, "单位"},
+	{"phone", "电话|联系电话", KAM_COL_TEXT, 0, NULL, "电话"},
+};
+
+static const struct kam_column assignment_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"manager", "客户经理", KAM_COL_TEXT, 1, NULL, "客户经理"},
+	{"role", "角色|AB角", KAM_COL_ENUM, 0, role_words, "角色"},
+	{"since", "起始日期|开始日期", KAM_COL_TEXT, 0, NULL, "起始日期"},
+};
+
+#define KIND(var, name, zh, table, cols, order) \
+	static const struct kam_kind var = {name, zh, table, cols, (int)(sizeof cols / sizeof cols[0]), order}
+KIND(archive_kind, "archive", "客户档案", "archive", archive_cols, "code");
+KIND(extended_kind, "archive_extended", "扩展档案", "archive_extended", extended_cols, "code");
+KIND(persons_kind, "key_persons", "关键人", "key_persons", person_cols, "code, id");
+KIND(managers_kind, "managers", "客户经理", "managers", manager_cols, "name");
+KIND(assignments_kind, "assignments", "客户经理分配", "current_assignments", assignment_cols, "code, role");
+KIND(competitors_kind, "competitors", "竞争对手", "competitors", competitor_cols, "code, id");
+
 static const struct kam_kind bureau_kind = {
 	"bureau_revenue", "局收入", "bureau_revenue", bureau_cols,
 	(int)(sizeof bureau_cols / sizeof bureau_cols[0]), "bureau, year",
@@ -133,7 +233,8 @@ static const struct kam_kind receivables_kind = {
 };
 
 const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &notes_kind, &receivables_kind,
-					    NULL};
+	&visits_kind, &archive_kind, &extended_kind, &persons_kind, &competitors_kind, &managers_kind, &assignments_kind,
+	NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {

@@ -94,6 +94,10 @@ P.numbers = {
     vip = {per_year = 1, max_per_year = 2, by = "specialty bureau head (专业局负责人)"},
     general = {per_year = 1, max_per_year = 2, by = "branch head (支局长)"},
   },
+  -- own key: how long a registration of a prospect stands (DOMAIN §7: 登记 before developing it).
+  -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
+  -- claim ("by day N" includes day N); the team renews it by claiming again once released.
+  registration_days = 180,
   symposiums_per_year = 2,                 -- 定期召开大客户座谈会,每年不少于两次
   archive_refresh_months = {               -- 大客户资料根据不同级别定期进行更新
     platinum = 3,                          -- 白金客户每季度更新一次

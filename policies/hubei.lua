@@ -89,6 +89,27 @@ P.numbers = {
   -- own key: the assessment's bar (art. 35, DOMAIN §10): below 2 a year, 5 points off per one
   -- short.  DOMAIN §4: the policy carries both numbers; each part of kam reads its own.
   assessment = {symposiums_per_year = 2, points_per_missing_symposium = 5},
+  -- own key: the rest of the assessment (art. 35, DOMAIN §10), scored in half points where
+  -- the seed gives halves; every item stops at 0 (扣完为止) and at its base plus its bonus.
+  assessment_items = {
+    symposiums = {base = 10},                                 -- 座谈会: 每少一次扣5分 (above)
+    -- 大客户数量增长 / 大客户收入增长: target +20% a year; -0.5 per point short, +1 per point
+    -- over, the bonus at most 10 (DOMAIN: whole percentage points).
+    count_growth = {base = 10, target_pct = 20, half_points_per_pct_short = 1, points_per_pct_over = 1,
+                    max_bonus = 10},
+    revenue_growth = {base = 10, target_pct = 20, half_points_per_pct_short = 1, points_per_pct_over = 1,
+                      max_bonus = 10},
+    -- 二类以上大客户: ±5 per account of net change, ±5 per 10% change of their revenue, bonus at most 20.
+    top = {base = 20, grades = {"1", "2"}, points_per_account = 5, points_per_10pct = 5, max_bonus = 20},
+    archives = {base = 10, points_per_account = 1},           -- 建档归档: 每缺一户扣1分
+    analysis = {base = 10, points_per_account = 2, no_system = 10},  -- 月度分析: 每户扣2分
+    visits = {base = 10, points_per_account = 3, no_system = 10},    -- 走访: 扣3分 (per account: kam's reading)
+    accuracy = {base = 20, points_per_error = 5},             -- 数据准确: 每发现一处扣5分
+  },
+  -- own key: how long a registration of a prospect stands (DOMAIN §7: 登记 before developing it).
+  -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
+  -- claim ("by day N" includes day N); the team renews it by claiming again once released.
+  registration_days = 180,
   maintenance_budget_pct = 1,           -- 年度维护费用不得低于该客户全年用邮收入的1% (art. 29)
   approval_days = 3,                    -- 资费优惠申请 3日内给予答复 (art. 30 (2))
   -- own key (DOMAIN §5): how deep a discount each grade may get locally, in whole percent

@@ -138,6 +138,10 @@ P.numbers = {
   -- and left out of the revenue the share is taken of, ageing buckets of 30/90/180/365 days.
   arrears = {max_share_pct = 5, revenue_excludes = {"savings"}, stop_after_days = 0,
              never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365}},
+  -- own key: how long a registration of a prospect stands (DOMAIN §7: 登记 before developing it).
+  -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
+  -- claim ("by day N" includes day N); the team renews it by claiming again once released.
+  registration_days = 180,
   managers = {ab_pair_from = "silver"},   -- 白银以上大客户 实施主辅制(AB角) (开发管理规定 (4))
 }
 

@@ -1,0 +1,163 @@
+/* kam.store's functions for what a grade obliges (issue 21): the archive, codes,
+ * managers, visits and registrations.  Each entry of the storage layer's statement tables
+ * (store_stmt.h) becomes kam.store.NAME(...), its arguments checked against the entry's
+ * parameter types; rows come back as tables keyed by column (a NULL column absent), an
+ * array for KAM_STMT_ROWS, one row or nil for KAM_STMT_ROW.  Besides them:
+ * kam.store.ledger_move(from, into) and kam.store.today(). */
+#include <lauxlib.h>
+#include <lua.h>
+#include <string.h>
+
+#include "host.h"
+#include "l_store_obligations.h"
+#include "store_archive.h"
+#include "store_meta.h"
+#include "store_stmt.h"
+#include "today.h"
+
+static int64_t check_code(lua_State *L, int i)
+{
+	lua_Integer v;
+	int ok;
+	if (lua_type(L, i) == LUA_TSTRING) {
+		v = lua_tointegerx(L, i, &ok);
+		if (!ok)
+			luaL_argerror(L, i, "a customer code");
+		return v;
+	}
+	return luaL_checkinteger(L, i);
+}
+
+static void push_row(lua_State *L, const kam_store_row *r)
+{
+	int n = kam_store_row_columns(r);
+	lua_createtable(L, 0, n);
+	for (int i = 0; i < n; i++) {
+		size_t len;
+		const char *s;
+		switch (kam_store_row_type(r, i)) {
+		case KAM_STORE_NULL:
+			continue;
+		case KAM_STORE_INT:
+			lua_pushinteger(L, kam_store_row_int(r, i));
+			break;
+		case KAM_STORE_REAL:
+			lua_pushnumber(L, kam_store_row_real(r, i));
+			break;
+		default:
+			s = kam_store_row_text(r, i, &len);
+			lua_pushlstring(L, s ? s : "", len);
+		}
+		lua_setfield(L, -2, kam_store_row_name(r, i));
+	}
+}
+
+static int append_row(void *arg, const kam_store_row *r, kam_err *e)
+{
+	lua_State *L = arg;
+	(void)e;
+	push_row(L, r);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	return 0;
+}
+
+static int first_row(void *arg, const kam_store_row *r, kam_err *e)
+{
+	lua_State *L = arg;
+	(void)e;
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		push_row(L, r);
+	}
+	return 0;
+}
+
+/* kam.store.NAME(...): the statement in upvalue 1. */
+static int l_stmt(lua_State *L)
+{
+	const struct kam_store_stmt *s = lua_touserdata(L, lua_upvalueindex(1));
+	int n = (int)strlen(s->params);
+	kam_store_value *v;
+	kam_err e;
+	int rc;
+	lua_settop(L, n);   /* missing arguments are nil; the array goes above them */
+	v = lua_newuserdatauv(L, sizeof *v * (size_t)(n ? n : 1), 0);
+	for (int i = 0; i < n; i++) {
+		int arg = i + 1, opt = s->params[i] >= 'A' && s->params[i] <= 'Z';
+		memset(&v[i], 0, sizeof v[i]);
+		if (opt && lua_isnoneornil(L, arg)) {
+			v[i].type = KAM_STORE_NULL;
+			continue;
+		}
+		switch (s->params[i]) {
+		case 'c': case 'C':
+			v[i].type = KAM_STORE_INT, v[i].i = check_code(L, arg);
+			break;
+		case 'i': case 'I':
+			if (lua_isboolean(L, arg))
+				v[i].type = KAM_STORE_INT, v[i].i = lua_toboolean(L, arg);
+			else
+				v[i].type = KAM_STORE_INT, v[i].i = luaL_checkinteger(L, arg);
+			break;
+		default:
+			v[i].type = KAM_STORE_TEXT, v[i].s = luaL_checklstring(L, arg, &v[i].len);
+		}
+	}
+	if (s->returns == KAM_STMT_ROWS)
+		lua_newtable(L);
+	else
+		lua_pushnil(L);
+	rc = kam_store_stmt_run(kam_lua_db(L), s, v, n, s->returns == KAM_STMT_NONE ? NULL
+			       : s->returns == KAM_STMT_ROWS ? append_row : first_row, L, &e);
+	if (rc < 0)
+		return luaL_error(L, "%s", e.msg);
+	return 1;
+}
+
+/* kam.store.ledger_move(from, into) -> {months, rows, amount} */
+static int l_ledger_move(lua_State *L)
+{
+	struct kam_ledger_move m;
+	kam_err e;
+	int64_t from = check_code(L, 1), into = check_code(L, 2);
+	if (kam_store_ledger_move(kam_lua_db(L), from, into, &m, &e) < 0)
+		return luaL_error(L, "%s", e.msg);
+	lua_createtable(L, 0, 3);
+	lua_pushinteger(L, m.months);
+	lua_setfield(L, -2, "months");
+	lua_pushinteger(L, (lua_Integer)m.rows);
+	lua_setfield(L, -2, "rows");
+	lua_pushinteger(L, m.amount);
+	lua_setfield(L, -2, "amount");
+	return 1;
+}
+
+/* kam.store.today() -> "YYYY-MM-DD": today in the database's timezone (today.h). */
+static int l_today(lua_State *L)
+{
+	char day[16];
+	kam_err e;
+	if (kam_db_today(kam_lua_db(L), day, &e) < 0)
+		return luaL_error(L, "%s", e.msg);
+	lua_pushstring(L, day);
+	return 1;
+}
+
+/* Add the functions to the table at the top of the stack (kam.store). */
+void kam_store_obligations_register(lua_State *L)
+{
+	static const struct kam_store_stmt *const tables[] = {
+		kam_store_archive_stmts, kam_store_codes_stmts, kam_store_managers_stmts,
+		kam_store_visits_stmts, kam_store_registration_stmts, kam_store_assessment_stmts,
+	};
+	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+		for (const struct kam_store_stmt *s = tables[t]; s->name; s++) {
+			lua_pushlightuserdata(L, (void *)s);
+			lua_pushcclosure(L, l_stmt, 1);
+			lua_setfield(L, -2, s->name);
+		}
+	lua_pushcfunction(L, l_ledger_move);
+	lua_setfield(L, -2, "ledger_move");
+	lua_pushcfunction(L, l_today);
+	lua_setfield(L, -2, "today");
+}
