@@ -64,6 +64,23 @@ const struct kam_command kam_commands[] = {
 			       "--autocommit runs it without."}}},
 	{"backup", "a consistent copy of the database while others work in it", kam_cmd_backup,
 	 {{"[--force] FILE", "Copy the database to FILE as one snapshot while other kam processes read and write (an import committed meanwhile is in it whole or not at all); written under a temporary name, checked (integrity, schema version) and renamed; an existing FILE only with --force. Prints each table's rows and the size."}}},
+	{"schedule", "scheduled script runs: jobs, their history, the scheduler", kam_cmd_schedule,
+	 {{"add [--timezone TZ] [--catchup once|all|skip] [--time-limit SECONDS] [--disabled] NAME CRON SCRIPT [ARG ...]",
+	   "Add a job: SCRIPT run as kam run does, as the user adding it, at the minutes of a 5-field CRON "
+	   "(lists, ranges, steps, names, @daily and the like; day-of-month or day-of-week when both are "
+	   "given) in the job's zone (default: the database's, else the machine's).  --catchup says what "
+	   "to do with slots missed while nothing ran: run once (default), all, or skip them (recorded)."},
+	  {"list | show NAME | history [NAME] [--limit N]",
+	   "The jobs with their next run (local time and zone); one job with its next five runs; the runs "
+	   "newest first with start, end, status, exit code, output and error (bounded, the cut said)."},
+	  {"remove NAME | enable NAME | disable NAME", "Remove a job (its history stays), or switch it on or off."},
+	  {"run-due [--now TIME] [--keep-days N] | daemon [--keep-days N] [--stop-grace SECONDS]",
+	   "run-due runs what is due once and exits (for a cron line or a systemd timer; exit status 3 when "
+	   "a job failed); daemon stays up, runs jobs at their minute, sees job changes without a restart and "
+	   "stops on SIGTERM.  Each slot runs once however many schedulers share the database; a job still "
+	   "running at its next slot has it skipped; a run whose scheduler died is marked abandoned when "
+	   "its lease ends; each run is a child process with a time limit; history older than --keep-days "
+	   "(default 90) is trimmed."}}},
 	{"plugin", "the loaded plugins", kam_cmd_plugin,
 	 {{"list", "The plugins loaded, with the modules, commands and formats each added."}}},
 	{"help", "this list, or a command's usage", kam_cmd_help,
