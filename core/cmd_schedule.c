@@ -11,7 +11,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <lua.h>
+
 #include "cmd.h"
+#include "host.h"
 #include "cron.h"
 #include "scheduler.h"
 #include "store_meta.h"
@@ -43,7 +46,6 @@ static const char USAGE[] =
 	"TIME runs what is due at TIME; daemon --now TIME --tick MS starts its clock at TIME\n"
 	"and moves it one minute every MS milliseconds of real time.\n";
 
-#define MAX_TIME_LIMIT (7 * 86400)
 
 /* A number in [lo, hi]; -1 and a usage error naming the option. */
 static int number(kam_ctx *ctx, const char *opt, const char *s, long lo, long hi, long *v)
@@ -94,28 +96,13 @@ static void local(int64_t t, const char *tz, char *buf, size_t size)
 		snprintf(buf, size, "%s", t ? "?" : "-");
 }
 
-/* The database's zone (meta timezone), else the machine's. */
-static int default_zone(kam_ctx *ctx, char *buf, size_t size)
-{
-	int have = kam_db_meta_get(ctx->db, "timezone", buf, size, &ctx->err);
-	if (have < 0)
-		return -1;
-	if (!have || !kam_tz_valid(buf))
-		kam_tz_machine(buf, size);
-	return 0;
-}
-
-static int valid_name(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 100)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      strchr("-_.", *s)))
-			return 0;
-	return 1;
-}
+struct listing {
+	kam_ctx *ctx;
+	json_t *jobs;
+	int64_t now;
+	int n, next_count, found;
+};
+static int list_job(void *arg, const struct kam_sched_job *j, kam_err *e);
 
 /* ---- add ----------------------------------------------------------------------------- */
 
@@ -127,25 +114,25 @@ static int cmd_add(kam_ctx *ctx, int argc, char **argv)
 		{"now", required_argument, NULL, 'n'},        {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *tz = NULL, *catchup = "once";
-	char zone[256], *script = NULL, *args = NULL, next_text[32], abbr[16];
+	struct kam_sched_job j = {.catchup = "once", .enabled = 1, .time_limit = 3600};
+	char *args = NULL, next_text[32], abbr[16];
 	long limit = 3600;
-	int64_t now = (int64_t)time(NULL), next;
-	int c, enabled = 1, added, status;
-	struct kam_cron cron;
+	int64_t now = (int64_t)time(NULL);
+	int c, added;
 	json_t *ja;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'z')
-			tz = optarg;
+			j.timezone = optarg;
 		else if (c == 'c')
-			catchup = optarg;
+			j.catchup = optarg;
 		else if (c == 'l') {
-			if (number(ctx, "--time-limit", optarg, 1, MAX_TIME_LIMIT, &limit) < 0)
+			if (number(ctx, "--time-limit", optarg, 1, KAM_SCHED_MAX_TIME_LIMIT, &limit) < 0)
 				return KAM_USAGE;
+			j.time_limit = limit;
 		} else if (c == 'D')
-			enabled = 0;
+			j.enabled = 0;
 		else if (c == 'n') {
 			if (kam_time_parse(optarg, &now, &ctx->err) < 0)
 				return kam_usage_error(ctx, "schedule add", NULL, "--now: %s", ctx->err.msg);
@@ -157,28 +144,8 @@ static int cmd_add(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind < 3)
 		return kam_usage_error(ctx, "schedule add", USAGE, "need NAME, CRON and SCRIPT");
-	if (!valid_name(argv[optind]))
-		return kam_usage_error(ctx, "schedule add", NULL, "job name '%s': use 1 to 100 letters, digits, "
-				       "'-', '_' or '.'", argv[optind]);
-	if (strcmp(catchup, "once") && strcmp(catchup, "all") && strcmp(catchup, "skip"))
-		return kam_usage_error(ctx, "schedule add", NULL, "--catchup '%s': once, all or skip", catchup);
-	if (kam_cron_parse(&cron, argv[optind + 1], &ctx->err) < 0)
-		return kam_usage_error(ctx, "schedule add", NULL, "%s", ctx->err.msg);
-	if (tz && !kam_tz_valid(tz))
-		return kam_usage_error(ctx, "schedule add", NULL, "--timezone '%s' is not a zone tzdata knows "
-				       "(like Asia/Shanghai or UTC)", tz);
-	if (access(argv[optind + 2], R_OK) != 0 || !(script = realpath(argv[optind + 2], NULL))) {
-		kam_errf(&ctx->err, "schedule add: script '%s' cannot be read: %s", argv[optind + 2], strerror(errno));
-		ctx->err.status = KAM_USAGE;
-		return kam_report_error(ctx, &ctx->err);
-	}
-	if (kam_ctx_db(ctx, 0) < 0)
-		goto fail;
-	if (!tz) {
-		if (default_zone(ctx, zone, sizeof zone) < 0)
-			goto fail;
-		tz = zone;
-	}
+	j.name = argv[optind], j.cron = argv[optind + 1], j.script = argv[optind + 2];
+	j.added_by = ctx->user, j.added_at = now, j.cursor = now;
 	ja = json_array();
 	for (int i = optind + 3; ja && i < argc; i++)
 		if (json_array_append_new(ja, jstr(argv[i])) < 0) {
@@ -189,52 +156,50 @@ static int cmd_add(kam_ctx *ctx, int argc, char **argv)
 	json_decref(ja);
 	if (!args) {
 		kam_errf(&ctx->err, "schedule add: not enough memory");
-		goto fail;
+		return kam_report_error(ctx, &ctx->err);
 	}
-	{
-		struct kam_sched_job j = {.name = argv[optind], .cron = argv[optind + 1], .script = script,
-					  .args_json = args, .timezone = tz, .catchup = catchup, .added_by = ctx->user,
-					  .enabled = enabled, .time_limit = limit, .added_at = now, .cursor = now};
-		if (kam_db_begin(ctx->db, &ctx->err) < 0 || kam_store_sched_add(ctx->db, &j, &added, &ctx->err) < 0 ||
-		    kam_db_commit(ctx->db, &ctx->err) < 0) {
-			kam_db_rollback(ctx->db);
-			goto fail;
-		}
+	j.args_json = args;
+	if (kam_ctx_db(ctx, 0) < 0 || kam_sched_add_job(ctx->db, &j, &added, &ctx->err) < 0) {
+		free(args);
+		kam_err_prefix(&ctx->err, "schedule add");
+		return kam_report_error(ctx, &ctx->err);
 	}
+	free(args);
 	if (!added) {
 		kam_errf(&ctx->err, "schedule add: a job named '%s' exists already (kam schedule remove it first)",
-			 argv[optind]);
-		goto fail;
+			 j.name);
+		return kam_report_error(ctx, &ctx->err);
 	}
-	if (kam_cron_next(&cron, tz, now, &next, &ctx->err) < 0 ||
-	    kam_time_format(next, tz, next_text, sizeof next_text, abbr, sizeof abbr, &ctx->err) < 0)
-		goto fail;
-	if (ctx->json)
-		status = kam_print_json(json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:i, s:s, s:s}", "added",
-						  argv[optind], "cron", argv[optind + 1], "script", script, "args",
-						  json_loads(args, 0, NULL), "timezone", tz, "catchup", catchup,
-						  "enabled", enabled, "time_limit", (json_int_t)limit, "next_run",
-						  next_text, "added_by", ctx->user));
-	else {
-		fprintf(stderr, "kam: job '%s' added: '%s' in %s, next run %s (%s)%s\n", argv[optind],
-			argv[optind + 1], tz, next_text, abbr, enabled ? "" : "; disabled");
-		status = KAM_OK;
+	/* What was stored (the zone chosen, the script's absolute path), as list shows it. */
+	{
+		struct listing l = {ctx, json_array(), now, 0, 1, 0};
+		int saved = ctx->json;
+		ctx->json = 1;
+		if (kam_store_sched_jobs(ctx->db, j.name, list_job, &l, &ctx->err) < 0) {
+			ctx->json = saved;
+			json_decref(l.jobs);
+			return kam_report_error(ctx, &ctx->err);
+		}
+		ctx->json = saved;
+		if (ctx->json) {
+			json_t *o = json_incref(json_array_get(l.jobs, 0));
+			json_decref(l.jobs);
+			return kam_print_json(o);
+		}
+		{
+			json_t *o = json_array_get(l.jobs, 0);
+			const char *tz = json_string_value(json_object_get(o, "timezone"));
+			snprintf(next_text, sizeof next_text, "%s", json_string_value(json_object_get(o, "next_run")));
+			snprintf(abbr, sizeof abbr, "%s", json_string_value(json_object_get(o, "zone")));
+			fprintf(stderr, "kam: job '%s' added: '%s' in %s, next run %s (%s)%s\n", j.name, j.cron, tz,
+				next_text, abbr, j.enabled ? "" : "; disabled");
+		}
+		json_decref(l.jobs);
 	}
-	free(script), free(args);
-	return status;
-fail:
-	free(script), free(args);
-	return kam_report_error(ctx, &ctx->err);
+	return KAM_OK;
 }
 
 /* ---- list and show ------------------------------------------------------------------- */
-
-struct listing {
-	kam_ctx *ctx;
-	json_t *jobs;
-	int64_t now;
-	int n, next_count, found;
-};
 
 static int list_job(void *arg, const struct kam_sched_job *j, kam_err *e)
 {
@@ -381,7 +346,7 @@ static int cmd_history(kam_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		return kam_usage_error(ctx, "schedule history", USAGE, "unexpected argument '%s'", argv[optind + 1]);
-	if (kam_ctx_db(ctx, KAM_DB_READONLY) < 0 || default_zone(ctx, zone, sizeof zone) < 0)
+	if (kam_ctx_db(ctx, KAM_DB_READONLY) < 0 || kam_sched_default_zone(ctx->db, zone, sizeof zone, &ctx->err) < 0)
 		goto fail;
 	h.tz = zone;
 	if (kam_store_sched_history(ctx->db, optind < argc ? argv[optind] : NULL, limit, hist_run, &h, &ctx->err) < 0)
@@ -579,4 +544,31 @@ int kam_cmd_schedule(kam_ctx *ctx, int argc, char **argv)
 	}
 	return kam_usage_error(ctx, "schedule", USAGE, "unknown subcommand '%s' (add, list, show, history, remove, "
 			       "enable, disable, run-due, daemon)", sub);
+}
+
+/* kam init --with-schedule: the center's calendar is scripts/schedule/calendar.lua (beside
+ * the build tree, or installed), run with its directory as argument; it adds the jobs
+ * through kam.store.schedule_add and returns how many it added. */
+int kam_init_schedule(kam_ctx *ctx, int *added)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 32];
+	lua_State *L;
+	snprintf(dir, sizeof dir, "%s/../scripts/schedule", ctx->exe_dir ? ctx->exe_dir : ".");
+	snprintf(path, sizeof path, "%s/calendar.lua", dir);
+	if (access(path, R_OK) != 0) {
+		snprintf(dir, sizeof dir, "%s/scripts/schedule", KAM_DATADIR);
+		snprintf(path, sizeof path, "%s/calendar.lua", dir);
+	}
+	if (access(path, R_OK) != 0)
+		return kam_errf(&ctx->err, "init --with-schedule: the calendar script is missing (%s)", path);
+	if (!(L = kam_ctx_lua(ctx)) || kam_lua_loadfile(L, path, &ctx->err) < 0)
+		return -1;
+	lua_pushstring(L, dir);
+	if (kam_lua_call(L, 1, 1, path, &ctx->err) < 0) {
+		kam_err_prefix(&ctx->err, "init --with-schedule");
+		return -1;
+	}
+	*added = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return 0;
 }

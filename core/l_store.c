@@ -7,6 +7,7 @@
 #include <lua.h>
 
 #include "host.h"
+#include "l_store_schedule.h"
 #include "store_grading.h"
 #include "store_meta.h"
 #include "store_overrides.h"
@@ -246,5 +247,6 @@ int kam_open_store(lua_State *L)
 		{NULL, NULL},
 	};
 	luaL_newlib(L, fns);
+	kam_open_store_schedule(L);   /* schedule_add, ledger_months (l_store_schedule.c) */
 	return 1;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include "cron.h"
 #include "log.h"
 #include "scheduler.h"
+#include "store_meta.h"
 #include "store_schedule.h"
 #include "store_tx.h"
 
@@ -759,4 +761,70 @@ int kam_sched_next(const char *cron, const char *tz, int64_t after, int64_t *nex
 	if (kam_cron_parse(&c, cron, e) < 0)
 		return -1;
 	return kam_cron_next(&c, tz, after, next, e);
+}
+
+int kam_sched_default_zone(kam_db *db, char *buf, size_t size, kam_err *e)
+{
+	int have = kam_db_meta_get(db, "timezone", buf, size, e);
+	if (have < 0)
+		return -1;
+	if (!have || !kam_tz_valid(buf))
+		kam_tz_machine(buf, size);
+	return 0;
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 100)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("-_.", *s)))
+			return 0;
+	return 1;
+}
+
+int kam_sched_add_job(kam_db *db, const struct kam_sched_job *j, int *added, kam_err *e)
+{
+	struct kam_sched_job x = *j;
+	struct kam_cron cron;
+	char zone[256], *script;
+	int rc;
+	if (!j->name || !valid_name(j->name))
+		return kam_usagef(e, "job name '%s': use 1 to 100 letters, digits, '-', '_' or '.'",
+				  j->name ? j->name : "");
+	if (!j->cron || kam_cron_parse(&cron, j->cron, e) < 0)
+		return j->cron ? -1 : kam_usagef(e, "job '%s' needs a cron expression", j->name);
+	if (j->timezone && !kam_tz_valid(j->timezone))
+		return kam_usagef(e, "--timezone '%s' is not a zone tzdata knows (like Asia/Shanghai or UTC)",
+				  j->timezone);
+	if (j->catchup && strcmp(j->catchup, "once") && strcmp(j->catchup, "all") && strcmp(j->catchup, "skip"))
+		return kam_usagef(e, "--catchup '%s': once, all or skip", j->catchup);
+	if (j->time_limit < 0 || j->time_limit > KAM_SCHED_MAX_TIME_LIMIT)
+		return kam_usagef(e, "--time-limit %lld: from 1 to %d seconds", (long long)j->time_limit,
+				  KAM_SCHED_MAX_TIME_LIMIT);
+	if (!j->script || access(j->script, R_OK) != 0 || !(script = realpath(j->script, NULL)))
+		return kam_usagef(e, "script '%s' cannot be read: %s", j->script ? j->script : "",
+				  strerror(j->script ? errno : ENOENT));
+	if (!j->timezone && kam_sched_default_zone(db, zone, sizeof zone, e) < 0) {
+		free(script);
+		return -1;
+	}
+	x.script = script;
+	x.timezone = j->timezone ? j->timezone : zone;
+	x.catchup = j->catchup ? j->catchup : "once";
+	x.time_limit = j->time_limit ? j->time_limit : 3600;
+	x.args_json = j->args_json ? j->args_json : "[]";
+	if (kam_db_begin(db, e) < 0) {
+		free(script);
+		return -1;
+	}
+	rc = kam_store_sched_add(db, &x, added, e);
+	if (rc < 0 || kam_db_commit(db, e) < 0) {
+		kam_db_rollback(db);
+		rc = -1;
+	}
+	free(script);
+	return rc;
 }

@@ -14,6 +14,7 @@
 #ifndef KAM_SCHEDULER_H
 #define KAM_SCHEDULER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -55,6 +56,16 @@ int kam_sched_run_due(kam_db *db, const struct kam_sched_opts *o, struct kam_sch
  * SIGINT (a running job may finish within stop_grace, else it is killed and recorded
  * interrupted; a second signal kills at once). */
 int kam_sched_daemon(kam_db *db, const struct kam_sched_opts *o, struct kam_sched_stats *st, kam_err *e);
+
+/* Add a job, checked: its name (1 to 100 letters, digits, '-', '_', '.'), cron, zone
+ * (NULL: the database's, meta timezone, else the machine's), catch-up (NULL: once), time
+ * limit (0: an hour) and script (readable; stored as an absolute path).  A refusal is a
+ * usage error naming what is wrong; *added 0 when a job of that name exists. */
+struct kam_sched_job;
+int kam_sched_add_job(kam_db *db, const struct kam_sched_job *j, int *added, kam_err *e);
+/* The database's zone (meta timezone) or else the machine's, into buf. */
+int kam_sched_default_zone(kam_db *db, char *buf, size_t size, kam_err *e);
+#define KAM_SCHED_MAX_TIME_LIMIT (7 * 86400)
 
 /* The first slot of a job's expression after `after` (the job list's "next run"). */
 int kam_sched_next(const char *cron, const char *tz, int64_t after, int64_t *next, kam_err *e);
