@@ -260,7 +260,7 @@ k schedule remove spin; k schedule remove loud
 # --- history trimmed by the scheduler ------------------------------------------------------
 before=$(q "SELECT count(*) FROM schedule_runs WHERE ended_at < strftime('%s', '2026-06-01')")
 [ "$before" -gt 0 ] && ok "old runs are there ($before)" || nok "old runs are there"
-run kam --json --db "$DB" schedule run-due --now 2026-07-15T09:30+08:00 --keep-days 40
+run kam --json --db "$DB" schedule run-due --now 2026-07-15T09:30+08:00 --keep-days 45
 like "$out" "\"trimmed\": $before" "run-due trims the runs older than --keep-days"
 is "$(q "SELECT count(*) FROM schedule_runs WHERE ended_at < strftime('%s', '2026-06-01')")" "0" "they are gone"
 [ "$(q "SELECT count(*) FROM schedule_runs")" -gt 0 ] && ok "newer runs stay" || nok "newer runs stay"
