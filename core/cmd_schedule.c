@@ -501,7 +501,7 @@ static int cmd_scheduler(kam_ctx *ctx, int argc, char **argv, int daemon)
 					    st.stopped_by == 2 ? json_string("SIGINT") : json_null());
 		json_decref(x.runs);
 		rc = kam_print_json(doc);
-		return rc != KAM_OK ? rc : st.failed ? KAM_PARTIAL : KAM_OK;
+		return rc != KAM_OK ? rc : !daemon && st.failed ? KAM_PARTIAL : KAM_OK;
 	}
 	json_decref(x.runs);
 	if (!daemon && st.ran + st.skipped + st.abandoned + st.trimmed > 0)

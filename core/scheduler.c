@@ -534,7 +534,7 @@ static int decide(struct sched *s, const struct job *j, int64_t now, int *acted,
 				return -1;
 		}
 	}
-	if (kam_store_sched_running(s->db, j->id, now, &running, &started, e) < 0)
+	if (kam_store_sched_running(s->db, j->id, now, s->runner, &running, &started, e) < 0)
 		return -1;
 	if (running) {
 		/* Slots that came while it ran are skipped; earlier ones (a catch-up under way
@@ -633,7 +633,7 @@ static int tick(struct sched *s, int64_t now, int *acted, kam_err *e)
 	*acted = 0;
 	if (kam_db_begin(s->db, e) < 0)
 		return -1;
-	if (kam_store_sched_abandon(s->db, now, &n, e) < 0)
+	if (kam_store_sched_abandon(s->db, now, s->runner, &n, e) < 0)
 		goto fail;
 	s->st->abandoned += n;
 	if (n)
@@ -676,7 +676,13 @@ static int setup(struct sched *s, kam_db *db, const struct kam_sched_opts *o, st
 	memset(st, 0, sizeof *st);
 	s->db = db, s->o = o, s->st = st;
 	gethostname(host, sizeof host - 1);
-	snprintf(s->runner, sizeof s->runner, "%s:%ld", host, (long)getpid());
+	{
+		/* host:pid:start, so that a later process given the same pid is another runner */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(s->runner, sizeof s->runner, "%s:%ld:%lld.%09ld", host, (long)getpid(), (long long)ts.tv_sec,
+			 ts.tv_nsec);
+	}
 	s->base_now = o->now ? o->now : (int64_t)time(NULL);
 	s->base_mono = mono();
 	s->sim_now = s->base_now;

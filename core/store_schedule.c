@@ -163,24 +163,26 @@ static int live_row(void *arg, const kam_store_row *r, kam_err *e)
 	return 0;
 }
 
-int kam_store_sched_running(kam_db *db, int64_t job_id, int64_t now, int *running, int64_t *started,
-			    kam_err *e)
+int kam_store_sched_running(kam_db *db, int64_t job_id, int64_t now, const char *runner, int *running,
+			    int64_t *started, kam_err *e)
 {
 	struct live l = {running, started};
-	struct kam_store_val v[] = {KAM_SV_INT(job_id), KAM_SV_INT(now)};
+	struct kam_store_val v[] = {KAM_SV_INT(job_id), KAM_SV_INT(now), KAM_SV_TEXT(runner)};
 	*running = 0, *started = 0;
 	return kam_store_walk(db, "SELECT count(*), coalesce(min(started_at), 0) FROM schedule_runs "
-			      "WHERE job_id = ?1 AND status = 'running' AND lease_until >= ?2", v, 2, live_row, &l,
+			      "WHERE job_id = ?1 AND status = 'running' AND (lease_until >= ?2 OR runner = ?3)",
+			      v, 3, live_row, &l,
 			      "read the running jobs", e);
 }
 
-int kam_store_sched_abandon(kam_db *db, int64_t now, int *n, kam_err *e)
+int kam_store_sched_abandon(kam_db *db, int64_t now, const char *runner, int *n, kam_err *e)
 {
-	struct kam_store_val v[] = {KAM_SV_INT(now)};
+	struct kam_store_val v[] = {KAM_SV_INT(now), KAM_SV_TEXT(runner)};
 	return write(db, "UPDATE schedule_runs SET status = 'abandoned', ended_at = lease_until, "
 		     "error = 'the process running it ended without recording it (killed, or the machine "
 		     "stopped); its lease ran out at ' || strftime('%Y-%m-%dT%H:%M:%SZ', lease_until, 'unixepoch') "
-		     "WHERE status = 'running' AND lease_until < ?1", v, 1, n, "mark abandoned runs", e);
+		     "WHERE status = 'running' AND lease_until < ?1 AND runner IS NOT ?2", v, 2, n,
+		     "mark abandoned runs", e);
 }
 
 struct run_walk {

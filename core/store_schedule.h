@@ -56,12 +56,13 @@ int kam_store_sched_skip(kam_db *db, int64_t job_id, const char *job, int64_t sl
 			 const char *note, kam_err *e);
 /* End a claimed run: its status, end, exit code (when has_exit), output and error. */
 int kam_store_sched_finish(kam_db *db, const struct kam_sched_run *r, kam_err *e);
-/* Whether a run of the job holds its lease at `now` (running, lease not past), and when
- * the earliest such run started. */
-int kam_store_sched_running(kam_db *db, int64_t job_id, int64_t now, int *running, int64_t *started,
-			    kam_err *e);
-/* Mark 'abandoned' every running row whose lease ended before now; *n how many. */
-int kam_store_sched_abandon(kam_db *db, int64_t now, int *n, kam_err *e);
+/* Whether a run of the job holds its lease at `now` (running, lease not past, or run by
+ * `runner`, which knows its own are alive), and when the earliest such run started. */
+int kam_store_sched_running(kam_db *db, int64_t job_id, int64_t now, const char *runner, int *running,
+			    int64_t *started, kam_err *e);
+/* Mark 'abandoned' every running row whose lease ended before now, except runner's own;
+ * *n how many. */
+int kam_store_sched_abandon(kam_db *db, int64_t now, const char *runner, int *n, kam_err *e);
 /* Runs, newest first (of one job when name is not NULL), at most limit (0: all). */
 int kam_store_sched_history(kam_db *db, const char *name, int64_t limit, kam_sched_run_fn each, void *arg,
 			    kam_err *e);

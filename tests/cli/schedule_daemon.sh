@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# kam schedule daemon, on its test clock (--now TIME --tick MS: the clock starts at TIME
+# and moves one minute per tick), so that nothing waits on real minutes: it trims history
+# older than --keep-days, kills a job past its time limit and records it so, runs a job
+# added while it is up at that job's slot, and stops cleanly on SIGTERM: a running job
+# finishes within --stop-grace (recorded ok) or is killed and recorded as interrupted.
+# Every wait is for an event, bounded generously (120 s), never a timing.
+source "$(dirname "$0")/lib.sh"
+
+DB=k.db
+q() { sqlite3 "$DB" "$1"; }
+k() { run kam --db "$DB" "$@"; }
+wait_for() { # SQL WANT
+  local i
+  for i in $(seq 1 1200); do
+    [ "$(q "$1" 2>/dev/null)" = "$2" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+alive() { kill -0 "$1" 2>/dev/null; }
+
+cat >hello.lua <<'EOF'
+print("hello", os.getenv("KAM_SCHEDULE_SLOT"))
+EOF
+cat >spin.lua <<'EOF'
+while true do end
+EOF
+cat >block.lua <<'EOF'
+local f = ...
+while not io.open(f) do os.execute("sleep 0.1") end
+print("released")
+EOF
+
+k init --timezone UTC
+# An old run, from June 2025.
+k schedule add --now 2025-06-01T00:00Z old '0 * * * *' hello.lua
+k schedule run-due --now 2025-06-01T01:00Z
+is "$(q "SELECT count(*) FROM schedule_runs WHERE job = 'old'")" "1" "an old run is recorded"
+k schedule remove old
+k schedule add --now 2026-01-05T08:00Z --time-limit 1 limit '2 8 * * *' spin.lua
+k schedule add --now 2026-01-05T08:00Z held '5 8 * * *' block.lua "$T/release"
+
+"$KAM" --json --db "$DB" schedule daemon --now 2026-01-05T08:00Z --tick 100 --keep-days 90 --stop-grace 600 \
+  >d.out 2>d.err & dpid=$!
+# A job added while the daemon runs.
+k schedule add --now 2026-01-05T08:00Z late '0 10 * * *' hello.lua
+status_is 0 "a job is added while the daemon runs"
+
+wait_for "SELECT count(*) FROM schedule_runs WHERE job = 'old'" "0" && ok "the daemon trims history older than --keep-days" ||
+  nok "the daemon trims history older than --keep-days"
+wait_for "SELECT status FROM schedule_runs WHERE job = 'limit'" "timeout" && ok "a job past its time limit is killed" ||
+  nok "a job past its time limit is killed" "$(q "SELECT * FROM schedule_runs WHERE job = 'limit'")"
+like "$(q "SELECT note FROM schedule_runs WHERE job = 'limit'")" "killed after its time limit of 1 s" "and recorded so"
+wait_for "SELECT status FROM schedule_runs WHERE job = 'late'" "ok" && ok "the job added while it ran has run" ||
+  nok "the job added while it ran has run" "$(cat d.err)"
+is "$(q "SELECT datetime(slot, 'unixepoch') FROM schedule_runs WHERE job = 'late'")" "2026-01-05 10:00:00" "at its slot"
+is "$(q "SELECT started_at >= slot FROM schedule_runs WHERE job = 'late'")" "1" "not before it"
+like "$(q "SELECT output FROM schedule_runs WHERE job = 'late'")" "2026-01-05T10:00:00+00:00" "the script was told its slot"
+wait_for "SELECT status FROM schedule_runs WHERE job = 'held'" "running" && ok "a job is running" ||
+  nok "a job is running"
+
+kill -TERM $dpid
+# The held job cannot end before release exists: the daemon waits for it.
+for i in $(seq 1 1200); do grep -q "stopping" d.err && break; sleep 0.1; done
+alive $dpid && ok "after SIGTERM the daemon waits for its running job" || nok "after SIGTERM the daemon waits for its running job"
+touch release
+wait $dpid; is "$?" "0" "then it stops, exit status 0"
+is "$(q "SELECT status FROM schedule_runs WHERE job = 'held'")" "ok" "the running job finished and is recorded ok"
+like "$(cat d.err)" "stopping (signal 15)" "the daemon said it was stopping"
+run python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["stopped_by"] == "SIGTERM" and d["trimmed"] == 1 and d["ran"] >= 3 and d["failed"] >= 1, d
+' d.out
+status_is 0 "daemon --json: one document when it stops"
+is "$(q "SELECT count(*) FROM schedule_runs WHERE status = 'running'")" "0" "nothing is left running"
+
+# A job that does not finish within the grace: killed, recorded interrupted.
+k schedule remove late; k schedule remove limit; k schedule remove held
+k schedule add --now 2026-01-06T11:55Z stuck '0 12 * * *' block.lua "$T/never"
+"$KAM" --db "$DB" schedule daemon --now 2026-01-06T11:55Z --tick 100 --stop-grace 1 >d2.out 2>d2.err & dpid=$!
+wait_for "SELECT status FROM schedule_runs WHERE job = 'stuck'" "running" && ok "the stuck job is running" ||
+  nok "the stuck job is running"
+kill -TERM $dpid
+wait $dpid; is "$?" "0" "SIGTERM stops the daemon"
+is "$(q "SELECT status FROM schedule_runs WHERE job = 'stuck'")" "interrupted" "the job past the grace is recorded as interrupted"
+like "$(q "SELECT note FROM schedule_runs WHERE job = 'stuck'")" "the scheduler was stopped (signal 15) before the run ended" "saying why"
+pid_left=$(pgrep -f "$T/never" || true)
+is "$pid_left" "" "no process of the job is left"
+
+k schedule daemon --tick 100
+status_is 2 "--tick without --now is a usage error"
+like "$err" "--tick needs --now" "saying so"
+
+done_testing
