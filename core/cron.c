@@ -330,44 +330,143 @@ static int place(const struct wall *w, int64_t *t)
 	return 0;
 }
 
+/* Placing fast: most minutes are at the offset of the one placed before, with no change
+ * of offset in the four hours before them (no daylight-saving shift is longer), so they
+ * are neither skipped nor repeated; two conversions check that, and anything else goes
+ * the slow way.  glibc's mktime is costly (for instants past the zone's table it parses
+ * the zone's rule string again on each of its conversions). */
+struct placer {
+	long off;
+	int have;
+};
+
+static int place_fast(struct placer *p, const struct wall *w, int64_t *t)
+{
+	int64_t u = days_from_civil(w->y, w->mon, w->d) * 86400 + w->h * 3600 + w->min * 60;
+	struct tm tm;
+	time_t tt;
+	if (p->have) {
+		struct wall back;
+		tt = (time_t)(u - p->off);
+		if (localtime_r(&tt, &tm) && tm.tm_gmtoff == p->off) {
+			back = (struct wall){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
+			tt -= 4 * 3600;
+			if (wall_key(&back) == wall_key(w) && localtime_r(&tt, &tm) && tm.tm_gmtoff == p->off) {
+				*t = u - p->off;
+				return 0;
+			}
+		}
+	}
+	if (place(w, t) < 0)
+		return -1;
+	tt = (time_t)*t;
+	if (localtime_r(&tt, &tm))
+		p->off = tm.tm_gmtoff, p->have = 1;
+	return 0;
+}
+
+static void minute_on(struct wall *w)
+{
+	if (++w->min > 59) {
+		w->min = 0;
+		if (++w->h > 23)
+			w->h = 0, w->d++;
+	}
+}
+
+/* From wall-clock minute *w on, the first slot placed after `after` (*w is left at it). */
+static int next_walk(const struct kam_cron *c, const char *tz, struct wall *w, struct placer *pl, int64_t after,
+		     int64_t *next, kam_err *e)
+{
+	for (int limit = w->y + 50;;) {
+		int64_t t;
+		if (wall_next(c, w, limit) < 0)
+			return kam_errf(e, "the cron expression names no time in the 50 years after that");
+		if (place_fast(pl, w, &t) < 0)
+			return kam_errf(e, "%04d-%02d-%02d %02d:%02d cannot be placed in zone '%s'", w->y, w->mon, w->d,
+					w->h, w->min, tz);
+		if (t > after) {
+			*next = t;
+			return 0;
+		}
+		minute_on(w);
+	}
+}
+
+/* The first slot after `after` in the zone set now; -1 and e when none comes in 50 years.
+ * It starts at after's own wall-clock minute: placing is monotone, so no earlier minute
+ * can land after `after` (one in a gap already passed lands on the gap's end, one in a
+ * repeat on its first occurrence, both not after `after`). */
+static int next_here(const struct kam_cron *c, const char *tz, int64_t after, int64_t *next, kam_err *e)
+{
+	struct placer pl = {0, 0};
+	struct wall w;
+	if (wall_of(after, &w) < 0)
+		return kam_errf(e, "time %lld cannot be read in zone '%s'", (long long)after, tz);
+	return next_walk(c, tz, &w, &pl, after, next, e);
+}
+
 int kam_cron_next(const struct kam_cron *c, const char *tz, int64_t after, int64_t *next, kam_err *e)
 {
 	struct tz_saved saved;
-	struct wall w;
-	int rc = -1;
+	int rc;
 	if (!kam_tz_valid(tz))
 		return kam_errf(e, "time zone '%s' is not one tzdata knows", tz);
 	if (tz_push(tz, &saved, e) < 0)
 		return -1;
-	/* Start three hours back on the wall clock: a gap or a repeat around `after` is then
-	 * seen whole (placing skips what lands at or before `after`). */
-	if (wall_of(after - 3 * 3600, &w) < 0) {
-		kam_errf(e, "time %lld cannot be read in zone '%s'", (long long)after, tz);
-		goto out;
+	rc = next_here(c, tz, after, next, e);
+	tz_pop(&saved);
+	return rc;
+}
+
+/* Counting, then (past max) the last slots found from close to `until`. */
+static int span_here(const struct kam_cron *c, const char *tz, int64_t after, int64_t until, int max,
+		     struct kam_cron_span *sp, kam_err *e)
+{
+	struct placer pl = {0, 0};
+	struct wall w;
+	int64_t t;
+	memset(sp, 0, sizeof *sp);
+	if (wall_of(after, &w) < 0)
+		return kam_errf(e, "time %lld cannot be read in zone '%s'", (long long)after, tz);
+	if (next_walk(c, tz, &w, &pl, after, &t, e) < 0)
+		return -1;
+	sp->first = t;
+	while (t <= until && sp->count < max) {
+		sp->prev = sp->last, sp->last = t;
+		sp->count++;
+		minute_on(&w);
+		if (next_walk(c, tz, &w, &pl, t, &t, e) < 0)
+			return -1;
 	}
-	for (int limit = w.y + 50;;) {
-		int64_t t;
-		if (wall_next(c, &w, limit) < 0) {
-			kam_errf(e, "the cron expression names no time in the 50 years after that");
-			goto out;
-		}
-		if (place(&w, &t) < 0) {
-			kam_errf(e, "%04d-%02d-%02d %02d:%02d cannot be placed in zone '%s'", w.y, w.mon, w.d, w.h,
-				 w.min, tz);
-			goto out;
-		}
-		if (t > after) {
-			*next = t;
-			rc = 0;
-			goto out;
-		}
-		if (++w.min > 59) {
-			w.min = 0;
-			if (++w.h > 23)
-				w.h = 0, w.d++;
-		}
+	if (t > until)
+		return 0;
+	sp->capped = 1;
+	for (int64_t span = 86400;; span *= 2) {
+		int64_t from = until - span > sp->last ? until - span : sp->last;
+		if (next_here(c, tz, from, &t, e) < 0)
+			return -1;
+		if (t <= until || from == sp->last)
+			break;
 	}
-out:
+	while (t <= until) {
+		sp->prev = sp->last, sp->last = t;
+		if (next_here(c, tz, t, &t, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int kam_cron_span(const struct kam_cron *c, const char *tz, int64_t after, int64_t until, int max,
+		  struct kam_cron_span *sp, kam_err *e)
+{
+	struct tz_saved saved;
+	int rc;
+	if (!kam_tz_valid(tz))
+		return kam_errf(e, "time zone '%s' is not one tzdata knows", tz);
+	if (tz_push(tz, &saved, e) < 0)
+		return -1;
+	rc = span_here(c, tz, after, until, max < 1 ? 1 : max, sp, e);
 	tz_pop(&saved);
 	return rc;
 }

@@ -36,6 +36,16 @@ int kam_cron_parse(struct kam_cron *c, const char *expr, kam_err *e);
  * comes within 50 years or the zone cannot be used. */
 int kam_cron_next(const struct kam_cron *c, const char *tz, int64_t after, int64_t *next, kam_err *e);
 
+/* The slots of c in (after, until]: count (counting stops at max, then capped is set),
+ * the first (which may lie after until: then count is 0), the last, and the one before
+ * the last (0 when fewer than two).  One switch of the zone for the whole walk. */
+struct kam_cron_span {
+	int count, capped;
+	int64_t first, last, prev;
+};
+int kam_cron_span(const struct kam_cron *c, const char *tz, int64_t after, int64_t until, int max,
+		  struct kam_cron_span *sp, kam_err *e);
+
 /* Nonzero when name is a zone tzdata holds (a TZif file under $TZDIR or
  * /usr/share/zoneinfo), or "UTC". */
 int kam_tz_valid(const char *name);

@@ -250,6 +250,9 @@ static int spawn(struct sched *s, const struct job *j, int64_t run_id, int64_t s
 		setenv("KAM_SCHEDULE_SLOT", slot_text, 1);
 		setenv("KAM_SCHEDULE_TIMEZONE", j->tz, 1);
 		setenv("KAM_SCHEDULE_RUN", run_text, 1);
+		/* A job's script may run another kam command (the yearly grading runs kam grade). */
+		setenv("KAM_BIN", argv[0], 1);
+		setenv("KAM_DB", s->o->db_path, 1);
 		execv(argv[0], argv);
 		dprintf(2, "kam: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -499,7 +502,8 @@ static int decide(struct sched *s, const struct job *j, int64_t now, int *acted,
 {
 	struct kam_cron cron;
 	int found, enabled, running, count = 0;
-	int64_t cursor, first, last, prev = 0, t, started;
+	int64_t cursor, first, last, prev, t, started;
+	struct kam_cron_span sp;
 	char note[512] = "", span[128] = "";
 
 	*claimed = 0;
@@ -509,31 +513,14 @@ static int decide(struct sched *s, const struct job *j, int64_t now, int *acted,
 		return -1;
 	if (!found || !enabled)
 		return 0;
-	if (kam_cron_next(&cron, j->tz, cursor, &first, e) < 0)
+	if (kam_cron_span(&cron, j->tz, cursor, now, KAM_SCHED_CATCHUP_MAX, &sp, e) < 0)
 		return -1;
-	if (first > now)
+	if (sp.count == 0)
 		return 0;
-	/* The due slots: count them (up to a bound), find the last and the one before it. */
-	for (t = first, last = first; t <= now && count < KAM_SCHED_CATCHUP_MAX; count++) {
-		prev = last, last = t;
-		if (kam_cron_next(&cron, j->tz, t, &t, e) < 0)
-			return -1;
-	}
-	if (count == KAM_SCHED_CATCHUP_MAX && t <= now) {
-		/* Very many: the last ones are found from close to now instead. */
-		for (int64_t w = 86400;; w *= 2) {
-			int64_t from = now - w > last ? now - w : last;
-			if (kam_cron_next(&cron, j->tz, from, &t, e) < 0)
-				return -1;
-			if (t <= now || from == last)
-				break;
-		}
-		while (t <= now) {
-			prev = last, last = t;
-			if (kam_cron_next(&cron, j->tz, t, &t, e) < 0)
-				return -1;
-		}
-	}
+	first = sp.first;
+	last = sp.last;
+	prev = sp.prev;
+	count = sp.count;
 	if (kam_store_sched_running(s->db, j->id, now, s->runner, &running, &started, e) < 0)
 		return -1;
 	if (running) {
@@ -557,12 +544,12 @@ static int decide(struct sched *s, const struct job *j, int64_t now, int *acted,
 		*claimed_slot = first;
 		if (count > 1)
 			snprintf(note, sizeof note, "catching up: %d%s slots due", count,
-				 count == KAM_SCHED_CATCHUP_MAX ? " or more" : "");
+				 sp.capped ? " or more" : "");
 	} else if (strcmp(j->catchup, "once") == 0) {
 		*claimed_slot = last;
 		if (count > 1 && slots_text(first, last, j->tz, span, sizeof span) == 0)
 			snprintf(note, sizeof note, "caught up once for %d%s slots due (%s)", count,
-				 count == KAM_SCHED_CATCHUP_MAX ? " or more" : "", span);
+				 sp.capped ? " or more" : "", span);
 	} else {
 		/* skip: a slot older than KAM_SCHED_LATE was missed; only a current one runs. */
 		int late = now - last > KAM_SCHED_LATE, missed = late ? count : count - 1;
@@ -572,7 +559,7 @@ static int decide(struct sched *s, const struct job *j, int64_t now, int *acted,
 			if (slots_text(first, upto, j->tz, span, sizeof span) < 0)
 				span[0] = '\0';
 			snprintf(note, sizeof note, "%d%s slot%s missed while nothing was running (%s): not run "
-				 "(catchup=skip)", missed, count == KAM_SCHED_CATCHUP_MAX ? " or more" : "",
+				 "(catchup=skip)", missed, sp.capped ? " or more" : "",
 				 missed == 1 ? "" : "s", span);
 			if (kam_store_sched_skip(s->db, j->id, j->name, upto, now, note, e) < 0)
 				return -1;

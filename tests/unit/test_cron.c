@@ -133,6 +133,29 @@ int main(void)
 	next_is("*/20 1 * * *", "America/New_York", "2026-11-01T05:40Z", "2026-11-02T06:00:00Z");
 	next_is("0 3 * * *", "America/New_York", "2026-11-01T05:00Z", "2026-11-01T08:00:00Z");
 
+	/* A year of New York half hours walked in one go (the fast placing) equals the same
+	 * year slot by slot (each placed the slow way, by mktime): the year's 17520 wall-clock
+	 * half hours less two, as 02:00, 02:30 and 03:00 of Mar 8 run once, at 03:00 (Nov 1's
+	 * repeated 01:00 and 01:30 run once each, as any other). */
+	{
+		struct kam_cron c;
+		struct kam_cron_span sp;
+		int64_t from = at("2026-01-01T00:00-05:00"), until = at("2027-01-01T00:00-05:00"), x = from, prev = 0;
+		int n = 0, same = 1;
+		kam_cron_parse(&c, "*/30 * * * *", &e);
+		ok(kam_cron_span(&c, "America/New_York", from, until, 100000, &sp, &e) == 0, "a year walked: %s", e.msg);
+		while (kam_cron_next(&c, "America/New_York", x, &x, &e) == 0 && x <= until) {
+			n++;
+			if (x <= prev)
+				same = 0;
+			prev = x;
+		}
+		is_int(sp.count, n, "walked in one go = slot by slot (%d)", n);
+		is_int(n, 17520 - 2, "17518 slots in the year");
+		ok(same, "each slot after the one before");
+		is_int(sp.last, until, "the last is the year's end");
+	}
+
 	/* Refusals, naming the field. */
 	refused("61 * * * *", "cron expression '61 * * * *': field 'minute': '61' is out of range 0-59");
 	refused("* 24 * * *", "cron expression '* 24 * * *': field 'hour': '24' is out of range 0-23");
