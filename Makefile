@@ -13,7 +13,7 @@ PCDIR      = $(PREFIX)/lib/pkgconfig
 # Debian packages the build, the tests and the demo need.
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3 libjansson-dev \
        libedit-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev expect tmux \
-       unzip
+       unzip tzdata
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
 PKGS    = lua5.4 sqlite3 jansson libedit libutf8proc

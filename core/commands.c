@@ -15,10 +15,12 @@
 /* "{kinds}" in a text stands for the import kinds, "{export kinds}" for the export kinds. */
 const struct kam_command kam_commands[] = {
 	{"init", "create or upgrade the database; record the default policy", kam_cmd_init,
-	 {{"[--policy NAME]", "Create the database, or upgrade an older one in place keeping every row, "
+	 {{"[--policy NAME] [--timezone TZ] [--with-schedule]", "Create the database, or upgrade an older one in place keeping every row, "
 			      "and record the policy grading uses by default (a change of it is recorded with who and when).  "
 			      "Only init creates a database or adopts an SQLite file of no other application; "
-			      "every other command refuses a file that is not a kam database, naming it."}}},
+			      "every other command refuses a file that is not a kam database, naming it.  "
+			      "--timezone records the zone of the database's calendar (a tzdata name; default the machine's); "
+			      "--with-schedule adds the center's calendar jobs (scripts/schedule/calendar.lua)."}}},
 	{"import", "load {kinds} from CSV, JSON or XLSX", kam_cmd_import,
 	 {{"KIND FILE [options]", "Load a file of KIND ({kinds}) from CSV (UTF-8 or GB18030), JSON, or XLSX "
 				  "through the xlsx plugin.  All or nothing: every bad row is listed with its line "
