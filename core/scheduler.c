@@ -634,8 +634,10 @@ static int tick(struct sched *s, int64_t now, int *acted, kam_err *e)
 	}
 	if (kam_db_commit(s->db, e) < 0)
 		return -1;
-	if (kam_store_sched_jobs(s->db, NULL, job_copy, &js, e) < 0)
+	if (kam_store_sched_jobs(s->db, NULL, job_copy, &js, e) < 0) {
+		rc = -1;
 		goto out;
+	}
 	for (int i = 0; i < js.n; i++) {
 		kam_err je = {0};
 		if (deal(s, &js.v[i], now, acted, &je) < 0) {

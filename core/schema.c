@@ -155,7 +155,7 @@ const char *const kam_schema_steps[] = {
 	 * cursor is the last slot dealt with; a run row is the lease on its slot (one per
 	 * job and slot), and a 'running' row whose lease has passed is abandoned. */
 	"CREATE TABLE schedule_jobs ("
-	"  id         INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  id         INTEGER PRIMARY KEY,"   /* never reused while runs name it (store_schedule.c) */
 	"  name       TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),"
 	"  cron       TEXT NOT NULL,"
 	"  script     TEXT NOT NULL,"

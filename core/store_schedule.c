@@ -27,8 +27,11 @@ int kam_store_sched_add(kam_db *db, const struct kam_sched_job *j, int *added, k
 				    KAM_SV_TEXT(j->args_json), KAM_SV_TEXT(j->timezone), KAM_SV_TEXT(j->catchup),
 				    KAM_SV_TEXT(j->added_by), KAM_SV_INT(j->enabled), KAM_SV_INT(j->time_limit),
 				    KAM_SV_INT(j->added_at), KAM_SV_INT(j->cursor)};
-	return write(db, "INSERT INTO schedule_jobs(name, cron, script, args, timezone, catchup, added_by, enabled, "
-		     "time_limit, added_at, cursor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+	/* A new id above every job's and every run's: a removed job's history never meets a
+	 * later job's slots (runs are unique by job id and slot). */
+	return write(db, "INSERT INTO schedule_jobs(id, name, cron, script, args, timezone, catchup, added_by, enabled, "
+		     "time_limit, added_at, cursor) VALUES (1 + max(coalesce((SELECT max(id) FROM schedule_jobs), 0), "
+		     "coalesce((SELECT max(job_id) FROM schedule_runs), 0)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
 		     "ON CONFLICT(name) DO NOTHING", v, 11, added, "add the job", e);
 }
 

@@ -265,6 +265,16 @@ like "$out" "\"trimmed\": $before" "run-due trims the runs older than --keep-day
 is "$(q "SELECT count(*) FROM schedule_runs WHERE ended_at < strftime('%s', '2026-06-01')")" "0" "they are gone"
 [ "$(q "SELECT count(*) FROM schedule_runs")" -gt 0 ] && ok "newer runs stay" || nok "newer runs stay"
 
+# A job removed and added again under its name is a new job: its slots run, whatever
+# the history of the old one holds.
+k schedule add --now 2026-07-01T00:00Z --timezone UTC again '0 * * * *' hello.lua
+k schedule run-due --now 2026-07-01T01:00Z
+k schedule remove again
+k schedule add --now 2026-07-01T00:00Z --timezone UTC again '0 * * * *' hello.lua
+k schedule run-due --now 2026-07-01T01:00Z
+is "$(q "SELECT count(*) FROM schedule_runs WHERE job = 'again' AND status = 'ok'")" "2" "a job added again runs its slots again"
+is "$(q "SELECT count(DISTINCT job_id) FROM schedule_runs WHERE job = 'again'")" "2" "as a job of its own"
+
 k schedule run-due --now 2026-07-15T09:30
 status_is 2 "--now without an offset is a usage error"
 like "$err" "has no offset" "saying so"
