@@ -51,6 +51,7 @@ struct sched {
 	int64_t base_now, sim_now;
 	double base_mono;
 	int simulated;
+	double rate;            /* clock seconds per real second: 1, or more on the test clock */
 	struct child *kids;
 	int nkids, capkids;
 	int stopping;
@@ -574,7 +575,8 @@ static int decide(struct sched *s, const struct job *j, int64_t now, int *acted,
 	{
 		struct kam_sched_run r = {.job_id = j->id, .job = j->name, .slot = *claimed_slot,
 					  .started_at = now,
-					  .lease_until = now + j->time_limit + KAM_SCHED_LEASE_GRACE,
+					  .lease_until = now + (int64_t)((double)(j->time_limit + KAM_SCHED_LEASE_GRACE) *
+									 s->rate),
 					  .runner = s->runner, .note = note[0] ? note : NULL};
 		if (kam_store_sched_claim(s->db, &r, claimed, e) < 0)
 			return -1;
@@ -675,6 +677,7 @@ static int setup(struct sched *s, kam_db *db, const struct kam_sched_opts *o, st
 	s->base_now = o->now ? o->now : (int64_t)time(NULL);
 	s->base_mono = mono();
 	s->sim_now = s->base_now;
+	s->rate = 1;
 	got_signal = 0, signals = 0;
 	return catch_signals(e);
 }
@@ -715,6 +718,8 @@ int kam_sched_daemon(kam_db *db, const struct kam_sched_opts *o, struct kam_sche
 	if (setup(&s, db, o, st, e) < 0)
 		return -1;
 	s.simulated = o->tick_ms > 0;
+	if (s.simulated)  /* a lease covers the real time limit on the faster clock too */
+		s.rate = 60000.0 / o->tick_ms;
 	next_tick = now_of(&s);
 	next_step = mono() + o->tick_ms / 1000.0;
 	kam_log(KAM_LOG_INFO, "schedule: daemon started on %s (pid %ld)%s", o->db_path, (long)getpid(),

@@ -25,6 +25,10 @@ struct kam_db {
 	int wait_said;         /* the current wait has been announced */
 	int waited_out;        /* the last SQLITE_BUSY came from running out of wait_ms */
 	int immediate;         /* the outermost transaction began with BEGIN IMMEDIATE */
+	int shm_fd;            /* the -shm file, for naming the lock's holder; shm_fd_open says
+				* it is set.  Never closed: closing any fd of a file drops every
+				* POSIX lock this process holds on it, SQLite's own included */
+	int shm_fd_open;
 };
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */
