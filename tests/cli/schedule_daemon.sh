@@ -114,6 +114,38 @@ n1=$(grep -c ' ok' da.err); n2=$(grep -c ' ok' db.err)
 [ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && ok "both daemons ran some ($n1 and $n2)" ||
   skip "one daemon ran them all ($n1 and $n2): the claims did not interleave this time"
 
+# A daemon that waited over two seconds for another writer (and said whom for) keeps its
+# locks: new connections opening afterwards must not take the database as theirs alone
+# (they would truncate its shared-memory file under the daemon: SIGBUS).
+for i in $(seq 1 20); do k schedule remove "two$i"; done
+rm -f marks.txt
+k schedule add --now 2026-01-08T08:00Z every '* * * * *' mark.lua "$T/marks.txt"
+# The other writer holds the lock until the daemon has said it waits for it.
+(echo "BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'policy';"; echo ".shell touch locked"
+ for i in $(seq 1 1200); do grep -q "waiting up to" dw.err 2>/dev/null && break; sleep 0.1; done
+ echo "COMMIT;") | sqlite3 "$DB" &
+holder=$!
+for i in $(seq 1 1200); do [ -e locked ] && break; sleep 0.1; done
+"$KAM" --db "$DB" schedule daemon --now 2026-01-08T08:00Z --tick 300 >dw.out 2>dw.err & dpid=$!
+wait $holder
+for i in $(seq 1 1200); do [ "$(cat marks.txt 2>/dev/null | wc -l)" -ge 6 ] && break; alive $dpid || break; sleep 0.1; done
+like "$(cat dw.err)" "is writing to k.db; waiting up to" "the daemon waited for the other writer, saying whom for"
+# SQLite's mark that a connection is open: a read lock on byte 128 of the -shm file.
+dms=$(python3 -c '
+import fcntl, struct, sys
+fd = open(sys.argv[1], "rb")
+fl = fcntl.fcntl(fd, fcntl.F_GETLK, struct.pack("@hhqqi4x", fcntl.F_WRLCK, 0, 128, 1, 0))
+t, _, _, _, pid = struct.unpack("@hhqqi4x", fl)
+print("read lock by %d" % pid if t == fcntl.F_RDLCK else "none" if t == fcntl.F_UNLCK else "other")
+' "$DB-shm")
+is "$dms" "read lock by $dpid" "after its wait the daemon still holds its connection's lock on the -shm file"
+alive $dpid && ok "the daemon lives on after its wait, as new connections come and go" ||
+  nok "the daemon lives on after its wait, as new connections come and go" "$(tail -3 dw.err)"
+[ "$(wc -l <marks.txt)" -ge 6 ] && ok "and runs its job minute after minute" || nok "and runs its job minute after minute"
+kill -TERM $dpid; wait $dpid; is "$?" "0" "then stops on SIGTERM"
+runs=$(q "SELECT count(*) FROM schedule_runs WHERE job = 'every' AND status = 'ok'")
+is "$runs" "$(wc -l <marks.txt | tr -d ' ')" "every run it made is in the database others read ($runs)"
+
 k schedule daemon --tick 100
 status_is 2 "--tick without --now is a usage error"
 like "$err" "--tick needs --now" "saying so"
