@@ -205,7 +205,7 @@ static int list_job(void *arg, const struct kam_sched_job *j, kam_err *e)
 {
 	struct listing *l = arg;
 	char text[32] = "-", abbr[16] = "", last[32];
-	int64_t next = 0, t = l->now;
+	int64_t t = l->now;
 	json_t *nexts = json_array();
 	l->found++;
 	for (int i = 0; i < l->next_count; i++) {
@@ -216,7 +216,7 @@ static int list_job(void *arg, const struct kam_sched_job *j, kam_err *e)
 			return kam_errf(e, "job '%s': %s", j->name, e->msg);
 		}
 		if (i == 0)
-			next = t, snprintf(text, sizeof text, "%s", x);
+			snprintf(text, sizeof text, "%s", x);
 		json_array_append_new(nexts, json_string(x));
 	}
 	local(j->cursor, j->timezone, last, sizeof last);
@@ -243,7 +243,6 @@ static int list_job(void *arg, const struct kam_sched_job *j, kam_err *e)
 		printf("%-20s %-16s %-25s %-5s %-20s %-7s %-8s %s\n", j->name, j->cron, j->enabled ? text : "-",
 		       abbr, j->timezone, j->catchup, j->enabled ? "yes" : "no", j->script);
 	}
-	(void)next;
 	json_decref(nexts);
 	return 0;
 }
