@@ -221,7 +221,7 @@ static int list_job(void *arg, const struct kam_sched_job *j, kam_err *e)
 	}
 	local(j->cursor, j->timezone, last, sizeof last);
 	if (l->ctx->json) {
-		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:i, s:s, s:s, s:s, s:o}", "name", j->name,
+		json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:b, s:I, s:s, s:s, s:s, s:o}", "name", j->name,
 				      "cron", j->cron, "script", j->script, "args", json_loads(j->args_json, 0, NULL),
 				      "timezone", j->timezone, "catchup", j->catchup, "enabled", j->enabled,
 				      "time_limit", (json_int_t)j->time_limit, "added_by", j->added_by,
@@ -305,7 +305,7 @@ static int hist_run(void *arg, const struct kam_sched_run *r, kam_err *e)
 	local(r->started_at, h->tz, start, sizeof start);
 	local(r->ended_at, h->tz, end, sizeof end);
 	if (h->ctx->json) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)r->id,
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)r->id,
 				      "job", r->job, "slot", slot, "status", r->status, "started", start, "ended",
 				      r->ended_at ? json_string(end) : json_null(), "exit",
 				      r->has_exit ? json_integer(r->exit_code) : json_null(), "output", jstr(r->output),

@@ -146,7 +146,9 @@ run python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 r = d["runs"][0]
-assert r["job"] == "hello" and r["status"] == "ok" and r["exit"] == 0 and r["started"] and r["ended"], r
+assert r["job"] == "hello" and r["status"] == "ok" and r["exit"] == 0, r
+assert r["started"].startswith("2026-01-05T09:00:") and r["started"].endswith("+08:00"), r
+assert r["ended"].startswith("2026-01-05T09:00:") and r["ended"] >= r["started"], r
 assert r["output"].startswith("hello"), r
 ' <(printf '%s' "$out")
 status_is 0 "history --json: start, end, status, exit, output"
