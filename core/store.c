@@ -445,6 +445,12 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 	if (!exists)
 		old_mask = umask(077);
 	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	if (rc == SQLITE_OK) {
+		/* The file check below reads already: it waits for a writer (or for the last
+		 * connection's closing checkpoint) like any read, not failing "locked". */
+		kam_db_set_wait(db, default_wait());
+		sqlite3_busy_handler(db->h, on_busy, db);
+	}
 	if (rc != SQLITE_OK)
 		kam_db_fail(db, rc, "open", e);
 	else if (check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0) {

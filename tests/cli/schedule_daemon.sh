@@ -110,9 +110,8 @@ is "$(sort marks.txt | uniq -d | wc -l | tr -d ' ')" "0" "no slot of any job ran
 is "$(wc -l <marks.txt | tr -d ' ')" "$(q "SELECT count(*) FROM schedule_runs WHERE job LIKE 'two%' AND status = 'ok'")" \
   "each run recorded is one run of its script"
 is "$(q "SELECT count(*) FROM schedule_runs WHERE job LIKE 'two%' AND status NOT IN ('ok', 'skipped')")" "0" "none failed"
-n1=$(grep -c ' ok' da.err); n2=$(grep -c ' ok' db.err)
-[ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && ok "both daemons ran some ($n1 and $n2)" ||
-  skip "one daemon ran them all ($n1 and $n2): the claims did not interleave this time"
+# (How the runs fell between the two is the machine's doing: said, not tested.)
+echo "# the daemons ran $(grep -c ' ok' da.err) and $(grep -c ' ok' db.err) of them"
 
 # A daemon that waited over two seconds for another writer (and said whom for) keeps its
 # locks: new connections opening afterwards must not take the database as theirs alone
