@@ -10,10 +10,14 @@ source "$(dirname "$0")/lib.sh"
 DB=k.db
 q() { sqlite3 "$DB" "$1"; }
 k() { run kam --db "$DB" "$@"; }
-wait_for() { # SQL WANT
+# wait_for SQL WANT: poll until SQL answers WANT; give up at once when the daemon $dpid
+# (when set) has died, else after 120 s.
+dpid=""
+wait_for() {
   local i
   for i in $(seq 1 1200); do
     [ "$(q "$1" 2>/dev/null)" = "$2" ] && return 0
+    [ -n "$dpid" ] && ! alive "$dpid" && return 1
     sleep 0.1
   done
   return 1
@@ -62,7 +66,7 @@ wait_for "SELECT status FROM schedule_runs WHERE job = 'held'" "running" && ok "
 
 kill -TERM $dpid
 # The held job cannot end before release exists: the daemon waits for it.
-for i in $(seq 1 1200); do grep -q "stopping" d.err && break; sleep 0.1; done
+for i in $(seq 1 1200); do grep -q "stopping" d.err && break; alive $dpid || break; sleep 0.1; done
 alive $dpid && ok "after SIGTERM the daemon waits for its running job" || nok "after SIGTERM the daemon waits for its running job"
 touch release
 wait $dpid; is "$?" "0" "then it stops, exit status 0"
@@ -101,6 +105,7 @@ for i in $(seq 1 20); do
 done
 "$KAM" --db "$DB" schedule daemon --now 2026-01-07T08:00Z --tick 100 >da.out 2>da.err & d1=$!
 "$KAM" --db "$DB" schedule daemon --now 2026-01-07T08:00Z --tick 100 >db.out 2>db.err & d2=$!
+dpid=$d1
 # (A slot that comes while its job still runs is skipped: on a slow machine some are.)
 wait_for "SELECT count(*) FROM schedule_runs WHERE job LIKE 'two%' AND status IN ('ok', 'skipped') AND slot = strftime('%s', '2026-01-07T08:10:00')" "20" &&
   ok "both daemons dealt with the jobs up to 08:10" || nok "both daemons dealt with the jobs up to 08:10"
