@@ -16,7 +16,7 @@ DEFAULT_POLICY ?= hubei
 # Debian packages the build, the tests and the demo need.
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3 libjansson-dev \
        libedit-dev libcsv-dev libutf8proc-dev libzip-dev libexpat1-dev libxlsxwriter-dev expect tmux \
-       unzip python3 jq procps
+       unzip tzdata python3 jq procps
 SUDO := $(shell [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && echo sudo)
 
 PKGS    = lua5.4 sqlite3 jansson libedit libutf8proc

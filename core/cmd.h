@@ -68,6 +68,9 @@ int kam_cmd_help(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_backup(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_user(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_audit(kam_ctx *ctx, int argc, char **argv);
+int kam_cmd_schedule(kam_ctx *ctx, int argc, char **argv);
+/* kam init --with-schedule: run scripts/schedule/calendar.lua; *added the jobs it added. */
+int kam_init_schedule(kam_ctx *ctx, int *added);
 /* Commands written in Lua (scripts/commands/NAME.lua). */
 int kam_cmd_script(kam_ctx *ctx, int argc, char **argv);
 

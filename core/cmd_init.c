@@ -8,16 +8,19 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "cron.h"
 #include "policy.h"
 #include "store_meta.h"
 
 static const char USAGE[] =
-	"usage: kam init [--policy NAME]\n"
+	"usage: kam init [--policy NAME] [--timezone TZ] [--with-schedule]\n"
 	"Create the database named by --db (or $KAM_DB, or ./kam.db), or upgrade an older one\n"
 	"in place, and record the policy that grading uses by default (" KAM_DEFAULT_POLICY " when none is\n"
 	"recorded yet).  A change of the policy is recorded with who made it and when.  Only\n"
 	"init creates a database or adopts an SQLite file that has tables of its own; every\n"
-	"other command refuses a file that is not a kam database.\n";
+	"other command refuses a file that is not a kam database.  --timezone records the zone\n"
+	"the database's calendar dates are in (a tzdata name such as Asia/Shanghai; default:\n"
+	"the machine's); --with-schedule adds the center's calendar jobs (kam schedule list).\n";
 
 /* A policy is a bare name (looked up among the policies) or a path to a .lua file. */
 static int valid_policy(const char *p)
@@ -36,18 +39,24 @@ static int valid_policy(const char *p)
 int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"policy", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
+		{"policy", required_argument, NULL, 'p'}, {"timezone", required_argument, NULL, 'z'},
+		{"with-schedule", no_argument, NULL, 'S'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
 	};
-	const char *policy = ctx->policy;
+	const char *policy = ctx->policy, *timezone = NULL;
+	int with_schedule = 0;
 	char recorded[256], now[32], found[4096];
 	struct stat sb;
 	const char *keys[8], *values[8];
-	int c, created, adopted, changed, from, to, have, n = 0;
+	int c, created, adopted, changed, from, to, have, n = 0, jobs_added = 0;
 	time_t t = time(NULL);
 
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		if (c == 'p')
 			policy = optarg;
+		else if (c == 'z')
+			timezone = optarg;
+		else if (c == 'S')
+			with_schedule = 1;
 		else if (c == 'h') {
 			fputs(USAGE, stdout);
 			return KAM_OK;
@@ -58,6 +67,11 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 		return kam_usage_error(ctx, "init", USAGE, "unexpected argument '%s'", argv[optind]);
 	if (policy && !valid_policy(policy)) {
 		kam_usagef(&ctx->err, "init: '%s' is not a policy name or a .lua file", policy);
+		return kam_report_error(ctx, &ctx->err);
+	}
+	if (timezone && !kam_tz_valid(timezone)) {
+		kam_usagef(&ctx->err, "init: --timezone '%s' is not a zone tzdata knows (like Asia/Shanghai or UTC)",
+			   timezone);
 		return kam_report_error(ctx, &ctx->err);
 	}
 	/* The policy recorded is what grading will load: it must exist now. */
@@ -97,15 +111,29 @@ int kam_cmd_init(kam_ctx *ctx, int argc, char **argv)
 	}
 	keys[n] = "policy", values[n++] = policy;
 	keys[n] = "kam_version", values[n++] = KAM_VERSION;
+	if (timezone)
+		keys[n] = "timezone", values[n++] = timezone;
 	if (kam_db_meta_set_all(ctx->db, keys, values, n, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
-	if (ctx->json)
-		return kam_print_json(json_pack("{s:s, s:b, s:b, s:i, s:o, s:s, s:o}", "db", ctx->db_path,
+	if (with_schedule && kam_init_schedule(ctx, &jobs_added) < 0)
+		return kam_report_error(ctx, &ctx->err);
+	if (ctx->json) {
+		char tz[256];
+		if (kam_db_meta_get(ctx->db, "timezone", tz, sizeof tz, &ctx->err) <= 0)
+			tz[0] = '\0';
+		return kam_print_json(json_pack("{s:s, s:b, s:b, s:i, s:o, s:s, s:o, s:o, s:i}", "db", ctx->db_path,
 						"created", created, "adopted", adopted, "schema_version", to,
 						"upgraded_from", !created && !adopted && from != to ?
 						json_integer(from) : json_null(), "policy", policy,
 						"policy_changed_from", have && changed ?
-						json_string(recorded) : json_null()));
+						json_string(recorded) : json_null(), "timezone",
+						tz[0] ? json_string(tz) : json_null(), "jobs_added", jobs_added));
+	}
+	if (timezone)
+		fprintf(stderr, "kam: %s: calendar dates are in %s\n", ctx->db_path, timezone);
+	if (with_schedule)
+		fprintf(stderr, "kam: %s: %d calendar job%s added (kam schedule list)\n", ctx->db_path, jobs_added,
+			jobs_added == 1 ? "" : "s");
 	if (have && changed)
 		fprintf(stderr, "kam: %s: the database's policy is now %s (was %s), set by %s\n",
 			ctx->db_path, policy, recorded, ctx->user);

@@ -15,10 +15,12 @@
 /* "{kinds}" in a text stands for the import kinds, "{export kinds}" for the export kinds. */
 const struct kam_command kam_commands[] = {
 	{"init", "create or upgrade the database; record the default policy", kam_cmd_init,
-	 {{"[--policy NAME]", "Create the database, or upgrade an older one in place keeping every row, "
+	 {{"[--policy NAME] [--timezone TZ] [--with-schedule]", "Create the database, or upgrade an older one in place keeping every row, "
 			      "and record the policy grading uses by default (a change of it is recorded with who and when).  "
 			      "Only init creates a database or adopts an SQLite file of no other application; "
-			      "every other command refuses a file that is not a kam database, naming it."}}},
+			      "every other command refuses a file that is not a kam database, naming it.  "
+			      "--timezone records the zone of the database's calendar (a tzdata name; default the machine's); "
+			      "--with-schedule adds the center's calendar jobs (scripts/schedule/calendar.lua)."}}},
 	{"import", "load {kinds} from CSV, JSON or XLSX", kam_cmd_import,
 	 {{"KIND FILE [options]", "Load a file of KIND ({kinds}) from CSV (UTF-8 or GB18030), JSON, or XLSX "
 				  "through the xlsx plugin.  All or nothing: every bad row is listed with its line "
@@ -168,6 +170,23 @@ const struct kam_command kam_commands[] = {
 	   "of confidential fields, refusals and users managed, oldest first."},
 	  {"verify", "Recompute the log's hash chain: exit 1 naming the first entry edited or missing, else print the "
 		     "newest hash to note elsewhere."}}},
+	{"schedule", "scheduled script runs: jobs, their history, the scheduler", kam_cmd_schedule,
+	 {{"add [--timezone TZ] [--catchup once|all|skip] [--time-limit SECONDS] [--disabled] NAME CRON SCRIPT [ARG ...]",
+	   "Add a job: SCRIPT run as kam run does, as the user adding it, at the minutes of a 5-field CRON "
+	   "(lists, ranges, steps, names, @daily and the like; day-of-month or day-of-week when both are "
+	   "given) in the job's zone (default: the database's, else the machine's).  --catchup says what "
+	   "to do with slots missed while nothing ran: run once (default), all, or skip them (recorded)."},
+	  {"list | show NAME | history [NAME] [--limit N]",
+	   "The jobs with their next run (local time and zone); one job with its next five runs; the runs "
+	   "newest first with start, end, status, exit code, output and error (bounded, the cut said)."},
+	  {"remove NAME | enable NAME | disable NAME", "Remove a job (its history stays), or switch it on or off."},
+	  {"run-due [--now TIME] [--keep-days N] | daemon [--keep-days N] [--stop-grace SECONDS]",
+	   "run-due runs what is due once and exits (for a cron line or a systemd timer; exit status 3 when "
+	   "a job failed); daemon stays up, runs jobs at their minute, sees job changes without a restart and "
+	   "stops on SIGTERM.  Each slot runs once however many schedulers share the database; a job still "
+	   "running at its next slot has it skipped; a run whose scheduler died is marked abandoned when "
+	   "its lease ends; each run is a child process with a time limit; history older than --keep-days "
+	   "(default 90) is trimmed."}}},
 	{"plugin", "the loaded plugins", kam_cmd_plugin,
 	 {{"list", "The plugins loaded, with the modules, commands and formats each added."}}},
 	{"help", "this list, or a command's usage", kam_cmd_help,

@@ -12,6 +12,7 @@
 #include "l_store_churn.h"
 #include "l_store_money.h"
 #include "l_store_obligations.h"
+#include "l_store_schedule.h"
 #include "store_grading.h"
 #include "store_meta.h"
 #include "store_overrides.h"
@@ -211,5 +212,6 @@ int kam_open_store(lua_State *L)
 	kam_store_money_fns(L);   /* discounts, claims, arrears, complaints: l_store_money.c */
 	kam_store_churn_lua(L);   /* churn causes: l_store_churn.c */
 	kam_store_obligations_register(L);   /* archive, codes, managers, visits, registrations */
+	kam_open_store_schedule(L);   /* schedule_add, ledger_months (l_store_schedule.c) */
 	return 1;
 }

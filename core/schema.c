@@ -557,6 +557,43 @@ const char *const kam_schema_steps[] = {
 	" BEGIN SELECT RAISE(ABORT, 'assignments are ended, never deleted'); END;"
 	"CREATE TRIGGER registrations_never_deleted BEFORE DELETE ON registrations"
 	" BEGIN SELECT RAISE(ABORT, 'registrations are ended, never deleted'); END;",
+
+	/* next: scheduled jobs and the history of their runs (store_schedule.h).  A job's
+	 * cursor is the last slot dealt with; a run row is the lease on its slot (one per
+	 * job and slot), and a 'running' row whose lease has passed is abandoned. */
+	"CREATE TABLE schedule_jobs ("
+	"  id         INTEGER PRIMARY KEY,"   /* never reused while runs name it (store_schedule.c) */
+	"  name       TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 100),"
+	"  cron       TEXT NOT NULL,"
+	"  script     TEXT NOT NULL,"
+	"  args       TEXT NOT NULL DEFAULT '[]' CHECK (args LIKE '[%]'),   /* a JSON array of strings */"
+	"  timezone   TEXT NOT NULL,"
+	"  catchup    TEXT NOT NULL DEFAULT 'once' CHECK (catchup IN ('once', 'all', 'skip')),"
+	"  added_by   TEXT NOT NULL,"
+	"  enabled    INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),"
+	"  time_limit INTEGER NOT NULL DEFAULT 3600 CHECK (time_limit > 0),"
+	"  added_at   INTEGER NOT NULL,"
+	"  cursor     INTEGER NOT NULL"
+	");"
+	"CREATE TABLE schedule_runs ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  job_id      INTEGER NOT NULL,"   /* no foreign key: the history outlives a removed job */
+	"  job         TEXT NOT NULL,"
+	"  slot        INTEGER NOT NULL,"
+	"  status      TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'timeout', 'interrupted',"
+	"                                              'abandoned', 'skipped')),"
+	"  started_at  INTEGER,"
+	"  ended_at    INTEGER,"
+	"  exit_code   INTEGER,"
+	"  output      TEXT,"
+	"  error       TEXT,"
+	"  note        TEXT,"
+	"  runner      TEXT,"
+	"  lease_until INTEGER CHECK (status <> 'running' OR lease_until IS NOT NULL),"
+	"  UNIQUE (job_id, slot)"
+	");"
+	"CREATE INDEX schedule_runs_job ON schedule_runs(job, slot);"
+	"CREATE INDEX schedule_runs_ended ON schedule_runs(ended_at);",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

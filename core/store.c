@@ -22,19 +22,26 @@ static double mono_now(void)
  * WAL_WRITE_LOCK slot after the 120-byte index header, wal.c), a POSIX lock, so
  * F_GETLK names its process.  A lock held by this process does not show (POSIX locks
  * are per process): then it is another connection of ours. */
-static void lock_holder(const char *path, char *out, size_t size)
+static void lock_holder(kam_db *db, char *out, size_t size)
 {
-	char *shm = malloc(strlen(path) + 5);
 	struct flock fl = {0};
 	int fd;
 	snprintf(out, size, "another connection");
-	if (!shm)
-		return;
-	sprintf(shm, "%s-shm", path);
-	fd = open(shm, O_RDONLY | O_CLOEXEC);
-	free(shm);
-	if (fd < 0)
-		return;
+	if (!db->shm_fd_open) {
+		/* Opened once and kept: closing it would drop SQLite's own locks on the -shm
+		 * file (POSIX locks are per process and file), and a process that then finds
+		 * no lock on it truncates it under this one's map (SIGBUS). */
+		char *shm = malloc(strlen(db->path) + 5);
+		if (!shm)
+			return;
+		sprintf(shm, "%s-shm", db->path);
+		fd = open(shm, O_RDONLY | O_CLOEXEC);
+		free(shm);
+		if (fd < 0)
+			return;
+		db->shm_fd = fd, db->shm_fd_open = 1;
+	}
+	fd = db->shm_fd;
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	fl.l_start = 120;
@@ -55,7 +62,6 @@ static void lock_holder(const char *path, char *out, size_t size)
 		else
 			snprintf(out, size, "process %ld", (long)fl.l_pid);
 	}
-	close(fd);
 }
 
 /* A wait shorter than this passes without a word (another command's commit). */
@@ -80,7 +86,7 @@ static int on_busy(void *arg, int count)
 	if (!db->wait_said && waited >= ANNOUNCE_AFTER) {
 		char who[128];
 		const char *base = strrchr(db->path, '/');
-		lock_holder(db->path, who, sizeof who);
+		lock_holder(db, who, sizeof who);
 		kam_log(KAM_LOG_WARN, "%s is writing to %s; waiting up to %d s (--wait SECONDS or $KAM_WAIT to change)",
 			who, base ? base + 1 : db->path, db->wait_ms / 1000);
 		db->wait_said = 1;
@@ -150,7 +156,7 @@ int kam_db_fail(kam_db *db, int rc, const char *what, kam_err *e)
 					"transaction began reading; nothing written; run it again", path);
 		if (db && db->waited_out) {
 			char who[128];
-			lock_holder(db->path, who, sizeof who);
+			lock_holder(db, who, sizeof who);
 			db->waited_out = 0;
 			return kam_errf(e, "%s: %s kept the write lock longer than the %d s this command "
 					"waits; nothing written; try again when it is done, or wait longer "
@@ -439,6 +445,12 @@ int kam_db_open(kam_db **out, const char *path, int flags, kam_err *e)
 	if (!exists)
 		old_mask = umask(077);
 	rc = sqlite3_open_v2(path, &db->h, oflags, NULL);
+	if (rc == SQLITE_OK) {
+		/* The file check below reads already: it waits for a writer (or for the last
+		 * connection's closing checkpoint) like any read, not failing "locked". */
+		kam_db_set_wait(db, default_wait());
+		sqlite3_busy_handler(db->h, on_busy, db);
+	}
 	if (rc != SQLITE_OK)
 		kam_db_fail(db, rc, "open", e);
 	else if (check_kam_file(db, (flags & KAM_DB_CREATE) != 0, e) < 0) {

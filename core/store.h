@@ -34,6 +34,10 @@ struct kam_db {
 	char *actor, *command;
 	int role;
 	long long audited;     /* sqlite3_total_changes when the last change was audited */
+	int shm_fd;            /* the -shm file, for naming the lock's holder; shm_fd_open says
+				* it is set.  Never closed: closing any fd of a file drops every
+				* POSIX lock this process holds on it, SQLite's own included */
+	int shm_fd_open;
 };
 
 /* store_access.c, for store.c: refuse a write the actor's role does not allow (and log
