@@ -11,7 +11,7 @@
 	"lease_until, exit_code"
 
 /* Run one statement; *changes (when not NULL) the rows it changed. */
-static int write(kam_db *db, const char *sql, const struct kam_store_val *v, int n, int *changes,
+static int schedule_write(kam_db *db, const char *sql, const struct kam_store_val *v, int n, int *changes,
 		 const char *what, kam_err *e)
 {
 	if (kam_store_walk(db, sql, v, n, NULL, NULL, what, e) < 0)
@@ -29,7 +29,7 @@ int kam_store_sched_add(kam_db *db, const struct kam_sched_job *j, int *added, k
 				    KAM_SV_INT(j->added_at), KAM_SV_INT(j->cursor)};
 	/* A new id above every job's and every run's: a removed job's history never meets a
 	 * later job's slots (runs are unique by job id and slot). */
-	return write(db, "INSERT INTO schedule_jobs(id, name, cron, script, args, timezone, catchup, added_by, enabled, "
+	return schedule_write(db, "INSERT INTO schedule_jobs(id, name, cron, script, args, timezone, catchup, added_by, enabled, "
 		     "time_limit, added_at, cursor) VALUES (1 + max(coalesce((SELECT max(id) FROM schedule_jobs), 0), "
 		     "coalesce((SELECT max(job_id) FROM schedule_runs), 0)), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
 		     "ON CONFLICT(name) DO NOTHING", v, 11, added, "add the job", e);
@@ -38,13 +38,13 @@ int kam_store_sched_add(kam_db *db, const struct kam_sched_job *j, int *added, k
 int kam_store_sched_remove(kam_db *db, const char *name, int *found, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_TEXT(name)};
-	return write(db, "DELETE FROM schedule_jobs WHERE name = ?1", v, 1, found, "remove the job", e);
+	return schedule_write(db, "DELETE FROM schedule_jobs WHERE name = ?1", v, 1, found, "remove the job", e);
 }
 
 int kam_store_sched_enable(kam_db *db, const char *name, int enabled, int *found, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(enabled != 0), KAM_SV_TEXT(name)};
-	if (write(db, "UPDATE schedule_jobs SET enabled = ?1 WHERE name = ?2", v, 2, found, "change the job", e) < 0)
+	if (schedule_write(db, "UPDATE schedule_jobs SET enabled = ?1 WHERE name = ?2", v, 2, found, "change the job", e) < 0)
 		return -1;
 	return 0;
 }
@@ -81,7 +81,7 @@ int kam_store_sched_jobs(kam_db *db, const char *name, kam_sched_job_fn each, vo
 int kam_store_sched_set_cursor(kam_db *db, int64_t job_id, int64_t slot, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(slot), KAM_SV_INT(job_id)};
-	return write(db, "UPDATE schedule_jobs SET cursor = max(cursor, ?1) WHERE id = ?2", v, 2, NULL,
+	return schedule_write(db, "UPDATE schedule_jobs SET cursor = max(cursor, ?1) WHERE id = ?2", v, 2, NULL,
 		     "move the job's cursor", e);
 }
 
@@ -116,7 +116,7 @@ int kam_store_sched_claim(kam_db *db, const struct kam_sched_run *r, int64_t *ru
 				    KAM_SV_INT(r->started_at), KAM_SV_INT(r->lease_until), KAM_SV_TEXT(r->runner),
 				    KAM_SV_TEXT(r->note)};
 	int claimed;
-	if (write(db, "INSERT INTO schedule_runs(job_id, job, slot, status, started_at, lease_until, runner, note) "
+	if (schedule_write(db, "INSERT INTO schedule_runs(job_id, job, slot, status, started_at, lease_until, runner, note) "
 		  "VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7) ON CONFLICT(job_id, slot) DO NOTHING", v, 7,
 		  &claimed, "claim the slot", e) < 0)
 		return -1;
@@ -129,7 +129,7 @@ int kam_store_sched_skip(kam_db *db, int64_t job_id, const char *job, int64_t sl
 {
 	struct kam_store_val v[] = {KAM_SV_INT(job_id), KAM_SV_TEXT(job), KAM_SV_INT(slot), KAM_SV_INT(at),
 				    KAM_SV_TEXT(note)};
-	return write(db, "INSERT INTO schedule_runs(job_id, job, slot, status, started_at, ended_at, note) "
+	return schedule_write(db, "INSERT INTO schedule_runs(job_id, job, slot, status, started_at, ended_at, note) "
 		     "VALUES (?1, ?2, ?3, 'skipped', ?4, ?4, ?5) ON CONFLICT(job_id, slot) DO NOTHING", v, 5, NULL,
 		     "record the skipped slot", e);
 }
@@ -141,7 +141,7 @@ int kam_store_sched_finish(kam_db *db, const struct kam_sched_run *r, kam_err *e
 				    KAM_SV_TEXT(r->output), KAM_SV_TEXT(r->error), KAM_SV_TEXT(r->note),
 				    KAM_SV_INT(r->id)};
 	int changed;
-	if (write(db, "UPDATE schedule_runs SET status = ?1, ended_at = ?2, exit_code = ?3, output = ?4, "
+	if (schedule_write(db, "UPDATE schedule_runs SET status = ?1, ended_at = ?2, exit_code = ?3, output = ?4, "
 		  "error = ?5, note = CASE WHEN ?6 IS NULL THEN note WHEN note IS NULL THEN ?6 ELSE note || '; ' || ?6 END, "
 		  "lease_until = NULL WHERE id = ?7 AND status = 'running'",
 		  v, 7, &changed, "record the run", e) < 0)
@@ -181,7 +181,7 @@ int kam_store_sched_running(kam_db *db, int64_t job_id, int64_t now, const char 
 int kam_store_sched_abandon(kam_db *db, int64_t now, const char *runner, int *n, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(now), KAM_SV_TEXT(runner)};
-	return write(db, "UPDATE schedule_runs SET status = 'abandoned', ended_at = lease_until, "
+	return schedule_write(db, "UPDATE schedule_runs SET status = 'abandoned', ended_at = lease_until, "
 		     "error = 'the process running it ended without recording it (killed, or the machine "
 		     "stopped); its lease ran out at ' || strftime('%Y-%m-%dT%H:%M:%SZ', lease_until, 'unixepoch') "
 		     "WHERE status = 'running' AND lease_until < ?1 AND runner IS NOT ?2", v, 2, n,
@@ -224,6 +224,6 @@ int kam_store_sched_history(kam_db *db, const char *name, int64_t limit, kam_sch
 int kam_store_sched_trim(kam_db *db, int64_t before, int *n, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(before)};
-	return write(db, "DELETE FROM schedule_runs WHERE status <> 'running' AND ended_at < ?1", v, 1, n,
+	return schedule_write(db, "DELETE FROM schedule_runs WHERE status <> 'running' AND ended_at < ?1", v, 1, n,
 		     "trim the history", e);
 }
