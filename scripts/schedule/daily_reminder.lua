@@ -1,8 +1,12 @@
--- The morning reminder: what is due in the next DAYS days (the job's argument).  Today it
--- knows the policy's filing day of the logistics form, the ledger month the monthly work
--- needs, and the overrides (cultivation periods) that end; deadlines kam does not record
--- yet (visits, claims) come with their issues.
+-- The morning reminder: what is due in the next DAYS days (the job's argument): the
+-- policy's filing day of the logistics form and the ledger month it needs, the overrides
+-- (cultivation periods) that end; then, per manager, the visits due today or overdue, the
+-- archives past their refresh interval and the registrations ending (scripts/reminder.lua);
+-- and, per owner, the money and service deadlines due today or overdue: discount answers,
+-- claims, arrears to collect, complaints to answer (common/money.lua's reminders).
 local common = require "common"
+local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
+package.path = here .. "/../commands/?.lua;" .. package.path
 local days = tonumber((...)) or 7
 local y, m, d = common.slot_date()
 local today = os.time { year = y, month = m, day = d, hour = 12 }
@@ -36,3 +40,23 @@ end
 print(string.format("reminder for %s (the next %d days):", date_in(0), days))
 if #lines == 0 then print("  nothing due") end
 for _, l in ipairs(lines) do print("  " .. l) end
+
+-- What a grade obliges, per manager (visits, archives, registrations).
+local obligations = assert(loadfile(here .. "/../reminder.lua", "t"))
+obligations("--as-of", date_in(0), "--days", tostring(days))
+
+-- Money and service, per owner.
+local money = require "common.money"
+local ok, pol = pcall(money.policy)
+if ok then
+  local owners = money.reminders(pol, date_in(0))
+  for _, o in ipairs(owners) do
+    print(string.format("%s: %d money and service item(s)", o.owner, #o.items))
+    for _, it in ipairs(o.items) do
+      print(string.format("  %s #%d customer %s: %s, due %s%s", it.kind, it.id, it.code, it.what, it.due,
+        it.overdue and " (overdue)" or ""))
+    end
+  end
+else
+  print("missing: the money and service deadlines (" .. tostring(pol) .. ")")
+end

@@ -82,6 +82,14 @@ is "$(jq -c '.sections[] | select(.key == "measures") | .rows[0] | [.received, .
 is "$(jq -r '.sections[] | select(.key == "measures") | .rows[0].on_time_share' <<<"$out")" "50.0" \
   "on time: 1 of the 2 due by the day (the third is not due yet)"
 is "$(ids open <<<"$out")" "[2,3]" "the open complaints"
+# --- the daily reminder -------------------------------------------------------------------
+out=$(KAM_SCHEDULE_SLOT=2026-01-31T07:00:00+08:00 "$KAM" --db $DB run "$TOP/scripts/schedule/daily_reminder.lua" 7 2>&1)
+like "$out" "discount #1 customer $C3: answer the request for 9.99% off express, due 2026-01-08 (overdue)" \
+  "the daily reminder: a discount answer overdue, under its answering level"
+like "$out" "claim #2 customer $C3: claim of 5,000.01: report it to the province, due 2026-01-13 (overdue)" \
+  "a claim's missed deadline, under who took it"
+like "$out" "张三: 1 money and service item(s)" "an arrear to collect, under its handler"
+like "$out" "complaint #2 customer $A: answer the complaint, due 2026-01-27 (overdue)" "a complaint to answer"
 for r in discounts claims arrears complaints; do
   run kam --db $DB report $r --month 2026-01 --format html -o $r.html
   status_is 0 "$r as HTML"
