@@ -146,6 +146,12 @@ static int archive_row(struct import_run *im, const kam_source_rec *r, kam_err *
 		const struct kam_column *col = &k->cols[c];
 		if (col->type == KAM_COL_MONEY && v[c].kind == KAM_V_INT && v[c].i < 0 && strcmp(col->name, "profit") != 0)
 			return row_errf(im, r->line, 0, col->name, e, "column '%s': cannot be negative", col->name);
+		/* What a masked export shows in place of a confidential value is no value: loaded, it
+		 * would overwrite what it hides. */
+		if (v[c].kind == KAM_V_TEXT && v[c].len == 3 && memcmp(v[c].s, "***", 3) == 0 &&
+		    (strcmp(k->name, "key_persons") == 0 || strcmp(k->name, "archive_extended") == 0))
+			return row_errf(im, r->line, 0, col->name, e, "column '%s': '***' is a masked value (an export by "
+					"someone who may not read it), not the value; export again as a user who may", col->name);
 		if (strcmp(col->name, "share_pct") == 0 && v[c].kind == KAM_V_INT && v[c].i > 100)
 			return row_errf(im, r->line, 0, col->name, e, "column 'share_pct': %lld is more than 100",
 					(long long)v[c].i);

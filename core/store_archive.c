@@ -18,6 +18,23 @@
 	"printf('%014d', a.merged_into) END AS merged_into, a.refreshed_on, a.refreshed_by " \
 	"FROM customers c LEFT JOIN archive a ON a.code = c.code"
 
+/* Confidential (DOMAIN §12): key persons and the extended block; a history's values too,
+ * since they hold those blocks' old and new values. */
+const char *const kam_secret_person_cols[] = {"name", "title", "phone", "interests", "taboos", "important_days",
+					    "note", NULL};
+const char *const kam_secret_extended_cols[] = {"profit", "operations", "capital", "credit", "development",
+					      "staff", "registered_capital", NULL};
+static const char *const history_secret[] = {"old_value", "new_value", NULL};
+
+const struct kam_store_stmt_secret kam_store_secret_stmts[] = {
+	{"extended_get", "the extended archive", kam_secret_extended_cols},
+	{"key_persons_of", "key persons", kam_secret_person_cols},
+	{"key_person_get", "key persons", kam_secret_person_cols},
+	{"key_person_find", "key persons", kam_secret_person_cols},
+	{"changes_of", "the archive's history", history_secret},
+	{NULL, NULL, NULL},
+};
+
 #define PERSON_COLUMNS "id, printf('%014d', code) AS code, name, title, phone, interests, taboos, " \
 	"important_days, note, active"
 #define COMPETITOR_COLUMNS "id, printf('%014d', code) AS code, competitor, price, volume, share_pct, " \

@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_access.h"
 #include "store_ledger.h"
+#include "store_stmt.h"
 #include "store_tx.h"
 
+#include "log.h"
 #include "store.h"
 
 #define MAX_EXPORT_COLS 64
@@ -39,11 +42,23 @@ static int fill_row(sqlite3_stmt *st, int n, kam_store_value *row)
 	return 0;
 }
 
-/* Every row of st to fn; st is finalised. */
-static int stream(kam_db *db, sqlite3_stmt *st, kam_export_row_fn fn, void *arg, kam_err *e)
+/* The export kinds whose rows hold confidential fields (DOMAIN §12), and those columns:
+ * the same as the archive's statements mask (store_archive.c). */
+static const struct {
+	const char *table, *topic;
+	const char *const *cols;
+} secret_tables[] = {
+	{"key_persons", "key persons", kam_secret_person_cols},
+	{"archive_extended", "the extended archive", kam_secret_extended_cols},
+};
+
+/* Every row of st to fn; st is finalised.  secret_table: the columns to mask for a reader
+ * who may not see them, once there is a row to read (NULL: none). */
+static int stream(kam_db *db, sqlite3_stmt *st, const char *table, kam_export_row_fn fn, void *arg, kam_err *e)
 {
 	kam_store_value row[MAX_EXPORT_COLS];
-	int n = sqlite3_column_count(st), rc;
+	int n = sqlite3_column_count(st), rc, first = 1;
+	uint64_t masked = 0;
 	if (n > MAX_EXPORT_COLS) {
 		sqlite3_finalize(st);
 		return kam_errf(e, "export: %d columns, more than %d", n, MAX_EXPORT_COLS);
@@ -53,6 +68,27 @@ static int stream(kam_db *db, sqlite3_stmt *st, kam_export_row_fn fn, void *arg,
 			sqlite3_finalize(st);
 			return kam_errf(e, "export: out of memory");
 		}
+		for (size_t t = 0; first && table && t < sizeof secret_tables / sizeof secret_tables[0]; t++) {
+			int may;
+			if (strcmp(secret_tables[t].table, table) != 0)
+				continue;
+			if ((may = kam_access_confidential(db, secret_tables[t].topic, 0, e)) < 0) {
+				sqlite3_finalize(st);
+				return -1;
+			}
+			for (int c = 0; !may && c < n && c < 64; c++)
+				for (const char *const *s = secret_tables[t].cols; *s; s++)
+					if (strcmp(sqlite3_column_name(st, c), *s) == 0)
+						masked |= (uint64_t)1 << c;
+			if (!may)
+				kam_log(KAM_LOG_WARN, "%s: masked: %s read *** for %s (a masked export does not "
+					"import back)", table, secret_tables[t].topic,
+					db->readonly ? "everyone on a database kam cannot write" : kam_db_actor(db));
+		}
+		first = 0;
+		for (int c = 0; masked && c < n && c < 64; c++)
+			if (masked >> c & 1)
+				row[c] = (kam_store_value){KAM_STORE_TEXT, 0, "***", 3};
 		if (fn(arg, n, row, e) < 0) {
 			sqlite3_finalize(st);
 			return -1;
@@ -276,7 +312,7 @@ int kam_export_rows(kam_db *db, const struct kam_export_query *q, kam_export_row
 		sqlite3_finalize(st);
 		return kam_db_fail(db, rc, "export", e);
 	}
-	return stream(db, st, fn, arg, e);
+	return stream(db, st, q->table, fn, arg, e);
 }
 
 /* The current decision per customer and year is the last appended. */
@@ -298,5 +334,5 @@ int kam_export_grades(kam_db *db, int year, int history, kam_export_row_fn fn, v
 		sqlite3_finalize(st);
 		return kam_db_fail(db, rc, "export grades", e);
 	}
-	return stream(db, st, fn, arg, e);
+	return stream(db, st, NULL, fn, arg, e);
 }

@@ -30,6 +30,19 @@ struct kam_store_stmt {
 	const char *what;     /* for the error: "read the archive" */
 };
 
+/* The statements whose rows hold confidential fields (DOMAIN §12), by name: what they are,
+ * for the audit log, and the columns masked for a reader who may not see them
+ * (store_rows_impl.h's kam_store_walk_secret).  Ended by an entry whose name is NULL. */
+struct kam_store_stmt_secret {
+	const char *name;
+	const char *topic;
+	const char *const *cols;
+};
+extern const struct kam_store_stmt_secret kam_store_secret_stmts[];
+/* The confidential columns of key persons and of the extended archive block. */
+extern const char *const kam_secret_person_cols[];
+extern const char *const kam_secret_extended_cols[];
+
 /* Run s with its n values (KAM_STORE_INT, KAM_STORE_TEXT or KAM_STORE_NULL), each row to
  * each (which may be NULL). */
 int kam_store_stmt_run(kam_db *db, const struct kam_store_stmt *s, const kam_store_value *v, int n,

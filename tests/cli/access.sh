@@ -25,6 +25,8 @@ like "$(sqlite3 a.db "SELECT detail FROM audit WHERE detail LIKE '%grading_run%'
   '"fact_groups": ["basic", "bureau"]' "a grading run's entry names the fact groups hubei read"
 run kam --db a.db discount request 42050200005000 --line express --rate-bp 999 --from 2026-01-01 --until 2026-06-30 --on 2026-01-05
 status_is 0 "a discount request (its terms are confidential)"
+run kam --db a.db customer person add 42050200005000 --name 王总 --title 总经理 --phone 13800000000
+status_is 0 "a key person (confidential)"
 is "$(stat -c %a a.db)" 600 "the database is its owner's only"
 cp a.db open.db; chmod 644 open.db
 run kam --db open.db export customers -o /dev/null
@@ -98,6 +100,23 @@ is "$(sqlite3 a.db "SELECT user || ' ' || action || ' ' || detail FROM audit ORD
 is "$(entries)" "$((n + 1))" "once"
 run kam --db 'file:a.db?mode=ro' --json discount list
 is "$(printf '%s' "$out" | jq -r '.[0].rate_bp')" "***" "on a database kam cannot write, the terms are masked for an admin too"
+
+run kam --db a.db --user vic --json customer show 42050200005000
+is "$(printf '%s' "$out" | jq -r '[.key_persons[0] | .name, .title, .phone] | join(" ")')" "*** *** ***" \
+  "a viewer reads a customer's key persons masked"
+unlike "$out" "13800000000" "the phone number appears nowhere in it"
+run kam --db a.db --user vic export key_persons -o kp.csv
+status_is 0 "a viewer's export of key persons"
+is "$(sed -n 2p kp.csv)" "42050200005000,***,***,***,***,***,***,***" "is masked"
+like "$err" "masked: key persons read *** for vic (a masked export does not import back)" "and says so"
+run kam --db a.db import key_persons kp.csv --replace
+status_is 1 "a masked export does not import back"
+like "$err" "'***' is a masked value" "... saying why"
+is "$(sqlite3 a.db "SELECT name || ' ' || phone FROM key_persons")" "王总 13800000000" "and the key person is as it was"
+run kam --db a.db --user carl --json customer show 42050200005000
+is "$(printf '%s' "$out" | jq -r '.key_persons[0].phone')" 13800000000 "a center user reads the key person"
+is "$(sqlite3 a.db "SELECT user || ' ' || customer || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" \
+  'carl 42050200005000 {"read": "key persons"}' "and that read is logged with the customer"
 
 # A login that is no user's: the admin's login moved to another user, so ours is unknown.
 cp a.db b.db
