@@ -83,7 +83,9 @@ int kam_access_resolve(kam_ctx *ctx, kam_err *e)
 	}
 	snprintf(ctx->acting, sizeof ctx->acting, "%s", as.name);
 	ctx->user = ctx->acting;
-	return kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e);
+	if (kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e) < 0)
+		return -1;
+	return kam_db_set_manager(ctx->db, as.role == KAM_ROLE_MANAGER ? as.manager : NULL, e);
 }
 
 int kam_access_admin(kam_ctx *ctx, const char *what, kam_err *e)

@@ -493,6 +493,7 @@ void kam_db_close(kam_db *db)
 	}
 	free(db->actor);
 	free(db->command);
+	free(db->manager);
 	free(db->path);
 	free(db->file);
 	free(db);

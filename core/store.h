@@ -32,6 +32,7 @@ struct kam_db {
 	volatile sig_atomic_t interrupted;
 	/* Who acts, and through which command (store_access.h); role 0: no users yet. */
 	char *actor, *command;
+	char *manager;         /* a manager user's manager record (its customers are its own) */
 	int role;
 	long long audited;     /* sqlite3_total_changes when the last change was audited */
 	int shm_fd;            /* the -shm file, for naming the lock's holder; shm_fd_open says

@@ -251,6 +251,34 @@ int kam_db_set_actor(kam_db *db, const char *user, int role, const char *command
 	return 0;
 }
 
+int kam_db_set_manager(kam_db *db, const char *manager, kam_err *e)
+{
+	char *m = manager && *manager ? strdup(manager) : NULL;
+	if (manager && *manager && !m)
+		return kam_errf(e, "out of memory");
+	free(db->manager);
+	db->manager = m;
+	return 0;
+}
+
+/* Whether customer is assigned now to the connection's manager (0 no, 1 yes, -1 error). */
+static int own_customer(kam_db *db, int64_t customer, kam_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (!db->manager || !customer)
+		return 0;
+	if (kam_db_prepare(db, "SELECT 1 FROM current_assignments WHERE code = ?1 AND manager = ?2", &st, e) < 0)
+		return -1;
+	if ((rc = sqlite3_bind_int64(st, 1, customer)) == SQLITE_OK &&
+	    (rc = sqlite3_bind_text(st, 2, db->manager, -1, SQLITE_TRANSIENT)) == SQLITE_OK)
+		rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : kam_db_fail(db, rc, "read the assignments", e);
+}
+
 int kam_db_role(const kam_db *db)
 {
 	return db->role;
@@ -378,12 +406,24 @@ int kam_access_may_write(kam_db *db, kam_err *e)
 
 int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam_err *e)
 {
-	char detail[300], t[200];
+	char detail[600], t[200];
 	sqlite3 *h = NULL;
 	int rc, flags;
 	if (db->readonly || db->role == KAM_ROLE_VIEWER)
 		return 0;   /* a read that cannot be logged is not made; a viewer sees none */
 	json_str(t, sizeof t, topic);
+	if (db->role == KAM_ROLE_MANAGER) {
+		/* A manager reads its own customers' confidential fields, one customer at a time. */
+		int own = own_customer(db, customer, e);
+		if (own < 0)
+			return -1;
+		if (!own) {
+			snprintf(detail, sizeof detail, "{\"read\": %s, \"customer\": %lld, \"why\": \"not a customer of manager %.60s\"}", t, (long long)customer,
+				 db->manager ? db->manager : "?");
+			kam_audit_refused(db, detail);
+			return 0;
+		}
+	}
 	snprintf(detail, sizeof detail, "{\"read\": %s}", t);
 	/* Inside this connection's write transaction, or (a reader must not take the write
 	 * lock, nor lose the entry with its own rollback) on a connection of its own. */

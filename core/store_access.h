@@ -46,6 +46,10 @@ int kam_users_admins(kam_db *db, const char *except, long *n, kam_err *e);
 /* The user this connection acts as, its role (KAM_ROLE_NONE before any user exists) and
  * the command it runs ("import ledger"), for the log. */
 int kam_db_set_actor(kam_db *db, const char *user, int role, const char *command, kam_err *e);
+/* A manager user's manager record: the customers assigned to it (current_assignments) are
+ * the ones whose confidential fields it reads; another's read as masked, the refusal
+ * logged. */
+int kam_db_set_manager(kam_db *db, const char *manager, kam_err *e);
 int kam_db_role(const kam_db *db);
 const char *kam_db_actor(const kam_db *db);
 

@@ -118,6 +118,19 @@ is "$(printf '%s' "$out" | jq -r '.key_persons[0].phone')" 13800000000 "a center
 is "$(sqlite3 a.db "SELECT user || ' ' || customer || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" \
   'carl 42050200005000 {"read": "key persons"}' "and that read is logged with the customer"
 
+# A manager reads its own customers' confidential fields, not another manager's.
+"$KAM" --db a.db manager add M001 >/dev/null 2>&1; "$KAM" --db a.db manager add M002 >/dev/null 2>&1
+run kam --db a.db manager assign 42050200005000 M001
+status_is 0 "the customer is manager M001's"
+run kam --db a.db user add max --login max-login --role manager --manager M002
+run kam --db a.db --user mia --json customer show 42050200005000
+is "$(printf '%s' "$out" | jq -r '.key_persons[0].phone')" 13800000000 "manager M001's user reads its customer's key person"
+run kam --db a.db --user max --json customer show 42050200005000
+is "$(printf '%s' "$out" | jq -r '.key_persons[0].phone')" "***" "another manager's user does not"
+like "$(sqlite3 a.db "SELECT user || ' ' || action || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1")" \
+  'max refused {"read": "key persons", "customer": 42050200005000, "why": "not a customer of manager M002"}' \
+  "and that refusal is logged"
+
 # A login that is no user's: the admin's login moved to another user, so ours is unknown.
 cp a.db b.db
 sqlite3 b.db "UPDATE users SET login = 'elsewhere' WHERE name = 'boss'"
