@@ -13,6 +13,7 @@
 
 #include <lua.h>
 
+#include "access.h"
 #include "cmd.h"
 #include "host.h"
 #include "cron.h"
@@ -159,7 +160,9 @@ static int cmd_add(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	}
 	j.args_json = args;
-	if (kam_ctx_db(ctx, 0) < 0 || kam_sched_add_job(ctx->db, &j, &added, &ctx->err) < 0) {
+	/* Schedules are an admin's (once users exist): a job runs with its adder's rights. */
+	if (kam_ctx_db(ctx, 0) < 0 || kam_access_admin(ctx, "schedule a job", &ctx->err) < 0 ||
+	    kam_sched_add_job(ctx->db, &j, &added, &ctx->err) < 0) {
 		free(args);
 		kam_err_prefix(&ctx->err, "schedule add");
 		return kam_report_error(ctx, &ctx->err);
@@ -366,7 +369,8 @@ fail:
 static int cmd_change(kam_ctx *ctx, const char *verb, const char *name)
 {
 	int found = 0;
-	if (kam_ctx_db(ctx, 0) < 0 || kam_db_begin(ctx->db, &ctx->err) < 0)
+	if (kam_ctx_db(ctx, 0) < 0 || kam_access_admin(ctx, "change a scheduled job", &ctx->err) < 0 ||
+	    kam_db_begin(ctx->db, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	if ((strcmp(verb, "remove") == 0 ? kam_store_sched_remove(ctx->db, name, &found, &ctx->err)
 					 : kam_store_sched_enable(ctx->db, name, strcmp(verb, "enable") == 0, &found,

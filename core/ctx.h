@@ -17,7 +17,8 @@ typedef struct kam_ctx {
 	int user_given;             /* --user or $KAM_USER named it */
 	const char *command;        /* the command and its first word ("import ledger"), for the
 				     * audit log */
-	char acting[260];           /* the acting user's name, when access.c decided it */
+	char acting[260];           /* the acting user's name: user points here (access.c may
+				     * change it once the database is open) */
 	int json;                   /* --json: one JSON document on stdout */
 	int script_tx;              /* kam run: the database opens inside one deferred transaction */
 	const char *exe_dir;        /* directory of the running binary (finds build-tree files) */

@@ -135,6 +135,10 @@ int main(int argc, char **argv)
 	ctx.user_given = ctx.user || (getenv("KAM_USER") && *getenv("KAM_USER"));
 	if (!ctx.user)
 		ctx.user = login_name();
+	/* The name lives in ctx, so that once the database names the acting user (access.c)
+	 * whatever took ctx->user earlier reads that user. */
+	snprintf(ctx.acting, sizeof ctx.acting, "%s", ctx.user);
+	ctx.user = ctx.acting;
 	ctx.exe_dir = exe_dir();
 
 	kam_plugins_load(&ctx);

@@ -131,6 +131,17 @@ like "$(sqlite3 a.db "SELECT user || ' ' || action || ' ' || detail FROM audit O
   'max refused {"read": "key persons", "customer": 42050200005000, "why": "not a customer of manager M002"}' \
   "and that refusal is logged"
 
+# Schedules are an admin's; a job runs as the user who scheduled it.
+printf 'print("running as " .. kam.user)\n' >who.lua
+run kam --db a.db --user carl schedule add j1 "0 * * * *" who.lua
+status_is 1 "a center user does not schedule jobs"
+like "$err" "only an admin may schedule a job" "... saying so"
+run kam --db a.db schedule add --catchup once j1 "0 * * * *" "$PWD/who.lua"
+status_is 0 "an admin schedules one"
+run kam --db a.db schedule run-due --now 2099-01-01T00:30:00Z
+run kam --db a.db --json schedule history j1
+like "$out" "running as boss" "the job ran as the admin who scheduled it"
+
 # A login that is no user's: the admin's login moved to another user, so ours is unknown.
 cp a.db b.db
 sqlite3 b.db "UPDATE users SET login = 'elsewhere' WHERE name = 'boss'"
