@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -314,15 +315,27 @@ static int write_export(kam_ctx *ctx, const struct export_opts *o, kam_sink_open
 	return rc;
 }
 
-/* -o FILE: written as FILE.tmpPID, renamed over FILE only once complete. */
+/* -o FILE: written as FILE.tmpPID, renamed over FILE only once complete.  A FILE that is
+ * no regular file (/dev/null, a FIFO, a terminal) is written to as it is: renamed over, it
+ * would be replaced by a plain file. */
 static int export_to_file(kam_ctx *ctx, struct export_opts *o, kam_sink_open_fn open_sink, void *sink_data,
 			  long *rows)
 {
 	size_t n = strlen(o->output) + 24;
-	char *tmp = malloc(n);
+	char *tmp;
 	FILE *out;
+	struct stat st;
 	int rc;
-	if (!tmp)
+	if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!(out = fopen(o->output, "w")))
+			return kam_errf(&ctx->err, "%s: %s", o->output, strerror(errno));
+		o->sink.file = o->output;
+		rc = write_export(ctx, o, open_sink, sink_data, out, o->output, rows);
+		if (fclose(out) != 0 && rc == 0)
+			rc = kam_errf(&ctx->err, "%s: %s", o->output, strerror(errno));
+		return rc;
+	}
+	if (!(tmp = malloc(n)))
 		return kam_errf(&ctx->err, "out of memory");
 	snprintf(tmp, n, "%s.tmp%ld", o->output, (long)getpid());
 	if (!(out = fopen(tmp, "w"))) {

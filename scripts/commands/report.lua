@@ -138,19 +138,26 @@ local text = format ~= "xlsx" and render[format](doc, lang)
 
 if opts.output then
   -- Written under a temporary name beside it and renamed: the file is whole or not there.
-  local tmp = opts.output .. ".tmp" .. tostring(os.time())
+  -- A device (/dev/null, /dev/stdout) is written to as it is: renamed over, it would be
+  -- replaced by a plain file.
+  local tmp = opts.output:match("^/dev/") and opts.output or opts.output .. ".tmp" .. tostring(os.time())
   if format == "xlsx" then
     local ok, werr = pcall(render.xlsx, doc, lang, tmp)
-    if not ok then os.remove(tmp) error(werr, 0) end
+    if not ok then if tmp ~= opts.output then os.remove(tmp) end error(werr, 0) end
   else
     local f, why = io.open(tmp, "wb")
     if not f then error("report: " .. why, 0) end
     local ok, werr = f:write(text)
     if ok then ok, werr = f:close() else f:close() end
-    if not ok then os.remove(tmp) error("report: " .. opts.output .. ": " .. tostring(werr), 0) end
+    if not ok then
+      if tmp ~= opts.output then os.remove(tmp) end
+      error("report: " .. opts.output .. ": " .. tostring(werr), 0)
+    end
   end
-  local renamed, rerr = os.rename(tmp, opts.output)
-  if not renamed then os.remove(tmp) error("report: " .. tostring(rerr), 0) end
+  if tmp ~= opts.output then
+    local renamed, rerr = os.rename(tmp, opts.output)
+    if not renamed then os.remove(tmp) error("report: " .. tostring(rerr), 0) end
+  end
   if kam.output_json then
     print(kam.json.encode({ report = ctx.name, month = lib.month_text(month), format = format, file = opts.output },
       { indent = 2 }))
