@@ -30,6 +30,7 @@ status_is 0 "a key person (confidential)"
 is "$(stat -c %a a.db)" 600 "the database is its owner's only"
 cp a.db open.db; chmod 644 open.db
 run kam --db open.db export customers -o open.csv
+like "$err" "open.db can be read by others (mode 0644): chmod 600 open.db" "a database others can read is warned about"
 # A FILE that is no regular file is written to, never renamed over (-o /dev/null must
 # leave /dev/null a device): a FIFO stands in for it here.
 mkfifo pipe; cat pipe >piped.csv & reader=$!
@@ -37,7 +38,6 @@ run kam --db a.db export customers -o pipe
 wait $reader
 [ -p pipe ] && ok "export -o FIFO leaves the FIFO a FIFO" || nok "export -o FIFO leaves the FIFO a FIFO"
 is "$(head -1 piped.csv | cut -c1-4)" "code" "and the export went through it"
-like "$err" "open.db can be read by others (mode 0644): chmod 600 open.db" "a database others can read is warned about"
 
 # --- users ---------------------------------------------------------------------------------
 run kam --db a.db user add boss --login "$me" --role viewer
