@@ -115,7 +115,7 @@ const struct kam_command kam_commands[] = {
 	   "Run report NAME (scripts/reports/NAME.lua, or a report file of your own) for a month, default the one "
 	   "before this: monthly (the key accounts' revenue, gains and losses, grades, fluctuations with their "
 	   "explanations, top accounts, 24 months), logistics (Hubei's form), grades, churn, kpi CODE or kpi --grade G; "
-	   "and on the month's last day: discounts, claims, arrears, complaints.  "
+	   "and on the month's last day: discounts, claims, arrears, complaints, staffing, visits.  "
 	   "Chinese titles and labels unless --lang en; XLSX (one sheet per section) through the xlsx plugin; -o FILE writes "
 	   "the file whole or not at all; --section keeps "
 	   "the sections named."},

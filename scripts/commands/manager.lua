@@ -142,31 +142,11 @@ elseif sub == "staffing" then
   if not day then return cli.usage_error(err, USAGE) end
   local limit = math.tointeger(tonumber(opts.limit or "20"))
   if not limit or limit < 0 then return cli.usage_error("--limit must be a whole number", USAGE) end
-  local p, gy = ob.policy(), ob.grade_year(day)
-  if not gy then error(string.format("no year is graded at or before %s: staffing follows the grades", day), 0) end
-  local grades = ob.staffing(p, store.staffing_by_grade(gy))
-  local loads, per = {}, {}
-  for _, r in ipairs(store.staffing_loads(gy)) do
-    local l = per[r.manager]
-    if not l then
-      l = { manager = r.name, counts = {} }
-      per[r.manager] = l
-      loads[#loads + 1] = l
-    end
-    l.counts[r.grade] = r.customers
-  end
-  local over = {}
-  for _, l in ipairs(loads) do
-    local used, cap, arithmetic = ob.load(p, l.counts)
-    if used > cap then over[#over + 1] = { manager = l.manager, used = used, capacity = cap, arithmetic = arithmetic } end
-  end
-  local unassigned = store.staffing_unassigned(gy, limit)
-  local total_unassigned = unassigned[1] and unassigned[1].total or 0
-  for _, u in ipairs(unassigned) do u.total = nil end
-  local required, managers = 0, 0
-  for _, r in ipairs(grades) do required = required + (r.required or 0) end
-  for _ in pairs(per) do managers = managers + 1 end
-  local pairs_ = ob.pairs_missing(p, (p.numbers.managers or {}).ab_pair_from and store.staffing_roles(gy) or {})
+  local p = ob.policy()
+  local st, why = ob.staffing_on(p, day, limit)
+  if not st then error(why, 0) end
+  local gy, grades, over, unassigned, pairs_ = st.grade_year, st.grades, st.over, st.unassigned, st.pairs
+  local total_unassigned, required, managers = st.unassigned_total, st.required, st.managers
   local doc = { policy = p.name, as_of = day, grade_year = gy, grades = json.array(grades), required = required,
     managers_serving = managers, unassigned_total = total_unassigned, unassigned = json.array(unassigned),
     over_load = json.array(over) }

@@ -17,7 +17,7 @@ extension, else table (json with --json).  --section keeps only the sections nam
 (their keys: kam --json report NAME lists them).  Reports shipped: monthly, logistics,
 grades, churn, kpi CODE (kpi --grade G: its sections for every key account of grade G),
 and on the month's last day (today in this month): discounts, claims, arrears,
-complaints.
+complaints, staffing, visits.
 ]]
 
 -- kam puts this script's directory first in package.path; the reports sit beside it.

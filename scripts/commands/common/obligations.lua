@@ -175,6 +175,40 @@ function M.staffing(p, by_grade)
   return rows
 end
 
+-- Staffing on day (kam manager staffing, kam report staffing): {grade_year, grades
+-- (M.staffing's rows), over (managers over their load, with the arithmetic), unassigned
+-- (the first `limit` key accounts without a manager), unassigned_total, required (managers
+-- in all), managers (serving key accounts), pairs (M.pairs_missing)}; or nil and why.
+function M.staffing_on(p, day, limit)
+  local gy = M.grade_year(day)
+  if not gy then return nil, string.format("no year is graded at or before %s: staffing follows the grades", day) end
+  local grades = M.staffing(p, store.staffing_by_grade(gy))
+  local loads, per = {}, {}
+  for _, r in ipairs(store.staffing_loads(gy)) do
+    local l = per[r.manager]
+    if not l then
+      l = { manager = r.name, counts = {} }
+      per[r.manager] = l
+      loads[#loads + 1] = l
+    end
+    l.counts[r.grade] = r.customers
+  end
+  local over = {}
+  for _, l in ipairs(loads) do
+    local used, cap, arithmetic = M.load(p, l.counts)
+    if used > cap then over[#over + 1] = { manager = l.manager, used = used, capacity = cap, arithmetic = arithmetic } end
+  end
+  local unassigned = store.staffing_unassigned(gy, limit)
+  local total = unassigned[1] and unassigned[1].total or 0
+  for _, u in ipairs(unassigned) do u.total = nil end
+  local required, managers = 0, 0
+  for _, r in ipairs(grades) do required = required + (r.required or 0) end
+  for _ in pairs(per) do managers = managers + 1 end
+  return { grade_year = gy, grades = grades, over = over, unassigned = unassigned, unassigned_total = total,
+           required = required, managers = managers,
+           pairs = M.pairs_missing(p, (p.numbers.managers or {}).ab_pair_from and store.staffing_roles(gy) or {}) }
+end
+
 -- The A/B pair (DOMAIN §4: Shantou and the 2012 rules, Silver/VIP and above): the key
 -- accounts of grade numbers.managers.ab_pair_from or better without both an A and a B
 -- manager.  nil when the policy sets no pair.  roles: kam.store.staffing_roles rows.

@@ -1,0 +1,83 @@
+-- 走访 visits: per key account the visits its grade requires in the month (or its year), those made and which are due or overdue; symposiums; archives not refreshed in time
+-- DOMAIN.md §4.  The day is the last of --month (today in the current month); the rules are
+-- the policy's numbers (visits, center_visits, leadership_visits, symposiums_per_year,
+-- archive_refresh_months) as common/obligations.lua reads them for kam visit due.
+local ctx = ...
+local lib, L = ctx.lib, ctx.L
+local ob = require "common.obligations"
+local day = require("common.money_day").day_of(lib, ctx.month)
+local y, m = ctx.month // 100, ctx.month % 100
+local p = ob.policy()
+
+local rows, gy = {}, nil
+for _, kind in ipairs({ "regular", "center", "leadership" }) do
+  local r
+  r, gy = ob.visits_due(p, kind, y, m, day)
+  for _, x in ipairs(r) do rows[#rows + 1] = x end
+end
+local kinds = { regular = L("日常走访", "regular"), center = L("中心走访", "center"), leadership = L("领导走访", "leadership") }
+local states = { met = L("已完成", "met"), due = L("待走访", "due"), overdue = L("逾期", "overdue"),
+                 ["not computed"] = L("未计算", "not computed") }
+local counts = { met = 0, due = 0, overdue = 0, ["not computed"] = 0 }
+local open = {}
+for _, r in ipairs(rows) do
+  counts[r.status] = counts[r.status] + 1
+  if r.status == "due" or r.status == "overdue" then
+    open[#open + 1] = { code = r.code, name = r.name, grade = r.grade, kind = kinds[r.kind],
+      per = r.per == "month" and L("每月", "a month") or L("每年", "a year"), required = r.required, made = r.made,
+      due = r.due, status = states[r.status], last = r.last_visit }
+  end
+end
+table.sort(open, function(a, b)
+  if a.status ~= b.status then return a.status == states.overdue end
+  if a.code ~= b.code then return a.code < b.code end
+  return a.kind < b.kind
+end)
+local s = ob.symposiums(p, y, day)
+local stale = {}
+for _, a in ipairs(ob.archives_due(p, day)) do
+  if a.status ~= "current" then
+    stale[#stale + 1] = { code = a.code, name = a.name, grade = a.grade, months = a.months,
+      refreshed = a.refreshed_on or L("从未", "never"), due = a.due,
+      status = a.status == "overdue" and L("逾期", "overdue") or L("从未更新", "never refreshed") }
+  end
+end
+
+return {
+  report = "visits",
+  title = L(string.format("%s大客户走访情况", lib.month_zh(ctx.month)), string.format("Visits, %s", lib.month_text(ctx.month))),
+  period = lib.month_text(ctx.month),
+  meta = { { L("日期", "on"), day }, { L("政策", "policy"), string.format("%s %s", p.name, ctx.policy.version) },
+           { L("等级年度", "grades of"), gy and tostring(gy) or L("未评级", "none graded") },
+           { L("已完成/待走访/逾期", "met / due / overdue"),
+             string.format("%d / %d / %d", counts.met, counts.due, counts.overdue) } },
+  notes = counts["not computed"] > 0 and { L(string.format("%d项规则只适用于某类广度的客户，kam未存广度，未计算", counts["not computed"]),
+    string.format("%d not computed: a rule for one breadth only, and kam stores none", counts["not computed"])) } or nil,
+  sections = {
+    { key = "visits", title = L("应走访未完成", "Visits due or overdue"), rows = open, empty = L("无", "none"),
+      columns = { { key = "code", label = L("客户代码", "code"), type = "code" },
+                  { key = "name", label = L("客户名称", "name"), type = "text" },
+                  { key = "grade", label = L("等级", "grade"), type = "text" },
+                  { key = "kind", label = L("走访类型", "kind"), type = "text" },
+                  { key = "per", label = L("频次", "per"), type = "text" },
+                  { key = "required", label = L("应走访", "required"), type = "int" },
+                  { key = "made", label = L("已走访", "made"), type = "int" },
+                  { key = "due", label = L("期限", "due"), type = "text" },
+                  { key = "status", label = L("状态", "status"), type = "text" },
+                  { key = "last", label = L("最近走访", "last visit"), type = "text" } } },
+    { key = "symposiums", title = L("座谈会", "Symposiums"),
+      rows = { { year = tostring(s.year), held = s.held, required = s.required, status = states[s.status] or s.status } },
+      columns = { { key = "year", label = L("年度", "year"), type = "text" },
+                  { key = "held", label = L("已召开", "held"), type = "int" },
+                  { key = "required", label = L("应召开", "required"), type = "int" },
+                  { key = "status", label = L("状态", "status"), type = "text" } } },
+    { key = "archives", title = L("档案未按期更新", "Archives not refreshed in time"), rows = stale, empty = L("无", "none"),
+      columns = { { key = "code", label = L("客户代码", "code"), type = "code" },
+                  { key = "name", label = L("客户名称", "name"), type = "text" },
+                  { key = "grade", label = L("等级", "grade"), type = "text" },
+                  { key = "months", label = L("更新周期（月）", "every (months)"), type = "int" },
+                  { key = "refreshed", label = L("上次更新", "refreshed"), type = "text" },
+                  { key = "due", label = L("应更新日", "due"), type = "text" },
+                  { key = "status", label = L("状态", "status"), type = "text" } } },
+  },
+}
