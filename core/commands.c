@@ -111,11 +111,12 @@ const struct kam_command kam_commands[] = {
 	   "follows).  A customer not lost that month is refused."},
 	  {"list [--month YYYY-MM]", "The month's lost key accounts and their causes."}}},
 	{"report", "monthly analysis and the province's forms (HTML, CSV, JSON, a table)", kam_cmd_script,
-	 {{"NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en] [--section KEY,...]",
+	 {{"NAME [ARG ...] [--month YYYY-MM] [--quarter YYYYQN] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en] [--section KEY,...]",
 	   "Run report NAME (scripts/reports/NAME.lua, or a report file of your own) for a month, default the one "
 	   "before this: monthly (the key accounts' revenue, gains and losses, grades, fluctuations with their "
 	   "explanations, top accounts, 24 months), logistics (Hubei's form), grades, churn, kpi CODE or kpi --grade G; "
-	   "and on the month's last day: discounts, claims, arrears, complaints, staffing, visits.  "
+	   "and on the month's last day: discounts, claims, arrears, complaints, staffing, visits; assessment "
+	   "--quarter YYYYQN.  "
 	   "Chinese titles and labels unless --lang en; XLSX (one sheet per section) through the xlsx plugin; -o FILE writes "
 	   "the file whole or not at all; --section keeps "
 	   "the sections named."},

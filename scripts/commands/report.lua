@@ -4,8 +4,8 @@
 local cli = require "common.cli"
 
 local USAGE = [[
-usage: kam report NAME [ARG ...] [--month YYYY-MM] [--format table|csv|json|html|xlsx] [-o FILE] [--lang zh|en]
-                   [--section KEY,...]
+usage: kam report NAME [ARG ...] [--month YYYY-MM] [--quarter YYYYQN] [--format table|csv|json|html|xlsx] [-o FILE]
+                   [--lang zh|en] [--section KEY,...]
        kam report list
 Run report NAME (scripts/reports/NAME.lua, or a .lua file of your own) for a month
 (default: the month before this one, in the database's timezone) and print it: an
@@ -17,7 +17,7 @@ extension, else table (json with --json).  --section keeps only the sections nam
 (their keys: kam --json report NAME lists them).  Reports shipped: monthly, logistics,
 grades, churn, kpi CODE (kpi --grade G: its sections for every key account of grade G),
 and on the month's last day (today in this month): discounts, claims, arrears,
-complaints, staffing, visits.
+complaints, staffing, visits; assessment --quarter 2025Q4 (the city bureaus scored).
 ]]
 
 -- kam puts this script's directory first in package.path; the reports sit beside it.
@@ -28,7 +28,7 @@ package.path = REPORTS .. "/?.lua;" .. package.path
 local args = { ... }
 for i, a in ipairs(args) do if a == "-o" then args[i] = "--output" end end
 local opts, operands = cli.parse(args, { month = "value", format = "value", output = "value", lang = "value",
-  grade = "value", section = "value", help = "flag" }, USAGE)
+  grade = "value", section = "value", quarter = "value", help = "flag" }, USAGE)
 if not opts then return 2 end
 if opts.help then io.write(USAGE) return 0 end
 local name = operands[1]

@@ -102,4 +102,19 @@ is "$(item 襄阳市 symposiums)" "- not assessed" "Q2: symposiums are judged in
 is "$(item 襄阳市 visits)" "10 assessed" "Q2: yearly visits not yet judged, none below a monthly rule"
 run kam --json --db $DB run assess.lua 2025Q5
 status_is 1 "a quarter that does not exist fails"
+# kam report assessment: the same scores, item by item, in every format.
+run kam --json --db $DB run assess.lua 2025Q4
+doc=$out
+run kam --db $DB --json report assessment --quarter 2025Q4
+status_is 0 "kam report assessment --quarter 2025Q4"
+is "$(printf '%s' "$out" | jq -r '.sections[] | select(.key == "bureaus") | .rows[] | select(.bureau == "宜昌市") | .score')" \
+  "$(echo "$doc" | js "b=[b for b in d['bureaus'] if b['bureau']=='宜昌市'][0]; print(b['score'])")" "宜昌's score is the assessment's"
+is "$(printf '%s' "$out" | jq -r '[.sections[] | select(.key == "items") | .rows[] | select(.bureau == "宜昌市") | .status] | map(select(. == "未考核")) | length')" \
+  "$(echo "$doc" | js "b=[b for b in d['bureaus'] if b['bureau']=='宜昌市'][0]; print(len([i for i in b['items'] if i['status']=='not assessed']))")" \
+  "and its items not assessed are shown as such"
+run kam --db $DB report assessment --quarter 2025Q4 --format html -o a.html
+status_is 0 "as HTML"
+run kam --db $DB report assessment --quarter 2025Q5
+status_is 1 "a quarter that is none is refused"
+
 done_testing
