@@ -66,6 +66,7 @@ int kam_cmd_export(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_grade(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_help(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_backup(kam_ctx *ctx, int argc, char **argv);
+int kam_cmd_repl(kam_ctx *ctx, int argc, char **argv);
 /* Commands written in Lua (scripts/commands/NAME.lua). */
 int kam_cmd_script(kam_ctx *ctx, int argc, char **argv);
 
