@@ -76,21 +76,47 @@ static void catch_at_prompt(void)
 	sigaction(SIGINT, &sa, NULL);
 }
 
-/* libedit's character reader: a read that Ctrl-C breaks ends the line (as end of input,
- * told apart from Ctrl-D by the flag). */
-static int read_char(FILE *f)
+/* One byte of the terminal; EOF at its end, on an error, or when Ctrl-C came. */
+static int read_byte(int fd)
 {
 	unsigned char c;
 	for (;;) {
 		ssize_t n;
 		if (prompt_sigint)
 			return EOF;
-		n = read(fileno(f), &c, 1);
+		n = read(fd, &c, 1);
 		if (n == 1)
 			return c;
 		if (n == 0 || errno != EINTR)
 			return EOF;
 	}
+}
+
+/* libedit's character reader: a read that Ctrl-C breaks ends the line (as end of input,
+ * told apart from Ctrl-D by the flag).  libedit takes what it returns as a whole
+ * character, so UTF-8 is decoded here, whatever the locale: a malformed byte is U+FFFD. */
+static int read_char(FILE *f)
+{
+	int fd = fileno(f), c = read_byte(fd), more, cp;
+	if (c == EOF || c < 0x80)
+		return c;
+	if (c >= 0xF0 && c <= 0xF4)
+		more = 3, cp = c & 0x07;
+	else if (c >= 0xE0)
+		more = 2, cp = c & 0x0F;
+	else if (c >= 0xC2 && c <= 0xDF)
+		more = 1, cp = c & 0x1F;
+	else
+		return 0xFFFD;
+	while (more-- > 0) {
+		int d = read_byte(fd);
+		if (d == EOF)
+			return EOF;
+		if ((d & 0xC0) != 0x80)
+			return 0xFFFD;
+		cp = (cp << 6) | (d & 0x3F);
+	}
+	return cp;
 }
 
 enum { LINE_OK, LINE_EOF, LINE_INTERRUPT };
@@ -234,10 +260,8 @@ static int entry_end(struct kam_repl *r, int failed)
 	if (!r->interactive)
 		return 0;
 	if (failed) {
-		int open = kam_db_abandon(ctx->db) && ctx->script_tx;
+		kam_db_abandon(ctx->db); /* what it wrote is rolled back */
 		ctx->script_tx = 0;
-		if (open)
-			kam_repl_error(r, "(what it wrote was rolled back)");
 		return 0;
 	}
 	if (ctx->script_tx && ctx->db && kam_db_script_end(ctx->db, "entry", &ctx->err) < 0) {
@@ -262,7 +286,15 @@ int kam_repl_eval(struct kam_repl *r, const char *text, size_t len, const char *
 		return -1;
 	}
 	entry_begin(r);
-	failed = kam_lua_call(L, 0, LUA_MULTRET, name, &e) < 0;
+	if (r->interactive && prompt_sigint) {
+		/* Ctrl-C came after the line was read, before the call: it stops the entry */
+		lua_settop(L, base);
+		kam_interrupt_note();
+		failed = 1;
+		kam_errf(&e, "interrupted");
+		e.interrupted = 1;
+	} else
+		failed = kam_lua_call(L, 0, LUA_MULTRET, name, &e) < 0;
 	if (failed) {
 		if (e.interrupted || kam_interrupted())
 			kam_repl_error(r, "interrupted");
