@@ -526,15 +526,10 @@ static int dot_explain(struct kam_repl *r, int argc, char **argv)
 static int dot_diff(struct kam_repl *r, int argc, char **argv)
 {
 	char **args;
-	int status;
+	int status, in_script = !r->interactive && r->ctx->script_tx;
 	const char *current;
 	if (argc < 2) {
 		kam_repl_error(r, "usage: .diff POLICY [--year Y] [--as-of DATE]");
-		return -1;
-	}
-	if (!r->interactive && r->ctx->db && kam_db_abandon(r->ctx->db)) {
-		/* grade diff reads one snapshot of its own */
-		kam_repl_error(r, ".diff: not inside a script that has written: run it on its own");
 		return -1;
 	}
 	lua_getglobal(r->L, "kam");
@@ -545,10 +540,22 @@ static int dot_diff(struct kam_repl *r, int argc, char **argv)
 		kam_repl_error(r, ".diff: the database records no policy: .policy NAME first");
 		return -1;
 	}
+	/* grade diff reads in a snapshot of its own: a script's transaction that has only
+	 * read is ended for it and begun again after; one that wrote cannot be */
+	if (in_script && r->ctx->db) {
+		if (kam_store_repl_tx_wrote(r->ctx->db)) {
+			lua_pop(r->L, 2);
+			kam_repl_error(r, ".diff: the script has written: run .diff before its writes, or alone");
+			return -1;
+		}
+		kam_db_abandon(r->ctx->db);
+	}
 	if (!(args = calloc((size_t)argc + 3, sizeof *args))) {
 		lua_pop(r->L, 2);
+		kam_repl_error(r, ".diff: not enough memory");
 		return -1;
 	}
+	r->ctx->script_tx = 0;
 	{
 		static char grade[] = "grade", diff[] = "diff";
 		args[0] = grade;
@@ -561,6 +568,13 @@ static int dot_diff(struct kam_repl *r, int argc, char **argv)
 	optind = 0;
 	status = kam_cmd_grade(r->ctx, argc + 2, args);
 	fflush(stdout);
+	if (in_script) {
+		r->ctx->script_tx = 1;
+		if (r->ctx->db && kam_db_script_begin(r->ctx->db, &r->ctx->err) < 0) {
+			kam_repl_error(r, "%s", r->ctx->err.msg);
+			status = KAM_FAIL;
+		}
+	}
 	free(args);
 	lua_pop(r->L, 2);
 	return status == KAM_OK ? 0 : -1;

@@ -109,3 +109,8 @@ int kam_store_repl_moves(kam_db *db, int year, kam_store_row_fn each, void *arg,
 			      "JOIN customers c ON c.code = m.code ORDER BY m.code", v, 1, each, arg,
 			      "read decisions", e);
 }
+
+int kam_store_repl_tx_wrote(kam_db *db)
+{
+	return db && db->h && sqlite3_txn_state(db->h, NULL) == SQLITE_TXN_WRITE;
+}

@@ -42,4 +42,7 @@ int kam_store_repl_last_graded_year(kam_db *db, int *year, kam_err *e);
  * graded only in one of them included, the other side absent), by code. */
 int kam_store_repl_moves(kam_db *db, int year, kam_store_row_fn each, void *arg, kam_err *e);
 
+/* Whether the transaction open on db has written anything. */
+int kam_store_repl_tx_wrote(kam_db *db);
+
 #endif
