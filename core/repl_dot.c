@@ -526,7 +526,7 @@ static int dot_explain(struct kam_repl *r, int argc, char **argv)
 static int dot_diff(struct kam_repl *r, int argc, char **argv)
 {
 	char **args;
-	int status, in_script = !r->interactive && r->ctx->script_tx;
+	int status, in_script = r->ctx->script_tx; /* the entry's, or a piped script's */
 	const char *current;
 	if (argc < 2) {
 		kam_repl_error(r, "usage: .diff POLICY [--year Y] [--as-of DATE]");
@@ -540,8 +540,8 @@ static int dot_diff(struct kam_repl *r, int argc, char **argv)
 		kam_repl_error(r, ".diff: the database records no policy: .policy NAME first");
 		return -1;
 	}
-	/* grade diff reads in a snapshot of its own: a script's transaction that has only
-	 * read is ended for it and begun again after; one that wrote cannot be */
+	/* grade diff reads in a snapshot of its own: the transaction it runs in (the entry's,
+	 * or a piped script's) is ended for it and begun again after, when it has only read */
 	if (in_script && r->ctx->db) {
 		if (kam_store_repl_tx_wrote(r->ctx->db)) {
 			lua_pop(r->L, 2);

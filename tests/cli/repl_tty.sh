@@ -51,7 +51,8 @@ CSV
 printf 'code,month,line,amount\n42010000001000,2025-01,express,1234567.89\n42050000001000,2025-02,logistics,-300\n' > l.csv
 run kam --db "$DB" import customers c.csv
 run kam --db "$DB" import ledger l.csv
-status_is 0 "a small province with Chinese names"
+run kam --db "$DB" grade --year 2025
+status_is 0 "a small province with Chinese names, graded"
 
 start() { # start the REPL in a fresh terminal, under LC_ALL=C
   tm kill-server 2>/dev/null
@@ -133,6 +134,16 @@ tm send-keys -t repl -l 'where code = 42010000001000")'
 tm send-keys -t repl Enter
 DESC="the completed line runs"; check wait_for "(1 row)"
 
+tm send-keys -t repl -l '.customer 42050'
+tm send-keys -t repl Tab
+DESC=".customer completes a customer code"; check wait_for ".customer 42050000001000"
+tm send-keys -t repl Enter
+DESC="and shows the customer"; check wait_for "name = 宜昌三峡旅游股份有限公司"
+type_line '.diff shantou --year 2025'
+DESC=".diff runs grade diff inside a session"; check wait_for "diff wrote nothing"
+type_line '#kam.db.all("SELECT * FROM customers")'
+DESC="and the session goes on after it"; check wait_for $'\n3'
+
 tm send-keys -t repl C-c
 DESC="Ctrl-C at an empty prompt says how to quit"; check wait_for "Ctrl-C again to quit"
 tm send-keys -t repl C-c
@@ -141,7 +152,9 @@ DESC="a second Ctrl-C at an empty prompt quits"; check wait_for "REPL-EXIT=0"
 start
 DESC="a restarted session"; check wait_for $'\n湖北>'
 tm send-keys -t repl Up
-DESC="history survives a restart"; check wait_for "> kam.db.all(\"select name from customers where code = 42010000001000\")"
+DESC="history survives a restart"; check wait_for '> #kam.db.all("SELECT * FROM customers")'
+tm send-keys -t repl Up
+DESC="the entries before it too"; check wait_for "> .diff shantou --year 2025"
 tm send-keys -t repl C-u
 tm send-keys -t repl C-d
 DESC="Ctrl-D quits"; check wait_for "REPL-EXIT=0"
