@@ -7,10 +7,10 @@
 # generous limit; nothing depends on the machine's speed.
 . "$(dirname "$0")/lib.sh"
 
-SOCK=$T/tmux.sock
+SOCK=$T/tmux.0.sock nsession=0
 WAIT=${KAM_TTY_WAIT:-120}   # seconds a screen may take to appear (a loaded machine)
 tm() { LC_ALL=C.UTF-8 tmux -u -S "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+trap 'for s in "$T"/tmux.*.sock; do LC_ALL=C.UTF-8 tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
 
 screen() { tm capture-pane -p -t repl -S -200 2>/dev/null; }
 # wait_for TEXT: poll until the screen holds TEXT (0), or WAIT seconds pass (1)
@@ -54,8 +54,9 @@ run kam --db "$DB" import ledger l.csv
 run kam --db "$DB" grade --year 2025
 status_is 0 "a small province with Chinese names, graded"
 
-start() { # start the REPL in a fresh terminal, under LC_ALL=C
+start() { # start the REPL in a fresh terminal (a tmux server of its own), under LC_ALL=C
   tm kill-server 2>/dev/null
+  nsession=$((nsession + 1)) SOCK=$T/tmux.$nsession.sock
   tm new-session -d -s repl -x 150 -y 50 \
     "env LC_ALL=C LANG=C TERM=xterm KAM_HISTORY='$T/history' KAM_PLUGIN_PATH='$KAM_PLUGIN_PATH' \
      KAM_USER=tester PAGER= XDG_CONFIG_HOME='$T/config' '$KAM' --db '$DB' repl; echo REPL-EXIT=\$?; sleep 600"
