@@ -245,7 +245,7 @@ static double now_ms(void)
 static void entry_begin(struct kam_repl *r)
 {
 	kam_ctx *ctx = r->ctx;
-	if (!r->interactive)
+	if (!r->interactive || r->tx_depth++ > 0)
 		return;
 	ctx->script_tx = 1; /* a database opened during the entry begins it too */
 	if (ctx->db && kam_db_script_begin(ctx->db, &ctx->err) < 0) {
@@ -257,7 +257,7 @@ static void entry_begin(struct kam_repl *r)
 static int entry_end(struct kam_repl *r, int failed)
 {
 	kam_ctx *ctx = r->ctx;
-	if (!r->interactive)
+	if (!r->interactive || --r->tx_depth > 0)
 		return 0;
 	if (failed) {
 		kam_db_abandon(ctx->db); /* what it wrote is rolled back */
@@ -369,7 +369,11 @@ static int entry(struct kam_repl *r, int *failed, int *interrupted)
 	if (*p == '.') {
 		remember(r, line);
 		entry_begin(r);
+		if (r->interactive)
+			kam_interrupt_catch(r->ctx); /* Ctrl-C stops a dot-command's query */
 		*failed = kam_repl_dot(r, p) < 0;
+		if (!*failed && kam_interrupted())
+			kam_repl_error(r, "interrupted");
 		entry_end(r, *failed);
 		free(line);
 		return LINE_OK;
@@ -533,6 +537,10 @@ int kam_repl_run(kam_ctx *ctx, int no_rc)
 	fflush(stdout);
 	free(r.out_name);
 	free(r.history);
+	if (r.policy) {
+		ctx->policy = NULL; /* it was the session's own */
+		free(r.policy);
+	}
 	free(r.scripts);
 	return status;
 }

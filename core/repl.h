@@ -26,6 +26,8 @@ struct kam_repl {
 	char *scripts;          /* scripts/commands of this kam (explain.lua, ...) */
 	int quit;               /* .quit */
 	int depth;              /* .read nesting */
+	int tx_depth;           /* an entry's transaction: begun by the outermost (.read nests) */
+	char *policy;           /* the .policy chosen, owned (ctx->policy points to it) */
 };
 
 /* Run the session on standard input; the exit status (0, or 1 after a failed entry when

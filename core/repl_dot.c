@@ -255,7 +255,8 @@ static int dot_policy(struct kam_repl *r, int argc, char **argv)
 			kam_repl_error(r, ".policy: not enough memory");
 			return -1;
 		}
-		r->ctx->policy = own; /* kept for the session */
+		free(r->policy);
+		r->ctx->policy = r->policy = own; /* kept for the session */
 		lua_getglobal(r->L, "kam");
 		if (lua_type(r->L, -1) == LUA_TTABLE) {
 			lua_pushstring(r->L, spec);

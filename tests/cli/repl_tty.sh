@@ -135,6 +135,12 @@ tm send-keys -t repl -l 'where code = 42010000001000")'
 tm send-keys -t repl Enter
 DESC="the completed line runs"; check wait_for "(1 row)"
 
+printf 'kam.db.exec("INSERT INTO meta(key, value) VALUES (\x27from_read\x27, \x27yes\x27)")\nreturn "read " .. 40 + 2\n' > part.lua
+type_line ".read $T/part.lua"
+DESC=".read FILE runs a Lua file in the session"; check wait_for "read 42"
+type_line 'kam.db.value("SELECT value FROM meta WHERE key = \x27from_read\x27") .. "!"'
+DESC="and what it wrote is committed with its entry"; check wait_for "yes!"
+
 tm send-keys -t repl -l '.customer 42050'
 tm send-keys -t repl Tab
 DESC=".customer completes a customer code"; check wait_for ".customer 42050000001000"
