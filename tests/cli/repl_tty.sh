@@ -59,7 +59,13 @@ start() { # start the REPL in a fresh terminal (a tmux server of its own), under
   nsession=$((nsession + 1)) SOCK=$T/tmux.$nsession.sock
   tm new-session -d -s repl -x 150 -y 50 \
     "env LC_ALL=C LANG=C TERM=xterm KAM_HISTORY='$T/history' KAM_PLUGIN_PATH='$KAM_PLUGIN_PATH' \
-     KAM_USER=tester PAGER= XDG_CONFIG_HOME='$T/config' '$KAM' --db '$DB' repl; echo REPL-EXIT=\$?; sleep 600"
+     KAM_USER=tester PAGER='${1:-}' XDG_CONFIG_HOME='$T/config' '$KAM' --db '$DB' repl; echo REPL-EXIT=\$?; sleep 600" \
+    2>"$T/tmux.err"
+  if ! tm has-session -t repl 2>/dev/null; then
+    # nothing below can pass: say why at once instead of waiting on every screen
+    nok "tmux starts a terminal" "$(cat "$T/tmux.err")" "(tmux needs /dev/null to be a character device: $(ls -l /dev/null))"
+    done_testing; exit 1
+  fi
 }
 start
 DESC="banner names the database, its policy and its counts"; check wait_for "policy hubei: 3 customers, 2 ledger months"
@@ -156,13 +162,18 @@ DESC="Ctrl-C at an empty prompt says how to quit"; check wait_for "Ctrl-C again 
 tm send-keys -t repl C-c
 DESC="a second Ctrl-C at an empty prompt quits"; check wait_for "REPL-EXIT=0"
 
-start
-DESC="a restarted session"; check wait_for $'\n湖北>'
+mkdir -p "$T/config/kam"
+printf '_PROMPT = "客户> "\n' > "$T/config/kam/replrc.lua"
+start "sed s/^/PAGED:/"
+DESC="replrc.lua runs at start: its Chinese prompt"; check wait_for $'\n客户>'
+DESC="a restarted session"; check wait_for "policy hubei: 3 customers"
 tm send-keys -t repl Up
 DESC="history survives a restart"; check wait_for '> #kam.db.all("SELECT * FROM customers")'
 tm send-keys -t repl Up
 DESC="the entries before it too"; check wait_for "> .diff shantou --year 2025"
 tm send-keys -t repl C-u
+type_line 'kam.db.all("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 80) SELECT x FROM c")'
+DESC="output taller than the terminal goes through \$PAGER"; check wait_for "PAGED:(80 rows)"
 tm send-keys -t repl C-d
 DESC="Ctrl-D quits"; check wait_for "REPL-EXIT=0"
 lines=$(wc -l < "$T/history")
