@@ -57,13 +57,18 @@ status_is 0 "a small province with Chinese names, graded"
 start() { # start the REPL in a fresh terminal (a tmux server of its own), under LC_ALL=C
   tm kill-server 2>/dev/null
   nsession=$((nsession + 1)) SOCK=$T/tmux.$nsession.sock
+  # The server in the foreground (-D), started by this shell: a daemon's start would
+  # also need /dev/null to be the character device it should be.
+  tm -D 2>"$T/tmux.err" &
+  local end=$(( $(date +%s) + WAIT ))
+  while [ ! -S "$SOCK" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
   tm new-session -d -s repl -x 150 -y 50 \
     "env LC_ALL=C LANG=C TERM=xterm KAM_HISTORY='$T/history' KAM_PLUGIN_PATH='$KAM_PLUGIN_PATH' \
      KAM_USER=tester PAGER='${1:-}' XDG_CONFIG_HOME='$T/config' '$KAM' --db '$DB' repl; echo REPL-EXIT=\$?; sleep 600" \
-    2>"$T/tmux.err"
+    2>>"$T/tmux.err"
   if ! tm has-session -t repl 2>/dev/null; then
     # nothing below can pass: say why at once instead of waiting on every screen
-    nok "tmux starts a terminal" "$(cat "$T/tmux.err")" "(tmux needs /dev/null to be a character device: $(ls -l /dev/null))"
+    nok "tmux starts a terminal" "$(cat "$T/tmux.err")" "(/dev/null: $(ls -l /dev/null))"
     done_testing; exit 1
   fi
 }
