@@ -71,6 +71,7 @@ int kam_cmd_audit(kam_ctx *ctx, int argc, char **argv);
 int kam_cmd_schedule(kam_ctx *ctx, int argc, char **argv);
 /* kam init --with-schedule: run scripts/schedule/calendar.lua; *added the jobs it added. */
 int kam_init_schedule(kam_ctx *ctx, int *added);
+int kam_cmd_repl(kam_ctx *ctx, int argc, char **argv);
 /* Commands written in Lua (scripts/commands/NAME.lua). */
 int kam_cmd_script(kam_ctx *ctx, int argc, char **argv);
 

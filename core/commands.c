@@ -153,6 +153,11 @@ const struct kam_command kam_commands[] = {
 			       "kam.grading, kam.yuan, plugins' modules); '-' reads standard input.  The script runs in one "
 			       "transaction, committed when it returns, rolled back when it fails or is interrupted; "
 			       "--autocommit runs it without."}}},
+	{"repl", "the interactive REPL (also kam with no command on a terminal)", kam_cmd_repl,
+	 {{"[--no-rc]", "Lua with the kam module, interactively: expressions print their values, rows as aligned "
+			"tables (Chinese text lined up by display width), dot-commands (.help, .customer, .explain, "
+			".diff, .who-moved, .mode, ...), completion and history.  Each entry is one transaction; input "
+			"that is not a terminal runs as one script without prompts and stops at the first error."}}},
 	{"backup", "a consistent copy of the database while others work in it", kam_cmd_backup,
 	 {{"[--force] FILE", "Copy the database to FILE as one snapshot while other kam processes read and write (an import committed meanwhile is in it whole or not at all); written under a temporary name, checked (integrity, schema version) and renamed; an existing FILE only with --force. Prints each table's rows and the size."}}},
 	{"user", "the database's users and their roles", kam_cmd_user,

@@ -37,3 +37,8 @@ void kam_interrupt_note(void)
 {
 	caught = 1;
 }
+
+void kam_interrupt_reset(void)
+{
+	caught = 0;
+}

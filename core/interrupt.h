@@ -18,6 +18,8 @@ struct kam_ctx;
 void kam_interrupt_catch(struct kam_ctx *ctx);
 /* Nonzero once a SIGINT was caught or noted. */
 int kam_interrupted(void);
+/* Forget an interruption handled (the REPL, after each entry). */
+void kam_interrupt_reset(void);
 /* Record an interruption that did not come through the handler. */
 void kam_interrupt_note(void);
 

@@ -313,12 +313,50 @@ static int l_value(lua_State *L)
 	return rc == SQLITE_ROW;
 }
 
+static const char COLUMNS_KEY[] = "kam.db.columns";
+
+/* Rows are keyed by name, which loses the columns' order: it is kept beside the table of
+ * rows all() returns (weakly), for kam.db.columns(rows), by which the REPL prints them. */
+static void note_columns(lua_State *L, sqlite3_stmt *st)
+{
+	int n = sqlite3_column_count(st);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_createtable(L, 0, 1);
+		lua_pushliteral(L, "k");
+		lua_setfield(L, -2, "__mode");
+		lua_setmetatable(L, -2);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY);
+	}
+	lua_pushvalue(L, -2);
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_pushstring(L, sqlite3_column_name(st, i));
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+}
+
+/* kam.db.columns(rows) -> the column names of a table all() returned, or nil. */
+static int l_columns(lua_State *L)
+{
+	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) != LUA_TTABLE)
+		return 0;
+	lua_pushvalue(L, 1);
+	lua_rawget(L, -2);
+	return 1;
+}
+
 static void collect_rows(lua_State *L, kam_db *db, lstmt *s)
 {
 	lua_Integer n = 0;
 	lua_newtable(L);
 	while (step(L, db, s))
 		lua_rawseti(L, -2, ++n);
+	note_columns(L, s->st);
 }
 
 static int l_all(lua_State *L)
@@ -513,7 +551,7 @@ static const luaL_Reg db_funcs[] = {
 	{"all", l_all}, {"prepare", l_prepare}, {"transaction", kam_lua_transaction},
 	{"changes", l_changes}, {"last_insert_rowid", l_last_insert_rowid},
 	{"in_transaction", l_in_transaction}, {"schema_version", l_schema_version},
-	{NULL, NULL},
+	{"columns", l_columns}, {NULL, NULL},
 };
 
 int kam_open_db(lua_State *L)

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "plugin.h"
 #include "worker.h"
+#include "repl.h"
 
 /* --json anywhere among the global options, even after a bad one: a usage error of the
  * global options is a JSON document too. */
@@ -151,6 +152,11 @@ int main(int argc, char **argv)
 		}
 		kam_ctx_close(&ctx);
 		return status;
+	}
+	/* Bare kam on a terminal is the REPL; elsewhere (a script, cron) it is a usage error. */
+	if (optind >= argc && !ctx.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		status = kam_repl_run(&ctx, 0);
+		goto done;
 	}
 	if (optind >= argc) {
 		kam_usage_error(&ctx, NULL, NULL, "no command given");

@@ -92,9 +92,6 @@ done
 is "$bad" "" "the README and the man page name no command kam lacks"
 [ "$(echo $mentioned | wc -w)" -ge 5 ] && ok "(and that check saw commands: $(echo $mentioned))" ||
   nok "the mention check saw too few commands" "$mentioned"
-for gone in repl; do
-  unlike " $(echo $mentioned) " " $gone " "the docs do not describe kam $gone"
-done
 
 # Import kinds: the README's data-file table has one row per kind kam imports, and each
 # kind is one kam import and kam export know.
