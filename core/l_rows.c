@@ -1,6 +1,21 @@
 /* Storage rows as Lua tables (l_rows.h). */
 #include "l_rows.h"
 
+#include <lauxlib.h>
+
+int64_t kam_lua_check_code(lua_State *L, int i)
+{
+	lua_Integer v;
+	int ok;
+	if (lua_type(L, i) == LUA_TSTRING) {
+		v = lua_tointegerx(L, i, &ok);
+		if (!ok)
+			luaL_argerror(L, i, "a customer code");
+		return v;
+	}
+	return luaL_checkinteger(L, i);
+}
+
 void kam_lua_push_row(lua_State *L, const kam_store_row *r)
 {
 	int n = kam_store_row_columns(r);

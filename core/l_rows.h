@@ -4,10 +4,13 @@
 #define KAM_L_ROWS_H
 
 #include <lua.h>
+#include <stdint.h>
 
 #include "store_rows.h"
 
 void kam_lua_push_row(lua_State *L, const kam_store_row *r);
+/* Argument i as a customer code: an integer, or a string of digits ("42010000001000"). */
+int64_t kam_lua_check_code(lua_State *L, int i);
 /* kam_store_row_fn callbacks, arg the lua_State: append to the array at the top of the
  * stack; replace the value at the top (a nil pushed first: none found) with the row. */
 int kam_lua_append_row(void *arg, const kam_store_row *r, kam_err *e);

@@ -17,19 +17,6 @@
 #include "store_meta.h"
 #include "store_overrides.h"
 
-static int64_t check_code(lua_State *L, int i)
-{
-	lua_Integer v;
-	if (lua_type(L, i) == LUA_TSTRING) {
-		int ok;
-		v = lua_tointegerx(L, i, &ok);
-		if (!ok)
-			luaL_argerror(L, i, "a customer code");
-		return v;
-	}
-	return luaL_checkinteger(L, i);
-}
-
 static int fail(lua_State *L, const kam_err *e)
 {
 	return luaL_error(L, "%s", e->msg);
@@ -40,7 +27,7 @@ static int l_customer_exists(lua_State *L)
 {
 	int yes;
 	kam_err e;
-	if (kam_store_customer_exists(kam_lua_db(L), check_code(L, 1), &yes, &e) < 0)
+	if (kam_store_customer_exists(kam_lua_db(L), kam_lua_check_code(L, 1), &yes, &e) < 0)
 		return fail(L, &e);
 	lua_pushboolean(L, yes);
 	return 1;
@@ -50,7 +37,7 @@ static int l_customer_exists(lua_State *L)
 static int l_latest_decision(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	int year = (int)luaL_checkinteger(L, 2);
 	lua_pushnil(L);
 	if (kam_store_decision_latest(kam_lua_db(L), code, year, kam_lua_one_row, L, &e) < 0)
@@ -62,7 +49,7 @@ static int l_latest_decision(lua_State *L)
 static int l_overrides_of(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_overrides_of(kam_lua_db(L), code, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
@@ -77,7 +64,7 @@ static int l_overrides_list(lua_State *L)
 	int has_code = !lua_isnoneornil(L, 1);
 	const char *on = luaL_optstring(L, 2, NULL);
 	if (has_code)
-		code = check_code(L, 1);
+		code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_overrides_list(kam_lua_db(L), has_code ? &code : NULL, on, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
@@ -99,7 +86,7 @@ static int l_override(lua_State *L)
 static int l_override_clashes(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	const char *policy = luaL_checkstring(L, 2), *kind = luaL_checkstring(L, 3);
 	const char *from = luaL_checkstring(L, 4), *till = luaL_optstring(L, 5, NULL);
 	lua_newtable(L);
@@ -131,7 +118,7 @@ static int l_override_add(lua_State *L)
 	kam_err e;
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_getfield(L, 1, "code");
-	o.code = check_code(L, -1);
+	o.code = kam_lua_check_code(L, -1);
 	lua_pop(L, 1);
 	o.policy = opt_field(L, 1, "policy", 1);
 	o.kind = opt_field(L, 1, "kind", 1);

@@ -19,19 +19,6 @@
 #include "store_discounts.h"
 #include "store_meta.h"
 
-static int64_t check_code(lua_State *L, int i)
-{
-	lua_Integer v;
-	int ok;
-	if (lua_type(L, i) == LUA_TSTRING) {
-		v = lua_tointegerx(L, i, &ok);
-		if (!ok)
-			luaL_argerror(L, i, "a customer code");
-		return v;
-	}
-	return luaL_checkinteger(L, i);
-}
-
 static int fail(lua_State *L, const kam_err *e)
 {
 	return luaL_error(L, "%s", e->msg);
@@ -70,7 +57,7 @@ static int64_t code_field(lua_State *L, const char *fn)
 	lua_getfield(L, 1, "code");
 	if (lua_isnil(L, -1))
 		luaL_error(L, "kam.store.%s: field 'code' is required", fn);
-	code = check_code(L, lua_gettop(L));
+	code = kam_lua_check_code(L, lua_gettop(L));
 	lua_pop(L, 1);
 	return code;
 }
@@ -80,7 +67,7 @@ static const int64_t *opt_code(lua_State *L, int i, int64_t *code)
 {
 	if (lua_isnoneornil(L, i))
 		return NULL;
-	*code = check_code(L, i);
+	*code = kam_lua_check_code(L, i);
 	return code;
 }
 
@@ -205,7 +192,7 @@ static int l_discounts(lua_State *L)
 static int l_grade_now(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	const char *policy = luaL_checkstring(L, 2);
 	lua_pushnil(L);
 	if (kam_store_grade_now(kam_lua_db(L), code, policy, kam_lua_one_row, L, &e) < 0)
@@ -298,7 +285,7 @@ static int l_claims(lua_State *L)
 static int l_green_enroll(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	if (kam_store_green_enroll(kam_lua_db(L), code, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
 				   luaL_checkstring(L, 4), &e) < 0)
 		return fail(L, &e);
@@ -309,7 +296,7 @@ static int l_green_enroll(lua_State *L)
 static int l_green(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	lua_pushnil(L);
 	if (kam_store_green_get(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
@@ -410,7 +397,7 @@ static int l_revenue_by_line(lua_State *L)
 static int l_customer(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	lua_pushnil(L);
 	if (kam_store_customer_brief(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);

@@ -9,57 +9,12 @@
 #include <string.h>
 
 #include "host.h"
+#include "l_rows.h"
 #include "l_store_obligations.h"
 #include "store_archive.h"
 #include "store_meta.h"
 #include "store_stmt.h"
 #include "today.h"
-
-static int64_t check_code(lua_State *L, int i)
-{
-	lua_Integer v;
-	int ok;
-	if (lua_type(L, i) == LUA_TSTRING) {
-		v = lua_tointegerx(L, i, &ok);
-		if (!ok)
-			luaL_argerror(L, i, "a customer code");
-		return v;
-	}
-	return luaL_checkinteger(L, i);
-}
-
-static void push_row(lua_State *L, const kam_store_row *r)
-{
-	int n = kam_store_row_columns(r);
-	lua_createtable(L, 0, n);
-	for (int i = 0; i < n; i++) {
-		size_t len;
-		const char *s;
-		switch (kam_store_row_type(r, i)) {
-		case KAM_STORE_NULL:
-			continue;
-		case KAM_STORE_INT:
-			lua_pushinteger(L, kam_store_row_int(r, i));
-			break;
-		case KAM_STORE_REAL:
-			lua_pushnumber(L, kam_store_row_real(r, i));
-			break;
-		default:
-			s = kam_store_row_text(r, i, &len);
-			lua_pushlstring(L, s ? s : "", len);
-		}
-		lua_setfield(L, -2, kam_store_row_name(r, i));
-	}
-}
-
-static int append_row(void *arg, const kam_store_row *r, kam_err *e)
-{
-	lua_State *L = arg;
-	(void)e;
-	push_row(L, r);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	return 0;
-}
 
 static int first_row(void *arg, const kam_store_row *r, kam_err *e)
 {
@@ -67,7 +22,7 @@ static int first_row(void *arg, const kam_store_row *r, kam_err *e)
 	(void)e;
 	if (lua_isnil(L, -1)) {
 		lua_pop(L, 1);
-		push_row(L, r);
+		kam_lua_push_row(L, r);
 	}
 	return 0;
 }
@@ -91,7 +46,7 @@ static int l_stmt(lua_State *L)
 		}
 		switch (s->params[i]) {
 		case 'c': case 'C':
-			v[i].type = KAM_STORE_INT, v[i].i = check_code(L, arg);
+			v[i].type = KAM_STORE_INT, v[i].i = kam_lua_check_code(L, arg);
 			break;
 		case 'i': case 'I':
 			if (lua_isboolean(L, arg))
@@ -108,7 +63,7 @@ static int l_stmt(lua_State *L)
 	else
 		lua_pushnil(L);
 	rc = kam_store_stmt_run(kam_lua_db(L), s, v, n, s->returns == KAM_STMT_NONE ? NULL
-			       : s->returns == KAM_STMT_ROWS ? append_row : first_row, L, &e);
+			       : s->returns == KAM_STMT_ROWS ? kam_lua_append_row : first_row, L, &e);
 	if (rc < 0)
 		return luaL_error(L, "%s", e.msg);
 	return 1;
@@ -119,7 +74,7 @@ static int l_ledger_move(lua_State *L)
 {
 	struct kam_ledger_move m;
 	kam_err e;
-	int64_t from = check_code(L, 1), into = check_code(L, 2);
+	int64_t from = kam_lua_check_code(L, 1), into = kam_lua_check_code(L, 2);
 	if (kam_store_ledger_move(kam_lua_db(L), from, into, &m, &e) < 0)
 		return luaL_error(L, "%s", e.msg);
 	lua_createtable(L, 0, 3);
