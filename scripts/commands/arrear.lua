@@ -44,12 +44,7 @@ end
 local LINES = {}
 for _, l in ipairs(kam.grading.lines) do LINES[l] = true end
 
-local function day_opt(name)
-  if not opts[name] then return money.today() end
-  local d, err = money.check_day(opts[name])
-  if not d then return nil, "--" .. name .. ": " .. err end
-  return d
-end
+local function day_opt(name) return money.day_opt(opts, name) end
 
 local function need(name)
   if not opts[name] or opts[name] == "" then return nil, string.format("arrear %s: --%s is required", sub, name) end

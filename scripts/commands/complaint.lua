@@ -38,12 +38,7 @@ if opts.wait then
   if not ok then return cli.usage_error(err, USAGE) end
 end
 
-local function day_opt(name)
-  if not opts[name] then return money.today() end
-  local d, err = money.check_day(opts[name])
-  if not d then return nil, "--" .. name .. ": " .. err end
-  return d
-end
+local function day_opt(name) return money.day_opt(opts, name) end
 
 local function text_opt(name, required)
   local s = opts[name]

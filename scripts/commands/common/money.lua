@@ -65,6 +65,15 @@ function M.days_between(a, b)
 end
 
 -- Today in the database's timezone (meta timezone, else the machine's).
+-- The day an option names (opts[name], YYYY-MM-DD), default today in the database's
+-- timezone; or nil and the usage error ("--on: ...").
+function M.day_opt(opts, name)
+  if not opts[name] then return M.today() end
+  local d, err = M.check_day(opts[name])
+  if not d then return nil, "--" .. name .. ": " .. err end
+  return d
+end
+
 function M.today()
   return kam.store.today()
 end
