@@ -14,6 +14,7 @@
 #include "log.h"
 #include "policy.h"
 #include "store_meta.h"
+#include "today.h"
 
 static const char USAGE[] =
 	"usage: kam grade [--year Y] [--as-of DATE] [--dry-run | --adopt] [--wait SECONDS]\n"
@@ -70,18 +71,10 @@ static int parse_date(const char *s, kam_err *e)
 	return 0;
 }
 
-static int default_year(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return tm.tm_year + 1900 - 1;
-}
-
 struct options {
 	int year, dry_run, adopt, diff, wait;
 	const char *as_of;
-	char today[11];
+	char today[16];
 };
 
 /* Options shared by grade and diff; returns the index of the first operand, or -1. */
@@ -95,9 +88,6 @@ static int parse(kam_ctx *ctx, int argc, char **argv, struct options *o)
 	};
 	int c;
 	o->wait = -1;
-	o->year = default_year();
-	kam_today(o->today);
-	o->as_of = o->today;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'y':
@@ -199,8 +189,10 @@ static int check_policy(kam_ctx *ctx, const struct options *o)
  * worker) says so wherever it struck, and that the transaction kept nothing. */
 static int grade_failed(kam_ctx *ctx, int year)
 {
-	if (kam_interrupted())
+	if (kam_interrupted() && year)
 		kam_errf(&ctx->err, "grade %d: interrupted; nothing was written", year);
+	else if (kam_interrupted())
+		kam_errf(&ctx->err, "grade: interrupted; nothing was written");
 	return kam_report_error(ctx, &ctx->err);
 }
 
@@ -217,12 +209,29 @@ static int begin(kam_ctx *ctx, const struct options *o)
 	return kam_db_begin(ctx->db, &ctx->err);
 }
 
-static int grade(kam_ctx *ctx, const struct options *o)
+/* The defaults are the database's today and the year before it (its timezone, not the
+ * machine's): known only once the database is open. */
+static int open_db(kam_ctx *ctx, struct options *o)
+{
+	if (kam_ctx_db(ctx, 0) < 0)
+		return -1;
+	if (o->as_of && o->year)
+		return 0;
+	if (kam_db_today(ctx->db, o->today, &ctx->err) < 0)
+		return -1;
+	if (!o->as_of)
+		o->as_of = o->today;
+	if (!o->year)
+		o->year = atoi(o->today) - 1;
+	return 0;
+}
+
+static int grade(kam_ctx *ctx, struct options *o)
 {
 	kam_policy *p = NULL;
 	kam_facts facts;
 	struct kam_grade_stats st;
-	struct kam_grade_opts go = {o->as_of, o->dry_run, ctx->user, NULL, NULL};
+	struct kam_grade_opts go = {NULL, o->dry_run, ctx->user, NULL, NULL};
 	double t0;
 	int rc, months = 0;
 
@@ -230,8 +239,9 @@ static int grade(kam_ctx *ctx, const struct options *o)
 		kam_usagef(&ctx->err, "grade: --dry-run writes nothing, --adopt writes: choose one");
 		return kam_report_error(ctx, &ctx->err);
 	}
-	if (kam_ctx_db(ctx, 0) < 0 || begin(ctx, o) < 0)
+	if (open_db(ctx, o) < 0 || begin(ctx, o) < 0)
 		return grade_failed(ctx, o->year);
+	go.as_of = o->as_of;
 	if (check_year(ctx, o->year, &months) < 0 ||
 	    kam_policy_default(ctx, &p, &ctx->err) < 0 || check_policy(ctx, o) < 0) {
 		kam_db_rollback(ctx->db);
@@ -365,20 +375,21 @@ static void compare(void *arg, const struct kam_decision *d)
 	print_reasons(b->label_b, d->reasons);
 }
 
-static int diff(kam_ctx *ctx, const struct options *o, const char *spec_a, const char *spec_b)
+static int diff(kam_ctx *ctx, struct options *o, const char *spec_a, const char *spec_b)
 {
 	kam_policy *pa = NULL, *pb = NULL;
 	kam_facts facts = {0};
 	struct kam_grade_stats sa, sb;
 	struct first_pass a = {0};
 	struct second_pass b = {0};
-	struct kam_grade_opts go = {o->as_of, 1, ctx->user, keep_first, &a};
+	struct kam_grade_opts go = {NULL, 1, ctx->user, keep_first, &a};
 	int status = KAM_FAIL;
 
-	if (kam_ctx_db(ctx, 0) < 0 || begin(ctx, o) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
+	if (open_db(ctx, o) < 0 || begin(ctx, o) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
 	    kam_policy_load(ctx, spec_b, &pb, &ctx->err) < 0 ||
 	    kam_facts_load(ctx->db, o->year, 0, pa->needs | pb->needs, &facts, &ctx->err) < 0)
 		goto out;
+	go.as_of = o->as_of;
 	a.p = pa;
 	a.n = facts.n;
 	a.grade = calloc(facts.n + 1, sizeof *a.grade);

@@ -18,14 +18,6 @@
  * that check a policy decides the same whatever the batch. */
 #define BATCH 2000
 
-void kam_today(char out[11])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 static double now(void)
 {
 	struct timespec ts;

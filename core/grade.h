@@ -51,7 +51,4 @@ struct kam_grade_verdict {
 int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const kam_buf *ctx,
 		     struct kam_grade_verdict *out, kam_err *e);
 
-/* Today as YYYY-MM-DD (local time), for as_of. */
-void kam_today(char out[11]);
-
 #endif

@@ -9,6 +9,7 @@
 
 #include "grade.h"
 #include "host.h"
+#include "today.h"
 
 #define POLICY_MT "kam.policy"
 
@@ -331,14 +332,15 @@ static int l_evaluate(lua_State *L)
 	kam_policy *p = check_policy(L, 1);
 	int year = (int)luaL_checkinteger(L, 2);
 	struct one o = {L, check_code(L, 3), 0};
-	char today[11];
+	char today[16];
 	struct kam_grade_opts go = {NULL, 1, ctx->user, pick, &o};
 	struct kam_grade_stats st;
 	kam_facts f;
 	kam_err e;
 	int rc;
 
-	kam_today(today);
+	if (lua_isnoneornil(L, 4) && kam_db_today(kam_lua_db(L), today, &e) < 0)
+		return raise_err(L, &e);
 	go.as_of = luaL_optstring(L, 4, today);
 	if (kam_facts_load(kam_lua_db(L), year, o.code, p->needs, &f, &e) < 0)
 		return raise_err(L, &e);

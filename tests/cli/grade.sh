@@ -372,4 +372,16 @@ is "$(q "SELECT count(*) FROM decisions a JOIN decisions b ON a.code = b.code
   "province: one lane gives the same decisions, reasons and scores as two"
 DB=k.db
 
+# --- the default as-of day and year are the database's (its timezone), not the machine's --
+# A zone 12 hours from UTC on the side where the day differs right now, so the check
+# always tells the two apart.
+if [ "$(date -u +%H)" -lt 12 ]; then ZONE=Etc/GMT+12; else ZONE=Etc/GMT-12; fi
+cp k.db tz.db
+sqlite3 tz.db "INSERT OR REPLACE INTO meta(key, value) VALUES ('timezone', '$ZONE')"
+run env TZ=UTC "$KAM" --db tz.db --json grade --dry-run
+status_is 0 "grade with no --year and no --as-of"
+want=$(TZ=$ZONE date +%F)
+is "$(printf '%s' "$out" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["as_of"], d["year"])')" "$want $(( ${want%%-*} - 1 ))" \
+  "as of the database's today in $ZONE, the year before it (machine in UTC: $(date -u +%F))"
+
 done_testing
