@@ -24,6 +24,11 @@ int kam_lua_loadfile(lua_State *L, const char *path, kam_err *e);
 kam_ctx *kam_lua_ctx(lua_State *L);
 /* The database for a binding: opened on first use; raises a Lua error when it cannot. */
 kam_db *kam_lua_db(lua_State *L);
+/* l_db.c: the column order of the table of rows at the top of the stack, kept (weakly)
+ * beside it for kam.db.columns and the REPL's printing; and, for the table at idx, push
+ * its noted columns and return 1, else 0. */
+void kam_lua_note_columns(lua_State *L, const char *const *names, int n);
+int kam_lua_noted_columns(lua_State *L, int idx);
 /* fn in a transaction (a savepoint when nested): kam.db.transaction and kam.store's. */
 int kam_lua_transaction(lua_State *L);
 

@@ -3,6 +3,7 @@
  * with files), so an error between the two can never leak a live sqlite3_stmt. */
 #include <lauxlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host.h"
@@ -316,10 +317,9 @@ static int l_value(lua_State *L)
 static const char COLUMNS_KEY[] = "kam.db.columns";
 
 /* Rows are keyed by name, which loses the columns' order: it is kept beside the table of
- * rows all() returns (weakly), for kam.db.columns(rows), by which the REPL prints them. */
-static void note_columns(lua_State *L, sqlite3_stmt *st)
+ * rows (weakly), for kam.db.columns(rows), by which the REPL prints them. */
+void kam_lua_note_columns(lua_State *L, const char *const *names, int n)
 {
-	int n = sqlite3_column_count(st);
 	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		lua_newtable(L);
@@ -333,21 +333,45 @@ static void note_columns(lua_State *L, sqlite3_stmt *st)
 	lua_pushvalue(L, -2);
 	lua_createtable(L, n, 0);
 	for (int i = 0; i < n; i++) {
-		lua_pushstring(L, sqlite3_column_name(st, i));
+		lua_pushstring(L, names[i]);
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_rawset(L, -3);
 	lua_pop(L, 1);
 }
 
+static int note_columns(lua_State *L, sqlite3_stmt *st)
+{
+	int n = sqlite3_column_count(st);
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	if (!names)
+		return -1;
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	kam_lua_note_columns(L, names, n);
+	free(names);
+	return 0;
+}
+
+int kam_lua_noted_columns(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) == LUA_TTABLE) {
+		lua_pushvalue(L, idx);
+		if (lua_rawget(L, -2) == LUA_TTABLE) {
+			lua_remove(L, -2);
+			return 1;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
 /* kam.db.columns(rows) -> the column names of a table all() returned, or nil. */
 static int l_columns(lua_State *L)
 {
-	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) != LUA_TTABLE)
-		return 0;
-	lua_pushvalue(L, 1);
-	lua_rawget(L, -2);
-	return 1;
+	return kam_lua_noted_columns(L, 1);
 }
 
 static void collect_rows(lua_State *L, kam_db *db, lstmt *s)
@@ -356,7 +380,8 @@ static void collect_rows(lua_State *L, kam_db *db, lstmt *s)
 	lua_newtable(L);
 	while (step(L, db, s))
 		lua_rawseti(L, -2, ++n);
-	note_columns(L, s->st);
+	if (note_columns(L, s->st) < 0)
+		luaL_error(L, "out of memory");
 }
 
 static int l_all(lua_State *L)

@@ -44,9 +44,6 @@ void kam_repl_error(struct kam_repl *r, const char *fmt, ...) __attribute__((for
  * Rows (an array of tables keyed by column) print as the current mode; other values in a
  * compact Lua form.  Long output goes through $PAGER on a terminal. */
 void kam_repl_print_results(struct kam_repl *r, int n);
-/* Record the column order of the table of rows at the top of the stack (what kam.db.all
- * records for its results), for rows the dot-commands build. */
-void kam_repl_note_columns(struct lua_State *L, const char *const *names, int n);
 extern const char *const kam_repl_mode_names[];  /* by enum kam_repl_mode, NULL-ended */
 
 /* repl_dot.c: run a dot-command line; -1 when it failed (printed). */

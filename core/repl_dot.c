@@ -110,7 +110,7 @@ static int collect_row(void *arg, const kam_store_row *row, kam_err *e)
 static void collect_done(struct collect *c)
 {
 	if (c->names) {
-		kam_repl_note_columns(c->L, (const char *const *)c->names, c->ncol);
+		kam_lua_note_columns(c->L, (const char *const *)c->names, c->ncol);
 		for (int i = 0; i < c->ncol; i++)
 			free(c->names[i]);
 		free(c->names);
@@ -166,7 +166,7 @@ static int dot_tables(struct kam_repl *r, int argc, char **argv)
 	}
 	{
 		static const char *const names[] = {"name", "type"};
-		kam_repl_note_columns(r->L, names, 2);
+		kam_lua_note_columns(r->L, names, 2);
 	}
 	print_rows(r, NULL);
 	return 0;
@@ -421,7 +421,7 @@ static int dot_customer(struct kam_repl *r, int argc, char **argv)
 		/* several match: the list, to choose from */
 		static const char *const names[] = {"code", "name", "place", "city", "county"};
 		lua_pop(r->L, 2);
-		kam_repl_note_columns(r->L, names, 5);
+		kam_lua_note_columns(r->L, names, 5);
 		print_rows(r, "several customers match: .customer CODE shows one");
 		return 0;
 	}
@@ -436,7 +436,7 @@ static int dot_customer(struct kam_repl *r, int argc, char **argv)
 		static const char *const names[] = {"code", "name", "place", "city", "county", "admin_code",
 						    "industry", "nature", "reach", "agreement", "account",
 						    "important", "potential", "network_wide", "one_time"};
-		kam_repl_note_columns(r->L, names, (int)(sizeof names / sizeof names[0]));
+		kam_lua_note_columns(r->L, names, (int)(sizeof names / sizeof names[0]));
 	}
 	print_rows(r, "-- archive");
 	r->mode = mode;
@@ -478,7 +478,7 @@ static int dot_who_moved(struct kam_repl *r, int argc, char **argv)
 	snprintf(title, sizeof title, "-- grades that changed from %d to %d", year - 1, year);
 	{
 		static const char *const names[] = {"code", "name", "before", "after"};
-		kam_repl_note_columns(r->L, names, 4);
+		kam_lua_note_columns(r->L, names, 4);
 	}
 	print_rows(r, title);
 	return 0;

@@ -22,32 +22,6 @@
 
 const char *const kam_repl_mode_names[] = {"table", "box", "csv", "json", "line", "lua", NULL};
 
-/* The registry table, keyed weakly by a table of rows, that kam.db.all (l_db.c) keeps its
- * columns' order in: the same key here. */
-static const char COLUMNS_KEY[] = "kam.db.columns";
-
-void kam_repl_note_columns(lua_State *L, const char *const *names, int n)
-{
-	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_newtable(L);
-		lua_createtable(L, 0, 1);
-		lua_pushliteral(L, "k");
-		lua_setfield(L, -2, "__mode");
-		lua_setmetatable(L, -2);
-		lua_pushvalue(L, -1);
-		lua_setfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY);
-	}
-	lua_pushvalue(L, -2);
-	lua_createtable(L, n, 0);
-	for (int i = 0; i < n; i++) {
-		lua_pushstring(L, names[i]);
-		lua_rawseti(L, -2, i + 1);
-	}
-	lua_rawset(L, -3);
-	lua_pop(L, 1);
-}
-
 static int is_money(const char *name)
 {
 	size_t len = strlen(name);
@@ -314,15 +288,8 @@ static int rows_columns(lua_State *L, int idx)
 	int names, seen;
 	if (lua_type(L, idx) != LUA_TTABLE)
 		return 0;
-	if (lua_getfield(L, LUA_REGISTRYINDEX, COLUMNS_KEY) == LUA_TTABLE) {
-		lua_pushvalue(L, idx);
-		if (lua_rawget(L, -2) == LUA_TTABLE) {
-			lua_remove(L, -2);
-			return 1;
-		}
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
+	if (kam_lua_noted_columns(L, idx))
+		return 1;
 	if (n == 0)
 		return 0;
 	for (lua_Integer i = 1; i <= n; i++) {
