@@ -19,19 +19,6 @@ static int fail(lua_State *L, const kam_err *e)
 	return lua_error(L);
 }
 
-static int64_t check_code(lua_State *L, int i)
-{
-	lua_Integer v;
-	int ok;
-	if (lua_type(L, i) == LUA_TSTRING) {
-		v = lua_tointegerx(L, i, &ok);
-		if (!ok)
-			luaL_argerror(L, i, "a customer code");
-		return v;
-	}
-	return luaL_checkinteger(L, i);
-}
-
 static int check_month(lua_State *L, int i)
 {
 	lua_Integer m = luaL_checkinteger(L, i);
@@ -100,7 +87,7 @@ static int l_current_grades(lua_State *L)
 static int l_grade_history(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_grade_history(kam_lua_db(L), code, kam_lua_append_row, L, &e) < 0)
 		return fail(L, &e);
@@ -121,7 +108,7 @@ static int l_customers_brief(lua_State *L)
 static int l_customer_row(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	lua_pushnil(L);
 	if (kam_store_customer_row(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
 		return fail(L, &e);
@@ -132,7 +119,7 @@ static int l_customer_row(lua_State *L)
 static int l_customer_ledger(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	int from = check_month(L, 2), to = check_month(L, 3);
 	lua_newtable(L);
 	if (kam_store_customer_ledger(kam_lua_db(L), code, from, to, kam_lua_append_row, L, &e) < 0)
@@ -279,7 +266,7 @@ static int l_revenue(lua_State *L)
 static int l_note_add(lua_State *L)
 {
 	kam_err e;
-	int64_t code = check_code(L, 1);
+	int64_t code = kam_lua_check_code(L, 1);
 	int month = check_month(L, 2);
 	if (kam_store_note_add(kam_lua_db(L), code, month, luaL_checkstring(L, 3), luaL_checkstring(L, 4),
 			       luaL_checkstring(L, 5), &e) < 0)
