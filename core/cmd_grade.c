@@ -249,7 +249,7 @@ static int grade(kam_ctx *ctx, struct options *o)
 		return grade_failed(ctx, o->year);
 	}
 	t0 = clock_now();
-	if (kam_facts_load(ctx->db, o->year, 0, p->needs, &facts, &ctx->err) < 0) {
+	if (kam_facts_load(ctx->db, o->year, 0, p->needs, o->as_of, &facts, &ctx->err) < 0) {
 		kam_db_rollback(ctx->db);
 		kam_policy_free(p);
 		return grade_failed(ctx, o->year);
@@ -276,8 +276,10 @@ static int grade(kam_ctx *ctx, struct options *o)
 			"members", (json_int_t)st.members, "overridden", (json_int_t)st.overridden,
 			"grades", grade_counts(p, &st), "seconds", st.seconds);
 		/* How many months of the year the ledger held (a warning below 12). */
-		if (doc)
+		if (doc) {
 			json_object_set_new(doc, "ledger_months", json_integer(months));
+			json_object_set_new(doc, "deactivated", json_integer(st.deactivated));
+		}
 		kam_policy_free(p);
 		return kam_print_json(doc);
 	}
@@ -290,6 +292,9 @@ static int grade(kam_ctx *ctx, struct options *o)
 	if (!o->dry_run)
 		fprintf(stderr, "; run #%lld", st.run_id);
 	fputc('\n', stderr);
+	if (st.deactivated)
+		fprintf(stderr, "kam: %ld lost or merged customers (deactivated on or before %s) graded none, "
+			"without the policy\n", st.deactivated, o->as_of);
 	kam_policy_free(p);
 	return KAM_OK;
 }
@@ -387,7 +392,7 @@ static int diff(kam_ctx *ctx, struct options *o, const char *spec_a, const char 
 
 	if (open_db(ctx, o) < 0 || begin(ctx, o) < 0 || kam_policy_load(ctx, spec_a, &pa, &ctx->err) < 0 ||
 	    kam_policy_load(ctx, spec_b, &pb, &ctx->err) < 0 ||
-	    kam_facts_load(ctx->db, o->year, 0, pa->needs | pb->needs, &facts, &ctx->err) < 0)
+	    kam_facts_load(ctx->db, o->year, 0, pa->needs | pb->needs, o->as_of, &facts, &ctx->err) < 0)
 		goto out;
 	go.as_of = o->as_of;
 	a.p = pa;

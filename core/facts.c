@@ -170,6 +170,12 @@ static int add_customer(void *arg, const struct kam_store_customer_row *r)
 	c->potential = keep_text(f, r->potential, failed);
 	c->network_wide = r->network_wide;
 	c->one_time = r->one_time;
+	c->status = keep_text(f, r->status, failed);
+	c->status_since = keep_text(f, r->status_since, failed);
+	c->merged_into = r->merged_into;
+	/* No day recorded: deactivated since before anything kam holds. */
+	c->deactivated = c->status && strcmp(f->text + c->status, "active") != 0 && f->as_of[0] &&
+			 (!c->status_since || strcmp(f->text + c->status_since, f->as_of) <= 0);
 	/* The bureau: the county bureau in a county, else the city bureau (DOMAIN §3.1).
 	 * Without its name the bureau is unknown: no bureau "" gathers such customers
 	 * (the import refuses them; older data may hold some). */
@@ -179,7 +185,7 @@ static int add_customer(void *arg, const struct kam_store_customer_row *r)
 		c->bureau = bureau_of(f, l->bi, bureau, failed);
 	if (c->city && f->text[c->city] && !*failed)
 		c->city_bureau = bureau_of(f, l->bi, c->city, failed);
-	if (c->agreement && c->bureau >= 0 && !*failed)
+	if (c->agreement && !c->deactivated && c->bureau >= 0 && !*failed)
 		f->bureaus[c->bureau].agreement_customers++;
 	return *failed ? -1 : 0;
 }
@@ -422,7 +428,7 @@ static int rank_agreement_customers(kam_facts *f, kam_err *e)
 		}
 		for (int l = 0; l < KAM_LINES; l++)
 			c->lines += c->by_line[l] != 0;
-		if (c->agreement && b && c->revenue > 0)
+		if (c->agreement && !c->deactivated && b && c->revenue > 0)
 			idx[n++] = i;
 	}
 	qsort_r(idx, n, sizeof *idx, by_bureau_revenue, f);
@@ -437,11 +443,14 @@ static int rank_agreement_customers(kam_facts *f, kam_err *e)
 	return 0;
 }
 
-int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e)
+int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, const char *as_of, kam_facts *f,
+		   kam_err *e)
 {
 	struct bureau_index bi = {0};
 	int failed = 0, own_tx = 0;
 	memset(f, 0, sizeof *f);
+	if (as_of)
+		snprintf(f->as_of, sizeof f->as_of, "%s", as_of);
 	f->year = year;
 	f->needs = needs;
 	f->lines = KAM_NEED_LINES(needs);

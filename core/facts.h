@@ -50,6 +50,11 @@ struct kam_customer_facts {
 	uint32_t name, place, city, county, admin_code, industry, nature, reach, account, important,
 		 potential;
 	unsigned agreement : 1, network_wide : 1, one_time : 1;
+	/* Lost or merged (the archive's status) on or before the as-of day: deactivated, it
+	 * is no longer a customer to grade, rank or count (issue 21: kept, never deleted). */
+	unsigned deactivated : 1;
+	uint32_t status, status_since;  /* the archive's, offsets (0: active, no archive row) */
+	int64_t merged_into;
 	int bureau;                     /* index into bureaus; -1 when unknown (no city, or no county in a county) */
 	int city_bureau;                /* the city bureau of its city; -1 without a city */
 	int first_month;                /* YYYYMM of the first ledger row, 0 when none */
@@ -75,6 +80,7 @@ typedef struct kam_facts {
 	int needs;                      /* the groups computed, and the revenue lines */
 	int lines;                      /* the revenue lines (a mask, never 0) */
 	int64_t only_code;
+	char as_of[16];                 /* YYYY-MM-DD: who is deactivated; "" counts nobody so */
 	size_t n;
 	struct kam_customer_facts *c;   /* in code order */
 	size_t nbureaus;
@@ -84,11 +90,15 @@ typedef struct kam_facts {
 } kam_facts;
 
 /* Facts for year for every customer, or (only_code != 0) for the customers of that
- * customer's city and bureau, which is what its own bureau facts need.  needs (KAM_NEED_*)
+ * customer's city and bureau, which is what its own bureau facts need.  A customer lost
+ * or merged on or before as_of (YYYY-MM-DD; NULL: none is) is marked deactivated: its
+ * revenue still counts for its bureau, but it is neither ranked nor counted among the
+ * bureau's agreement customers.  needs (KAM_NEED_*)
  * says which groups to compute and which lines revenue counts: without by_line and
  * monthly the ledger is summed by SQLite.  Every sum is checked: one past the 64-bit range
  * is an error naming the customer (or the bureau). */
-int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, kam_facts *f, kam_err *e);
+int kam_facts_load(kam_db *db, int year, int64_t only_code, int needs, const char *as_of, kam_facts *f,
+		   kam_err *e);
 void kam_facts_free(kam_facts *f);
 
 /* Customer i's facts as the policy sees them (a Lua table), with the groups in needs. */

@@ -401,16 +401,44 @@ static int apply_override(struct run *r, size_t i, struct verdict *v, const stru
 	return 0;
 }
 
+/* A lost or merged customer is no customer to grade (issue 21: deactivated, kept): grade
+ * none whatever the policy said, and no override applies; the one reason says why. */
+static void deactivated(const struct run *r, size_t i, struct verdict *v)
+{
+	const struct kam_customer_facts *c = &r->f->c[i];
+	const char *status = kam_facts_text(r->f, c->status);
+	const char *since = c->status_since ? kam_facts_text(r->f, c->status_since) : "before any day recorded";
+	char text[256];
+	if (c->merged_into)
+		snprintf(text, sizeof text, "%s into %014lld on %s: deactivated, not graded (its ledger is the "
+			 "surviving code's)", status, (long long)c->merged_into, since);
+	else
+		snprintf(text, sizeof text, "%s on %s: deactivated, not graded (its revenue still counts for its "
+			 "bureau, and it is not ranked)", status, since);
+	v->member = 0;
+	v->grade = NULL;
+	v->has_score = 0;
+	v->nreasons = 1;
+	kam_buf_reset(v->reasons);
+	kam_buf_add(v->reasons, "[", 1);
+	json_str(v->reasons, text, strlen(text));
+}
+
 /* Under the run's lock. */
 static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 {
-	const struct override *o;
+	const struct override *o = NULL;
 	struct kam_decision d = {0};
-	const char *computed = v->member ? v->grade : "none";
+	const char *computed;
 	int gi;
 
-	if (apply_override(r, i, v, &o, e) < 0)
+	if (r->f->c[i].deactivated) {
+		deactivated(r, i, v);
+		r->st->deactivated++;
+	} else if (apply_override(r, i, v, &o, e) < 0) {
 		return -1;
+	}
+	computed = v->member ? v->grade : "none";
 	kam_buf_add(v->reasons, "]", 1);
 	kam_buf_add(v->reasons, "", 1); /* NUL */
 	if (kam_buf_check(v->reasons, "reasons", e) < 0)
@@ -629,7 +657,7 @@ int kam_grade_run(kam_ctx *ctx, kam_policy *p, const kam_facts *facts, const str
 			*e = ctx->err;
 			return -1;
 		}
-		if (kam_facts_load(ctx->db, facts->year, facts->only_code, p->needs, &own, e) < 0)
+		if (kam_facts_load(ctx->db, facts->year, facts->only_code, p->needs, facts->as_of, &own, e) < 0)
 			return -1;
 		rc = kam_grade_run(ctx, p, &own, o, st, e);
 		kam_facts_free(&own);

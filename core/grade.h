@@ -29,6 +29,7 @@ struct kam_grade_opts {
 
 struct kam_grade_stats {
 	long customers, members, overridden;
+	long deactivated;                           /* lost or merged: graded none, not by the policy */
 	long per_grade[KAM_POLICY_MAX_GRADES + 1];   /* [ngrades] counts "none" */
 	long long run_id;
 	double seconds;

@@ -273,17 +273,23 @@ static int64_t check_code(lua_State *L, int idx)
 	return luaL_checkinteger(L, idx);
 }
 
-/* kam.grading.facts(year, code [, policy]): the facts a policy would get for that
- * customer (revenue on the policy's revenue lines; every group, every line without one). */
+/* kam.grading.facts(year, code [, policy [, as_of]]): the facts a policy would get for
+ * that customer as of the day (default today) (revenue on the policy's revenue lines;
+ * every group, every line without one). */
 static int l_facts(lua_State *L)
 {
 	int year = (int)luaL_checkinteger(L, 1);
 	int64_t code = check_code(L, 2);
 	int needs = lua_isnoneornil(L, 3) ? KAM_NEED_ALL : (check_policy(L, 3)->needs | KAM_NEED_ALL);
+	char today[16];
+	const char *as_of;
 	kam_facts f;
 	kam_err e;
 	long i;
-	if (kam_facts_load(kam_lua_db(L), year, code, needs, &f, &e) < 0)
+	if (lua_isnoneornil(L, 4) && kam_db_today(kam_lua_db(L), today, &e) < 0)
+		return raise_err(L, &e);
+	as_of = luaL_optstring(L, 4, today);
+	if (kam_facts_load(kam_lua_db(L), year, code, needs, as_of, &f, &e) < 0)
 		return raise_err(L, &e);
 	if ((i = kam_facts_find(&f, code)) < 0) {
 		kam_facts_free(&f);
@@ -342,7 +348,7 @@ static int l_evaluate(lua_State *L)
 	if (lua_isnoneornil(L, 4) && kam_db_today(kam_lua_db(L), today, &e) < 0)
 		return raise_err(L, &e);
 	go.as_of = luaL_optstring(L, 4, today);
-	if (kam_facts_load(kam_lua_db(L), year, o.code, p->needs, &f, &e) < 0)
+	if (kam_facts_load(kam_lua_db(L), year, o.code, p->needs, go.as_of, &f, &e) < 0)
 		return raise_err(L, &e);
 	if (kam_facts_find(&f, o.code) < 0) {
 		kam_facts_free(&f);

@@ -19,11 +19,13 @@ static struct kam_store_text text_col(sqlite3_stmt *st, int col)
 
 /* Its city's customers (the city bureau's revenue counts them all) and its own bureau's. */
 static const char CUSTOMERS_SQL[] =
-	"SELECT code, name, place, city, county, admin_code, industry, nature, reach, agreement,"
-	" account, important, potential, network_wide, one_time FROM customers";
+	"SELECT c.code, c.name, c.place, c.city, c.county, c.admin_code, c.industry, c.nature, c.reach,"
+	" c.agreement, c.account, c.important, c.potential, c.network_wide, c.one_time,"
+	" a.status, a.status_since, a.merged_into"
+	" FROM customers c LEFT JOIN archive a ON a.code = c.code";
 static const char BUREAU_FILTER[] =
-	" WHERE code = ?1 OR city = (SELECT city FROM customers WHERE code = ?1)"
-	" OR CASE WHEN place = 'county' THEN county ELSE city END ="
+	" WHERE c.code = ?1 OR c.city = (SELECT city FROM customers WHERE code = ?1)"
+	" OR CASE WHEN c.place = 'county' THEN c.county ELSE c.city END ="
 	" (SELECT CASE WHEN place = 'county' THEN county ELSE city END FROM customers WHERE code = ?1)";
 
 int kam_store_facts_customers(kam_db *db, int64_t only_code,
@@ -34,7 +36,7 @@ int kam_store_facts_customers(kam_db *db, int64_t only_code,
 	sqlite3_stmt *st;
 	int rc = SQLITE_OK;
 
-	snprintf(sql, sizeof sql, "%s%s ORDER BY code", CUSTOMERS_SQL, only_code ? BUREAU_FILTER : "");
+	snprintf(sql, sizeof sql, "%s%s ORDER BY c.code", CUSTOMERS_SQL, only_code ? BUREAU_FILTER : "");
 	if (kam_db_prepare(db, sql, &st, e) < 0)
 		return -1;
 	if (only_code)
@@ -48,6 +50,8 @@ int kam_store_facts_customers(kam_db *db, int64_t only_code,
 			.agreement = sqlite3_column_int(st, 9) != 0,
 			.account = text_col(st, 10), .important = text_col(st, 11), .potential = text_col(st, 12),
 			.network_wide = sqlite3_column_int(st, 13) != 0, .one_time = sqlite3_column_int(st, 14) != 0,
+			.status = text_col(st, 15), .status_since = text_col(st, 16),
+			.merged_into = sqlite3_column_int64(st, 17),
 		};
 		if (each(arg, &r) < 0) {
 			sqlite3_finalize(st);

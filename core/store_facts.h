@@ -23,6 +23,10 @@ struct kam_store_customer_row {
 	struct kam_store_text name, place, city, county, admin_code, industry, nature, reach, account,
 		important, potential;
 	int agreement, network_wide, one_time;
+	/* The archive's standing: status 'active', 'lost' or 'merged' (NULL: no archive row,
+	 * active), since a day; the surviving code of a merge (0 otherwise). */
+	struct kam_store_text status, status_since;
+	int64_t merged_into;
 };
 
 /* Every customer in code order, or (only_code != 0) those of its city and of its own
