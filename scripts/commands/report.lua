@@ -80,18 +80,8 @@ if opts.month then
 else
   -- This month in the database's timezone (meta `timezone`, which kam init --timezone
   -- records), else the machine's; the default is the month before it.
-  local y, m
-  local tz = kam.store.meta("timezone")
-  if tz and tz:match("^[%w_/+%-]+$") then
-    local p = io.popen("TZ='" .. tz .. "' date +%Y%m 2>/dev/null")
-    local ym = p and tonumber(p:read("l") or "")
-    if p then p:close() end
-    if ym then y, m = ym // 100, ym % 100 end
-  end
-  if not y then
-    local t = os.date("*t")
-    y, m = t.year, t.month
-  end
+  local y, m = kam.store.today():match("^(%d+)-(%d+)")
+  y, m = tonumber(y), tonumber(m)
   month = m == 1 and (y - 1) * 100 + 12 or y * 100 + m - 1
 end
 
