@@ -165,12 +165,12 @@ static int write_rows(kam_db *db, const struct export_opts *o, struct out_rows *
 
 /* The grades' columns: English names (JSON always), Chinese headers (--lang zh), types. */
 static const char *const grade_names[] = {"code", "year", "grade", "computed", "override", "score", "policy",
-					  "policy_version", "policy_hash", "reasons", "decided_at", "decided_by"};
+					  "policy_version", "policy_hash", "reasons", "decided_at", "decided_by", "labels"};
 static const char *const grade_names_zh[] = {"客户代码", "年度", "等级", "计算等级", "人工调整", "得分",
-					     "评级政策", "政策版本", "政策哈希", "评级理由", "评定时间", "评定人"};
+					     "评级政策", "政策版本", "政策哈希", "评级理由", "评定时间", "评定人", "等级标签"};
 static const enum kam_coltype grade_types[] = {KAM_COL_CODE, KAM_COL_COUNT, KAM_COL_TEXT, KAM_COL_TEXT,
 					       KAM_COL_COUNT, KAM_COL_NUMBER, KAM_COL_TEXT, KAM_COL_TEXT,
-					       KAM_COL_TEXT, KAM_COL_JSON, KAM_COL_TEXT, KAM_COL_TEXT};
+					       KAM_COL_TEXT, KAM_COL_JSON, KAM_COL_TEXT, KAM_COL_TEXT, KAM_COL_JSON};
 #define GRADE_COLS ((int)(sizeof grade_names / sizeof grade_names[0]))
 #define GRADE_REASONS 9
 

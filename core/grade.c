@@ -155,9 +155,79 @@ static int read_reasons(kam_rd *r, kam_buf *out, int *count, kam_err *e)
 	return 0;
 }
 
+/* grade()'s fourth value: labels a grade carries for what follows from it (city2012's
+ * breadth decides who visits a Gold customer, DOMAIN §4), a table of short names to short
+ * strings, kept as a JSON object with its keys sorted (the same labels, the same text). */
+#define MAX_LABELS 8
+#define MAX_LABEL_NAME 32
+#define MAX_LABEL_VALUE 200
+
+static int label_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > MAX_LABEL_NAME || !(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z')))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+struct label {
+	const char *name, *value;
+	size_t nlen, vlen;
+};
+
+static int by_label_name(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+	int c = memcmp(x->name, y->name, x->nlen < y->nlen ? x->nlen : y->nlen);
+	return c ? c : (x->nlen > y->nlen) - (x->nlen < y->nlen);
+}
+
+/* nil, or a table of labels, into out (left empty for nil or an empty table). */
+static int read_labels(kam_rd *r, kam_buf *out, kam_err *e)
+{
+	struct label l[MAX_LABELS];
+	uint32_t narr, nhash;
+	kam_val k, v;
+	if (kam_rd_peek(r) == KAM_LSER_NIL)
+		return kam_rd_nil(r, e);
+	if (kam_rd_table(r, &narr, &nhash, e) < 0)
+		return kam_errf(e, "labels (the fourth value) must be a table of names to strings");
+	if (narr)
+		return kam_errf(e, "labels must be named (breadth = \"specialty\"), not a list");
+	if (nhash > MAX_LABELS)
+		return kam_errf(e, "%u labels: at most %d", nhash, MAX_LABELS);
+	for (uint32_t i = 0; i < nhash; i++) {
+		if (kam_rd_value(r, &k, e) < 0 || kam_rd_value(r, &v, e) < 0)
+			return -1;
+		if (k.tag != KAM_LSER_STRING || !label_name_ok(k.s, k.len))
+			return kam_errf(e, "a label's name must be a lowercase word (a-z, 0-9, _; at most %d)",
+					MAX_LABEL_NAME);
+		if (v.tag != KAM_LSER_STRING || v.len == 0 || v.len > MAX_LABEL_VALUE ||
+		    !kam_utf8_valid(v.s, v.len, NULL))
+			return kam_errf(e, "label '%.*s' must be a string of 1 to %d bytes of UTF-8", (int)k.len, k.s,
+					MAX_LABEL_VALUE);
+		l[i] = (struct label){k.s, v.s, k.len, v.len};
+	}
+	if (!nhash)
+		return 0;
+	qsort(l, nhash, sizeof l[0], by_label_name);
+	kam_buf_add(out, "{", 1);
+	for (uint32_t i = 0; i < nhash; i++) {
+		if (i)
+			kam_buf_add(out, ",", 1);
+		json_str(out, l[i].name, l[i].nlen);
+		kam_buf_add(out, ":", 1);
+		json_str(out, l[i].value, l[i].vlen);
+	}
+	kam_buf_add(out, "}", 2); /* and the NUL */
+	return 0;
+}
+
 /* One "*" result: the values returned, as {v1, v2, ..., n = k}.  Slots 1..SLOTS go to
  * take() (nil for those absent); anything else is skipped. */
-#define SLOTS 5
+#define SLOTS 6
 typedef int (*take_fn)(void *arg, int slot, kam_rd *r, kam_err *e);
 
 static int read_returns(kam_rd *r, take_fn take, void *arg, kam_err *e)
@@ -208,6 +278,7 @@ struct verdict {
 	double score;
 	kam_buf *reasons;
 	int nreasons;
+	kam_buf *labels;               /* a NUL-terminated JSON object, or empty: none */
 };
 
 /* Where a bad result came from, for its message and the record's fields. */
@@ -223,7 +294,7 @@ static int bad(const struct verdict *v, int slot, kam_err *e, const char *fmt, c
 }
 
 /* member, then grade: 1 the decision, 2 its reasons; for a key account 3 the grade, 4 the
- * score, 5 the grade's reasons. */
+ * score, 5 the grade's reasons, 6 its labels. */
 static int take_verdict(void *arg, int slot, kam_rd *r, kam_err *e)
 {
 	struct verdict *v = arg;
@@ -232,6 +303,13 @@ static int take_verdict(void *arg, int slot, kam_rd *r, kam_err *e)
 	int idx;
 	if (slot == 2 || slot == 5) {
 		if (read_reasons(r, v->reasons, &v->nreasons, e) < 0)
+			return bad(v, slot, e, "%s", e->msg);
+		return 0;
+	}
+	if (slot == 6) {
+		if (!v->member)
+			return kam_rd_skip(r, e);
+		if (read_labels(r, v->labels, e) < 0)
 			return bad(v, slot, e, "%s", e->msg);
 		return 0;
 	}
@@ -284,7 +362,7 @@ struct lane {
 	kam_worker *w;
 	kam_buf items, results;
 	struct verdict v[BATCH];
-	kam_buf reasons[BATCH];
+	kam_buf reasons[BATCH], labels[BATCH];
 	pthread_t thread;
 	int started;
 };
@@ -419,6 +497,7 @@ static void deactivated(const struct run *r, size_t i, struct verdict *v)
 	v->grade = NULL;
 	v->has_score = 0;
 	v->nreasons = 1;
+	kam_buf_reset(v->labels);
 	kam_buf_reset(v->reasons);
 	kam_buf_add(v->reasons, "[", 1);
 	json_str(v->reasons, text, strlen(text));
@@ -450,6 +529,9 @@ static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 	d.has_score = v->member && v->has_score;
 	d.score = v->score;
 	d.reasons = (const char *)v->reasons->data;
+	if (kam_buf_check(v->labels, "labels", e) < 0)
+		return -1;
+	d.labels = v->labels->len ? (const char *)v->labels->data : NULL;
 	d.override_id = o ? o->id : 0;
 	r->st->customers++;
 	r->st->members += v->member;
@@ -464,7 +546,7 @@ static int decide(struct run *r, size_t i, struct verdict *v, kam_err *e)
 	 * are stored by flush_decisions. */
 	{
 		struct kam_store_decision sd = {d.code, d.grade, d.computed, d.has_score, d.score, d.reasons,
-						d.override_id};
+						d.labels, d.override_id};
 		return kam_store_run_add(r->w, &sd, e);
 	}
 }
@@ -520,10 +602,12 @@ int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const ka
 	memset(out, 0, sizeof *out);
 	kam_buf_init(&results);
 	kam_buf_init(&out->reasons);
+	kam_buf_init(&out->labels);
 	kam_buf_add(&out->reasons, "[", 1);
 	v.p = p;
 	v.code = code;
 	v.reasons = &out->reasons;
+	v.labels = &out->labels;
 	if (kam_worker_call(p->w, &decide_call, ctx, items, &results, e) < 0) {
 		name_items(e, &code, 1);
 		goto done;
@@ -541,7 +625,7 @@ int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const ka
 	}
 	kam_buf_add(&out->reasons, "]", 1);
 	kam_buf_add(&out->reasons, "", 1);
-	if (kam_buf_check(&out->reasons, "reasons", e) < 0)
+	if (kam_buf_check(&out->reasons, "reasons", e) < 0 || kam_buf_check(&out->labels, "labels", e) < 0)
 		goto done;
 	out->member = v.member;
 	out->grade = v.member ? v.grade : "none";
@@ -550,8 +634,10 @@ int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const ka
 	rc = 0;
 done:
 	kam_buf_free(&results);
-	if (rc < 0)
+	if (rc < 0) {
 		kam_buf_free(&out->reasons);
+		kam_buf_free(&out->labels);
+	}
 	return rc;
 }
 
@@ -584,7 +670,9 @@ static int batch(struct lane *l, size_t from, size_t to, kam_err *e)
 		v->p = r->p;
 		v->code = r->f->c[from + k].code;
 		v->reasons = &l->reasons[k];
+		v->labels = &l->labels[k];
 		kam_buf_reset(v->reasons);
+		kam_buf_reset(v->labels);
 		kam_buf_add(v->reasons, "[", 1);
 		if (read_returns(&rd, take_verdict, v, e) < 0)
 			return -1;
@@ -741,8 +829,10 @@ out:
 			continue;
 		if (i > 0)
 			kam_worker_close(lanes[i]->w);
-		for (size_t k = 0; k < BATCH; k++)
+		for (size_t k = 0; k < BATCH; k++) {
 			kam_buf_free(&lanes[i]->reasons[k]);
+			kam_buf_free(&lanes[i]->labels[k]);
+		}
 		kam_buf_free(&lanes[i]->items);
 		kam_buf_free(&lanes[i]->results);
 		free(lanes[i]);

@@ -15,6 +15,7 @@ struct kam_decision {
 	int has_score;
 	double score;
 	const char *reasons;       /* a JSON array of strings */
+	const char *labels;        /* grade()'s labels as a JSON object, or NULL */
 	long long override_id;     /* 0 when none applied */
 };
 
@@ -48,6 +49,7 @@ struct kam_grade_verdict {
 	int has_score;
 	double score;
 	kam_buf reasons;           /* a JSON array of strings, NUL-terminated */
+	kam_buf labels;            /* a JSON object, NUL-terminated, or empty: none */
 };
 int kam_grade_decide(kam_policy *p, const kam_buf *items, int64_t code, const kam_buf *ctx,
 		     struct kam_grade_verdict *out, kam_err *e);

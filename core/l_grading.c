@@ -206,7 +206,12 @@ static int p_decide(lua_State *L)
 	}
 	lua_pushstring(L, (const char *)v.reasons.data);
 	lua_setfield(L, -2, "reasons_json");
+	if (v.labels.len) {
+		lua_pushstring(L, (const char *)v.labels.data);
+		lua_setfield(L, -2, "labels_json");
+	}
 	kam_buf_free(&v.reasons);
+	kam_buf_free(&v.labels);
 	return 1;
 }
 
@@ -324,6 +329,10 @@ static void pick(void *arg, const struct kam_decision *d)
 	}
 	lua_pushstring(L, d->reasons);
 	lua_setfield(L, -2, "reasons_json");
+	if (d->labels) {
+		lua_pushstring(L, d->labels);
+		lua_setfield(L, -2, "labels_json");
+	}
 	if (d->override_id) {
 		lua_pushinteger(L, d->override_id);
 		lua_setfield(L, -2, "override");

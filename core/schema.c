@@ -594,6 +594,10 @@ const char *const kam_schema_steps[] = {
 	");"
 	"CREATE INDEX schedule_runs_job ON schedule_runs(job, slot);"
 	"CREATE INDEX schedule_runs_ended ON schedule_runs(ended_at);",
+
+	/* next: a decision's labels, grade()'s fourth value (a JSON object of strings, NULL
+	 * when none): what follows from a grade beside it, such as city2012's breadth. */
+	"ALTER TABLE decisions ADD COLUMN labels TEXT CHECK (labels LIKE '{%}');",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

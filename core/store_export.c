@@ -323,7 +323,7 @@ int kam_export_grades(kam_db *db, int year, int history, kam_export_row_fn fn, v
 	if (kam_db_prepare(db,
 		"SELECT printf('%014d', d.code), r.year, d.grade, d.computed, d.override,"
 		" CASE WHEN d.score = CAST(d.score AS INTEGER) THEN CAST(d.score AS INTEGER) ELSE d.score END,"
-		" p.name, p.version, p.hash, d.reasons, r.decided_at, r.decided_by"
+		" p.name, p.version, p.hash, d.reasons, r.decided_at, r.decided_by, d.labels"
 		" FROM decisions d JOIN grading_runs r ON r.id = d.run JOIN policies p ON p.hash = r.policy_hash"
 		" WHERE (?1 = 0 OR r.year = ?1)"
 		"   AND (?2 OR d.id = (SELECT max(d2.id) FROM decisions d2 JOIN grading_runs r2 ON r2.id = d2.run"

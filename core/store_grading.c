@@ -10,7 +10,7 @@
 
 /* Decisions stored by one INSERT (a statement per decision is most of the storing cost). */
 #define GROUP 50
-#define DECISION_COLUMNS 7
+#define DECISION_COLUMNS 8
 
 struct kam_run_writer {
 	kam_db *db;
@@ -72,7 +72,8 @@ void kam_store_run_free(kam_run_writer *w)
 int kam_store_run_begin(kam_db *db, const struct kam_store_run *run, kam_run_writer **out,
 			long long *run_id, kam_err *e)
 {
-	static const char head[] = "INSERT INTO decisions(run, code, grade, computed, score, reasons, override) VALUES ";
+	static const char head[] = "INSERT INTO decisions(run, code, grade, computed, score, reasons, override, labels)"
+				   " VALUES ";
 	char sql[sizeof head + GROUP * 18], at[32];
 	kam_run_writer *w;
 	sqlite3_stmt *st;
@@ -101,10 +102,10 @@ int kam_store_run_begin(kam_db *db, const struct kam_store_run *run, kam_run_wri
 	w->run_id = *run_id = sqlite3_last_insert_rowid(db->h);
 	snprintf(sql, sizeof sql, "%s", head);
 	for (int i = 0; i < GROUP; i++)
-		strcat(sql, i ? ",(?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?)");
+		strcat(sql, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
 	if (kam_db_prepare(db, sql, &w->group, e) < 0 ||
-	    kam_db_prepare(db, "INSERT INTO decisions(run, code, grade, computed, score, reasons, override)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", &w->ins, e) < 0) {
+	    kam_db_prepare(db, "INSERT INTO decisions(run, code, grade, computed, score, reasons, override, labels)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &w->ins, e) < 0) {
 		kam_store_run_free(w);
 		return -1;
 	}
@@ -124,7 +125,7 @@ static int bind_decision(kam_run_writer *w, sqlite3_stmt *st, int at, const stru
 	rc = bind_text(st, at + 6, d->reasons, rc);
 	if (rc == SQLITE_OK)
 		rc = d->override_id ? sqlite3_bind_int64(st, at + 7, d->override_id) : sqlite3_bind_null(st, at + 7);
-	return rc;
+	return bind_text(st, at + 8, d->labels, rc);
 }
 
 int kam_store_run_add(kam_run_writer *w, const struct kam_store_decision *d, kam_err *e)
@@ -163,7 +164,7 @@ int kam_store_run_flush(kam_run_writer *w, kam_err *e)
 int kam_store_decision_latest(kam_db *db, int64_t code, int year, kam_store_row_fn each, void *arg, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(code), KAM_SV_INT(year)};
-	return kam_store_walk(db, "SELECT d.id, d.grade, d.computed, d.score, d.reasons, d.override, r.id AS run, "
+	return kam_store_walk(db, "SELECT d.id, d.grade, d.computed, d.score, d.reasons, d.labels, d.override, r.id AS run, "
 			      "r.year, r.as_of, r.decided_at, r.decided_by, p.name AS policy, p.version AS "
 			      "policy_version, p.hash AS policy_hash FROM decisions d JOIN grading_runs r ON "
 			      "r.id = d.run JOIN policies p ON p.hash = r.policy_hash WHERE d.code = ?1 AND "

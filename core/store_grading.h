@@ -33,6 +33,7 @@ struct kam_store_decision {
 	int has_score;
 	double score;
 	const char *reasons;
+	const char *labels;        /* a JSON object of strings, or NULL */
 	long long override_id;     /* 0: none */
 };
 typedef struct kam_run_writer kam_run_writer;
@@ -49,7 +50,7 @@ int kam_store_run_flush(kam_run_writer *w, kam_err *e);
 void kam_store_run_free(kam_run_writer *w);
 
 /* The latest decision of a customer for a year (no call when there is none): id, grade,
- * computed, score, reasons, override, run, year, as_of, decided_at, decided_by, policy,
+ * computed, score, reasons, labels, override, run, year, as_of, decided_at, decided_by, policy,
  * policy_version, policy_hash. */
 int kam_store_decision_latest(kam_db *db, int64_t code, int year, kam_store_row_fn each, void *arg, kam_err *e);
 

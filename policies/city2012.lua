@@ -176,6 +176,13 @@ local function breadth_reason(f)
          .. "bureau head (专业局负责人), the marketing center's managers monthly"
 end
 
+-- Labels kept beside the grade: the breadth (DOMAIN §1, §4: who visits a Gold customer
+-- depends on it) and, for a specialty key account, its line.
+local function labels(f)
+  local bar = P.specialty(f)
+  return {breadth = bar and "specialty" or "comprehensive", specialty = bar and bar.line or nil}
+end
+
 function P.grade(f, ctx)
   local bars = T.grade_bars
   for i, bar in ipairs(bars) do
@@ -190,14 +197,14 @@ function P.grade(f, ctx)
       end
       local reasons = {string.format("§3.3: annual revenue %s %s → %s", money(f.revenue), range, bar.title)}
       if bar.grade == "gold" then reasons[2] = breadth_reason(f) end
-      return bar.grade, nil, reasons
+      return bar.grade, nil, reasons, labels(f)
     end
   end
   -- A key account (by agreement) under the VIP floor is General (一般大客户, DOMAIN §3.3),
   -- the tier the seed's visit rules name: never VIP.
   return "general", nil, {string.format("§3.3: annual revenue %s under the VIP floor %s: a key account (by "
                                         .. "agreement) below it is General (一般大客户), never VIP", money(f.revenue),
-                                        money(bars[#bars].from))}
+                                        money(bars[#bars].from))}, labels(f)
 end
 
 -- Examples ---------------------------------------------------------------------------
@@ -224,8 +231,8 @@ P.examples = {
   {name = "general: an agreement with refunds only", facts = {agreement = true, revenue = yuan(-250)}, grade = "general", reason = "annual revenue -250.00 under the VIP floor"},
   {name = "platinum without agreement by rule 2", facts = {revenue = yuan(1200000), december = yuan(90000)}, member = true, grade = "platinum"},
   {name = "gold without agreement by rule 2", facts = {revenue = yuan(700000), december = yuan(1000)}, grade = "gold"},
-  {name = "gold: one line at its bar is specialty", facts = {agreement = true, revenue = yuan(600000), by_line = {logistics = yuan(600000)}, december_by_line = {logistics = yuan(5000)}}, grade = "gold", reason = "§4: specialty Gold (专业): logistics (物流) 600,000.00 / December 5,000.00 meets its bar 50,000.00 / 5,000.00"},
-  {name = "gold: a fen under the December bar is comprehensive", facts = {agreement = true, revenue = yuan(600000), by_line = {logistics = yuan(600000)}, december_by_line = {logistics = yuan(5000) - 1}}, grade = "gold", reason = "§4: comprehensive Gold (综合)"},
+  {name = "gold: one line at its bar is specialty", facts = {agreement = true, revenue = yuan(600000), by_line = {logistics = yuan(600000)}, december_by_line = {logistics = yuan(5000)}}, grade = "gold", reason = "§4: specialty Gold (专业): logistics (物流) 600,000.00 / December 5,000.00 meets its bar 50,000.00 / 5,000.00", labels = {breadth = "specialty", specialty = "logistics"}},
+  {name = "gold: a fen under the December bar is comprehensive", facts = {agreement = true, revenue = yuan(600000), by_line = {logistics = yuan(600000)}, december_by_line = {logistics = yuan(5000) - 1}}, grade = "gold", reason = "§4: comprehensive Gold (综合)", labels = {breadth = "comprehensive"}},
   {name = "gold: a fen of refund on another line keeps a specialty", facts = {agreement = true, revenue = yuan(600000) - 1, by_line = {logistics = yuan(600000), letters = -1}, december_by_line = {logistics = yuan(5000)}}, grade = "gold", reason = "§4: specialty Gold"},
   {name = "thousands separators", facts = {agreement = true, revenue = yuan(12345678) + 90}, grade = "platinum", reason = "12,345,678.90"},
 }

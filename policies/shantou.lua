@@ -303,9 +303,12 @@ function P.grade(f, ctx)
   local grade, range = P.grade_of_score_tenths(t)
   reasons[#reasons + 1] = string.format("§3.2: score 0.6 × %d + 0.4 × %d = %s → %s %s", rp, sp, tenths_text(t),
                                         grade, range)
-  local _, unit, why = P.responsibility(f, grade)
+  local unit_key, unit, why = P.responsibility(f, grade)
   reasons[#reasons + 1] = string.format("§3.2: responsibility unit (责任单位): %s, for a %s customer", unit, why)
-  return grade, P.score(rp, sp), reasons
+  -- Labels: what follows from the grade, kept beside it (DOMAIN §1 breadth, §3.2 unit).
+  local line = P.specialty(f)
+  return grade, P.score(rp, sp), reasons,
+         {breadth = line and "specialty" or "comprehensive", specialty = line, unit = unit_key}
 end
 
 function P.check_override(o, f, ctx)
@@ -338,7 +341,7 @@ P.examples = {
   {name = "gold: regional Gold is the county center's", facts = {revenue = yuan(100000), december = yuan(9000), lines = 2, reach = "regional", city_revenue = yuan(20000000)}, grade = "gold", score = 76, reason = "county/district key-account center"},
   {name = "diamond: 1,500,000.00 at 3.75‰", facts = {revenue = yuan(1500000), december = yuan(120000), lines = 4, reach = "province", city_revenue = yuan(400000000)}, grade = "diamond", score = 100, reason = "provincial key-account center"},
   {name = "diamond: regional Diamond is the city center's", facts = {revenue = yuan(1500000), december = yuan(120000), lines = 4, reach = "regional", city_revenue = yuan(400000000)}, grade = "diamond", reason = "city key-account center (市局大客户中心), for a regional Diamond"},
-  {name = "silver: 300,000.00 at 0.6‰, specialty", facts = {revenue = yuan(300000), december = yuan(30000), lines = 1, by_line = {express = yuan(300000)}, december_by_line = {express = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", score = 66, reason = "specialty bureau (专业局), for a specialty Silver (meets the bar of express (特快))"},
+  {name = "silver: 300,000.00 at 0.6‰, specialty", facts = {revenue = yuan(300000), december = yuan(30000), lines = 1, by_line = {express = yuan(300000)}, december_by_line = {express = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", score = 66, reason = "specialty bureau (专业局), for a specialty Silver (meets the bar of express (特快))", labels = {breadth = "specialty", specialty = "express", unit = "specialty_bureau"}},
   {name = "silver: one line under every bar is comprehensive", facts = {revenue = yuan(300000), december = yuan(30000), lines = 1, by_line = {same_city = yuan(300000)}, december_by_line = {same_city = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", reason = "county/district key-account center (县、区(分)局大客户中心), for a comprehensive Silver"},
   {name = "silver: a fen of refund on another line keeps a specialty", facts = {revenue = yuan(300000), december = yuan(30000), lines = 2, by_line = {express = yuan(300000) + 1, letters = -1}, december_by_line = {express = yuan(30000)}, city_revenue = yuan(500000000)}, grade = "silver", reason = "specialty bureau (专业局), for a specialty Silver"},
   {name = "gold: a county customer's share is of the whole city bureau", facts = {place = "county", county = "潮阳区", bureau = "潮阳区", revenue = yuan(300000), december = yuan(30000), city_revenue = yuan(100000000), bureau_revenue = yuan(1000000)}, grade = "gold", score = 82, reason = "share of the whole bureau 测试市's annual revenue: 300,000.00 of 100,000,000.00 (3.00‰)"},

@@ -34,14 +34,18 @@ end
 
 local policy <close> = grading.policy(kam.policy)
 local info = policy:info()
-local facts = grading.facts(year, code, policy)   -- revenue on the policy's revenue lines
+local facts = grading.facts(year, code, policy, as_of)   -- revenue on the policy's revenue lines
 local now = grading.evaluate(policy, year, code, as_of)
 now.reasons = json.decode(now.reasons_json)
-now.reasons_json = nil
+now.labels = now.labels_json and json.decode(now.labels_json) or nil
+now.reasons_json, now.labels_json = nil, nil
 now.policy, now.policy_version, now.policy_hash = info.name, info.version, info.hash
 
 local stored = store.latest_decision(icode, year)
-if stored then stored.reasons = json.decode(stored.reasons) end
+if stored then
+  stored.reasons = json.decode(stored.reasons)
+  if stored.labels then stored.labels = json.decode(stored.labels) end
+end
 
 local overrides = store.overrides_of(icode)
 for _, o in ipairs(overrides) do
@@ -103,6 +107,12 @@ local function show(title, d)
   print(string.format("  grade %s%s%s", d.grade, d.grade ~= d.computed and (" (computed " .. d.computed .. ", overridden)") or "",
     d.score and string.format(", score %.15g", d.score) or ""))
   print(string.format("  policy %s %s (sha256 %s)", d.policy, d.policy_version, d.policy_hash))
+  if d.labels then
+    local shown = {}
+    for k, v in pairs(d.labels) do shown[#shown + 1] = k .. " " .. v end
+    table.sort(shown)
+    print("  labels: " .. table.concat(shown, ", "))
+  end
   print("  rules that fired:")
   for _, r in ipairs(d.reasons) do print("    - " .. r) end
 end

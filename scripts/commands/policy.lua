@@ -118,8 +118,8 @@ local function malformed(ex, seen, i)
     return nil
   end
   if type(ex.facts) ~= "table" then return "an example needs facts (a table) or fn" end
-  if ex.member == nil and ex.grade == nil and ex.score == nil and ex.reason == nil then
-    return "the example expects nothing (give member, grade, score or reason)"
+  if ex.member == nil and ex.grade == nil and ex.score == nil and ex.reason == nil and ex.labels == nil then
+    return "the example expects nothing (give member, grade, score, reason or labels)"
   end
   return nil
 end
@@ -175,6 +175,10 @@ local function run_examples(pol)
           local found = false
           for _, text in ipairs(reasons) do if text:find(ex.reason, 1, true) then found = true end end
           if not found then return fail("reason", ex.reason, reasons) end
+        end
+        if ex.labels ~= nil then
+          local labels = d.labels_json and json.decode(d.labels_json) or {}
+          if not same(labels, ex.labels) then return fail("labels", ex.labels, labels) end
         end
         item.ok = true
       end)

@@ -192,7 +192,7 @@ run kam --db gr.db grade --year 2025 --as-of 2026-03-01
 status_is 0 "the hubei grade fixture, graded with one override"
 run kam --db gr.db export grades --year 2025
 status_is 0 "export grades (CSV)"
-is "${out%%$'\n'*}" "code,year,grade,computed,override,score,policy,policy_version,policy_hash,reasons,decided_at,decided_by" \
+is "${out%%$'\n'*}" "code,year,grade,computed,override,score,policy,policy_version,policy_hash,reasons,decided_at,decided_by,labels" \
   "the header has computed and override"
 # csv_row CODE: the exported row of CODE as "grade|computed|override|reasons" (Python's csv reader)
 csv_row() {
@@ -213,7 +213,7 @@ is "$(csv_row 42010200001000)" "1|1||$(reasons_of 42010200001000)" "a row withou
 unlike "$out" '["' "no JSON array in the CSV"
 run kam --db gr.db export grades --year 2025 --lang zh
 status_is 0 "export grades --lang zh"
-is "${out%%$'\n'*}" "客户代码,年度,等级,计算等级,人工调整,得分,评级政策,政策版本,政策哈希,评级理由,评定时间,评定人" \
+is "${out%%$'\n'*}" "客户代码,年度,等级,计算等级,人工调整,得分,评级政策,政策版本,政策哈希,评级理由,评定时间,评定人,等级标签" \
   "Chinese headers"
 is "$(csv_row $C3)" "2|3|1|$(reasons_of $C3)" "the same row under them"
 run kam --db gr.db export grades --year 2025 --format json --lang zh

@@ -149,7 +149,7 @@ import json
 rows = json.load(open("cur.json"))
 print(sorted(rows[0]))
 print({(r["policy"], r["policy_version"], r["policy_hash"], r["decided_by"], r["year"]) for r in rows})')" \
-  "['code', 'computed', 'decided_at', 'decided_by', 'grade', 'override', 'policy', 'policy_hash', 'policy_version', 'reasons', 'score', 'year']
+  "['code', 'computed', 'decided_at', 'decided_by', 'grade', 'labels', 'override', 'policy', 'policy_hash', 'policy_version', 'reasons', 'score', 'year']
 {('hubei', '2026.1', '$hubei_hash', 'tester', 2025)}" \
   "each exported decision names the policy, its version and the SHA-256 of its source (sha256sum), and who decided"
 is "$(q "SELECT DISTINCT policy_hash || ' ' || as_of || ' ' || decided_by FROM grading_runs")" "$hubei_hash $AS_OF tester" \
@@ -184,7 +184,7 @@ is "$(grades k.db --year 2024 | awk -F'\t' '$1 == "42010200008000" || $1 == "420
 42050200008000 3" "2024 is graded on 2024's rows (50,000.00 in December 2024)"
 csv=$("$KAM" --db k.db export grades --year 2025 --format csv)
 is "${csv%%$'\n'*}" \
-  "code,year,grade,computed,override,score,policy,policy_version,policy_hash,reasons,decided_at,decided_by" "export grades CSV header"
+  "code,year,grade,computed,override,score,policy,policy_version,policy_hash,reasons,decided_at,decided_by,labels" "export grades CSV header"
 
 # Triggers: decisions, runs and stored policies are never changed or deleted.
 before=$(q "SELECT count(*), group_concat(grade, '') FROM decisions; SELECT count(*) FROM grading_runs; SELECT count(*) FROM policies")
