@@ -508,6 +508,7 @@ int kam_repl_run(kam_ctx *ctx, int no_rc)
 	while (!r.quit) {
 		int failed, interrupted;
 		kam_interrupt_reset();
+		kam_db_interrupt_clear(ctx->db);
 		if (entry(&r, &failed, &interrupted) == LINE_EOF) {
 			if (r.interactive)
 				fputc('\n', stdout);

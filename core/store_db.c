@@ -31,6 +31,12 @@ void kam_db_interrupt(kam_db *db)
 		sqlite3_interrupt(db->h);
 }
 
+void kam_db_interrupt_clear(kam_db *db)
+{
+	if (db)
+		db->interrupted = 0;
+}
+
 const char *kam_db_library_version(void)
 {
 	return sqlite3_libversion();

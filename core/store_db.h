@@ -34,6 +34,8 @@ int kam_db_is_readonly(const kam_db *db);
 int kam_db_opened_version(const kam_db *db);
 /* Stop the statement running on db at its next step (safe from a signal handler). */
 void kam_db_interrupt(kam_db *db);
+/* Forget an interruption handled (the REPL's next entry starts afresh). */
+void kam_db_interrupt_clear(kam_db *db);
 
 /* The SQLite library: its version, and its set-up before any connection (one thread). */
 const char *kam_db_library_version(void);
