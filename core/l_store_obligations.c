@@ -12,6 +12,7 @@
 #include "l_rows.h"
 #include "l_store_obligations.h"
 #include "store_archive.h"
+#include "store_holidays.h"
 #include "store_meta.h"
 #include "store_stmt.h"
 #include "today.h"
@@ -121,6 +122,7 @@ void kam_store_obligations_register(lua_State *L)
 	static const struct kam_store_stmt *const tables[] = {
 		kam_store_archive_stmts, kam_store_codes_stmts, kam_store_managers_stmts,
 		kam_store_visits_stmts, kam_store_registration_stmts, kam_store_assessment_stmts,
+		kam_store_holidays_stmts,
 	};
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
 		for (const struct kam_store_stmt *s = tables[t]; s->name; s++) {

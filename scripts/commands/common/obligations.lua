@@ -34,34 +34,12 @@ function M.add_months(d, n)
   return fmt(y, m, math.min(dd, M.days_in_month(y, m)))
 end
 
--- Days counted on the calendar (days since 1970-01-01, proleptic Gregorian).
-local function day_number(d)
-  local y, m, dd = ymd(d)
-  if m <= 2 then y, m = y - 1, m + 12 end
-  local era = y // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m - 3) + 2) // 5 + dd - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-M.day_number = day_number
-
-local function from_day_number(z)
-  z = z + 719468
-  local era = z // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return fmt(y, m, d)
-end
+-- Days counted on the calendar (common/days.lua: every day limit is counted there).
+local days = require "common.days"
+M.day_number = days.number
 
 -- d plus n calendar days.
-function M.add_days(d, n) return from_day_number(day_number(d) + n) end
+M.add_days = days.add
 
 -- The policy's numbers --------------------------------------------------------------
 
