@@ -143,7 +143,7 @@ const struct kam_command kam_commands[] = {
 	{"visit", "visits and symposiums: recorded, and what each grade requires", kam_cmd_script,
 	 {{"add CODE --on DATE (--by WHO | --manager NAME) [--kind regular|center|leadership] [--note TEXT] | list CODE [--from DATE] [--to DATE]", "Record a visit; a customer's visits."},
 	  {"symposium --on DATE --title TEXT [--bureau B] [--attendees N]", "Record a customer symposium."},
-	  {"due [--month YYYY-MM] [--as-of DATE] [--kind K] [--all]", "Per key account the visits its grade requires in the month (or its year), those made, and which are due or overdue; symposiums against the policy's number; archives older than the policy's refresh interval."}}},
+	  {"due [--month YYYY-MM] [--as-of DATE] [--kind K] [--all]", "Per key account the visits its grade requires in the month (or its year), those made, and which are due or overdue (head-office accounts: the province's visits a year); symposiums against the policy's number; archives older than the policy's refresh interval."}}},
 	{"holiday", "the center's holiday table, for limits a policy counts in working days", kam_cmd_script,
 	 {{"add DATE [--to DATE] --name NAME [--workday]", "Mark a day (or each day to --to) a holiday (法定节假日), or with --workday a Saturday or Sunday worked in exchange (调休上班); a day marked already is refused, naming its mark."},
 	  {"remove DATE [--to DATE]", "Take the marks off (recorded in the audit log)."},

@@ -120,6 +120,15 @@ const struct kam_store_stmt kam_store_archive_stmts[] = {
 	 "SELECT id, printf('%014d', from_code) AS from_code, printf('%014d', into_code) AS into_code, months,"
 	 " rows, amount, reason, merged_by, merged_at FROM customer_merges WHERE from_code = ?1 OR into_code = ?1"
 	 " ORDER BY id", "read the merges"},
+	/* Head offices (DOMAIN §2, §4): a code whose branch number is 000 and under which at
+	 * least one other active customer is stored (the same first 11 digits, a branch
+	 * 001-999), with how many.  Seed 000 art. 28 and 30 name 总部大客户, head-office key
+	 * accounts, which the province maintains and visits. */
+	{"head_offices", "", KAM_STMT_ROWS,
+	 "SELECT printf('%014d', h.code) AS code, count(*) AS branches FROM customers h"
+	 " JOIN customers b ON b.code > h.code AND b.code <= h.code + 999 LEFT JOIN archive ab ON ab.code = b.code"
+	 " WHERE h.code % 1000 = 0 AND coalesce(ab.status, 'active') = 'active' GROUP BY h.code ORDER BY h.code",
+	 "read the head offices"},
 	/* A customer's ledger: rows and fen per month (for show and the merge's report). */
 	{"ledger_summary", "c", KAM_STMT_ROWS,
 	 "SELECT month, count(*) AS rows, sum(amount) AS amount FROM ledger WHERE code = ?1 GROUP BY month"

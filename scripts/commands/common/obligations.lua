@@ -266,6 +266,37 @@ function M.visits_due(p, kind, y, m, as_of)
   return rows, gy
 end
 
+-- Head-office accounts (总部大客户; Hubei art. 30 (4), DOMAIN §4): visited by the province
+-- numbers.head_office_visits.per_year times a year.  A head office is a key account whose
+-- code has branch number 000 and which has active branches stored (kam.store.head_offices:
+-- DOMAIN §2's code is the only structure kam holds); the visits counted are those of the
+-- rule's kind (kam stores no visiting level, so the policy names the kind the province's
+-- visits are recorded as).  Rows as visits_due's, kind "head_office" (counting visits of
+-- `counts`), with the branches; {} when the policy sets no such rule.
+function M.head_office_visits_due(p, y, m, as_of)
+  local r = p.numbers.head_office_visits
+  if type(r) ~= "table" then return {}, nil end
+  if math.type(r.per_year) ~= "integer" or not M.visit_keys[r.kind] then
+    error(string.format("policy %s: numbers.head_office_visits needs per_year (a whole number) and kind (regular,"
+      .. " center or leadership: the visits that count)", p.name), 0)
+  end
+  local gy = M.grade_year(M.month_end(y, m))
+  if not gy then return {}, nil end
+  local heads = {}
+  for _, h in ipairs(store.head_offices()) do heads[h.code] = h.branches end
+  if next(heads) == nil then return {}, gy end
+  local due, rows = fmt(y, 12, 31), {}
+  for _, v in ipairs(store.visits_made(gy, fmt(y, m, 1), M.month_end(y, m), r.kind, fmt(y, 1, 1))) do
+    if heads[v.code] then
+      rows[#rows + 1] = { code = v.code, name = v.name, city = v.city, county = v.county, grade = v.grade,
+        kind = "head_office", counts = r.kind, branches = heads[v.code], per = "year", required = r.per_year,
+        made = v.year, due = due, by = r.by, last_visit = v.last, status = status(v.year, r.per_year, due, as_of),
+        short = math.max(0, r.per_year - v.year) }
+    end
+  end
+  return rows, gy
+end
+
 -- Symposiums held in year y (to as_of) against numbers.symposiums_per_year.
 function M.symposiums(p, y, as_of)
   local required = p.numbers.symposiums_per_year
