@@ -70,6 +70,32 @@ is "$(echo "$out" | py 'print(len(d["days"]), len(d["years"]))')" "0 0" "--json:
 run kam --db $DB holiday list --year 2027
 like "$out" "no day of 2027 is marked" "said in text"
 
+# --- the table by import, and back out ---------------------------------------------------------
+printf '日期,类型,名称\n2026-12-31,节假日,跨年\n2026-12-26,调休上班,补班\n' >h.csv
+KAM_USER=importer run kam --db $DB import holidays h.csv
+status_is 0 "import holidays (Chinese headers and words)"
+is "$(q "SELECT group_concat(day || ' ' || kind || ' ' || added_by, ',') FROM holidays WHERE day > '2026-12-01'")" \
+  "2026-12-26 workday importer,2026-12-31 holiday importer" "stored with who"
+run kam --db $DB import holidays h.csv
+like "$err" "0 added, 0 updated, 2 unchanged" "the same file again changes nothing"
+before=$(dump)
+printf 'day,kind,name\n2026-12-31,holiday,除夕\n2026-12-30,workday,x\n' >h2.csv
+run kam --db $DB import holidays h2.csv
+status_is 1 "a changed day and a workday on a Wednesday"
+like "$err" "h2.csv:2: 2026-12-31 is stored already as holiday '跨年', the file has holiday '除夕'; --replace changes it" \
+  "the changed day is refused without --replace"
+like "$err" "h2.csv:3: column 'kind': 2026-12-30 is a weekday" "the weekday workday is refused"
+is "$(dump)" "$before" "nothing imported"
+printf 'day,kind,name\n2026-12-31,holiday,除夕\n' >h3.csv
+run kam --db $DB import holidays h3.csv --replace
+like "$err" "0 added, 1 updated" "--replace changes it"
+run kam --db $DB export holidays
+like "$out" "2026-12-31,holiday,除夕" "kam export holidays writes the table"
+run kam --db $DB holiday remove 2026-12-26 --to 2026-12-31
+status_is 1 "removing a range with an unmarked day is refused"
+run kam --db $DB holiday remove 2026-12-26 && run kam --db $DB holiday remove 2026-12-31
+status_is 0 "the imported days removed"
+
 # --- deadlines under the test policy ----------------------------------------------------------
 complaint() { run kam --json --db $DB "$@" complaint add $C --content 延误 --on "$on"; }
 on=2026-09-04; complaint $WD   # Friday
