@@ -82,6 +82,23 @@ run kam --db $DB register $S --team 另一团队
 status_is 1 "the moved registration stands for the survivor"
 like "$err" "江岸营销部" "naming the team"
 
+# --- registrations: the survivor's team holds it already; a lapsed one ------------------------
+P=42050200001000; Q=42050200002000; R=42050200003000
+run kam --db $DB register $P --team 西陵 && run kam --db $DB register $Q --team 西陵
+run kam --json --db $DB customer merge $P --into $Q --reason 同一客户
+status_is 0 "both codes registered to one team"
+is "$(echo "$out" | py 'print(d["registrations_moved"], d["registrations_ended"])')" "0 1" "nothing moves, one ends"
+is "$(q "SELECT status || ' ' || end_reason FROM registrations WHERE code = $P")" \
+  "released merged into $Q, registered to the same team" "the merged code's is released, saying why"
+is "$(q "SELECT count(*) FROM registrations WHERE code = $Q AND status = 'held'")" "1" "the survivor's stands"
+run kam --db $DB register $R --team 夷陵 --on 2020-01-01
+run kam --json --db $DB customer merge $R --into $Q --reason 同一客户
+status_is 0 "a lapsed registration of another team does not stand in the way"
+is "$(q "SELECT status || ' ' || ended_on FROM registrations WHERE code = $R")" "expired 2020-06-30" \
+  "it is recorded as expired the day after its last day (2020-06-29)"
+is "$(q "SELECT new_value FROM archive_changes WHERE code = $R AND field = 'registration'")" "expired on 2020-06-30" \
+  "and the history says so"
+
 # --- refusals: each names the conflict, exit 1, nothing changed ------------------------------
 refused() { # FROM INTO WANT DESC
   local before; before=$(dump)
@@ -95,8 +112,9 @@ S2=42010200003000
 X=42010200004000; run kam --db $DB visit add $X --on 2026-02-01 --by 市局
 run kam --db $DB register $S2 --team 甲队
 run kam --db $DB register $X --team 乙队
-refused $X $S2 "registration #4 by team '乙队' stands for $X" "two teams' registrations"
-like "$err" "and #3 by team '甲队' for $S2" "naming both holders"
+rx=$(q "SELECT id FROM registrations WHERE code = $X"); rs=$(q "SELECT id FROM registrations WHERE code = $S2")
+refused $X $S2 "registration #$rx by team '乙队' stands for $X" "two teams' registrations"
+like "$err" "and #$rs by team '甲队' for $S2" "naming both holders"
 run kam --db $DB register release $X --reason 让出
 X=42010200005000
 run kam --db $DB override add $X --kind cultivation --grade 2 --reason 培育 --from 2026-01-01 --until 2026-12-31 --year 2025
