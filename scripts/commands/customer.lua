@@ -26,6 +26,11 @@ An empty value clears an optional field.  Every change is recorded with who, whe
 old value, and counts as a refresh of the archive (today, or --refreshed-on DATE; set
 with --refreshed-on alone records a review that changed nothing).  add without CODE
 gives the next code of --admin-code (kam code next).  A customer's code never changes.
+merge moves the first code's ledger, visits, key persons, competitors, current managers
+(where the survivor has none in that role) and standing registration to the survivor and
+marks it merged, in one transaction; it is refused, changing nothing, while the first
+code has a grading override, a discount, a claim, a receivable or a complaint still open,
+a green-channel enrolment the survivor lacks, or a registration by another team.
 ]]
 
 -- The fields: flag name = {table, column, type}.  Types: text, enum (words), bool, money
