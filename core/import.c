@@ -69,6 +69,8 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_managers_ops;
 	if (strcmp(k->name, "assignments") == 0)
 		return &import_assignments_ops;
+	if (strcmp(k->name, "holidays") == 0)
+		return &import_holidays_ops;
 	return NULL;
 }
 

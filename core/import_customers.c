@@ -1,18 +1,26 @@
 /* Customer archive rows: new codes are added; a code already stored with the same data
  * is left alone; one stored with other data is changed only when asked (--replace), and
- * then only in the columns the file has.  A code twice in one file is an error. */
+ * then only in the columns the file has, each change appended to the archive's history
+ * (archive_changes: who, when, the old and the new value, as kam customer set records
+ * it) and the archive refreshed today, as an import of its other blocks does.  A code
+ * twice in one file is an error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "import_kind.h"
 #include "store_customers.h"
+#include "store_stmt.h"
+#include "today.h"
 
 struct customer_state {
 	struct i64map seen;            /* code -> the line it first stood on */
 	kam_customers *store;
 	kam_store_value vals[MAX_COLS], stored[MAX_COLS];
 	int place, city, county;       /* their columns in the kind */
+	const struct kam_store_stmt *change, *refreshed;   /* the archive's history (--replace) */
+	char at[32], today[16];
 };
 
 static int customers_begin(struct import_run *im, kam_err *e)
@@ -30,6 +38,16 @@ static int customers_begin(struct import_run *im, kam_err *e)
 	cs->county = kam_kind_column(k, "county", 6);
 	if (cs->place < 0 || cs->city < 0 || cs->county < 0)
 		return kam_errf(e, "customers: the kind lacks place, city or county");
+	if (im->opts->replace) {
+		time_t t = time(NULL);
+		cs->change = kam_store_stmt_find(kam_store_archive_stmts, "change_add");
+		cs->refreshed = kam_store_stmt_find(kam_store_archive_stmts, "archive_refreshed");
+		if (!cs->change || !cs->refreshed)
+			return kam_errf(e, "customers: the storage layer lacks the archive's history");
+		strftime(cs->at, sizeof cs->at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+		if (kam_db_today(im->db, cs->today, e) < 0)
+			return -1;
+	}
 	/* --replace changes only the columns the file has. */
 	for (int c = 0; c < k->ncols; c++) {
 		cols[c] = k->cols[c].name;
@@ -66,6 +84,76 @@ static int same(const kam_store_value *stored, const kam_value *v)
 	if (v->kind == KAM_V_INT)
 		return stored->type == KAM_STORE_INT && stored->i == v->i;
 	return stored->type == KAM_STORE_TEXT && stored->len == v->len && memcmp(stored->s, v->s, v->len) == 0;
+}
+
+/* A value as the history keeps it: text, or an integer (a flag: 1 or 0) written out;
+ * allocated (NULL for none, and *oom set when out of memory). */
+static char *history_text(enum kam_store_type type, int64_t i, const char *s, size_t len, int *oom)
+{
+	char num[32], *t;
+	if (type == KAM_STORE_NULL)
+		return NULL;
+	if (type == KAM_STORE_INT) {
+		snprintf(num, sizeof num, "%lld", (long long)i);
+		s = num, len = strlen(num);
+	}
+	if (!(t = strndup(s ? s : "", len)))
+		*oom = 1;
+	return t;
+}
+
+/* --replace: the old and new values of each column the file changes, as text (taken
+ * before the update: the stored values live only until the next call on the store). */
+struct row_changes {
+	char *old[MAX_COLS], *now[MAX_COLS];
+	int changed[MAX_COLS];
+};
+
+static void changes_free(struct row_changes *rc)
+{
+	for (int c = 0; c < MAX_COLS; c++)
+		free(rc->old[c]), free(rc->now[c]);
+}
+
+static int changes_take(struct import_run *im, struct customer_state *cs, struct row_changes *ch, kam_err *e)
+{
+	const struct kam_kind *k = im->kind;
+	int oom = 0;
+	for (int c = 1; c < k->ncols; c++) {
+		const kam_store_value *was = &cs->stored[c];
+		const kam_value *v = &im->val[c];
+		if (im->col_of[c] < 0 || same(was, v))
+			continue;
+		ch->changed[c] = 1;
+		ch->old[c] = history_text(was->type, was->i, was->s, was->type == KAM_STORE_TEXT ? strlen(was->s) : 0, &oom);
+		ch->now[c] = history_text(v->kind == KAM_V_INT ? KAM_STORE_INT : v->kind == KAM_V_TEXT ? KAM_STORE_TEXT
+					  : KAM_STORE_NULL, v->i, v->s, v->len, &oom);
+	}
+	return oom ? kam_errf(e, "out of memory") : 0;
+}
+
+/* Append the changes to the archive's history with who and when; the archive is
+ * refreshed today. */
+static int changes_record(struct import_run *im, struct customer_state *cs, const struct row_changes *ch, kam_err *e)
+{
+	const struct kam_kind *k = im->kind;
+	const char *user = im->opts->user ? im->opts->user : "?";
+	for (int c = 1; c < k->ncols; c++) {
+		if (!ch->changed[c])
+			continue;
+		kam_store_value h[8] = {
+			{KAM_STORE_INT, im->val[0].i, NULL, 0}, {KAM_STORE_TEXT, 0, "basic", 0},
+			{KAM_STORE_NULL, 0, NULL, 0}, {KAM_STORE_TEXT, 0, k->cols[c].name, 0},
+			ch->old[c] ? (kam_store_value){KAM_STORE_TEXT, 0, ch->old[c], 0} : (kam_store_value){KAM_STORE_NULL, 0, NULL, 0},
+			ch->now[c] ? (kam_store_value){KAM_STORE_TEXT, 0, ch->now[c], 0} : (kam_store_value){KAM_STORE_NULL, 0, NULL, 0},
+			{KAM_STORE_TEXT, 0, user, 0}, {KAM_STORE_TEXT, 0, cs->at, 0},
+		};
+		if (kam_store_stmt_run(im->db, cs->change, h, 8, NULL, NULL, e) < 0)
+			return -1;
+	}
+	kam_store_value f[3] = {{KAM_STORE_INT, im->val[0].i, NULL, 0}, {KAM_STORE_TEXT, 0, cs->today, 0},
+				{KAM_STORE_TEXT, 0, user, 0}};
+	return kam_store_stmt_run(im->db, cs->refreshed, f, 3, NULL, NULL, e);
 }
 
 /* A row storage refused (KAM_STORE_REFUSED: a CHECK) is a bad row; anything else stops. */
@@ -106,10 +194,21 @@ static int changed_row(struct import_run *im, struct customer_state *cs, const k
 				v->kind == KAM_V_INT ? (int)strlen(now) : (int)v->len,
 				v->kind == KAM_V_INT ? now : v->kind == KAM_V_TEXT ? v->s : "");
 	}
+	struct row_changes ch = {{NULL}, {NULL}, {0}};
+	if (changes_take(im, cs, &ch, e) < 0) {
+		changes_free(&ch);
+		return ROW_FATAL;
+	}
 	for (int c = 0; c < k->ncols; c++)
 		to_store(&im->val[c], &cs->vals[c]);
-	if ((rc = kam_customers_update(cs->store, cs->vals, e)) != 0)
+	if ((rc = kam_customers_update(cs->store, cs->vals, e)) != 0) {
+		changes_free(&ch);
 		return stored_failure(im, rc, r, e);
+	}
+	rc = changes_record(im, cs, &ch, e);
+	changes_free(&ch);
+	if (rc < 0)
+		return ROW_FATAL;
 	im->st->updated++;
 	return ROW_OK;
 }

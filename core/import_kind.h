@@ -90,6 +90,7 @@ extern const struct import_ops import_visits_ops;
 extern const struct import_ops import_archive_ops;
 extern const struct import_ops import_managers_ops;
 extern const struct import_ops import_assignments_ops;
+extern const struct import_ops import_holidays_ops;
 
 /* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
 struct i64map {

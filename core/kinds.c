@@ -232,8 +232,25 @@ static const struct kam_kind receivables_kind = {
 	(int)(sizeof receivable_cols / sizeof receivable_cols[0]), "id",
 };
 
+/* The center's holiday table (DOMAIN §4; issue 21; import_holidays.c): a day off, or a
+ * weekend day worked in exchange (调休上班). */
+static const struct kam_word holiday_kind_words[] = {
+	{"holiday", "节假日|法定节假日|放假|休息日"},
+	{"workday", "调休上班|调休|上班|补班"},
+	{NULL, NULL},
+};
+
+static const struct kam_column holiday_cols[] = {
+	{"day", "日期", KAM_COL_TEXT, 1, NULL, "日期"},
+	{"kind", "类型", KAM_COL_ENUM, 1, holiday_kind_words, "类型"},
+	{"name", "名称|节日", KAM_COL_TEXT, 1, NULL, "名称"},
+};
+
+KIND(holidays_kind, "holidays", "节假日", "holidays", holiday_cols, "day");
+
 const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &notes_kind, &receivables_kind,
 	&visits_kind, &archive_kind, &extended_kind, &persons_kind, &competitors_kind, &managers_kind, &assignments_kind,
+	&holidays_kind,
 	NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)

@@ -3,7 +3,7 @@
  * (store_stmt.h) becomes kam.store.NAME(...), its arguments checked against the entry's
  * parameter types; rows come back as tables keyed by column (a NULL column absent), an
  * array for KAM_STMT_ROWS, one row or nil for KAM_STMT_ROW.  Besides them:
- * kam.store.ledger_move(from, into) and kam.store.today(). */
+ * kam.store.customer_merge(...) (store_archive.h) and kam.store.today(). */
 #include <lauxlib.h>
 #include <lua.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "l_rows.h"
 #include "l_store_obligations.h"
 #include "store_archive.h"
+#include "store_holidays.h"
 #include "store_meta.h"
 #include "store_stmt.h"
 #include "today.h"
@@ -69,21 +70,38 @@ static int l_stmt(lua_State *L)
 	return 1;
 }
 
-/* kam.store.ledger_move(from, into) -> {months, rows, amount} */
-static int l_ledger_move(lua_State *L)
+static void set_int(lua_State *L, const char *k, lua_Integer v)
 {
-	struct kam_ledger_move m;
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* kam.store.customer_merge(from, into, reason, by, at, today) -> {id, months, rows,
+ * amount, visits, key_persons, competitors, assignments_moved, assignments_ended,
+ * registrations_moved, registrations_ended}; a refusal raises, naming the conflict. */
+static int l_customer_merge(lua_State *L)
+{
+	struct kam_customer_merge m;
 	kam_err e;
 	int64_t from = kam_lua_check_code(L, 1), into = kam_lua_check_code(L, 2);
-	if (kam_store_ledger_move(kam_lua_db(L), from, into, &m, &e) < 0)
-		return luaL_error(L, "%s", e.msg);
-	lua_createtable(L, 0, 3);
-	lua_pushinteger(L, m.months);
-	lua_setfield(L, -2, "months");
-	lua_pushinteger(L, (lua_Integer)m.rows);
-	lua_setfield(L, -2, "rows");
-	lua_pushinteger(L, m.amount);
-	lua_setfield(L, -2, "amount");
+	const char *reason = luaL_checkstring(L, 3), *by = luaL_checkstring(L, 4), *at = luaL_checkstring(L, 5),
+		   *today = luaL_checkstring(L, 6);
+	if (kam_store_customer_merge(kam_lua_db(L), from, into, reason, by, at, today, &m, &e) < 0) {
+		lua_pushstring(L, e.msg);   /* a refusal says what and why: no script position */
+		return lua_error(L);
+	}
+	lua_createtable(L, 0, 11);
+	set_int(L, "id", m.id);
+	set_int(L, "months", m.ledger.months);
+	set_int(L, "rows", (lua_Integer)m.ledger.rows);
+	set_int(L, "amount", m.ledger.amount);
+	set_int(L, "visits", m.visits);
+	set_int(L, "key_persons", m.key_persons);
+	set_int(L, "competitors", m.competitors);
+	set_int(L, "assignments_moved", m.assignments_moved);
+	set_int(L, "assignments_ended", m.assignments_ended);
+	set_int(L, "registrations_moved", m.registrations_moved);
+	set_int(L, "registrations_ended", m.registrations_ended);
 	return 1;
 }
 
@@ -104,6 +122,7 @@ void kam_store_obligations_register(lua_State *L)
 	static const struct kam_store_stmt *const tables[] = {
 		kam_store_archive_stmts, kam_store_codes_stmts, kam_store_managers_stmts,
 		kam_store_visits_stmts, kam_store_registration_stmts, kam_store_assessment_stmts,
+		kam_store_holidays_stmts,
 	};
 	for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
 		for (const struct kam_store_stmt *s = tables[t]; s->name; s++) {
@@ -111,8 +130,8 @@ void kam_store_obligations_register(lua_State *L)
 			lua_pushcclosure(L, l_stmt, 1);
 			lua_setfield(L, -2, s->name);
 		}
-	lua_pushcfunction(L, l_ledger_move);
-	lua_setfield(L, -2, "ledger_move");
+	lua_pushcfunction(L, l_customer_merge);
+	lua_setfield(L, -2, "customer_merge");
 	lua_pushcfunction(L, l_today);
 	lua_setfield(L, -2, "today");
 }

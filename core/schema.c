@@ -598,6 +598,17 @@ const char *const kam_schema_steps[] = {
 	/* next: a decision's labels, grade()'s fourth value (a JSON object of strings, NULL
 	 * when none): what follows from a grade beside it, such as city2012's breadth. */
 	"ALTER TABLE decisions ADD COLUMN labels TEXT CHECK (labels LIKE '{%}');",
+
+	/* next: the center's holiday table (store_holidays.h; issue 21): a day off (法定节假日)
+	 * or a weekend day made a working day (调休上班), with its name and who entered it.
+	 * Only limits a policy counts in working days read it; calendar days stay the default. */
+	"CREATE TABLE holidays ("
+	"  day      TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
+	"  kind     TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')),"
+	"  name     TEXT NOT NULL CHECK (length(name) > 0),"
+	"  added_by TEXT NOT NULL,"
+	"  added_at TEXT NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

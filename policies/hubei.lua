@@ -83,8 +83,11 @@ P.numbers = {
     ["3"] = {per_year = 2, by = "specialty bureau (市州专业局)"},
     ["4"] = {per_year = 2, by = "specialty bureau (市州专业局)"},
   },
-  -- own key: 总部大客户 (head-office accounts) are visited by the province at least once a year.
-  head_office_visits = {per_year = 1, by = "provincial EMS bureau (省速递物流局)"},
+  -- own key: 总部大客户 (head-office accounts: a key account with branches stored under its
+  -- code) are visited by the province at least once a year.  kam records no visiting level:
+  -- the seed gives none, so kam chooses that the province's visits are recorded as center
+  -- visits (省速递物流局大客户服务中心, art. 8), and those are the ones counted.
+  head_office_visits = {per_year = 1, by = "provincial EMS bureau (省速递物流局)", kind = "center"},
   symposiums_per_year = 1,              -- 每年至少召开一次大客户座谈会 (art. 30 (6)): the obligation
   -- own key: the assessment's bar (art. 35, DOMAIN §10): below 2 a year, 5 points off per one
   -- short.  DOMAIN §4: the policy carries both numbers; each part of kam reads its own.

@@ -51,6 +51,10 @@ for kind in pairs(ob.visit_keys) do
     if r.per == "month" and r.status == "overdue" then table.insert(bucket(r.code).visits, r) end
   end
 end
+-- Head-office accounts the province has not visited this year, once the year's end is due.
+for _, r in ipairs(ob.head_office_visits_due(p, y, m, as_of)) do
+  if r.status == "overdue" or (r.status == "due" and r.due == as_of) then table.insert(bucket(r.code).visits, r) end
+end
 for _, a in ipairs(ob.archives_due(p, as_of)) do
   if a.status ~= "current" or a.due == as_of then table.insert(bucket(a.code).archives, a) end
 end

@@ -26,6 +26,11 @@ An empty value clears an optional field.  Every change is recorded with who, whe
 old value, and counts as a refresh of the archive (today, or --refreshed-on DATE; set
 with --refreshed-on alone records a review that changed nothing).  add without CODE
 gives the next code of --admin-code (kam code next).  A customer's code never changes.
+merge moves the first code's ledger, visits, key persons, competitors, current managers
+(where the survivor has none in that role) and standing registration to the survivor and
+marks it merged, in one transaction; it is refused, changing nothing, while the first
+code has a grading override, a discount, a claim, a receivable or a complaint still open,
+a green-channel enrolment the survivor lacks, or a registration by another team.
 ]]
 
 -- The fields: flag name = {table, column, type}.  Types: text, enum (words), bool, money
@@ -500,14 +505,21 @@ elseif sub == "merge" then
         c.status_since or "?"), 0)
     end
   end
-  local moved = store.ledger_move(from, into)
-  local id = store.merge_add(from, into, moved.months, moved.rows, moved.amount, opts.reason, user, now).id
-  store.archive_status(from, "merged", today, opts.reason, into)
-  store.change_add(from, "merge", id, "merged_into", nil, into, user, now)
-  store.change_add(from, "status", nil, "status", "active", "merged", user, now)
-  store.change_add(into, "merge", id, "merged_from", nil, from, user, now)
-  return done({ id = id, from = from, into = into, months = moved.months, rows = moved.rows,
-    amount = cli.yuan(moved.amount) }, string.format("customer %s merged into %s: %d ledger rows in %d months (%s yuan)"
-    .. " moved; %s is kept as merged", from, into, moved.rows, moved.months, cli.yuan(moved.amount), from))
+  local m = store.customer_merge(from, into, opts.reason, user, now, today)
+  local others = {}
+  for _, k in ipairs { "visits", "key_persons", "competitors" } do
+    if m[k] > 0 then others[#others + 1] = string.format("%d %s", m[k], k:gsub("_", " ")) end
+  end
+  if m.assignments_moved > 0 then others[#others + 1] = m.assignments_moved .. " manager assignment(s)" end
+  if m.registrations_moved > 0 then others[#others + 1] = "its registration" end
+  local ended = m.assignments_ended + m.registrations_ended
+  return done({ id = m.id, from = from, into = into, months = m.months, rows = m.rows, amount = cli.yuan(m.amount),
+    visits = m.visits, key_persons = m.key_persons, competitors = m.competitors,
+    assignments_moved = m.assignments_moved, assignments_ended = m.assignments_ended,
+    registrations_moved = m.registrations_moved, registrations_ended = m.registrations_ended },
+    string.format("customer %s merged into %s: %d ledger rows in %d months (%s yuan)%s moved%s; %s is kept as merged",
+      from, into, m.rows, m.months, cli.yuan(m.amount), #others > 0 and (", " .. table.concat(others, ", ")) or "",
+      ended > 0 and string.format(" (%d of its assignments or registrations ended, as the history says)", ended)
+      or "", from))
 end
 return cli.usage_error(sub and ("unknown customer subcommand '" .. sub .. "'") or "customer needs a subcommand", USAGE)

@@ -6,6 +6,7 @@
 -- prospect is next touched.  Released and transferred registrations are kept.
 local cli = require "common.cli"
 local ob = require "common.obligations"
+local dayc = require "common.days"
 local store, json = kam.store, kam.json
 
 local USAGE = [[
@@ -14,9 +15,9 @@ usage: kam register [claim] CODE|NAME --team T [--on DATE]
                 --team T --reason TEXT [--on DATE]
        kam register list [--team T] [--expiring-by DATE] [--as-of DATE] | show CODE|NAME
 A prospect is a stored customer's 14-digit code, or a name as typed.  A claim stands
-for the policy's registration_days (calendar days from the day after --on, default
-today, the last one included); a claim by a second team while it stands is refused,
-naming the team that holds it.  transfer hands a registration to another team (a
+for the policy's registration_days (calendar days, or working days where the policy
+says so, from the day after --on, default today, the last one included); a claim by a
+second team while it stands is refused, naming the team that holds it.  transfer hands a registration to another team (a
 relocated customer handed over between bureaus).  Nothing is deleted.
 ]]
 
@@ -95,7 +96,7 @@ if sub == "claim" or sub == "release" or sub == "transfer" then
       error(string.format("prospect '%s' is registered to %s: no other team may develop it while that stands"
         .. " (DOMAIN §7)", key, holder_text(r)), 0)
     end
-    local expires = ob.add_days(on, days)
+    local expires = dayc.deadline(p, "registration_days", on, days)
     local id = store.registration_add(key, code, opts.team, on, expires, user).id
     return done({ id = id, prospect = key, team = opts.team, claimed_on = on, expires_on = expires, days = days,
       lapsed = lapsed and lapsed.id or json.null },
@@ -113,7 +114,7 @@ if sub == "claim" or sub == "release" or sub == "transfer" then
   end
   if r.team == opts.team then error(string.format("prospect '%s' is registered to team %s already", key, r.team), 0) end
   store.registration_end(r.id, "transferred", on, user, opts.reason, nil)
-  local expires = ob.add_days(on, days)
+  local expires = dayc.deadline(p, "registration_days", on, days)
   local id = store.registration_add(key, code, opts.team, on, expires, user).id
   store.registration_link(r.id, id)
   return done({ id = id, prospect = key, from_team = r.team, team = opts.team, claimed_on = on, expires_on = expires,

@@ -16,7 +16,9 @@ usage: kam visit add CODE --on DATE (--by WHO | --manager NAME)
 due: per key account (grades of the latest year graded at or before the month), the
 visits of each kind its grade requires: per month (due on the month's last day) or per
 year (due on 31 December, counted from January to the month's end); those made; met, due
-(still in time on --as-of, default today) or overdue.  Also the symposiums held in the
+(still in time on --as-of, default today) or overdue; head-office accounts (a key
+account with branches stored under its code) the province's visits a year, where the
+policy sets head_office_visits (--kind head_office).  Also the symposiums held in the
 month's year against the policy's number, and the archives older than the policy's
 refresh interval (due the same day N months after the last refresh, overdue the day
 after).  Text lists what is not met (--all: every customer); --json everything.
@@ -104,9 +106,11 @@ elseif sub == "due" then
     y, m = ob.ymd(as_of)
   end
   local kinds = { "regular", "center", "leadership" }
-  if opts.kind then
+  if opts.kind == "head_office" then
+    kinds = {}
+  elseif opts.kind then
     if not ob.visit_keys[opts.kind] then
-      return cli.usage_error("--kind '" .. opts.kind .. "' must be regular, center or leadership", USAGE)
+      return cli.usage_error("--kind '" .. opts.kind .. "' must be regular, center, leadership or head_office", USAGE)
     end
     kinds = { opts.kind }
   end
@@ -115,6 +119,11 @@ elseif sub == "due" then
   for _, k in ipairs(kinds) do
     local r
     r, gy = ob.visits_due(p, k, y, m, as_of)
+    for _, x in ipairs(r) do rows[#rows + 1] = x end
+  end
+  if not opts.kind or opts.kind == "head_office" then   -- the province's visits to head offices
+    local r, hy = ob.head_office_visits_due(p, y, m, as_of)
+    gy = gy or hy
     for _, x in ipairs(r) do rows[#rows + 1] = x end
   end
   local archives = ob.archives_due(p, as_of)

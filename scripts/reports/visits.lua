@@ -15,7 +15,9 @@ for _, kind in ipairs({ "regular", "center", "leadership" }) do
   r, gy = ob.visits_due(p, kind, y, m, day)
   for _, x in ipairs(r) do rows[#rows + 1] = x end
 end
-local kinds = { regular = L("日常走访", "regular"), center = L("中心走访", "center"), leadership = L("领导走访", "leadership") }
+for _, x in ipairs((ob.head_office_visits_due(p, y, m, day))) do rows[#rows + 1] = x end
+local kinds = { regular = L("日常走访", "regular"), center = L("中心走访", "center"), leadership = L("领导走访", "leadership"),
+                head_office = L("总部大客户走访(省局)", "head office (province)") }
 local states = { met = L("已完成", "met"), due = L("待走访", "due"), overdue = L("逾期", "overdue"),
                  ["not computed"] = L("未计算", "not computed") }
 local counts = { met = 0, due = 0, overdue = 0, ["not computed"] = 0 }

@@ -9,60 +9,10 @@ local M = {}
 
 -- Days ------------------------------------------------------------------------------------
 
--- Days since 1970-01-01 of a civil date (H. Hinnant's algorithm: exact, no os.time, no
--- timezone).
-local function days_from_civil(y, m, d)
-  if m <= 2 then y = y - 1 end
-  local era = (y >= 0 and y or y - 399) // 400
-  local yoe = y - era * 400
-  local mp = (m + 9) % 12
-  local doy = (153 * mp + 2) // 5 + d - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-
-local function civil_from_days(z)
-  z = z + 719468
-  local era = (z >= 0 and z or z - 146096) // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return y, m, d
-end
-
-local function fmt(y, m, d) return string.format("%04d-%02d-%02d", y, m, d) end
-
--- A day as days since the epoch, or nil and why.
-local function parse_day(s)
-  local y, m, d = tostring(s):match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")
-  if not y then return nil, "date '" .. tostring(s) .. "' must be YYYY-MM-DD" end
-  y, m, d = math.tointeger(tonumber(y)), math.tointeger(tonumber(m)), math.tointeger(tonumber(d))
-  local n = days_from_civil(y, m, d)
-  if fmt(civil_from_days(n)) ~= s then return nil, "date '" .. s .. "' is not a real day" end
-  return n
-end
-
--- s if it is a real day YYYY-MM-DD, else nil and why.
-function M.check_day(s)
-  local n, err = parse_day(s)
-  if not n then return nil, err end
-  return s
-end
-
--- The day n days after day (n may be negative).
-function M.add_days(day, n)
-  return fmt(civil_from_days(assert(parse_day(day)) + n))
-end
-
--- Days from a to b (b - a).
-function M.days_between(a, b)
-  return assert(parse_day(b)) - assert(parse_day(a))
-end
+-- The calendar, and every deadline, are common/days.lua's (calendar days unless the
+-- policy counts a limit in working days).
+local days = require "common.days"
+M.check_day, M.add_days, M.days_between = days.check, days.add, days.between
 
 -- Today in the database's timezone (meta timezone, else the machine's).
 -- The day an option names (opts[name], YYYY-MM-DD), default today in the database's
@@ -148,7 +98,7 @@ end
 
 -- The day a request made on day must be answered by (approval_days after it).
 function M.discount_answer_by(p, day)
-  return M.add_days(day, need(p, "approval_days", "answer time for discounts"))
+  return days.deadline(p, "approval_days", day, need(p, "approval_days", "answer time for discounts"))
 end
 
 -- Whether level may answer a request of route: true, or nil and why.
@@ -179,13 +129,13 @@ function M.claim_terms(p, amount, green, day)
   local c = need(p, "claims", "claim rules")
   local t = {}
   if amount <= c.advance_limit then
-    t.route, t.pay_by = "advance", M.add_days(day, c.advance_days)
+    t.route, t.pay_by = "advance", days.deadline(p, "advance_days", day, c.advance_days)
   else
-    t.route, t.report_by = "province", M.add_days(day, c.report_days)
+    t.route, t.report_by = "province", days.deadline(p, "report_days", day, c.report_days)
   end
   if green then
-    t.handle_by = M.add_days(day, c.enrolled_handle_days)
-    local pay = M.add_days(day, c.enrolled_pay_days)
+    t.handle_by = days.deadline(p, "enrolled_handle_days", day, c.enrolled_handle_days)
+    local pay = days.deadline(p, "enrolled_pay_days", day, c.enrolled_pay_days)
     if not t.pay_by or pay < t.pay_by then t.pay_by = pay end
   end
   return t
@@ -231,14 +181,15 @@ function M.credit_stops(p, rows)
   local after = need(p, "arrears", "arrears rules").stop_after_days or 0
   local by, list = {}, {}
   for _, r in ipairs(rows) do
-    if r.outstanding > 0 and r.days_overdue > after then
+    -- on stop from the day after the last of stop_after_days past due
+    local since = days.add(days.deadline(p, "stop_after_days", r.due, after), 1)
+    if r.outstanding > 0 and since <= days.add(r.due, r.days_overdue) then
       local s = by[r.code]
       if not s then
         s = { code = r.code, since = nil, outstanding = 0, receivables = {}, handlers = {} }
         by[r.code] = s
         list[#list + 1] = s
       end
-      local since = M.add_days(r.due, after + 1)
       if not s.since or since < s.since then s.since = since end
       s.outstanding = s.outstanding + r.outstanding
       s.receivables[#s.receivables + 1] = r.id
@@ -306,7 +257,7 @@ end
 -- Complaints (§11) ------------------------------------------------------------------------
 
 function M.complaint_answer_by(p, day)
-  return M.add_days(day, need(p, "complaint_days", "complaint answer time"))
+  return days.deadline(p, "complaint_days", day, need(p, "complaint_days", "complaint answer time"))
 end
 
 -- Measures over complaints (kam.store.complaints rows) on as_of: received, answered,

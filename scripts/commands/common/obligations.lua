@@ -34,34 +34,12 @@ function M.add_months(d, n)
   return fmt(y, m, math.min(dd, M.days_in_month(y, m)))
 end
 
--- Days counted on the calendar (days since 1970-01-01, proleptic Gregorian).
-local function day_number(d)
-  local y, m, dd = ymd(d)
-  if m <= 2 then y, m = y - 1, m + 12 end
-  local era = y // 400
-  local yoe = y - era * 400
-  local doy = (153 * (m - 3) + 2) // 5 + dd - 1
-  local doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-  return era * 146097 + doe - 719468
-end
-M.day_number = day_number
-
-local function from_day_number(z)
-  z = z + 719468
-  local era = z // 146097
-  local doe = z - era * 146097
-  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-  local y = yoe + era * 400
-  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-  local mp = (5 * doy + 2) // 153
-  local d = doy - (153 * mp + 2) // 5 + 1
-  local m = mp < 10 and mp + 3 or mp - 9
-  if m <= 2 then y = y + 1 end
-  return fmt(y, m, d)
-end
+-- Days counted on the calendar (common/days.lua: every day limit is counted there).
+local days = require "common.days"
+M.day_number = days.number
 
 -- d plus n calendar days.
-function M.add_days(d, n) return from_day_number(day_number(d) + n) end
+M.add_days = days.add
 
 -- The policy's numbers --------------------------------------------------------------
 
@@ -283,6 +261,37 @@ function M.visits_due(p, kind, y, m, as_of)
         kind = kind, per = rule.per, required = rule.required, made = made, due = rule.due, by = rule.by,
         last_visit = r.last, status = rule.unknown and "not computed" or status(made, rule.required, rule.due, as_of),
         why = rule.unknown, short = (not rule.unknown) and math.max(0, rule.required - made) or nil }
+    end
+  end
+  return rows, gy
+end
+
+-- Head-office accounts (总部大客户; Hubei art. 30 (4), DOMAIN §4): visited by the province
+-- numbers.head_office_visits.per_year times a year.  A head office is a key account whose
+-- code has branch number 000 and which has active branches stored (kam.store.head_offices:
+-- DOMAIN §2's code is the only structure kam holds); the visits counted are those of the
+-- rule's kind (kam stores no visiting level, so the policy names the kind the province's
+-- visits are recorded as).  Rows as visits_due's, kind "head_office" (counting visits of
+-- `counts`), with the branches; {} when the policy sets no such rule.
+function M.head_office_visits_due(p, y, m, as_of)
+  local r = p.numbers.head_office_visits
+  if type(r) ~= "table" then return {}, nil end
+  if math.type(r.per_year) ~= "integer" or not M.visit_keys[r.kind] then
+    error(string.format("policy %s: numbers.head_office_visits needs per_year (a whole number) and kind (regular,"
+      .. " center or leadership: the visits that count)", p.name), 0)
+  end
+  local gy = M.grade_year(M.month_end(y, m))
+  if not gy then return {}, nil end
+  local heads = {}
+  for _, h in ipairs(store.head_offices()) do heads[h.code] = h.branches end
+  if next(heads) == nil then return {}, gy end
+  local due, rows = fmt(y, 12, 31), {}
+  for _, v in ipairs(store.visits_made(gy, fmt(y, m, 1), M.month_end(y, m), r.kind, fmt(y, 1, 1))) do
+    if heads[v.code] then
+      rows[#rows + 1] = { code = v.code, name = v.name, city = v.city, county = v.county, grade = v.grade,
+        kind = "head_office", counts = r.kind, branches = heads[v.code], per = "year", required = r.per_year,
+        made = v.year, due = due, by = r.by, last_visit = v.last, status = status(v.year, r.per_year, due, as_of),
+        short = math.max(0, r.per_year - v.year) }
     end
   end
   return rows, gy
