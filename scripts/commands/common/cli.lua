@@ -83,12 +83,13 @@ function M.yuan(fen)
   return string.format("%s%s.%02d", sign, whole, cents)
 end
 
-function M.last_year()
-  return tonumber(os.date("%Y")) - 1
+-- Today in the database's timezone (meta `timezone`), else the machine's.
+function M.today()
+  return kam.store.today()
 end
 
-function M.today()
-  return os.date("%Y-%m-%d")
+function M.last_year()
+  return tonumber(M.today():sub(1, 4)) - 1
 end
 
 function M.check_year(s)
