@@ -69,6 +69,12 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_managers_ops;
 	if (strcmp(k->name, "assignments") == 0)
 		return &import_assignments_ops;
+	if (strcmp(k->name, "discounts") == 0)
+		return &import_discounts_ops;
+	if (strcmp(k->name, "claims") == 0)
+		return &import_claims_ops;
+	if (strcmp(k->name, "complaints") == 0)
+		return &import_complaints_ops;
 	return NULL;
 }
 

@@ -81,6 +81,8 @@ int row_errf(const struct import_run *im, long line, long column, const char *fi
 /* Count a refused row, report it (print: "file:line: reason") and write it with its
  * reason to the reject file; why is a record row_errf filled. */
 void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_err *why, int print);
+/* Is s a real day written YYYY-MM-DD? (the money kinds' days) */
+int import_real_day(const char *s);
 extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
 extern const struct import_ops import_bureaus_ops;
@@ -90,6 +92,9 @@ extern const struct import_ops import_visits_ops;
 extern const struct import_ops import_archive_ops;
 extern const struct import_ops import_managers_ops;
 extern const struct import_ops import_assignments_ops;
+extern const struct import_ops import_discounts_ops;
+extern const struct import_ops import_claims_ops;
+extern const struct import_ops import_complaints_ops;
 
 /* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
 struct i64map {

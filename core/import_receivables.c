@@ -47,8 +47,7 @@ static void receivables_end(struct import_run *im)
 	im->kind_state = NULL;
 }
 
-/* A real day written YYYY-MM-DD. */
-static int real_day(const char *s)
+int import_real_day(const char *s)
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y, m, d, n = 0;
@@ -77,7 +76,7 @@ static int receivables_row(struct import_run *im, const kam_source_rec *r, kam_e
 			return ROW_FATAL;
 		}
 	for (int i = C_ISSUED; i <= C_DUE; i++)
-		if (!real_day(rs->text[i]))
+		if (!import_real_day(rs->text[i]))
 			return row_errf(im, r->line, 0, im->kind->cols[i].name, e, "column '%s': '%s' is not a day YYYY-MM-DD",
 					im->kind->cols[i].name, rs->text[i]);
 	if (strcmp(rs->text[C_DUE], rs->text[C_ISSUED]) < 0)

@@ -99,3 +99,19 @@ int kam_store_green_get(kam_db *db, int64_t code, kam_store_row_fn each, void *a
 	return kam_store_walk(db, "SELECT printf('%014d', code) AS code, enrolled_on, enrolled_by FROM green_channel "
 			      "WHERE code = ?1", v, 1, each, arg, "read the green channel", e);
 }
+
+static int found(void *arg, const kam_store_row *r, kam_err *e)
+{
+	(void)r, (void)e;
+	*(int *)arg = 1;
+	return 0;
+}
+
+int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int *stored, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_INT(c->amount), KAM_SV_TEXT(c->claimed_on),
+				    KAM_SV_TEXT(c->description)};
+	*stored = 0;
+	return kam_store_walk(db, "SELECT 1 FROM claims WHERE code = ?1 AND amount = ?2 AND claimed_on = ?3 AND "
+			      "description IS ?4 LIMIT 1", v, 4, found, stored, "read claims", e);
+}

@@ -79,3 +79,19 @@ int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state
 	sqlite3_free(sql);
 	return rc;
 }
+
+static int found(void *arg, const kam_store_row *r, kam_err *e)
+{
+	(void)r, (void)e;
+	*(int *)arg = 1;
+	return 0;
+}
+
+int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int *stored, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_TEXT(c->received_on), KAM_SV_TEXT(c->content),
+				    KAM_SV_TEXT(c->owner), KAM_SV_TEXT(c->unit)};
+	*stored = 0;
+	return kam_store_walk(db, "SELECT 1 FROM complaints WHERE code = ?1 AND received_on = ?2 AND content = ?3 AND "
+			      "owner = ?4 AND unit IS ?5 LIMIT 1", v, 5, found, stored, "read complaints", e);
+}

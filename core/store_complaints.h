@@ -35,4 +35,8 @@ int kam_store_complaint_get(kam_db *db, int64_t id, kam_store_row_fn each, void 
 int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			      kam_store_row_fn each, void *arg, kam_err *e);
 
+/* Is a complaint of the same customer, day, content, owner and unit stored (*stored 1)?
+ * kam import leaves such a row alone, so loading a file twice adds nothing. */
+int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int *stored, kam_err *e);
+
 #endif

@@ -77,11 +77,9 @@ if sub == "add" then
   local id, c
   store.transaction(function()
     if not store.customer_exists(icode) then error("claim add: no customer " .. code, 0) end
-    local g = store.green(icode)
-    local green = g ~= nil and g.enrolled_on <= on
-    local t = money.claim_terms(p, amount, green, on)
+    local t = money.claim_routing(p, icode, amount, on)
     id = store.claim_add({ code = icode, amount = amount, claimed_on = on, policy = p.name, route = t.route,
-      green = green, report_by = t.report_by, handle_by = t.handle_by, pay_by = t.pay_by,
+      green = t.green, report_by = t.report_by, handle_by = t.handle_by, pay_by = t.pay_by,
       description = opts.description, created_by = kam.user, created_at = cli.now_utc() })
     c = store.claim(id)
   end)

@@ -151,6 +151,15 @@ function M.discount_answer_by(p, day)
   return M.add_days(day, need(p, "approval_days", "answer time for discounts"))
 end
 
+-- What the policy decides for a request (kam discount request and kam import discounts):
+-- the customer's grade now (its latest grading under the policy; "none" when never
+-- graded), the route and the local limit, and the day it must be answered by.
+function M.discount_terms(p, code, line, rate_bp, on)
+  local grade = kam.store.grade_now(code, p.name) or "none"
+  local route, limit = M.discount_route(p, grade, line, rate_bp)
+  return { grade = grade, route = route, limit_bp = limit, answer_by = M.discount_answer_by(p, on) }
+end
+
 -- Whether level may answer a request of route: true, or nil and why.
 function M.discount_level_may_answer(p, level, route)
   local levels = need(p, "discount_levels", "discount approval levels")
@@ -188,6 +197,22 @@ function M.claim_terms(p, amount, green, day)
     local pay = M.add_days(day, c.enrolled_pay_days)
     if not t.pay_by or pay < t.pay_by then t.pay_by = pay end
   end
+  return t
+end
+
+-- Whether the customer is in the green channel on day: enrolled on or before it and not
+-- left by it (it left on left_on: from that day on, its claims go the ordinary way).
+function M.green_on(code, day)
+  local g = kam.store.green(code)
+  return g ~= nil and g.enrolled_on <= day and (g.left_on == nil or g.left_on > day)
+end
+
+-- What the policy decides for a claim of a customer (kam claim add and kam import
+-- claims): claim_terms with the enrolment on the claim's day, and green (a boolean).
+function M.claim_routing(p, code, amount, day)
+  local green = M.green_on(code, day)
+  local t = M.claim_terms(p, amount, green, day)
+  t.green = green
   return t
 end
 
@@ -331,6 +356,27 @@ function M.complaint_measures(rows, as_of)
   local due = m.answered + m.overdue
   m.on_time_pct_bp = due > 0 and (m.on_time * 10000) // due or nil
   return m
+end
+
+-- kam import of discounts, claims and complaints -------------------------------------------
+
+-- The fields the command's rule decides for a row read from a file (import_money.c checks
+-- the cells and stores the row): the same functions kam discount request, kam claim add
+-- and kam complaint add call, with the policy's name.
+function M.import_row(p, kind, row)
+  local t
+  if kind == "discounts" then
+    t = M.discount_terms(p, row.code, row.line, row.rate_bp, row.requested_on)
+  elseif kind == "claims" then
+    t = M.claim_routing(p, row.code, row.amount, row.claimed_on)
+    t.green = t.green and 1 or 0
+  elseif kind == "complaints" then
+    t = { answer_by = M.complaint_answer_by(p, row.received_on) }
+  else
+    error("no import rule for the kind '" .. tostring(kind) .. "'", 0)
+  end
+  t.policy = p.name
+  return t
 end
 
 -- The daily reminder ----------------------------------------------------------------------
