@@ -5,9 +5,11 @@
  * functions of scripts/commands/common/money.lua, called in the import's transaction), so
  * no rule is written twice.  A file that carries the decided columns (an export) must
  * agree with what the rule decides now: a row that says otherwise is refused, naming the
- * column.  A row identical to one stored is left alone, so loading a file twice, or an
- * export into the database it came from, adds nothing; nothing stored is ever changed
- * (requests, claims and complaints are kept as recorded). */
+ * column.  A row identical to one stored before the import began is left alone (as many
+ * identical rows of the file as were stored: two identical requests stay two), so
+ * loading a file twice, or an export into the database it came from, adds nothing;
+ * nothing stored is ever changed (requests, claims and complaints are kept as recorded). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,8 @@
 
 struct money_state {
 	char created_at[32];
+	int64_t upto;           /* the last id stored before the import began */
+	struct i64map matched;  /* a row's identity (hashed) -> stored rows it and its twins matched */
 	char *text[MAX_COLS];   /* the row's text cells, NUL-terminated copies (NULL: empty) */
 };
 
@@ -39,7 +43,11 @@ static int money_begin(struct import_run *im, kam_err *e)
 		return kam_errf(e, "out of memory");
 	strftime(ms->created_at, sizeof ms->created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	im->kind_state = ms;
-	return 0;
+	if (strcmp(im->kind->name, "discounts") == 0)
+		return kam_store_discounts_last(im->db, &ms->upto, e);
+	if (strcmp(im->kind->name, "claims") == 0)
+		return kam_store_claims_last(im->db, &ms->upto, e);
+	return kam_store_complaints_last(im->db, &ms->upto, e);
 }
 
 static void free_text(struct money_state *ms)
@@ -56,6 +64,7 @@ static void money_end(struct import_run *im)
 	if (!ms)
 		return;
 	free_text(ms);
+	i64map_free(&ms->matched);
 	free(ms);
 	im->kind_state = NULL;
 }
@@ -176,6 +185,44 @@ static int agree(struct import_run *im, const kam_source_rec *r, const struct ka
 	return ROW_OK;
 }
 
+/* FNV-1a over a row's identity fields (NULL hashes apart from ""); never 0, the map's
+ * free slot.  Two identities sharing a hash would share a count: at 64 bits, for files of
+ * requests, claims or complaints, that is left to chance. */
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	if (!h)
+		h = 0xcbf29ce484222325ull;
+	if (!s)
+		return (h ^ 0xff) * 0x100000001b3ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+	return (h ^ 0x1f) * 0x100000001b3ull;
+}
+
+static uint64_t fnv_int(uint64_t h, int64_t i)
+{
+	char num[32];
+	snprintf(num, sizeof num, "%lld", (long long)i);
+	return fnv(h, num);
+}
+
+/* Whether the row (identity h, stored: identical rows stored before the import) is one of
+ * those already stored: 1, 0 when it is new, or ROW_FATAL. */
+static int already(struct import_run *im, uint64_t h, int64_t stored, kam_err *e)
+{
+	struct money_state *ms = im->kind_state;
+	long m = 0;
+	int64_t key = (int64_t)(h | 1);
+	i64map_get(&ms->matched, key, &m);
+	if (m >= stored)
+		return 0;
+	if (i64map_set(&ms->matched, key, m + 1) < 0) {
+		kam_errf(e, "out of memory");
+		return ROW_FATAL;
+	}
+	return 1;
+}
+
 #define TRY(x) do { int rc_ = (x); if (rc_ != ROW_OK) return rc_; } while (0)
 
 static int discounts_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
@@ -186,7 +233,9 @@ static int discounts_row(struct import_run *im, const kam_source_rec *r, kam_err
 	char *end;
 	long long bp;
 	long long id;
-	int stored;
+	int64_t stored;
+	uint64_t h;
+	int rc;
 	struct kam_store_new_discount d;
 	struct kam_rule_field in[4], out[] = {{"grade", 0, 0, NULL}, {"route", 0, 0, NULL}, {"limit_bp", 1, 0, NULL},
 					      {"answer_by", 0, 0, NULL}, {"policy", 0, 0, NULL}};
@@ -221,9 +270,13 @@ static int discounts_row(struct import_run *im, const kam_source_rec *r, kam_err
 		text(im, "requested_by") ? text(im, "requested_by") : (im->opts->user ? im->opts->user : "?"), policy,
 		field(out, nout, "grade")->s, field(out, nout, "route")->s, field(out, nout, "answer_by")->s,
 		text(im, "reason"), ms->created_at};
-	if (kam_store_discount_stored(im->db, &d, &stored, e) < 0)
+	if (kam_store_discount_stored(im->db, &d, ms->upto, &stored, e) < 0)
 		return ROW_FATAL;
-	if (stored) {
+	h = fnv(fnv(fnv(fnv(fnv(fnv_int(fnv_int(fnv_int(0, d.code), d.rate_bp), 0), d.line), d.method), d.valid_from),
+		    d.valid_until), d.requested_on);
+	if ((rc = already(im, fnv(h, d.reason), stored, e)) < 0)
+		return rc;
+	if (rc) {
 		im->st->unchanged++;
 		return ROW_OK;
 	}
@@ -239,7 +292,9 @@ static int claims_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 	const kam_value *v = im->val;
 	const char *policy;
 	long long id;
-	int stored;
+	int64_t stored;
+	uint64_t h;
+	int rc;
 	struct kam_store_new_claim c;
 	struct kam_rule_field in[3], out[] = {{"route", 0, 0, NULL}, {"green", 1, 0, NULL}, {"report_by", 0, 0, NULL},
 					      {"handle_by", 0, 0, NULL}, {"pay_by", 0, 0, NULL}, {"policy", 0, 0, NULL}};
@@ -264,9 +319,12 @@ static int claims_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 		policy, field(out, nout, "route")->s, field(out, nout, "report_by")->s, field(out, nout, "handle_by")->s,
 		field(out, nout, "pay_by")->s, text(im, "description"),
 		text(im, "created_by") ? text(im, "created_by") : (im->opts->user ? im->opts->user : "?"), ms->created_at};
-	if (kam_store_claim_stored(im->db, &c, &stored, e) < 0)
+	if (kam_store_claim_stored(im->db, &c, ms->upto, &stored, e) < 0)
 		return ROW_FATAL;
-	if (stored) {
+	h = fnv(fnv(fnv_int(fnv_int(0, c.code), c.amount), c.claimed_on), c.description);
+	if ((rc = already(im, h, stored, e)) < 0)
+		return rc;
+	if (rc) {
 		im->st->unchanged++;
 		return ROW_OK;
 	}
@@ -282,7 +340,9 @@ static int complaints_row(struct import_run *im, const kam_source_rec *r, kam_er
 	const kam_value *v = im->val;
 	const char *policy, *user = im->opts->user ? im->opts->user : "?";
 	long long id;
-	int stored;
+	int64_t stored;
+	uint64_t h;
+	int rc;
 	struct kam_store_new_complaint c;
 	struct kam_rule_field in[2], out[] = {{"answer_by", 0, 0, NULL}, {"policy", 0, 0, NULL}};
 	int nout = (int)(sizeof out / sizeof out[0]);
@@ -304,9 +364,12 @@ static int complaints_row(struct import_run *im, const kam_source_rec *r, kam_er
 	c = (struct kam_store_new_complaint){v[0].i, text(im, "received_on"), text(im, "content"),
 		text(im, "owner") ? text(im, "owner") : user, text(im, "unit"), policy, field(out, nout, "answer_by")->s,
 		user, ms->created_at};
-	if (kam_store_complaint_stored(im->db, &c, &stored, e) < 0)
+	if (kam_store_complaint_stored(im->db, &c, ms->upto, &stored, e) < 0)
 		return ROW_FATAL;
-	if (stored) {
+	h = fnv(fnv(fnv(fnv(fnv_int(0, c.code), c.received_on), c.content), c.owner), c.unit);
+	if ((rc = already(im, h, stored, e)) < 0)
+		return rc;
+	if (rc) {
 		im->st->unchanged++;
 		return ROW_OK;
 	}

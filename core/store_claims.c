@@ -100,18 +100,24 @@ int kam_store_green_get(kam_db *db, int64_t code, kam_store_row_fn each, void *a
 			      "WHERE code = ?1", v, 1, each, arg, "read the green channel", e);
 }
 
-static int found(void *arg, const kam_store_row *r, kam_err *e)
+static int count_of(void *arg, const kam_store_row *r, kam_err *e)
 {
-	(void)r, (void)e;
-	*(int *)arg = 1;
+	(void)e;
+	*(int64_t *)arg = kam_store_row_int(r, 0);
 	return 0;
 }
 
-int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int *stored, kam_err *e)
+int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int64_t upto, int64_t *count, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_INT(c->amount), KAM_SV_TEXT(c->claimed_on),
-				    KAM_SV_TEXT(c->description)};
-	*stored = 0;
-	return kam_store_walk(db, "SELECT 1 FROM claims WHERE code = ?1 AND amount = ?2 AND claimed_on = ?3 AND "
-			      "description IS ?4 LIMIT 1", v, 4, found, stored, "read claims", e);
+				    KAM_SV_TEXT(c->description), KAM_SV_INT(upto)};
+	*count = 0;
+	return kam_store_walk(db, "SELECT count(*) FROM claims WHERE code = ?1 AND amount = ?2 AND claimed_on = ?3 AND "
+			      "description IS ?4 AND id <= ?5", v, 5, count_of, count, "read claims", e);
+}
+
+int kam_store_claims_last(kam_db *db, int64_t *id, kam_err *e)
+{
+	*id = 0;
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM claims", NULL, 0, count_of, id, "read claims", e);
 }

@@ -43,8 +43,10 @@ int kam_store_green_enroll(kam_db *db, int64_t code, const char *on_day, const c
 			   kam_err *e);
 int kam_store_green_get(kam_db *db, int64_t code, kam_store_row_fn each, void *arg, kam_err *e);
 
-/* Is a claim of the same customer, amount, day and description stored (*stored 1)?  kam
- * import leaves such a row alone, so loading a file twice adds nothing. */
-int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int *stored, kam_err *e);
+/* How many claims of the same customer, amount, day and description are stored with an
+ * id up to upto; the id of the last claim stored (0: none).  kam import leaves as many
+ * identical rows of a file alone as were stored before it began. */
+int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int64_t upto, int64_t *count, kam_err *e);
+int kam_store_claims_last(kam_db *db, int64_t *id, kam_err *e);
 
 #endif

@@ -80,18 +80,27 @@ int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state
 	return rc;
 }
 
-static int found(void *arg, const kam_store_row *r, kam_err *e)
+static int count_of(void *arg, const kam_store_row *r, kam_err *e)
 {
-	(void)r, (void)e;
-	*(int *)arg = 1;
+	(void)e;
+	*(int64_t *)arg = kam_store_row_int(r, 0);
 	return 0;
 }
 
-int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int *stored, kam_err *e)
+int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int64_t upto, int64_t *count,
+			       kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_TEXT(c->received_on), KAM_SV_TEXT(c->content),
-				    KAM_SV_TEXT(c->owner), KAM_SV_TEXT(c->unit)};
-	*stored = 0;
-	return kam_store_walk(db, "SELECT 1 FROM complaints WHERE code = ?1 AND received_on = ?2 AND content = ?3 AND "
-			      "owner = ?4 AND unit IS ?5 LIMIT 1", v, 5, found, stored, "read complaints", e);
+				    KAM_SV_TEXT(c->owner), KAM_SV_TEXT(c->unit), KAM_SV_INT(upto)};
+	*count = 0;
+	return kam_store_walk(db, "SELECT count(*) FROM complaints WHERE code = ?1 AND received_on = ?2 AND "
+			      "content = ?3 AND owner = ?4 AND unit IS ?5 AND id <= ?6", v, 6, count_of, count,
+			      "read complaints", e);
+}
+
+int kam_store_complaints_last(kam_db *db, int64_t *id, kam_err *e)
+{
+	*id = 0;
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM complaints", NULL, 0, count_of, id,
+			      "read complaints", e);
 }

@@ -35,8 +35,11 @@ int kam_store_complaint_get(kam_db *db, int64_t id, kam_store_row_fn each, void 
 int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			      kam_store_row_fn each, void *arg, kam_err *e);
 
-/* Is a complaint of the same customer, day, content, owner and unit stored (*stored 1)?
- * kam import leaves such a row alone, so loading a file twice adds nothing. */
-int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int *stored, kam_err *e);
+/* How many complaints of the same customer, day, content, owner and unit are stored with
+ * an id up to upto; the id of the last complaint stored (0: none).  kam import leaves as
+ * many identical rows of a file alone as were stored before it began. */
+int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int64_t upto, int64_t *count,
+			       kam_err *e);
+int kam_store_complaints_last(kam_db *db, int64_t *id, kam_err *e);
 
 #endif

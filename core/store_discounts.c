@@ -96,20 +96,27 @@ int kam_store_grade_now(kam_db *db, int64_t code, const char *policy, kam_store_
 			      "ORDER BY r.year DESC, d.id DESC LIMIT 1", v, 2, each, arg, "read the customer's grade", e);
 }
 
-static int found(void *arg, const kam_store_row *r, kam_err *e)
+static int count_of(void *arg, const kam_store_row *r, kam_err *e)
 {
-	(void)r, (void)e;
-	*(int *)arg = 1;
+	(void)e;
+	*(int64_t *)arg = kam_store_row_int(r, 0);
 	return 0;
 }
-
-int kam_store_discount_stored(kam_db *db, const struct kam_store_new_discount *d, int *stored, kam_err *e)
+int kam_store_discount_stored(kam_db *db, const struct kam_store_new_discount *d, int64_t upto, int64_t *count,
+			      kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(d->code), KAM_SV_TEXT(d->line), KAM_SV_INT(d->rate_bp),
 				    KAM_SV_TEXT(d->method), KAM_SV_TEXT(d->valid_from), KAM_SV_TEXT(d->valid_until),
-				    KAM_SV_TEXT(d->requested_on), KAM_SV_TEXT(d->reason)};
-	*stored = 0;
-	return kam_store_walk(db, "SELECT 1 FROM discounts WHERE code = ?1 AND line = ?2 AND rate_bp = ?3 AND "
+				    KAM_SV_TEXT(d->requested_on), KAM_SV_TEXT(d->reason), KAM_SV_INT(upto)};
+	*count = 0;
+	return kam_store_walk(db, "SELECT count(*) FROM discounts WHERE code = ?1 AND line = ?2 AND rate_bp = ?3 AND "
 			      "method IS ?4 AND valid_from = ?5 AND valid_until = ?6 AND requested_on = ?7 AND "
-			      "reason IS ?8 LIMIT 1", v, 8, found, stored, "read discount requests", e);
+			      "reason IS ?8 AND id <= ?9", v, 9, count_of, count, "read discount requests", e);
+}
+
+int kam_store_discounts_last(kam_db *db, int64_t *id, kam_err *e)
+{
+	*id = 0;
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM discounts", NULL, 0, count_of, id,
+			      "read discount requests", e);
 }
