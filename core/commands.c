@@ -85,7 +85,12 @@ const struct kam_command kam_commands[] = {
 	   "since when, and the handlers."},
 	  {"ageing [--as-of DATE]", "Open receivables in the policy's ageing buckets."},
 	  {"ratio [--year Y]", "Year-end arrears against the year's postal revenue (less the lines the policy "
-	   "excludes) and the policy's cap (exactly the cap passes)."}}},
+	   "excludes) and the policy's cap (exactly the cap passes)."},
+	  {"credit CODE [--level TEXT] [--limit YUAN] [--cycle-days N] [--on DATE] [--reason TEXT] [--history]",
+	   "The customer's credit file (credit level, arrears limit, repayment cycle; confidential); with --level, "
+	   "--limit or --cycle-days, a new version from --on (history is kept)."},
+	  {"warnings [--as-of DATE]", "The customers whose arrears cross the policy's warning thresholds (age, "
+	   "size) or their own arrears limit."}}},
 	{"complaint", "complaints: owner, answer deadline, answer, satisfaction, on-time rate", kam_cmd_script,
 	 {{"add CODE --content TEXT [--owner NAME] [--unit UNIT] [--on DATE]",
 	   "Record a complaint; whoever receives it owns it (default: the user); its answer is due "

@@ -81,8 +81,6 @@ int row_errf(const struct import_run *im, long line, long column, const char *fi
 /* Count a refused row, report it (print: "file:line: reason") and write it with its
  * reason to the reject file; why is a record row_errf filled. */
 void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_err *why, int print);
-/* Is s a real day written YYYY-MM-DD? (the money kinds' days) */
-int import_real_day(const char *s);
 extern const struct import_ops import_customers_ops;
 extern const struct import_ops import_ledger_ops;
 extern const struct import_ops import_bureaus_ops;

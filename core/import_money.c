@@ -20,6 +20,7 @@
 #include "store_complaints.h"
 #include "store_discounts.h"
 #include "store_overrides.h"
+#include "today.h"
 
 #define MAX_OUT 8
 
@@ -111,7 +112,7 @@ static const char *text(struct import_run *im, const char *name)
 static int need_day(struct import_run *im, const kam_source_rec *r, const char *name, kam_err *e)
 {
 	const char *s = text(im, name);
-	if (!s || !import_real_day(s))
+	if (!s || !kam_is_day(s, strlen(s)))
 		return row_errf(im, r->line, 0, name, e, "column '%s': '%s' is not a day YYYY-MM-DD", name, s ? s : "");
 	return ROW_OK;
 }

@@ -88,7 +88,9 @@ like "$out" "discount #1 customer $C3: answer the request for 9.99% off express,
   "the daily reminder: a discount answer overdue, under its answering level"
 like "$out" "claim #2 customer $C3: claim of 5,000.01: report it to the province, due 2026-01-13 (overdue)" \
   "a claim's missed deadline, under who took it"
-like "$out" "张三: 1 money and service item(s)" "an arrear to collect, under its handler"
+like "$out" "张三: 2 money and service item(s)" "an arrear to collect, under its handler"
+like "$out" "arrears warning #1 customer 42010200001000: an arrear 91 days past due (more than 90), due 2026-01-31" \
+  "and the arrears warning (more than hubei's 90 days past due), under each of the customer's handlers"
 like "$out" "complaint #2 customer $A: answer the complaint, due 2026-01-27 (overdue)" "a complaint to answer"
 for r in discounts claims arrears complaints; do
   run kam --db $DB report $r --month 2026-01 --format html -o $r.html

@@ -276,6 +276,71 @@ function M.credit_stops(p, rows)
   return list
 end
 
+-- The arrears warnings (预警, DOMAIN §6) on as_of, from the open receivables
+-- (kam.store.receivables(nil, as_of, true)) and the credit files standing then
+-- (kam.store.credits(as_of)): every customer with an arrear more than arrears.warn_days
+-- past due, more than arrears.warn_amount past due in all, or owing (due or not) more
+-- than its own credit file's arrears_limit.  An array by code of {code, owed, overdue
+-- (fen past due), oldest_days and oldest_id (the oldest arrear's days past due and
+-- receivable id), first_id (the customer's first open receivable), limit (fen, "***"
+-- when the reader may not see it, nil without a credit file), credit_level, reasons
+-- ({kind = "age"|"size"|"limit", text}), handlers}.  A limit the reader may not see is
+-- not compared (masked_limit true): the warning cannot be told without reading it.
+function M.arrears_warnings(p, rows, credits)
+  local a = need(p, "arrears", "arrears rules")
+  for _, k in ipairs({ "warn_days", "warn_amount" }) do
+    if math.type(a[k]) ~= "integer" then
+      error(string.format("policy %s sets no arrears warning threshold (numbers.arrears.%s)", p.name, k), 0)
+    end
+  end
+  local file = {}
+  for _, c in ipairs(credits or {}) do file[c.code] = c end
+  local by, list = {}, {}
+  for _, r in ipairs(rows) do
+    if r.outstanding > 0 then
+      local w = by[r.code]
+      if not w then
+        w = { code = r.code, owed = 0, overdue = 0, oldest_days = 0, first_id = r.id, handlers = {} }
+        by[r.code] = w
+        list[#list + 1] = w
+      end
+      w.owed = w.owed + r.outstanding
+      if r.days_overdue > 0 then
+        w.overdue = w.overdue + r.outstanding
+        if r.days_overdue > w.oldest_days then w.oldest_days, w.oldest_id = r.days_overdue, r.id end
+      end
+      local seen = false
+      for _, h in ipairs(w.handlers) do if h == r.handler then seen = true end end
+      if not seen then w.handlers[#w.handlers + 1] = r.handler end
+    end
+  end
+  local out = {}
+  for _, w in ipairs(list) do
+    w.reasons = {}
+    if w.oldest_days > a.warn_days then
+      w.reasons[#w.reasons + 1] = { kind = "age", text = string.format("an arrear %d days past due (more than %d)",
+        w.oldest_days, a.warn_days) }
+    end
+    if w.overdue > a.warn_amount then
+      w.reasons[#w.reasons + 1] = { kind = "size", text = string.format("%s past due (more than %s)", M.yuan(w.overdue),
+        M.yuan(a.warn_amount)) }
+    end
+    local f = file[w.code]
+    if f then
+      w.limit, w.credit_level = f.arrears_limit, f.credit_level
+      if math.type(f.arrears_limit) ~= "integer" then
+        w.masked_limit = true
+      elseif w.owed > f.arrears_limit then
+        w.reasons[#w.reasons + 1] = { kind = "limit", text = string.format("owes %s, more than its arrears limit of %s",
+          M.yuan(w.owed), M.yuan(f.arrears_limit)) }
+      end
+    end
+    if #w.reasons > 0 then out[#out + 1] = w end
+  end
+  table.sort(out, function(x, y) return x.code < y.code end)
+  return out
+end
+
 -- Ageing of open receivables on as_of: an array of buckets {label, from, to (nil: no
 -- end), count, outstanding}: "not due" (days_overdue ≤ 0), then one per ageing_days bound
 -- (1-30, 31-90, …) and the last beyond them.
@@ -411,10 +476,22 @@ function M.reminders(p, as_of)
       end
     end
   end
-  for _, r in ipairs(kam.store.receivables(nil, as_of, true)) do
+  local open = kam.store.receivables(nil, as_of, true)
+  for _, r in ipairs(open) do
     if r.due <= as_of then
       add(r.handler, { kind = "arrear", id = r.id, code = r.code,
         what = string.format("collect %s (%s)", M.yuan(r.outstanding), r.line), due = r.due })
+    end
+  end
+  -- The arrears warnings, to each handler of the customer's arrears, due the day asked.
+  if p.numbers.arrears and p.numbers.arrears.warn_days then
+    for _, w in ipairs(M.arrears_warnings(p, open, kam.store.credits(as_of))) do
+      local texts = {}
+      for _, r in ipairs(w.reasons) do texts[#texts + 1] = r.text end
+      for _, h in ipairs(w.handlers) do
+        add(h, { kind = "arrears warning", id = w.oldest_id or w.first_id, code = w.code,
+          what = table.concat(texts, "; "), due = as_of })
+      end
     end
   end
   for _, c in ipairs(kam.store.complaints(nil, "open", as_of)) do
