@@ -68,6 +68,10 @@ owed=$(sqlite3 $DB "SELECT printf('%.2f', (SELECT sum(amount) FROM receivables) 
 is "$(jq -r '[.sections[] | select(.key == "ageing") | .rows[].outstanding | tonumber] | add' <<<"$out" |
      python3 -c 'import sys; print("%.2f" % float(sys.stdin.read()))')" \
   "$owed" "the ageing buckets add up to what is owed on the day ($owed, by SQL)"
+warn=$("$KAM" --db $DB --json arrear warnings --as-of $DAY)
+is "$(jq -c '[.sections[] | select(.key == "warnings") | .rows[] | .code]' <<<"$out")" "$(jq -c '[.warnings[].code]' <<<"$warn")" \
+  "the arrears warnings are arrear warnings'"
+is "$(jq -c '[.warnings[].code]' <<<"$warn")" "[\"$A\"]" "one customer warned (an arrear more than 90 days past due)"
 ratio=$("$KAM" --db $DB --json arrear ratio --year 2025)
 is "$(jq -r '.sections[] | select(.key == "ratio") | .rows[0] | [.arrears, .revenue] | join(" ")' <<<"$out")" \
   "$(jq -r '[.arrears, .revenue] | map(. / 100 | tostring) | join(" ")' <<<"$ratio" |
