@@ -72,6 +72,8 @@ const struct kam_command kam_commands[] = {
 	  {"report ID [--on DATE]", "Record that a claim above the advance limit was reported to the province."},
 	  {"pay ID [--amount YUAN] [--on DATE]", "Record that a claim was paid (--amount, default the claim's)."},
 	  {"enroll CODE [--on DATE]", "Enrol a customer in the green channel (绿色通道)."},
+	  {"leave CODE [--reason TEXT] [--on DATE]", "Record that a customer left the green channel: its claims from "
+	   "that day go the ordinary way."},
 	  {"list [CODE] [--state open|overdue|paid] [--as-of DATE]",
 	   "The claims with their deadlines, what happened and when, and what is overdue."}}},
 	{"arrear", "receivables, payments, credit stops, ageing and the year-end arrears ratio", kam_cmd_script,
@@ -98,6 +100,8 @@ const struct kam_command kam_commands[] = {
 	  {"answer ID --answer TEXT [--on DATE]", "Record the answer (late when after its due day)."},
 	  {"rate ID --satisfaction satisfied|neutral|dissatisfied [--on DATE]", "Note the customer's "
 	   "satisfaction with the answer."},
+	  {"escalate ID --to NAME --reason TEXT [--unit UNIT] [--on DATE]", "Escalate what the owner's unit cannot "
+	   "solve to the level above: the new owner answers it by complaint_escalated_days after that day."},
 	  {"list [CODE] [--state open|overdue|answered] [--as-of DATE]", "The complaints with owners, due days "
 	   "and answers."},
 	  {"measures [--as-of DATE]", "On-time rate, satisfaction, open and overdue complaints, in all and by grade."}}},

@@ -399,6 +399,11 @@ function M.complaint_answer_by(p, day)
   return M.add_days(day, need(p, "complaint_days", "complaint answer time"))
 end
 
+-- The day a complaint escalated on day must be answered by at the level above.
+function M.complaint_escalated_by(p, day)
+  return M.add_days(day, need(p, "complaint_escalated_days", "answer time for an escalated complaint"))
+end
+
 -- Measures over complaints (kam.store.complaints rows) on as_of: received, answered,
 -- on_time (answered by answer_by), late, open, overdue, on_time_pct_bp (of the answered
 -- and the overdue: what was due by as_of), and the satisfaction counts.
