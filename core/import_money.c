@@ -208,7 +208,7 @@ static uint64_t fnv_int(uint64_t h, int64_t i)
 }
 
 /* Whether the row (identity h, stored: identical rows stored before the import) is one of
- * those already stored: 1, 0 when it is new, or ROW_FATAL. */
+ * those already stored: 1 (counted unchanged), 0 when it is new, or ROW_FATAL. */
 static int already(struct import_run *im, uint64_t h, int64_t stored, kam_err *e)
 {
 	struct money_state *ms = im->kind_state;
@@ -221,6 +221,7 @@ static int already(struct import_run *im, uint64_t h, int64_t stored, kam_err *e
 		kam_errf(e, "out of memory");
 		return ROW_FATAL;
 	}
+	im->st->unchanged++;
 	return 1;
 }
 
@@ -273,14 +274,10 @@ static int discounts_row(struct import_run *im, const kam_source_rec *r, kam_err
 		text(im, "reason"), ms->created_at};
 	if (kam_store_discount_stored(im->db, &d, ms->upto, &stored, e) < 0)
 		return ROW_FATAL;
-	h = fnv(fnv(fnv(fnv(fnv(fnv_int(fnv_int(fnv_int(0, d.code), d.rate_bp), 0), d.line), d.method), d.valid_from),
-		    d.valid_until), d.requested_on);
-	if ((rc = already(im, fnv(h, d.reason), stored, e)) < 0)
-		return rc;
-	if (rc) {
-		im->st->unchanged++;
-		return ROW_OK;
-	}
+	h = fnv(fnv(fnv(fnv(fnv(fnv_int(fnv_int(0, d.code), d.rate_bp), d.line), d.method), d.valid_from), d.valid_until),
+		d.requested_on);
+	if ((rc = already(im, fnv(h, d.reason), stored, e)) != 0)
+		return rc < 0 ? rc : ROW_OK;
 	if (kam_store_discount_add(im->db, &d, &id, e) < 0)
 		return ROW_FATAL;
 	im->st->inserted++;
@@ -323,12 +320,8 @@ static int claims_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 	if (kam_store_claim_stored(im->db, &c, ms->upto, &stored, e) < 0)
 		return ROW_FATAL;
 	h = fnv(fnv(fnv_int(fnv_int(0, c.code), c.amount), c.claimed_on), c.description);
-	if ((rc = already(im, h, stored, e)) < 0)
-		return rc;
-	if (rc) {
-		im->st->unchanged++;
-		return ROW_OK;
-	}
+	if ((rc = already(im, h, stored, e)) != 0)
+		return rc < 0 ? rc : ROW_OK;
 	if (kam_store_claim_add(im->db, &c, &id, e) < 0)
 		return ROW_FATAL;
 	im->st->inserted++;
@@ -368,12 +361,8 @@ static int complaints_row(struct import_run *im, const kam_source_rec *r, kam_er
 	if (kam_store_complaint_stored(im->db, &c, ms->upto, &stored, e) < 0)
 		return ROW_FATAL;
 	h = fnv(fnv(fnv(fnv(fnv_int(0, c.code), c.received_on), c.content), c.owner), c.unit);
-	if ((rc = already(im, h, stored, e)) < 0)
-		return rc;
-	if (rc) {
-		im->st->unchanged++;
-		return ROW_OK;
-	}
+	if ((rc = already(im, h, stored, e)) != 0)
+		return rc < 0 ? rc : ROW_OK;
 	if (kam_store_complaint_add(im->db, &c, &id, e) < 0)
 		return ROW_FATAL;
 	im->st->inserted++;

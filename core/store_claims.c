@@ -110,12 +110,6 @@ int kam_store_green_leave(kam_db *db, int64_t code, const char *left_on, const c
 			      "VALUES (?1, ?2, ?3, ?4, ?5)", v, 5, NULL, NULL, "record the leaving of the green channel", e);
 }
 
-static int count_of(void *arg, const kam_store_row *r, kam_err *e)
-{
-	(void)e;
-	*(int64_t *)arg = kam_store_row_int(r, 0);
-	return 0;
-}
 
 int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int64_t upto, int64_t *count, kam_err *e)
 {
@@ -123,11 +117,11 @@ int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int6
 				    KAM_SV_TEXT(c->description), KAM_SV_INT(upto)};
 	*count = 0;
 	return kam_store_walk(db, "SELECT count(*) FROM claims WHERE code = ?1 AND amount = ?2 AND claimed_on = ?3 AND "
-			      "description IS ?4 AND id <= ?5", v, 5, count_of, count, "read claims", e);
+			      "description IS ?4 AND id <= ?5", v, 5, kam_store_int_row, count, "read claims", e);
 }
 
 int kam_store_claims_last(kam_db *db, int64_t *id, kam_err *e)
 {
 	*id = 0;
-	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM claims", NULL, 0, count_of, id, "read claims", e);
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM claims", NULL, 0, kam_store_int_row, id, "read claims", e);
 }

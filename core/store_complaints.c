@@ -91,12 +91,6 @@ int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state
 	return rc;
 }
 
-static int count_of(void *arg, const kam_store_row *r, kam_err *e)
-{
-	(void)e;
-	*(int64_t *)arg = kam_store_row_int(r, 0);
-	return 0;
-}
 
 int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int64_t upto, int64_t *count,
 			       kam_err *e)
@@ -105,14 +99,14 @@ int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint 
 				    KAM_SV_TEXT(c->owner), KAM_SV_TEXT(c->unit), KAM_SV_INT(upto)};
 	*count = 0;
 	return kam_store_walk(db, "SELECT count(*) FROM complaints WHERE code = ?1 AND received_on = ?2 AND "
-			      "content = ?3 AND owner = ?4 AND unit IS ?5 AND id <= ?6", v, 6, count_of, count,
+			      "content = ?3 AND owner = ?4 AND unit IS ?5 AND id <= ?6", v, 6, kam_store_int_row, count,
 			      "read complaints", e);
 }
 
 int kam_store_complaints_last(kam_db *db, int64_t *id, kam_err *e)
 {
 	*id = 0;
-	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM complaints", NULL, 0, count_of, id,
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM complaints", NULL, 0, kam_store_int_row, id,
 			      "read complaints", e);
 }
 

@@ -96,12 +96,6 @@ int kam_store_grade_now(kam_db *db, int64_t code, const char *policy, kam_store_
 			      "ORDER BY r.year DESC, d.id DESC LIMIT 1", v, 2, each, arg, "read the customer's grade", e);
 }
 
-static int count_of(void *arg, const kam_store_row *r, kam_err *e)
-{
-	(void)e;
-	*(int64_t *)arg = kam_store_row_int(r, 0);
-	return 0;
-}
 int kam_store_discount_stored(kam_db *db, const struct kam_store_new_discount *d, int64_t upto, int64_t *count,
 			      kam_err *e)
 {
@@ -111,12 +105,12 @@ int kam_store_discount_stored(kam_db *db, const struct kam_store_new_discount *d
 	*count = 0;
 	return kam_store_walk(db, "SELECT count(*) FROM discounts WHERE code = ?1 AND line = ?2 AND rate_bp = ?3 AND "
 			      "method IS ?4 AND valid_from = ?5 AND valid_until = ?6 AND requested_on = ?7 AND "
-			      "reason IS ?8 AND id <= ?9", v, 9, count_of, count, "read discount requests", e);
+			      "reason IS ?8 AND id <= ?9", v, 9, kam_store_int_row, count, "read discount requests", e);
 }
 
 int kam_store_discounts_last(kam_db *db, int64_t *id, kam_err *e)
 {
 	*id = 0;
-	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM discounts", NULL, 0, count_of, id,
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM discounts", NULL, 0, kam_store_int_row, id,
 			      "read discount requests", e);
 }
