@@ -3,7 +3,8 @@
 # rule (money.discount_terms): Hubei's class 3 express standard is 10.00%, so 999 and 1000
 # basis points stay local and 1001 goes to the province, the answer due 3 days after the
 # request day.  Bad rows name file, line and field, and a refused file changes nothing;
-# --reject-file loads the good rows (exit 3); the same file again adds nothing; an export
+# --reject-file loads the good rows (exit 3), and the reject file, fixed, loads back
+# (--dry-run storing nothing); the same file again adds nothing; an export
 # imports into a fresh database as the same requests; a file whose decided columns say
 # otherwise than the rule is refused; a masked export (a reader who may not see the
 # terms) does not import back; --replace is refused (requests are never changed).
@@ -74,6 +75,14 @@ status_is 3 "--reject-file: done in part"
 is "$(q k.db "SELECT count(*) FROM discounts WHERE requested_on = '2026-02-02'")" 1 "the good row is loaded"
 is "$(wc -l < rej.csv | tr -d ' ')" 8 "the seven bad rows and the header are in the reject file"
 like "$(sed -n 2p rej.csv)" "no customer 42050299999000" "each with its reason"
+{ head -1 rej.csv; sed -n 2p rej.csv | sed "s/^42050299999000,/$C3,/"; } > fixed.csv
+run kam --db k.db import discounts fixed.csv --dry-run
+status_is 0 "the reject file, fixed: --dry-run"
+is "$(q k.db "SELECT count(*) FROM discounts")" 6 "--dry-run stores nothing"
+run kam --db k.db import discounts fixed.csv
+status_is 0 "the fixed reject file loads (its reject_reason column is skipped)"
+is "$(q k.db "SELECT count(*) || ' ' || max(rate_bp) || ' ' || min(route) FROM discounts WHERE rate_bp = 100 AND code = $C3")" \
+  "1 100 local" "the fixed row, routed by the rule"
 
 # --- export and import back --------------------------------------------------------------
 run kam --db k.db export discounts -o e.csv
@@ -82,7 +91,7 @@ is "$(head -1 e.csv)" "code,line,rate_bp,valid_from,valid_until,requested_on,met
   "with the request and what the rule decided"
 before=$(q k.db "SELECT * FROM discounts" | sha256sum)
 run kam --db k.db import discounts e.csv
-like "$err" "6 unchanged" "into the same database: nothing added"
+like "$err" "7 unchanged" "into the same database: nothing added"
 is "$(q k.db "SELECT * FROM discounts" | sha256sum)" "$before" "no request changed"
 setup fresh.db
 run kam --db fresh.db import discounts e.csv
