@@ -17,7 +17,7 @@ struct kam_form {
 	const char *does;
 };
 
-#define KAM_FORMS 6
+#define KAM_FORMS 8
 
 struct kam_command {
 	const char *name;

@@ -72,6 +72,8 @@ const struct kam_command kam_commands[] = {
 	  {"report ID [--on DATE]", "Record that a claim above the advance limit was reported to the province."},
 	  {"pay ID [--amount YUAN] [--on DATE]", "Record that a claim was paid (--amount, default the claim's)."},
 	  {"enroll CODE [--on DATE]", "Enrol a customer in the green channel (绿色通道)."},
+	  {"leave CODE [--reason TEXT] [--on DATE]", "Record that a customer left the green channel: its claims from "
+	   "that day go the ordinary way."},
 	  {"list [CODE] [--state open|overdue|paid] [--as-of DATE]",
 	   "The claims with their deadlines, what happened and when, and what is overdue."}}},
 	{"arrear", "receivables, payments, credit stops, ageing and the year-end arrears ratio", kam_cmd_script,
@@ -85,7 +87,12 @@ const struct kam_command kam_commands[] = {
 	   "since when, and the handlers."},
 	  {"ageing [--as-of DATE]", "Open receivables in the policy's ageing buckets."},
 	  {"ratio [--year Y]", "Year-end arrears against the year's postal revenue (less the lines the policy "
-	   "excludes) and the policy's cap (exactly the cap passes)."}}},
+	   "excludes) and the policy's cap (exactly the cap passes)."},
+	  {"credit CODE [--level TEXT] [--limit YUAN] [--cycle-days N] [--on DATE] [--reason TEXT] [--history]",
+	   "The customer's credit file (credit level, arrears limit, repayment cycle; confidential); with --level, "
+	   "--limit or --cycle-days, a new version from --on (history is kept)."},
+	  {"warnings [--as-of DATE]", "The customers whose arrears cross the policy's warning thresholds (age, "
+	   "size) or their own arrears limit."}}},
 	{"complaint", "complaints: owner, answer deadline, answer, satisfaction, on-time rate", kam_cmd_script,
 	 {{"add CODE --content TEXT [--owner NAME] [--unit UNIT] [--on DATE]",
 	   "Record a complaint; whoever receives it owns it (default: the user); its answer is due "
@@ -93,6 +100,8 @@ const struct kam_command kam_commands[] = {
 	  {"answer ID --answer TEXT [--on DATE]", "Record the answer (late when after its due day)."},
 	  {"rate ID --satisfaction satisfied|neutral|dissatisfied [--on DATE]", "Note the customer's "
 	   "satisfaction with the answer."},
+	  {"escalate ID --to NAME --reason TEXT [--unit UNIT] [--on DATE]", "Escalate what the owner's unit cannot "
+	   "solve to the level above: the new owner answers it by complaint_escalated_days after that day."},
 	  {"list [CODE] [--state open|overdue|answered] [--as-of DATE]", "The complaints with owners, due days "
 	   "and answers."},
 	  {"measures [--as-of DATE]", "On-time rate, satisfaction, open and overdue complaints, in all and by grade."}}},
@@ -132,7 +141,7 @@ const struct kam_command kam_commands[] = {
 	 {{"show CODE [--history] | list [--status active|lost|merged|all] [--city C] [--county C]", "A customer's archive: the basic block with its status and when it was last refreshed, the extended block, key persons, competitors, managers, merges (--history: every change with who, when and the old value); or the customers (default: the active ones)."},
 	  {"add [CODE] --name N --place P --city C [FIELD options] | set CODE [FIELD options] [--refreshed-on DATE]", "Add a customer (without CODE it gets the next code of --admin-code, as kam code next), or change fields of its basic or extended block; each change is recorded with who, when and the old value, and the archive counts as refreshed.  A customer's code never changes: --code is refused."},
 	  {"person|competitor add CODE --name N [options] | person|competitor set ID [options] | person|competitor remove ID --reason TEXT", "Key persons (confidential) and competitors, each change recorded."},
-	  {"deactivate CODE --reason TEXT | merge CODE --into CODE --reason TEXT", "Mark a customer lost (kept, never deleted); or merge two codes of one customer: the ledger (amounts of a month and line both hold are added), visits, key persons, competitors, current managers and standing registration of the first move to the survivor, the first is marked merged; recorded; refused, changing nothing, while the first has an override, discount, claim, receivable or complaint still open, a green-channel enrolment the survivor lacks, or another team's registration."}}},
+	  {"deactivate CODE --reason TEXT | merge CODE --into CODE --reason TEXT", "Mark a customer lost (kept, never deleted); or merge two codes of one customer: the ledger (amounts of a month and line both hold are added), visits, key persons, competitors, current managers and standing registration of the first move to the survivor, the first is marked merged; recorded; refused, changing nothing, while the first has an override, discount, claim, receivable or complaint still open, a green-channel enrolment or credit file the survivor lacks, or another team's registration."}}},
 	{"code", "the next free 14-digit customer code", kam_cmd_script,
 	 {{"next ADMIN6 [--branch-of CODE]", "The next code under the administrative division ADMIN6 (its largest sequence + 1, branch 000), or the next branch of the head office CODE; the division must be in the table shipped for the province."}}},
 	{"manager", "customer managers, their assignments and the staffing the policy requires", kam_cmd_script,

@@ -71,6 +71,12 @@ const struct import_ops *import_ops_for(const struct kam_kind *k)
 		return &import_assignments_ops;
 	if (strcmp(k->name, "holidays") == 0)
 		return &import_holidays_ops;
+	if (strcmp(k->name, "discounts") == 0)
+		return &import_discounts_ops;
+	if (strcmp(k->name, "claims") == 0)
+		return &import_claims_ops;
+	if (strcmp(k->name, "complaints") == 0)
+		return &import_complaints_ops;
 	return NULL;
 }
 

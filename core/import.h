@@ -8,6 +8,26 @@
 #include "source.h"
 #include "store_value.h"  /* kam_db, and no more of storage */
 
+/* A field of a row handed to a rule outside the import engine, or one it hands back:
+ * an integer (is_int) or text (s; NULL: none). */
+struct kam_rule_field {
+	const char *name;
+	int is_int;
+	int64_t i;
+	const char *s;
+};
+
+/* The rule a command applies to what it records (discounts, claims, complaints: the
+ * route and deadlines the policy gives), for the same rows read from a file.  apply gets
+ * the row's fields and fills each of out[0..nout) named by the caller (strings valid
+ * until the next call).  0; 1 when the rule refuses the row (e->msg says why,
+ * e->where.field names the column when it can); -1 when the import cannot go on. */
+struct kam_import_rule {
+	int (*apply)(void *arg, const char *kind, const struct kam_rule_field *in, int nin,
+		     struct kam_rule_field *out, int nout, kam_err *e);
+	void *arg;
+};
+
 struct kam_import_opts {
 	const char *kind;
 	const char *path;
@@ -28,6 +48,8 @@ struct kam_import_opts {
 	/* receivables: the policy's name and the lines it never puts on credit (NULL-ended) */
 	const char *policy;
 	char *const *never_on_credit;
+	/* discounts, claims, complaints: the command's rule (NULL: those kinds refuse to load) */
+	const struct kam_import_rule *rule;
 };
 
 struct kam_import_stats {

@@ -91,6 +91,9 @@ extern const struct import_ops import_archive_ops;
 extern const struct import_ops import_managers_ops;
 extern const struct import_ops import_assignments_ops;
 extern const struct import_ops import_holidays_ops;
+extern const struct import_ops import_discounts_ops;
+extern const struct import_ops import_claims_ops;
+extern const struct import_ops import_complaints_ops;
 
 /* A set of 64-bit keys with a value each (customer code -> line), open addressing. */
 struct i64map {

@@ -10,6 +10,7 @@
 
 #include "import_kind.h"
 #include "store_arrears.h"
+#include "today.h"
 
 enum { C_CODE, C_LINE, C_AMOUNT, C_ISSUED, C_DUE, C_HANDLER, C_REF };
 
@@ -47,21 +48,6 @@ static void receivables_end(struct import_run *im)
 	im->kind_state = NULL;
 }
 
-/* A real day written YYYY-MM-DD. */
-static int real_day(const char *s)
-{
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, n = 0;
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return 0;
-	return d <= mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-}
-
 static int receivables_row(struct import_run *im, const kam_source_rec *r, kam_err *e)
 {
 	struct receivable_state *rs = im->kind_state;
@@ -77,7 +63,7 @@ static int receivables_row(struct import_run *im, const kam_source_rec *r, kam_e
 			return ROW_FATAL;
 		}
 	for (int i = C_ISSUED; i <= C_DUE; i++)
-		if (!real_day(rs->text[i]))
+		if (!kam_is_day(rs->text[i], strlen(rs->text[i])))
 			return row_errf(im, r->line, 0, im->kind->cols[i].name, e, "column '%s': '%s' is not a day YYYY-MM-DD",
 					im->kind->cols[i].name, rs->text[i]);
 	if (strcmp(rs->text[C_DUE], rs->text[C_ISSUED]) < 0)

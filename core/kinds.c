@@ -248,10 +248,56 @@ static const struct kam_column holiday_cols[] = {
 
 KIND(holidays_kind, "holidays", "节假日", "holidays", holiday_cols, "day");
 
+/* Discount requests, claims and complaints (DOMAIN.md 4, 5, 11; import_money.c): what a
+ * command records, read from a file.  The columns after the input ones (grade, route,
+ * deadlines) are what the command's rule decided: an export writes them, and import
+ * computes them again through the same rule, refusing a row whose file says otherwise.
+ * Answers, payments and other events are recorded by the commands, not imported. */
+static const struct kam_column discount_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"line", "业务|业务种类|业务类别", KAM_COL_ENUM, 1, line_words, "业务"},
+	{"rate_bp", "优惠率(基点)|优惠率（基点）|优惠基点", KAM_COL_TEXT, 1, NULL, "优惠率(基点)"},
+	{"valid_from", "起始日期|开始日期|生效日期", KAM_COL_TEXT, 1, NULL, "起始日期"},
+	{"valid_until", "截止日期|结束日期|终止日期", KAM_COL_TEXT, 1, NULL, "截止日期"},
+	{"requested_on", "申请日期", KAM_COL_TEXT, 1, NULL, "申请日期"},
+	{"method", "优惠方式|方式", KAM_COL_TEXT, 0, NULL, "优惠方式"},
+	{"reason", "理由|申请理由|原因", KAM_COL_TEXT, 0, NULL, "理由"},
+	{"requested_by", "申请人", KAM_COL_TEXT, 0, NULL, "申请人"},
+	{"grade", "等级|客户等级", KAM_COL_TEXT, 0, NULL, "等级"},
+	{"route", "审批层级|报批层级", KAM_COL_TEXT, 0, NULL, "审批层级"},
+	{"limit_bp", "本级标准(基点)|本级标准（基点）", KAM_COL_TEXT, 0, NULL, "本级标准(基点)"},
+	{"answer_by", "答复期限|答复截止日", KAM_COL_TEXT, 0, NULL, "答复期限"},
+};
+
+static const struct kam_column claim_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"amount", "金额|索赔金额|赔偿金额|金额(元)|金额（元）", KAM_COL_MONEY, 1, NULL, "金额"},
+	{"claimed_on", "索赔日期|申请日期", KAM_COL_TEXT, 1, NULL, "索赔日期"},
+	{"description", "说明|事由|情况说明", KAM_COL_TEXT, 0, NULL, "说明"},
+	{"created_by", "登记人|受理人", KAM_COL_TEXT, 0, NULL, "登记人"},
+	{"route", "处理方式", KAM_COL_TEXT, 0, NULL, "处理方式"},
+	{"green", "绿色通道", KAM_COL_BOOL, 0, NULL, "绿色通道"},
+	{"report_by", "上报期限", KAM_COL_TEXT, 0, NULL, "上报期限"},
+	{"handle_by", "处理期限", KAM_COL_TEXT, 0, NULL, "处理期限"},
+	{"pay_by", "赔付期限", KAM_COL_TEXT, 0, NULL, "赔付期限"},
+};
+
+static const struct kam_column complaint_cols[] = {
+	{"code", "客户代码|客户编码|客户编号", KAM_COL_CODE, 1, NULL, "客户代码"},
+	{"received_on", "受理日期|投诉日期", KAM_COL_TEXT, 1, NULL, "受理日期"},
+	{"content", "投诉内容|内容", KAM_COL_TEXT, 1, NULL, "投诉内容"},
+	{"owner", "首问责任人|责任人", KAM_COL_TEXT, 0, NULL, "首问责任人"},
+	{"unit", "责任单位|单位", KAM_COL_TEXT, 0, NULL, "责任单位"},
+	{"answer_by", "答复期限|答复截止日", KAM_COL_TEXT, 0, NULL, "答复期限"},
+};
+
+KIND(discounts_kind, "discounts", "资费优惠", "discounts", discount_cols, "id");
+KIND(claims_kind, "claims", "赔偿申请", "claims", claim_cols, "id");
+KIND(complaints_kind, "complaints", "投诉", "complaints", complaint_cols, "id");
+
 const struct kam_kind *const kam_kinds[] = {&customers_kind, &ledger_kind, &bureau_kind, &notes_kind, &receivables_kind,
 	&visits_kind, &archive_kind, &extended_kind, &persons_kind, &competitors_kind, &managers_kind, &assignments_kind,
-	&holidays_kind,
-	NULL};
+	&holidays_kind, &discounts_kind, &claims_kind, &complaints_kind, NULL};
 
 const struct kam_kind *kam_kind_find(const char *name)
 {

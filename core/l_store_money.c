@@ -303,6 +303,76 @@ static int l_green(lua_State *L)
 	return 1;
 }
 
+/* kam.store.green_leave(code, left_on, by, reason, created_at) */
+static int l_green_leave(lua_State *L)
+{
+	kam_err e;
+	int64_t code = kam_lua_check_code(L, 1);
+	if (kam_store_green_leave(kam_lua_db(L), code, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
+				  luaL_optstring(L, 4, NULL), luaL_checkstring(L, 5), &e) < 0)
+		return fail(L, &e);
+	return 0;
+}
+
+/* ---- credit files ---- */
+
+/* kam.store.credit_set{code=, credit_level=, arrears_limit=, cycle_days=, since=, set_by=,
+ * reason=, created_at=} -> id */
+static int l_credit_set(lua_State *L)
+{
+	static const char fn[] = "credit_set";
+	struct kam_store_new_credit c;
+	long long id;
+	kam_err e;
+	luaL_checktype(L, 1, LUA_TTABLE);
+	c.code = code_field(L, fn);
+	c.credit_level = str_field(L, fn, "credit_level", 1);
+	c.arrears_limit = int_field(L, fn, "arrears_limit");
+	c.cycle_days = int_field(L, fn, "cycle_days");
+	c.since = str_field(L, fn, "since", 1);
+	c.set_by = str_field(L, fn, "set_by", 1);
+	c.reason = str_field(L, fn, "reason", 0);
+	c.created_at = str_field(L, fn, "created_at", 1);
+	if (kam_store_credit_set(kam_lua_db(L), &c, &id, &e) < 0)
+		return fail(L, &e);
+	lua_pushinteger(L, id);
+	return 1;
+}
+
+/* kam.store.credit(code, as_of) -> the credit file standing on as_of, or nil */
+static int l_credit(lua_State *L)
+{
+	kam_err e;
+	int64_t code = kam_lua_check_code(L, 1);
+	const char *as_of = luaL_checkstring(L, 2);
+	lua_pushnil(L);
+	if (kam_store_credit_files(kam_lua_db(L), &code, as_of, 0, kam_lua_one_row, L, &e) < 0)
+		return fail(L, &e);
+	return 1;
+}
+
+/* kam.store.credit_history(code) -> every version of the customer's credit file */
+static int l_credit_history(lua_State *L)
+{
+	kam_err e;
+	int64_t code = kam_lua_check_code(L, 1);
+	lua_newtable(L);
+	if (kam_store_credit_files(kam_lua_db(L), &code, NULL, 1, kam_lua_append_row, L, &e) < 0)
+		return fail(L, &e);
+	return 1;
+}
+
+/* kam.store.credits(as_of) -> the credit file standing on as_of of every customer */
+static int l_credits(lua_State *L)
+{
+	kam_err e;
+	const char *as_of = luaL_checkstring(L, 1);
+	lua_newtable(L);
+	if (kam_store_credit_files(kam_lua_db(L), NULL, as_of, 0, kam_lua_append_row, L, &e) < 0)
+		return fail(L, &e);
+	return 1;
+}
+
 /* ---- receivables ---- */
 
 /* kam.store.receivable_add{code=, line=, amount=, issued=, due=, handler=, ref=,
@@ -462,6 +532,39 @@ static int l_complaint_rate(lua_State *L)
 	return 0;
 }
 
+/* kam.store.complaint_escalate{complaint=, escalated_on=, from_owner=, to_owner=, to_unit=,
+ * answer_by=, reason=, by=, created_at=} */
+static int l_complaint_escalate(lua_State *L)
+{
+	static const char fn[] = "complaint_escalate";
+	struct kam_store_escalation x;
+	kam_err e;
+	luaL_checktype(L, 1, LUA_TTABLE);
+	x.complaint = int_field(L, fn, "complaint");
+	x.escalated_on = str_field(L, fn, "escalated_on", 1);
+	x.from_owner = str_field(L, fn, "from_owner", 1);
+	x.to_owner = str_field(L, fn, "to_owner", 1);
+	x.to_unit = str_field(L, fn, "to_unit", 0);
+	x.answer_by = str_field(L, fn, "answer_by", 1);
+	x.reason = str_field(L, fn, "reason", 1);
+	x.by = str_field(L, fn, "by", 1);
+	x.created_at = str_field(L, fn, "created_at", 1);
+	if (kam_store_complaint_escalate(kam_lua_db(L), &x, &e) < 0)
+		return fail(L, &e);
+	return 0;
+}
+
+/* kam.store.complaint_escalations(id) -> array of rows */
+static int l_complaint_escalations(lua_State *L)
+{
+	kam_err e;
+	lua_Integer id = luaL_checkinteger(L, 1);
+	lua_newtable(L);
+	if (kam_store_complaint_escalations(kam_lua_db(L), id, kam_lua_append_row, L, &e) < 0)
+		return fail(L, &e);
+	return 1;
+}
+
 /* kam.store.complaint(id) -> row or nil */
 static int l_complaint(lua_State *L)
 {
@@ -502,6 +605,11 @@ void kam_store_money_fns(lua_State *L)
 		{"claims", l_claims},
 		{"green_enroll", l_green_enroll},
 		{"green", l_green},
+		{"green_leave", l_green_leave},
+		{"credit_set", l_credit_set},
+		{"credit", l_credit},
+		{"credit_history", l_credit_history},
+		{"credits", l_credits},
 		{"receivable_add", l_receivable_add},
 		{"receivable_pay", l_receivable_pay},
 		{"receivable", l_receivable},
@@ -513,6 +621,8 @@ void kam_store_money_fns(lua_State *L)
 		{"complaint_rate", l_complaint_rate},
 		{"complaint", l_complaint},
 		{"complaints", l_complaints},
+		{"complaint_escalate", l_complaint_escalate},
+		{"complaint_escalations", l_complaint_escalations},
 		{NULL, NULL},
 	};
 	luaL_setfuncs(L, fns, 0);

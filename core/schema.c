@@ -609,6 +609,58 @@ const char *const kam_schema_steps[] = {
 	"  added_by TEXT NOT NULL,"
 	"  added_at TEXT NOT NULL"
 	") WITHOUT ROWID;",
+
+	/* next: the money leftovers (DOMAIN.md 4, 6, 11; store_arrears.h, store_claims.h,
+	 * store_complaints.h).  A customer's credit file (credit level, arrears limit in fen,
+	 * repayment cycle in days; seed 003 art. 7) is one row per version, the latest from a
+	 * day on standing; leaving the green channel is a row of its own (one per enrolment);
+	 * a complaint escalated to the level above is a row with its new owner and deadline.
+	 * History is appended, never changed: triggers refuse UPDATE and DELETE. */
+	"CREATE TABLE credit_files ("
+	"  id            INTEGER PRIMARY KEY,"
+	"  code          INTEGER NOT NULL REFERENCES customers(code),"
+	"  credit_level  TEXT NOT NULL CHECK (length(credit_level) BETWEEN 1 AND 100),"
+	"  arrears_limit INTEGER NOT NULL CHECK (arrears_limit >= 0),"
+	"  cycle_days    INTEGER NOT NULL CHECK (cycle_days BETWEEN 1 AND 366),"
+	"  since         TEXT NOT NULL CHECK (since GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
+	"  set_by        TEXT NOT NULL,"
+	"  reason        TEXT,"
+	"  created_at    TEXT NOT NULL"
+	");"
+	"CREATE INDEX credit_files_code ON credit_files(code, since, id);"
+	"CREATE TABLE green_channel_exits ("
+	"  code       INTEGER PRIMARY KEY REFERENCES green_channel(code),"
+	"  left_on    TEXT NOT NULL CHECK (left_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
+	"  left_by    TEXT NOT NULL,"
+	"  reason     TEXT,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"CREATE TABLE complaint_escalations ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  complaint    INTEGER NOT NULL REFERENCES complaints(id),"
+	"  escalated_on TEXT NOT NULL CHECK (escalated_on GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),"
+	"  from_owner   TEXT NOT NULL,"
+	"  to_owner     TEXT NOT NULL CHECK (length(to_owner) > 0),"
+	"  to_unit      TEXT,"
+	"  answer_by    TEXT NOT NULL CHECK (answer_by GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
+	"                                    AND answer_by >= escalated_on),"
+	"  reason       TEXT NOT NULL CHECK (length(reason) > 0),"
+	"  by_user      TEXT NOT NULL,"
+	"  created_at   TEXT NOT NULL"
+	");"
+	"CREATE INDEX complaint_escalations_of ON complaint_escalations(complaint, id);"
+	"CREATE TRIGGER credit_files_kept BEFORE UPDATE ON credit_files"
+	" BEGIN SELECT RAISE(ABORT, 'credit files are never changed (a new version is added)'); END;"
+	"CREATE TRIGGER credit_files_never_deleted BEFORE DELETE ON credit_files"
+	" BEGIN SELECT RAISE(ABORT, 'credit files are never deleted'); END;"
+	"CREATE TRIGGER green_channel_exits_kept BEFORE UPDATE ON green_channel_exits"
+	" BEGIN SELECT RAISE(ABORT, 'green channel exits are never changed'); END;"
+	"CREATE TRIGGER green_channel_exits_never_deleted BEFORE DELETE ON green_channel_exits"
+	" BEGIN SELECT RAISE(ABORT, 'green channel exits are never deleted'); END;"
+	"CREATE TRIGGER complaint_escalations_kept BEFORE UPDATE ON complaint_escalations"
+	" BEGIN SELECT RAISE(ABORT, 'complaint escalations are never changed'); END;"
+	"CREATE TRIGGER complaint_escalations_never_deleted BEFORE DELETE ON complaint_escalations"
+	" BEGIN SELECT RAISE(ABORT, 'complaint escalations are never deleted'); END;",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -327,8 +327,17 @@ static const struct {
 	 " AND NOT EXISTS (SELECT 1 FROM complaint_answers a WHERE a.complaint = c.id) ORDER BY c.id",
 	 "its owner answers it first (first-responder responsibility)"},
 	{"SELECT printf('%014d is enrolled in the green channel (since %s) and %014d is not', ?1, g.enrolled_on, ?2)"
-	 " FROM green_channel g WHERE g.code = ?1 AND NOT EXISTS (SELECT 1 FROM green_channel h WHERE h.code = ?2)",
+	 " FROM green_channel g WHERE g.code = ?1"
+	 " AND NOT EXISTS (SELECT 1 FROM green_channel_exits x WHERE x.code = ?1 AND x.left_on <= ?3)"
+	 " AND NOT EXISTS (SELECT 1 FROM green_channel h WHERE h.code = ?2"
+	 "                 AND NOT EXISTS (SELECT 1 FROM green_channel_exits y WHERE y.code = ?2 AND y.left_on <= ?3))",
 	 "an enrolment is never moved: enrol the surviving code first"},
+	/* Its terms are confidential: the conflict names the file, not its level or limit. */
+	{"SELECT printf('%014d has a credit file (since %s) and %014d has none', ?1, min(c.since), ?2)"
+	 " FROM credit_files c WHERE c.code = ?1 AND NOT EXISTS (SELECT 1 FROM credit_files d WHERE d.code = ?2)"
+	 " HAVING count(*) > 0",
+	 "a credit file is never moved: record the surviving code's first (kam arrear credit CODE --level"
+	 " --limit --cycle-days)"},
 };
 
 /* The moves, in order, after the ledger's and the merge's own row.  Each statement's

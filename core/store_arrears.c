@@ -105,3 +105,34 @@ int kam_store_receivable_stored(kam_db *db, const struct kam_store_new_receivabl
 			      "issued = ?4 AND due = ?5 AND handler = ?6 AND ref IS ?7 LIMIT 1", v, 7, found, stored,
 			      "read receivables", e);
 }
+
+int kam_store_credit_set(kam_db *db, const struct kam_store_new_credit *c, long long *id, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_TEXT(c->credit_level), KAM_SV_INT(c->arrears_limit),
+				    KAM_SV_INT(c->cycle_days), KAM_SV_TEXT(c->since), KAM_SV_TEXT(c->set_by),
+				    KAM_SV_TEXT(c->reason), KAM_SV_TEXT(c->created_at)};
+	if (kam_store_walk(db, "INSERT INTO credit_files(code, credit_level, arrears_limit, cycle_days, since, set_by, "
+			   "reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", v, 8, NULL, NULL,
+			   "record the credit file", e) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+/* A credit file's terms are confidential (DOMAIN §6, §12): who may not see them reads "***". */
+static const char *const credit_secret[] = {"credit_level", "arrears_limit", "cycle_days", "reason", NULL};
+
+int kam_store_credit_files(kam_db *db, const int64_t *code, const char *as_of, int history, kam_store_row_fn each,
+			   void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of),
+				    KAM_SV_INT(history != 0)};
+	struct kam_store_secret secret = {"credit files", code ? *code : 0, credit_secret};
+	if (!history && !as_of)
+		return kam_errf(e, "credit files: the file standing needs a day");
+	return kam_store_walk_secret(db, "SELECT f.id, printf('%014d', f.code) AS code, f.credit_level, f.arrears_limit, "
+				     "f.cycle_days, f.since, f.set_by, f.reason, f.created_at FROM credit_files f "
+				     "WHERE (?1 IS NULL OR f.code = ?1) AND (?3 OR f.id = (SELECT g.id FROM credit_files g "
+				     "WHERE g.code = f.code AND g.since <= ?2 ORDER BY g.since DESC, g.id DESC LIMIT 1)) "
+				     "ORDER BY f.code, f.since, f.id", v, 3, &secret, each, arg, "read credit files", e);
+}

@@ -1,5 +1,5 @@
-/* Receivables' storage (DOMAIN.md 6, arrears): owns the receivables and
- * receivable_payments tables.
+/* Receivables' storage (DOMAIN.md 6, arrears): owns the receivables,
+ * receivable_payments and credit_files tables.
  *
  * A receivable (what a customer owes for a line, issued on a day, due on a day, with the
  * handler accountable for collecting it) is one row, never changed; each payment is a
@@ -40,5 +40,21 @@ int kam_store_customer_agreement(kam_db *db, int64_t code, int *exists, int *agr
 int kam_store_receivable_stored(kam_db *db, const struct kam_store_new_receivable *r, int *stored, kam_err *e);
 /* One customer: code, name, agreement (0/1), account; no call when there is none. */
 int kam_store_customer_brief(kam_db *db, int64_t code, kam_store_row_fn each, void *arg, kam_err *e);
+
+/* Credit files (DOMAIN §6, seed 003 art. 7): a customer's credit level, arrears limit
+ * (fen) and repayment cycle (days), one row per version from a day on (since), never
+ * changed: a new version is added. */
+struct kam_store_new_credit {
+	int64_t code, arrears_limit, cycle_days;
+	const char *credit_level, *since, *set_by, *reason, *created_at;   /* reason may be NULL */
+};
+int kam_store_credit_set(kam_db *db, const struct kam_store_new_credit *c, long long *id, kam_err *e);
+/* Rows: id, code, credit_level, arrears_limit, cycle_days, since, set_by, reason,
+ * created_at; of one customer (code) or every one (NULL), by code, since and id: every
+ * version when history, else the one standing on as_of (the latest since by then).  The
+ * terms (credit_level, arrears_limit, cycle_days, reason) are confidential: a reader who
+ * may not see them reads "***" (store_rows_impl.h). */
+int kam_store_credit_files(kam_db *db, const int64_t *code, const char *as_of, int history, kam_store_row_fn each,
+			   void *arg, kam_err *e);
 
 #endif

@@ -96,6 +96,32 @@ int kam_store_green_enroll(kam_db *db, int64_t code, const char *on_day, const c
 int kam_store_green_get(kam_db *db, int64_t code, kam_store_row_fn each, void *arg, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(code)};
-	return kam_store_walk(db, "SELECT printf('%014d', code) AS code, enrolled_on, enrolled_by FROM green_channel "
-			      "WHERE code = ?1", v, 1, each, arg, "read the green channel", e);
+	return kam_store_walk(db, "SELECT printf('%014d', g.code) AS code, g.enrolled_on, g.enrolled_by, x.left_on, "
+			      "x.left_by, x.reason AS leave_reason FROM green_channel g LEFT JOIN green_channel_exits x "
+			      "ON x.code = g.code WHERE g.code = ?1", v, 1, each, arg, "read the green channel", e);
+}
+
+int kam_store_green_leave(kam_db *db, int64_t code, const char *left_on, const char *by, const char *reason,
+			  const char *created_at, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(code), KAM_SV_TEXT(left_on), KAM_SV_TEXT(by), KAM_SV_TEXT(reason),
+				    KAM_SV_TEXT(created_at)};
+	return kam_store_walk(db, "INSERT INTO green_channel_exits(code, left_on, left_by, reason, created_at) "
+			      "VALUES (?1, ?2, ?3, ?4, ?5)", v, 5, NULL, NULL, "record the leaving of the green channel", e);
+}
+
+
+int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int64_t upto, int64_t *count, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_INT(c->amount), KAM_SV_TEXT(c->claimed_on),
+				    KAM_SV_TEXT(c->description), KAM_SV_INT(upto)};
+	*count = 0;
+	return kam_store_walk(db, "SELECT count(*) FROM claims WHERE code = ?1 AND amount = ?2 AND claimed_on = ?3 AND "
+			      "description IS ?4 AND id <= ?5", v, 5, kam_store_int_row, count, "read claims", e);
+}
+
+int kam_store_claims_last(kam_db *db, int64_t *id, kam_err *e)
+{
+	*id = 0;
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM claims", NULL, 0, kam_store_int_row, id, "read claims", e);
 }

@@ -1,5 +1,5 @@
 /* Compensation claims' storage (DOMAIN.md 4, green channel): owns the claims,
- * claim_events and green_channel tables.
+ * claim_events, green_channel and green_channel_exits tables.
  *
  * A claim is one row with the deadlines it got when it was recorded (NULL: no such
  * deadline); what happens to it (handled, reported to the province, paid) is one event
@@ -38,9 +38,19 @@ int kam_store_claims_list(kam_db *db, const int64_t *code, const char *state, co
 			  kam_store_row_fn each, void *arg, kam_err *e);
 
 /* Enrol a customer in the green channel from a day; the row: code, enrolled_on,
- * enrolled_by (no call when not enrolled). */
+ * enrolled_by, and left_on, left_by, leave_reason once it left (no call when never
+ * enrolled).  A customer leaves once (green_leave, from left_on on: its claims from that
+ * day go the ordinary way); an enrolment and its leaving are never changed. */
 int kam_store_green_enroll(kam_db *db, int64_t code, const char *on_day, const char *by, const char *created_at,
 			   kam_err *e);
 int kam_store_green_get(kam_db *db, int64_t code, kam_store_row_fn each, void *arg, kam_err *e);
+int kam_store_green_leave(kam_db *db, int64_t code, const char *left_on, const char *by, const char *reason,
+			  const char *created_at, kam_err *e);
+
+/* How many claims of the same customer, amount, day and description are stored with an
+ * id up to upto; the id of the last claim stored (0: none).  kam import leaves as many
+ * identical rows of a file alone as were stored before it began. */
+int kam_store_claim_stored(kam_db *db, const struct kam_store_new_claim *c, int64_t upto, int64_t *count, kam_err *e);
+int kam_store_claims_last(kam_db *db, int64_t *id, kam_err *e);
 
 #endif

@@ -5,10 +5,21 @@
 #include "store_complaints.h"
 #include "store_rows_impl.h"
 
-#define COLUMNS "c.id, printf('%014d', c.code) AS code, c.received_on, c.content, c.owner, c.unit, c.policy, " \
-	"c.answer_by, c.created_by, c.created_at, a.answered_on, a.answer, a.by_user AS answered_by, " \
+/* A complaint escalated to the level above (complaint_escalations) has the owner, unit and
+ * deadline of its last escalation made by the day read (cond: "1", or by ?2). */
+#define LAST_ESC(col, cond) "(SELECT x." col " FROM complaint_escalations x WHERE x.complaint = c.id AND " cond \
+	" ORDER BY x.id DESC LIMIT 1)"
+#define ESC_BY "(?2 IS NULL OR x.escalated_on <= ?2)"
+#define ANSWER_BY(cond) "coalesce(" LAST_ESC("answer_by", cond) ", c.answer_by)"
+#define COLUMNS_AT(cond) "c.id, printf('%014d', c.code) AS code, c.received_on, c.content, " \
+	"coalesce(" LAST_ESC("to_owner", cond) ", c.owner) AS owner, " \
+	"coalesce(" LAST_ESC("to_unit", cond) ", c.unit) AS unit, c.policy, " ANSWER_BY(cond) " AS answer_by, " \
+	"c.owner AS received_by, c.answer_by AS first_answer_by, " LAST_ESC("escalated_on", cond) " AS escalated_on, " \
+	"(SELECT count(*) FROM complaint_escalations x WHERE x.complaint = c.id AND " cond ") AS escalations, " \
+	"c.created_by, c.created_at, a.answered_on, a.answer, a.by_user AS answered_by, " \
 	"r.satisfaction, r.noted_on AS rated_on FROM complaints c " \
 	"LEFT JOIN complaint_answers a ON a.complaint = c.id LEFT JOIN complaint_ratings r ON r.complaint = c.id"
+#define COLUMNS COLUMNS_AT("1")
 
 int kam_store_complaint_add(kam_db *db, const struct kam_store_new_complaint *c, long long *id, kam_err *e)
 {
@@ -55,7 +66,7 @@ int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state
 		const char *state, *where;
 	} states[] = {
 		{"open", "(a.complaint IS NULL OR a.answered_on > ?2)"},
-		{"overdue", "(a.complaint IS NULL OR a.answered_on > ?2) AND c.answer_by < ?2"},
+		{"overdue", "(a.complaint IS NULL OR a.answered_on > ?2) AND " ANSWER_BY(ESC_BY) " < ?2"},
 		{"answered", "a.answered_on <= ?2"},
 	};
 	const char *where = "1";
@@ -72,10 +83,47 @@ int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state
 	}
 	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
 	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR "
-			      "c.received_on <= ?2) AND %s ORDER BY c.id", "SELECT " COLUMNS, where);
+			      "c.received_on <= ?2) AND %s ORDER BY c.id", "SELECT " COLUMNS_AT(ESC_BY), where);
 	if (!sql)
 		return kam_errf(e, "complaints: out of memory");
 	rc = kam_store_walk(db, sql, v, 2, each, arg, "read complaints", e);
 	sqlite3_free(sql);
 	return rc;
+}
+
+
+int kam_store_complaint_stored(kam_db *db, const struct kam_store_new_complaint *c, int64_t upto, int64_t *count,
+			       kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(c->code), KAM_SV_TEXT(c->received_on), KAM_SV_TEXT(c->content),
+				    KAM_SV_TEXT(c->owner), KAM_SV_TEXT(c->unit), KAM_SV_INT(upto)};
+	*count = 0;
+	return kam_store_walk(db, "SELECT count(*) FROM complaints WHERE code = ?1 AND received_on = ?2 AND "
+			      "content = ?3 AND owner = ?4 AND unit IS ?5 AND id <= ?6", v, 6, kam_store_int_row, count,
+			      "read complaints", e);
+}
+
+int kam_store_complaints_last(kam_db *db, int64_t *id, kam_err *e)
+{
+	*id = 0;
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM complaints", NULL, 0, kam_store_int_row, id,
+			      "read complaints", e);
+}
+
+int kam_store_complaint_escalate(kam_db *db, const struct kam_store_escalation *x, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(x->complaint), KAM_SV_TEXT(x->escalated_on), KAM_SV_TEXT(x->from_owner),
+				    KAM_SV_TEXT(x->to_owner), KAM_SV_TEXT(x->to_unit), KAM_SV_TEXT(x->answer_by),
+				    KAM_SV_TEXT(x->reason), KAM_SV_TEXT(x->by), KAM_SV_TEXT(x->created_at)};
+	return kam_store_walk(db, "INSERT INTO complaint_escalations(complaint, escalated_on, from_owner, to_owner, "
+			      "to_unit, answer_by, reason, by_user, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			      v, 9, NULL, NULL, "record the escalation", e);
+}
+
+int kam_store_complaint_escalations(kam_db *db, int64_t complaint, kam_store_row_fn each, void *arg, kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(complaint)};
+	return kam_store_walk(db, "SELECT id, escalated_on, from_owner, to_owner, to_unit, answer_by, reason, "
+			      "by_user AS escalated_by FROM complaint_escalations WHERE complaint = ?1 ORDER BY id", v, 1,
+			      each, arg, "read the complaint's escalations", e);
 }

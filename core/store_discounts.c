@@ -37,13 +37,13 @@ int kam_store_discount_answer(kam_db *db, const struct kam_store_discount_answer
 }
 
 /* A discount's terms are confidential (DOMAIN §5, §12): who may not see them reads "***". */
-static const char *const secret_cols[] = {"rate_bp", "limit_bp", "method", "valid_from", "valid_until", "reason",
+const char *const kam_secret_discount_cols[] = {"rate_bp", "limit_bp", "method", "valid_from", "valid_until", "reason",
 					  "answer_reason", NULL};
 
 int kam_store_discount_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg, kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(id)};
-	struct kam_store_secret secret = {"discounts", 0, secret_cols};
+	struct kam_store_secret secret = {"discounts", 0, kam_secret_discount_cols};
 	return kam_store_walk_secret(db, "SELECT " COLUMNS " WHERE d.id = ?1", v, 1, &secret, each, arg,
 				     "read a discount request", e);
 }
@@ -80,7 +80,7 @@ int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state,
 	if (!sql)
 		return kam_errf(e, "discounts: out of memory");
 	{
-		struct kam_store_secret secret = {"discounts", code ? *code : 0, secret_cols};
+		struct kam_store_secret secret = {"discounts", code ? *code : 0, kam_secret_discount_cols};
 		rc = kam_store_walk_secret(db, sql, v, 2, &secret, each, arg, "read discount requests", e);
 	}
 	sqlite3_free(sql);
@@ -94,4 +94,23 @@ int kam_store_grade_now(kam_db *db, int64_t code, const char *policy, kam_store_
 	return kam_store_walk(db, "SELECT d.grade, r.year FROM decisions d JOIN grading_runs r ON r.id = d.run "
 			      "JOIN policies p ON p.hash = r.policy_hash WHERE d.code = ?1 AND p.name = ?2 "
 			      "ORDER BY r.year DESC, d.id DESC LIMIT 1", v, 2, each, arg, "read the customer's grade", e);
+}
+
+int kam_store_discount_stored(kam_db *db, const struct kam_store_new_discount *d, int64_t upto, int64_t *count,
+			      kam_err *e)
+{
+	struct kam_store_val v[] = {KAM_SV_INT(d->code), KAM_SV_TEXT(d->line), KAM_SV_INT(d->rate_bp),
+				    KAM_SV_TEXT(d->method), KAM_SV_TEXT(d->valid_from), KAM_SV_TEXT(d->valid_until),
+				    KAM_SV_TEXT(d->requested_on), KAM_SV_TEXT(d->reason), KAM_SV_INT(upto)};
+	*count = 0;
+	return kam_store_walk(db, "SELECT count(*) FROM discounts WHERE code = ?1 AND line = ?2 AND rate_bp = ?3 AND "
+			      "method IS ?4 AND valid_from = ?5 AND valid_until = ?6 AND requested_on = ?7 AND "
+			      "reason IS ?8 AND id <= ?9", v, 9, kam_store_int_row, count, "read discount requests", e);
+}
+
+int kam_store_discounts_last(kam_db *db, int64_t *id, kam_err *e)
+{
+	*id = 0;
+	return kam_store_walk(db, "SELECT coalesce(max(id), 0) FROM discounts", NULL, 0, kam_store_int_row, id,
+			      "read discount requests", e);
 }

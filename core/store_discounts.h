@@ -41,4 +41,15 @@ int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state,
 int kam_store_grade_now(kam_db *db, int64_t code, const char *policy, kam_store_row_fn each, void *arg,
 			kam_err *e);
 
+/* How many requests with the same customer, line, rate, method, period, day and reason
+ * are stored with an id up to upto; the id of the last request stored (0: none).  kam
+ * import leaves as many identical rows of a file alone as were stored before it began,
+ * so loading a file twice adds nothing, and two identical requests stay two. */
+int kam_store_discount_stored(kam_db *db, const struct kam_store_new_discount *d, int64_t upto, int64_t *count,
+			      kam_err *e);
+int kam_store_discounts_last(kam_db *db, int64_t *id, kam_err *e);
+/* The columns of a discount a reader without the right to its terms reads as "***"
+ * (DOMAIN §5, §12): the listings here and kam export discounts mask the same ones. */
+extern const char *const kam_secret_discount_cols[];
+
 #endif

@@ -44,6 +44,13 @@ const char *kam_store_row_text(const kam_store_row *r, int i, size_t *len)
 	return s;
 }
 
+int kam_store_int_row(void *arg, const kam_store_row *r, kam_err *e)
+{
+	(void)e;
+	*(int64_t *)arg = kam_store_row_type(r, 0) == KAM_STORE_INT ? kam_store_row_int(r, 0) : 0;
+	return 0;
+}
+
 int kam_store_walk(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
 		   kam_store_row_fn each, void *arg, const char *what, kam_err *e)
 {

@@ -17,6 +17,10 @@ struct kam_store_val {
 int kam_store_walk(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
 		   kam_store_row_fn each, void *arg, const char *what, kam_err *e);
 
+/* A row callback for a one-integer query (a count, a max): its first column into
+ * *(int64_t *)arg (0 when it is not an integer). */
+int kam_store_int_row(void *arg, const kam_store_row *r, kam_err *e);
+
 /* Rows holding confidential fields (DOMAIN §12): the columns named in cols read as "***"
  * for an actor who may not see them, or on a database kam cannot write (a read that
  * cannot be logged is not made); otherwise the read is logged (store_access.h), once per

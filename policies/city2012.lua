@@ -112,7 +112,9 @@ P.numbers = {
   -- an unpaid due date, agency finance (储汇) never on credit, ageing buckets of
   -- 30/90/180/365 days.
   arrears = {max_share_pct = 5, revenue_excludes = {"savings"}, stop_after_days = 0,
-             never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365}},
+             never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365},
+             -- warnings (预警) as hubei.lua chose: over 90 days past due or 100,000.00 overdue
+             warn_days = 90, warn_amount = yuan(100000)},
   -- own keys (DOMAIN §5, §11), kam's choices: the seed sets no answer time for a discount
   -- (Hubei's 3 days taken), no local standard (graded like hubei.lua: the better the grade
   -- the deeper, every line; General none), no complaint deadline (在规定时限内: 7 days).
@@ -128,6 +130,7 @@ P.numbers = {
     province = {title = "general manager (总经理)", answers = {"local", "province"}},
   },
   complaint_days = 7,
+  complaint_escalated_days = 3,   -- own key, kam's choice as in hubei.lua: the level above answers within 3 days
   -- own key: units report by the 28th (每月28日前), the center's summary by the 5th (每月5日前).
   report_days = {units = 28, summary = 5},
 }

@@ -136,6 +136,10 @@ P.numbers = {
   -- own key (DOMAIN §11): a complaint is answered within 7 calendar days of the day after
   -- it was received.  The seeds say only 在规定时限内 (within the prescribed time): kam chose 7.
   complaint_days = 7,
+  -- own key (DOMAIN §11): what a unit cannot solve is escalated at once to the level above,
+  -- which answers within 3 calendar days of the day after the escalation.  No seed gives a
+  -- number: kam chose 3.
+  complaint_escalated_days = 3,
   claims = {                            -- 优先赔偿 (art. 21 (6), art. 30 (2))
     advance_limit = yuan(5000),         -- 5000元以内 由所属市州局垫赔
     advance_days = 7,                   -- 7日内垫赔到位
@@ -160,6 +164,12 @@ P.numbers = {
     stop_after_days = 0,
     never_on_credit = {"savings"},
     ageing_days = {30, 90, 180, 365},
+    -- The warning system (预警, DOMAIN §6) names no thresholds in the seeds: kam chose to
+    -- warn of a customer with an arrear unpaid more than 90 days past its due day, or
+    -- owing more than 100,000.00 past due in all; owing more than the arrears limit of
+    -- its own credit file (seed 003 art. 7) is a warning too.
+    warn_days = 90,
+    warn_amount = yuan(100000),
   },
   service_days = {urban = 0, rural = 2, max = 3},  -- 市内当天, 农村两天内, 不超过三天
   -- own keys (DOMAIN §8): class 1 KPI report filed monthly (一类大客户KPI分析报告按月上报);

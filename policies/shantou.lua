@@ -133,11 +133,14 @@ P.numbers = {
     province = {title = "provincial center (省局大客户中心)", answers = {"local", "province"}},
   },
   complaint_days = 7,
+  complaint_escalated_days = 3,   -- own key, kam's choice as in hubei.lua: the level above answers within 3 days
   -- own keys, kam's choices as in hubei.lua (the seeds name the rules, not the numbers):
   -- credit stop from the day after an unpaid due date, agency finance (储汇) never on credit
   -- and left out of the revenue the share is taken of, ageing buckets of 30/90/180/365 days.
   arrears = {max_share_pct = 5, revenue_excludes = {"savings"}, stop_after_days = 0,
-             never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365}},
+             never_on_credit = {"savings"}, ageing_days = {30, 90, 180, 365},
+             -- warnings (预警) as hubei.lua chose: over 90 days past due or 100,000.00 overdue
+             warn_days = 90, warn_amount = yuan(100000)},
   -- own key: how long a registration of a prospect stands (DOMAIN §7: 登记 before developing it).
   -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
   -- claim ("by day N" includes day N); the team renews it by claiming again once released.

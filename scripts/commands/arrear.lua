@@ -18,6 +18,9 @@ usage: kam arrear add CODE --line LINE --amount YUAN --due DATE --handler NAME
        kam arrear stops [--as-of DATE]
        kam arrear ageing [--as-of DATE]
        kam arrear ratio [--year Y]
+       kam arrear credit CODE [--level TEXT] [--limit YUAN] [--cycle-days N] [--on DATE]
+                              [--reason TEXT] [--history]
+       kam arrear warnings [--as-of DATE]
 add records a receivable (issued --issued, default today in the database's timezone;
 due --due), refused for a customer without an agreement and for a line the policy never
 puts on credit.  pay records a payment (more than is outstanding is refused).  list
@@ -25,7 +28,14 @@ shows the open receivables on --as-of (default today; --all: every one) with wha
 outstanding and the days past due; stops the customers on credit stop on that day and
 since when; ageing the open receivables in the policy's ageing buckets; ratio the
 year-end arrears (31 December of --year, default last year) against the year's postal
-revenue less the lines the policy excludes, and the policy's cap.  Writes wait up to
+revenue less the lines the policy excludes, and the policy's cap.  credit shows the
+customer's credit file standing on --on (default today; --history: every version):
+credit level, arrears limit and repayment cycle (seed 003 art. 7); with --level,
+--limit or --cycle-days it records a new version from --on (what is not given is kept
+from the version standing then; a first version needs all three).  Credit files are
+confidential.  warnings lists the customers the policy's warning thresholds flag on
+--as-of: an arrear more than arrears.warn_days past due, more than arrears.warn_amount
+past due in all, or owing more than the customer's own arrears limit.  Writes wait up to
 --wait SECONDS (default $KAM_WAIT, else 60) for another writer.
 ]]
 
@@ -33,6 +43,7 @@ local args = { ... }
 local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { line = "value", amount = "value", due = "value", handler = "value",
   issued = "value", ref = "value", on = "value", ["as-of"] = "value", all = "flag", year = "value", help = "flag",
+  level = "value", limit = "value", ["cycle-days"] = "value", reason = "value", history = "flag",
   wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
@@ -199,6 +210,97 @@ elseif sub == "ratio" then
       #r.excluded_lines > 0 and (" (less " .. table.concat(r.excluded_lines, ", ") .. ": " .. money.yuan(r.revenue_left_out) .. ")") or "",
       r.ratio_bp and money.pct(r.ratio_bp) or "no revenue", r.max_share_pct, r.within and "within" or "over"))
   end
+  return 0
+elseif sub == "credit" then
+  if #operands ~= 1 then return cli.usage_error("arrear credit needs one customer code", USAGE) end
+  local code, err = cli.check_code(operands[1])
+  if not code then return cli.usage_error(err, USAGE) end
+  local on
+  on, err = day_opt("on")
+  if not on then return cli.usage_error(err, USAGE) end
+  local setting = opts.level or opts.limit or opts["cycle-days"]
+  local limit, cycle
+  if opts.limit then
+    limit, err = money.parse_yuan(opts.limit, "--limit")
+    if not limit then return cli.usage_error(err, USAGE) end
+    if limit < 0 then return cli.usage_error(string.format("--limit '%s' cannot be negative", opts.limit), USAGE) end
+  end
+  if opts["cycle-days"] then
+    cycle = math.tointeger(tonumber(opts["cycle-days"]))
+    if not opts["cycle-days"]:match("^%d+$") or not cycle or cycle < 1 or cycle > 366 then
+      return cli.usage_error(string.format("--cycle-days '%s' must be whole days from 1 to 366", opts["cycle-days"]), USAGE)
+    end
+  end
+  if opts.level and (opts.level == "" or utf8.len(opts.level) == nil or utf8.len(opts.level) > 100) then
+    return cli.usage_error("--level must be UTF-8 text of 1 to 100 characters", USAGE)
+  end
+  if not setting and (opts.reason) then return cli.usage_error("arrear credit: --reason goes with a new version", USAGE) end
+  if setting and opts.history then return cli.usage_error("arrear credit: --history only shows", USAGE) end
+  local icode = math.tointeger(tonumber(code))
+  local file, history
+  if setting then
+    store.transaction(function()
+      local c = store.customer(icode)
+      if not c then error("arrear credit: no customer " .. code, 0) end
+      local now = store.credit(icode, on)
+      if now and math.type(now.arrears_limit) ~= "integer" then
+        error(string.format("arrear credit: %s may not read customer %s's credit file, so cannot change it", kam.user, code), 0)
+      end
+      local f = { code = icode, credit_level = opts.level or (now and now.credit_level),
+        arrears_limit = limit or (now and now.arrears_limit), cycle_days = cycle or (now and now.cycle_days),
+        since = on, set_by = kam.user, reason = opts.reason, created_at = cli.now_utc() }
+      if not (f.credit_level and f.arrears_limit and f.cycle_days) then
+        error(string.format("arrear credit: customer %s has no credit file on %s: the first version needs --level, "
+          .. "--limit and --cycle-days", code, on), 0)
+      end
+      if f.arrears_limit > 0 and not c.agreement then
+        error(string.format("arrear credit: customer %s has no agreement: only agreement customers may run arrears "
+          .. "(a limit of 0 is allowed)", code), 0)
+      end
+      store.credit_set(f)
+    end)
+  end
+  if opts.history then history = store.credit_history(icode) else file = store.credit(icode, on) end
+  if not setting and not history and not file and not store.customer(icode) then
+    error("arrear credit: no customer " .. code, 0)
+  end
+  if kam.output_json then
+    if history then
+      print(json.encode(json.array(history), { indent = 2 }))
+    else
+      print(json.encode(file or json.null, { indent = 2, sort_keys = true }))
+    end
+    return 0
+  end
+  local rows = history or { file }
+  if #rows == 0 then
+    io.stderr:write(string.format("kam: customer %s has no credit file on %s\n", code, on))
+    return 0
+  end
+  for _, f in ipairs(rows) do
+    f.limit_yuan = math.type(f.arrears_limit) == "integer" and money.yuan(f.arrears_limit) or f.arrears_limit
+  end
+  cli.table(rows, { columns = { "code", "since", "credit_level", "limit_yuan", "cycle_days", "set_by", "reason" } })
+  return 0
+elseif sub == "warnings" then
+  if no_operands(sub) then return 2 end
+  local as_of, err = day_opt("as-of")
+  if not as_of then return cli.usage_error(err, USAGE) end
+  local p = money.policy()
+  local warnings = money.arrears_warnings(p, store.receivables(nil, as_of, true), store.credits(as_of))
+  if kam.output_json then
+    for _, w in ipairs(warnings) do w.reasons = json.array(w.reasons) end
+    print(json.encode({ as_of = as_of, policy = p.name, warnings = json.array(warnings) }, { indent = 2, sort_keys = true }))
+    return 0
+  end
+  for _, w in ipairs(warnings) do
+    local texts = {}
+    for _, r in ipairs(w.reasons) do texts[#texts + 1] = r.text end
+    w.why = table.concat(texts, "; ")
+    w.owed_yuan = money.yuan(w.owed)
+    w.handler = table.concat(w.handlers, ", ")
+  end
+  cli.table(warnings, { columns = { "code", "owed_yuan", "oldest_days", "why", "handler" } })
   return 0
 else
   return cli.usage_error(sub and ("unknown arrear subcommand '" .. sub .. "'") or "arrear needs a subcommand", USAGE)

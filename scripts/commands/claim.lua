@@ -16,12 +16,16 @@ usage: kam claim add CODE --amount YUAN [--description TEXT] [--on DATE]
        kam claim report ID [--on DATE]
        kam claim pay ID [--amount YUAN] [--on DATE]
        kam claim enroll CODE [--on DATE]
+       kam claim leave CODE [--reason TEXT] [--on DATE]
        kam claim list [CODE] [--state open|overdue|paid] [--as-of DATE]
 add records a claim made on --on (default today in the database's timezone) with its
 route and deadlines under the policy's claims numbers: up to advance_limit (included)
 the city bureau advances it by advance_days after the claim day; above, it is reported
 to the province by report_days after it; a customer enrolled in the green channel
 (enroll) also gets it handled by enrolled_handle_days and paid by enrolled_pay_days.
+leave records that an enrolled customer left the green channel on --on: its claims from
+that day on go the ordinary way (a claim's route depends on the enrolment on the claim's
+day; a customer enrols once and leaves once).
 handle, report and pay record what happened, once each (pay: --amount, default the
 claim's).  list shows every claim (--state: open, overdue on --as-of, or paid), with
 the deadlines overdue and those met late.  Writes wait up to --wait SECONDS (default $KAM_WAIT, else 60).
@@ -30,6 +34,7 @@ the deadlines overdue and those met late.  Writes wait up to --wait SECONDS (def
 local args = { ... }
 local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { amount = "value", description = "value", on = "value", state = "value",
+  reason = "value",
   ["as-of"] = "value", help = "flag", wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
@@ -77,11 +82,9 @@ if sub == "add" then
   local id, c
   store.transaction(function()
     if not store.customer_exists(icode) then error("claim add: no customer " .. code, 0) end
-    local g = store.green(icode)
-    local green = g ~= nil and g.enrolled_on <= on
-    local t = money.claim_terms(p, amount, green, on)
+    local t = money.claim_routing(p, icode, amount, on)
     id = store.claim_add({ code = icode, amount = amount, claimed_on = on, policy = p.name, route = t.route,
-      green = green, report_by = t.report_by, handle_by = t.handle_by, pay_by = t.pay_by,
+      green = t.green, report_by = t.report_by, handle_by = t.handle_by, pay_by = t.pay_by,
       description = opts.description, created_by = kam.user, created_at = cli.now_utc() })
     c = store.claim(id)
   end)
@@ -151,6 +154,10 @@ elseif sub == "enroll" then
   store.transaction(function()
     if not store.customer_exists(icode) then error("claim enroll: no customer " .. code, 0) end
     local g = store.green(icode)
+    if g and g.left_on then
+      error(string.format("claim enroll: customer %s was enrolled from %s and left on %s: a customer enrols once",
+        code, g.enrolled_on, g.left_on), 0)
+    end
     if g then error(string.format("claim enroll: customer %s is enrolled since %s (by %s)", code, g.enrolled_on,
       g.enrolled_by), 0) end
     store.green_enroll(icode, on, kam.user, cli.now_utc())
@@ -159,6 +166,37 @@ elseif sub == "enroll" then
     print(json.encode({ code = code, enrolled_on = on, enrolled_by = kam.user }, { indent = 2, sort_keys = true }))
   else
     io.stderr:write(string.format("kam: customer %s enrolled in the green channel from %s\n", code, on))
+  end
+  return 0
+elseif sub == "leave" then
+  local code, err = code_operand()
+  local on
+  if code then on, err = day_opt("on") end
+  if not on then return cli.usage_error(err, USAGE) end
+  if opts.reason and (opts.reason == "" or not utf8.len(opts.reason)) then
+    return cli.usage_error("claim leave: --reason must be UTF-8 text", USAGE)
+  end
+  local icode = math.tointeger(tonumber(code))
+  local g
+  store.transaction(function()
+    if not store.customer_exists(icode) then error("claim leave: no customer " .. code, 0) end
+    g = store.green(icode)
+    if not g then error(string.format("claim leave: customer %s is not enrolled in the green channel", code), 0) end
+    if g.left_on then
+      error(string.format("claim leave: customer %s left the green channel on %s (by %s)", code, g.left_on, g.left_by), 0)
+    end
+    if on <= g.enrolled_on then
+      error(string.format("claim leave: %s is not after the enrolment (%s): a customer leaves on a later day", on,
+        g.enrolled_on), 0)
+    end
+    store.green_leave(icode, on, kam.user, opts.reason, cli.now_utc())
+    g = store.green(icode)
+  end)
+  if kam.output_json then
+    print(json.encode(g, { indent = 2, sort_keys = true }))
+  else
+    io.stderr:write(string.format("kam: customer %s left the green channel on %s (enrolled from %s): its claims from "
+      .. "that day go the ordinary way\n", code, on, g.enrolled_on))
   end
   return 0
 elseif sub == "list" then

@@ -12,6 +12,7 @@ local USAGE = [[
 usage: kam complaint add CODE --content TEXT [--owner NAME] [--unit UNIT] [--on DATE]
        kam complaint answer ID --answer TEXT [--on DATE]
        kam complaint rate ID --satisfaction satisfied|neutral|dissatisfied [--on DATE]
+       kam complaint escalate ID --to NAME --reason TEXT [--unit UNIT] [--on DATE]
        kam complaint list [CODE] [--state open|overdue|answered] [--as-of DATE]
        kam complaint measures [--as-of DATE]
 add records a complaint received on --on (default today in the database's timezone),
@@ -19,7 +20,10 @@ owned by --owner (default the user: whoever receives it owns it), its answer due
 complaint_days after that day (the policy's number; the last day included).  answer
 records the answer (after the due day it is late); rate the customer's satisfaction.
 list shows the complaints (--state: open or overdue on --as-of, default today, or
-answered); measures the on-time rate (answered by the due day, of those due), the
+answered); escalate records that the owner's unit cannot solve it: it goes at once to
+the level above (DOMAIN §11), to --to (and --unit), who owns it from --on and answers
+it by complaint_escalated_days after that day (the policy's number); measures the
+on-time rate (answered by the due day, of those due), the
 satisfaction and the open and overdue ones, in all and by grade.  Writes wait up to
 --wait SECONDS (default $KAM_WAIT, else 60) for another writer.
 ]]
@@ -30,7 +34,8 @@ local MAX_TEXT = 4000
 local args = { ... }
 local sub = cli.subcommand(args)
 local opts, operands = cli.parse(args, { content = "value", owner = "value", unit = "value", on = "value",
-  answer = "value", satisfaction = "value", state = "value", ["as-of"] = "value", help = "flag", wait = "value" }, USAGE)
+  answer = "value", satisfaction = "value", state = "value", ["as-of"] = "value", help = "flag", wait = "value",
+  to = "value", reason = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
 if opts.wait then
@@ -139,6 +144,44 @@ elseif sub == "answer" or sub == "rate" then
       late and string.format(" (late: due by %s)", c.answer_by) or " (on time)"))
   else
     io.stderr:write(string.format("kam: complaint #%d: customer %s\n", id, text))
+  end
+  return 0
+elseif sub == "escalate" then
+  local id, err = id_operand()
+  local to, reason, unit, on
+  if id then to, err = text_opt("to", true) end
+  if to then reason, err = text_opt("reason", true) end
+  if reason then unit, err = text_opt("unit", false) end
+  if unit ~= nil then on, err = day_opt("on") end
+  if not on then return cli.usage_error(err, USAGE) end
+  local p = money.policy()
+  local c
+  store.transaction(function()
+    c = store.complaint(id)
+    if not c then error(string.format("complaint escalate: no complaint #%d", id), 0) end
+    if c.answered_on then
+      error(string.format("complaint escalate: complaint #%d was answered on %s by %s: nothing to escalate", id,
+        c.answered_on, c.answered_by), 0)
+    end
+    local since = c.escalated_on or c.received_on
+    if on < since then
+      error(string.format("complaint escalate: %s is before the complaint was %s (%s)", on,
+        c.escalated_on and "last escalated" or "received", since), 0)
+    end
+    if to == c.owner then
+      error(string.format("complaint escalate: complaint #%d is owned by %s already: escalate to the level above", id, to), 0)
+    end
+    store.complaint_escalate({ complaint = id, escalated_on = on, from_owner = c.owner, to_owner = to,
+      to_unit = unit or nil, answer_by = money.complaint_escalated_by(p, on), reason = reason, by = kam.user,
+      created_at = cli.now_utc() })
+    c = store.complaint(id)
+  end)
+  if kam.output_json then
+    c.escalation_history = json.array(store.complaint_escalations(id))
+    print(json.encode(c, { indent = 2, sort_keys = true }))
+  else
+    io.stderr:write(string.format("kam: complaint #%d escalated on %s to %s%s, answer due by %s\n", id, on, c.owner,
+      c.unit and (" (" .. c.unit .. ")") or "", c.answer_by))
   end
   return 0
 elseif sub == "list" then

@@ -30,7 +30,8 @@ merge moves the first code's ledger, visits, key persons, competitors, current m
 (where the survivor has none in that role) and standing registration to the survivor and
 marks it merged, in one transaction; it is refused, changing nothing, while the first
 code has a grading override, a discount, a claim, a receivable or a complaint still open,
-a green-channel enrolment the survivor lacks, or a registration by another team.
+a green-channel enrolment (not left) or a credit file the survivor lacks, or a
+registration by another team.
 ]]
 
 -- The fields: flag name = {table, column, type}.  Types: text, enum (words), bool, money

@@ -94,11 +94,10 @@ if sub == "request" then
   local id, d
   store.transaction(function()
     if not store.customer_exists(icode) then error("discount request: no customer " .. code, 0) end
-    local grade = store.grade_now(icode, p.name) or "none"
-    local route, limit = money.discount_route(p, grade, line, rate)
-    d = { code = icode, line = line, rate_bp = rate, limit_bp = limit, method = opts.method, valid_from = from,
-          valid_until = till, requested_on = on, requested_by = kam.user, policy = p.name, grade = grade,
-          route = route, answer_by = money.discount_answer_by(p, on), reason = opts.reason, created_at = cli.now_utc() }
+    local t = money.discount_terms(p, icode, line, rate, on)
+    d = { code = icode, line = line, rate_bp = rate, limit_bp = t.limit_bp, method = opts.method, valid_from = from,
+          valid_until = till, requested_on = on, requested_by = kam.user, policy = p.name, grade = t.grade,
+          route = t.route, answer_by = t.answer_by, reason = opts.reason, created_at = cli.now_utc() }
     id = store.discount_add(d)
   end)
   d.id, d.code = id, code

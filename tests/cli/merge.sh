@@ -3,8 +3,8 @@
 # competitors, current manager assignments and standing registration move to the survivor
 # in one transaction, each move recorded in both codes' history; what belongs to the
 # merged code alone (a grading override in force, a discount pending or in force, an
-# unpaid claim or receivable, an unanswered complaint, a green-channel enrolment the
-# survivor lacks, a registration held by another team) refuses the merge, naming it, and
+# unpaid claim or receivable, an unanswered complaint, a green-channel enrolment (not
+# left) or a credit file the survivor lacks, a registration held by another team) refuses the merge, naming it, and
 # changes nothing (checked by digest); closed history stays with the merged code.
 source "$(dirname "$0")/lib.sh"
 F="$TOP/tests/fixtures/grade"
@@ -142,6 +142,19 @@ run kam --db $DB claim enroll $X --on 2026-01-01
 refused $X $S2 "$X is enrolled in the green channel (since 2026-01-01) and $S2 is not" "a green-channel enrolment"
 run kam --json --db $DB customer merge $X --into $S2 --reason 测试
 like "$out" '"error"' "--json: a refusal is one JSON document"
+run kam --db $DB claim leave $X --on 2026-02-01 --reason 退出
+status_is 0 "it leaves the green channel"
+run kam --db $DB customer merge $X --into $S2 --reason 合并
+status_is 0 "an enrolment it has left no longer stands in the way"
+X=42050200004000
+run kam --db $DB arrear credit $X --level A --limit 5000 --cycle-days 30 --on 2026-01-01 --reason 授信
+status_is 0 "a credit file"
+before_credit=$(dump)
+run kam --db $DB customer merge $X --into $S2 --reason 测试
+status_is 1 "a credit file the survivor lacks: refused"
+like "$err" "$X has a credit file (since 2026-01-01) and $S2 has none" "the conflict named (not its terms)"
+unlike "$err" "5000" "the limit is not shown"
+is "$(dump)" "$before_credit" "nothing changed"
 
 # A conflict settled, the merge goes through: the override revoked, the released registration.
 run kam --db $DB customer merge 42010200005000 --into $S2 --reason 合并

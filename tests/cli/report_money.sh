@@ -68,6 +68,10 @@ owed=$(sqlite3 $DB "SELECT printf('%.2f', (SELECT sum(amount) FROM receivables) 
 is "$(jq -r '[.sections[] | select(.key == "ageing") | .rows[].outstanding | tonumber] | add' <<<"$out" |
      python3 -c 'import sys; print("%.2f" % float(sys.stdin.read()))')" \
   "$owed" "the ageing buckets add up to what is owed on the day ($owed, by SQL)"
+warn=$("$KAM" --db $DB --json arrear warnings --as-of $DAY)
+is "$(jq -c '[.sections[] | select(.key == "warnings") | .rows[] | .code]' <<<"$out")" "$(jq -c '[.warnings[].code]' <<<"$warn")" \
+  "the arrears warnings are arrear warnings'"
+is "$(jq -c '[.warnings[].code]' <<<"$warn")" "[\"$A\"]" "one customer warned (an arrear more than 90 days past due)"
 ratio=$("$KAM" --db $DB --json arrear ratio --year 2025)
 is "$(jq -r '.sections[] | select(.key == "ratio") | .rows[0] | [.arrears, .revenue] | join(" ")' <<<"$out")" \
   "$(jq -r '[.arrears, .revenue] | map(. / 100 | tostring) | join(" ")' <<<"$ratio" |
@@ -88,7 +92,9 @@ like "$out" "discount #1 customer $C3: answer the request for 9.99% off express,
   "the daily reminder: a discount answer overdue, under its answering level"
 like "$out" "claim #2 customer $C3: claim of 5,000.01: report it to the province, due 2026-01-13 (overdue)" \
   "a claim's missed deadline, under who took it"
-like "$out" "张三: 1 money and service item(s)" "an arrear to collect, under its handler"
+like "$out" "张三: 2 money and service item(s)" "an arrear to collect, under its handler"
+like "$out" "arrears warning #1 customer 42010200001000: an arrear 91 days past due (more than 90), due 2026-01-31" \
+  "and the arrears warning (more than hubei's 90 days past due), under each of the customer's handlers"
 like "$out" "complaint #2 customer $A: answer the complaint, due 2026-01-27 (overdue)" "a complaint to answer"
 for r in discounts claims arrears complaints; do
   run kam --db $DB report $r --month 2026-01 --format html -o $r.html

@@ -101,6 +101,15 @@ function M.discount_answer_by(p, day)
   return days.deadline(p, "approval_days", day, need(p, "approval_days", "answer time for discounts"))
 end
 
+-- What the policy decides for a request (kam discount request and kam import discounts):
+-- the customer's grade now (its latest grading under the policy; "none" when never
+-- graded), the route and the local limit, and the day it must be answered by.
+function M.discount_terms(p, code, line, rate_bp, on)
+  local grade = kam.store.grade_now(code, p.name) or "none"
+  local route, limit = M.discount_route(p, grade, line, rate_bp)
+  return { grade = grade, route = route, limit_bp = limit, answer_by = M.discount_answer_by(p, on) }
+end
+
 -- Whether level may answer a request of route: true, or nil and why.
 function M.discount_level_may_answer(p, level, route)
   local levels = need(p, "discount_levels", "discount approval levels")
@@ -138,6 +147,22 @@ function M.claim_terms(p, amount, green, day)
     local pay = days.deadline(p, "enrolled_pay_days", day, c.enrolled_pay_days)
     if not t.pay_by or pay < t.pay_by then t.pay_by = pay end
   end
+  return t
+end
+
+-- Whether the customer is in the green channel on day: enrolled on or before it and not
+-- left by it (it left on left_on: from that day on, its claims go the ordinary way).
+function M.green_on(code, day)
+  local g = kam.store.green(code)
+  return g ~= nil and g.enrolled_on <= day and (g.left_on == nil or g.left_on > day)
+end
+
+-- What the policy decides for a claim of a customer (kam claim add and kam import
+-- claims): claim_terms with the enrolment on the claim's day, and green (a boolean).
+function M.claim_routing(p, code, amount, day)
+  local green = M.green_on(code, day)
+  local t = M.claim_terms(p, amount, green, day)
+  t.green = green
   return t
 end
 
@@ -202,6 +227,71 @@ function M.credit_stops(p, rows)
   return list
 end
 
+-- The arrears warnings (预警, DOMAIN §6) on as_of, from the open receivables
+-- (kam.store.receivables(nil, as_of, true)) and the credit files standing then
+-- (kam.store.credits(as_of)): every customer with an arrear more than arrears.warn_days
+-- past due, more than arrears.warn_amount past due in all, or owing (due or not) more
+-- than its own credit file's arrears_limit.  An array by code of {code, owed, overdue
+-- (fen past due), oldest_days and oldest_id (the oldest arrear's days past due and
+-- receivable id), first_id (the customer's first open receivable), limit (fen, "***"
+-- when the reader may not see it, nil without a credit file), credit_level, reasons
+-- ({kind = "age"|"size"|"limit", text}), handlers}.  A limit the reader may not see is
+-- not compared (masked_limit true): the warning cannot be told without reading it.
+function M.arrears_warnings(p, rows, credits)
+  local a = need(p, "arrears", "arrears rules")
+  for _, k in ipairs({ "warn_days", "warn_amount" }) do
+    if math.type(a[k]) ~= "integer" then
+      error(string.format("policy %s sets no arrears warning threshold (numbers.arrears.%s)", p.name, k), 0)
+    end
+  end
+  local file = {}
+  for _, c in ipairs(credits or {}) do file[c.code] = c end
+  local by, list = {}, {}
+  for _, r in ipairs(rows) do
+    if r.outstanding > 0 then
+      local w = by[r.code]
+      if not w then
+        w = { code = r.code, owed = 0, overdue = 0, oldest_days = 0, first_id = r.id, handlers = {} }
+        by[r.code] = w
+        list[#list + 1] = w
+      end
+      w.owed = w.owed + r.outstanding
+      if r.days_overdue > 0 then
+        w.overdue = w.overdue + r.outstanding
+        if r.days_overdue > w.oldest_days then w.oldest_days, w.oldest_id = r.days_overdue, r.id end
+      end
+      local seen = false
+      for _, h in ipairs(w.handlers) do if h == r.handler then seen = true end end
+      if not seen then w.handlers[#w.handlers + 1] = r.handler end
+    end
+  end
+  local out = {}
+  for _, w in ipairs(list) do
+    w.reasons = {}
+    if w.oldest_days > a.warn_days then
+      w.reasons[#w.reasons + 1] = { kind = "age", text = string.format("an arrear %d days past due (more than %d)",
+        w.oldest_days, a.warn_days) }
+    end
+    if w.overdue > a.warn_amount then
+      w.reasons[#w.reasons + 1] = { kind = "size", text = string.format("%s past due (more than %s)", M.yuan(w.overdue),
+        M.yuan(a.warn_amount)) }
+    end
+    local f = file[w.code]
+    if f then
+      w.limit, w.credit_level = f.arrears_limit, f.credit_level
+      if math.type(f.arrears_limit) ~= "integer" then
+        w.masked_limit = true
+      elseif w.owed > f.arrears_limit then
+        w.reasons[#w.reasons + 1] = { kind = "limit", text = string.format("owes %s, more than its arrears limit of %s",
+          M.yuan(w.owed), M.yuan(f.arrears_limit)) }
+      end
+    end
+    if #w.reasons > 0 then out[#out + 1] = w end
+  end
+  table.sort(out, function(x, y) return x.code < y.code end)
+  return out
+end
+
 -- Ageing of open receivables on as_of: an array of buckets {label, from, to (nil: no
 -- end), count, outstanding}: "not due" (days_overdue ≤ 0), then one per ageing_days bound
 -- (1-30, 31-90, …) and the last beyond them.
@@ -260,6 +350,12 @@ function M.complaint_answer_by(p, day)
   return days.deadline(p, "complaint_days", day, need(p, "complaint_days", "complaint answer time"))
 end
 
+-- The day a complaint escalated on day must be answered by at the level above.
+function M.complaint_escalated_by(p, day)
+  return days.deadline(p, "complaint_escalated_days", day,
+    need(p, "complaint_escalated_days", "answer time for an escalated complaint"))
+end
+
 -- Measures over complaints (kam.store.complaints rows) on as_of: received, answered,
 -- on_time (answered by answer_by), late, open, overdue, on_time_pct_bp (of the answered
 -- and the overdue: what was due by as_of), and the satisfaction counts.
@@ -282,6 +378,27 @@ function M.complaint_measures(rows, as_of)
   local due = m.answered + m.overdue
   m.on_time_pct_bp = due > 0 and (m.on_time * 10000) // due or nil
   return m
+end
+
+-- kam import of discounts, claims and complaints -------------------------------------------
+
+-- The fields the command's rule decides for a row read from a file (import_money.c checks
+-- the cells and stores the row): the same functions kam discount request, kam claim add
+-- and kam complaint add call, with the policy's name.
+function M.import_row(p, kind, row)
+  local t
+  if kind == "discounts" then
+    t = M.discount_terms(p, row.code, row.line, row.rate_bp, row.requested_on)
+  elseif kind == "claims" then
+    t = M.claim_routing(p, row.code, row.amount, row.claimed_on)
+    t.green = t.green and 1 or 0
+  elseif kind == "complaints" then
+    t = { answer_by = M.complaint_answer_by(p, row.received_on) }
+  else
+    error("no import rule for the kind '" .. tostring(kind) .. "'", 0)
+  end
+  t.policy = p.name
+  return t
 end
 
 -- The daily reminder ----------------------------------------------------------------------
@@ -316,10 +433,22 @@ function M.reminders(p, as_of)
       end
     end
   end
-  for _, r in ipairs(kam.store.receivables(nil, as_of, true)) do
+  local open = kam.store.receivables(nil, as_of, true)
+  for _, r in ipairs(open) do
     if r.due <= as_of then
       add(r.handler, { kind = "arrear", id = r.id, code = r.code,
         what = string.format("collect %s (%s)", M.yuan(r.outstanding), r.line), due = r.due })
+    end
+  end
+  -- The arrears warnings, to each handler of the customer's arrears, due the day asked.
+  if p.numbers.arrears and p.numbers.arrears.warn_days then
+    for _, w in ipairs(M.arrears_warnings(p, open, kam.store.credits(as_of))) do
+      local texts = {}
+      for _, r in ipairs(w.reasons) do texts[#texts + 1] = r.text end
+      for _, h in ipairs(w.handlers) do
+        add(h, { kind = "arrears warning", id = w.oldest_id or w.first_id, code = w.code,
+          what = table.concat(texts, "; "), due = as_of })
+      end
     end
   end
   for _, c in ipairs(kam.store.complaints(nil, "open", as_of)) do
