@@ -174,6 +174,11 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	if (st.errors > col.printed)
 		fprintf(stderr, "kam: ... and %ld more bad row%s\n", st.errors - col.printed,
 			st.errors - col.printed == 1 ? "" : "s");
+	if (rc < 0) {
+		/* Rolled back: whatever the rows would have done, nothing was stored. */
+		st.inserted = st.updated = st.unchanged = st.replaced_rows = 0;
+		st.replaced[0] = '\0';
+	}
 	if (ctx->json) {
 		json_t *doc = json_pack("{s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:f, s:o}",
 			"kind", o.kind, "file", o.path, "dry_run", o.dry_run, "rows", (json_int_t)st.rows,

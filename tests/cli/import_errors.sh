@@ -269,6 +269,13 @@ status_is 1 "bad JSON rows without a reject file: nothing imported"
 is "$(printf '%s' "$out" | jq -c '[.bad_rows[] | [.line, .column, .field]]')" '[[3,3,"amount"],[4,81,null]]' \
    "a JSON row's place is the key's line and column, and the key when it is the kind's"
 like "$(printf '%s' "$out" | jq -r '.errors[0]')" "where.json:3:3: key 'amount': " "... the message keeps line:column"
+# The good customer and the bad one: the file is refused, and the counts say nothing stored.
+printf 'code,name,place,city\n42010000007000,好,capital,武汉市\n4201000000800X,坏,capital,武汉市\n' >half.csv
+run kam --db k.db --json import customers half.csv
+status_is 1 "a customers file with one bad row is refused"
+is "$(printf '%s' "$out" | jq -c '[.rows, .inserted, .updated, .unchanged, .replaced_rows]')" '[2,0,0,0,0]' \
+   "--json counts nothing inserted for a refused file (the good row was rolled back)"
+is "$(sqlite3 k.db "SELECT count(*) FROM customers WHERE code = 42010000007000")" 0 "... as the database says"
 
 # --- the layers: import and export reach SQLite only through the storage files ---------
 src=(import.c import_customers.c import_ledger.c import_bureaus.c import_pipe.c cmd_import.c cmd_export.c
