@@ -83,7 +83,8 @@ int kam_access_resolve(kam_ctx *ctx, kam_err *e)
 	}
 	snprintf(ctx->acting, sizeof ctx->acting, "%s", as.name);
 	ctx->user = ctx->acting;
-	if (kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e) < 0)
+	if (kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e) < 0 ||
+	    kam_db_set_level(ctx->db, as.level[0] ? as.level : NULL, e) < 0)
 		return -1;
 	return kam_db_set_manager(ctx->db, as.role == KAM_ROLE_MANAGER ? as.manager : NULL, e);
 }

@@ -594,6 +594,10 @@ const char *const kam_schema_steps[] = {
 	");"
 	"CREATE INDEX schedule_runs_job ON schedule_runs(job, slot);"
 	"CREATE INDEX schedule_runs_ended ON schedule_runs(ended_at);",
+
+	/* next: a user's approval level (store_access.h): the level of the policy's
+	 * discount_levels at which it answers requests (kam user level); NULL: it answers none. */
+	"ALTER TABLE users ADD COLUMN level TEXT CHECK (level IS NULL OR length(level) BETWEEN 1 AND 64);",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -77,9 +77,10 @@ static void user_of(sqlite3_stmt *st, struct kam_user *u)
 	u->disabled = sqlite3_column_int(st, 4);
 	copy_col(st, 5, u->created_at, sizeof u->created_at);
 	copy_col(st, 6, u->created_by, sizeof u->created_by);
+	copy_col(st, 7, u->level, sizeof u->level);
 }
 
-#define USER_COLS "name, login, role, manager, disabled, created_at, created_by"
+#define USER_COLS "name, login, role, manager, disabled, created_at, created_by, level"
 
 int kam_user_find(kam_db *db, int by_login, const char *key, struct kam_user *u, int *found, kam_err *e)
 {
@@ -154,10 +155,10 @@ static void json_str(char *out, size_t size, const char *s)
 int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 {
 	sqlite3_stmt *st;
-	char at[ISO_SIZE], detail[1400], name[600], login[600];
+	char at[ISO_SIZE], detail[2000], name[600], login[600], level[600];
 	int rc;
 	now_iso(at);
-	if (kam_db_prepare(db, "INSERT INTO users(" USER_COLS ") VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)", &st, e) < 0)
+	if (kam_db_prepare(db, "INSERT INTO users(" USER_COLS ") VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)", &st, e) < 0)
 		return -1;
 	if ((rc = sqlite3_bind_text(st, 1, u->name, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
 	    (rc = sqlite3_bind_text(st, 2, u->login, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
@@ -166,6 +167,8 @@ int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 				: sqlite3_bind_null(st, 4)) != SQLITE_OK ||
 	    (rc = sqlite3_bind_text(st, 5, at, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
 	    (rc = sqlite3_bind_text(st, 6, kam_db_actor(db), -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
+	    (rc = u->level[0] ? sqlite3_bind_text(st, 7, u->level, -1, SQLITE_TRANSIENT)
+			      : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
 	    (rc = sqlite3_step(st)) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return kam_db_fail(db, rc, "add the user", e);
@@ -173,8 +176,9 @@ int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 	sqlite3_finalize(st);
 	json_str(name, sizeof name, u->name);
 	json_str(login, sizeof login, u->login);
-	snprintf(detail, sizeof detail, "{\"added\": %s, \"login\": %s, \"role\": \"%s\"}", name, login,
-		 kam_role_name(u->role));
+	json_str(level, sizeof level, u->level);
+	snprintf(detail, sizeof detail, "{\"added\": %s, \"login\": %s, \"role\": \"%s\", \"level\": %s}", name,
+		 login, kam_role_name(u->role), u->level[0] ? level : "null");
 	return kam_audit_add(db, "users", 0, detail, e);
 }
 
@@ -214,6 +218,30 @@ int kam_user_set_disabled(kam_db *db, const char *name, int disabled, kam_err *e
 {
 	return user_set(db, "UPDATE users SET disabled = ?2 WHERE name = ?1", name, NULL, disabled != 0, "disabled",
 			e);
+}
+
+int kam_user_set_level(kam_db *db, const char *name, const char *level, kam_err *e)
+{
+	sqlite3_stmt *st;
+	char detail[1400], jname[600], jlevel[600];
+	int rc;
+	if (kam_db_prepare(db, "UPDATE users SET level = ?2 WHERE name = ?1", &st, e) < 0)
+		return -1;
+	if ((rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
+	    (rc = level ? sqlite3_bind_text(st, 2, level, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 2)) !=
+		    SQLITE_OK ||
+	    (rc = sqlite3_step(st)) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return kam_db_fail(db, rc, "change the user", e);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_changes(db->h) == 0)
+		return kam_errf(e, "no user '%s' (kam user list)", name);
+	json_str(jname, sizeof jname, name);
+	if (level)
+		json_str(jlevel, sizeof jlevel, level);
+	snprintf(detail, sizeof detail, "{\"user\": %s, \"level\": %s}", jname, level ? jlevel : "null");
+	return kam_audit_add(db, "users", 0, detail, e);
 }
 
 int kam_users_admins(kam_db *db, const char *except, long *n, kam_err *e)
@@ -277,6 +305,21 @@ static int own_customer(kam_db *db, int64_t customer, kam_err *e)
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : kam_db_fail(db, rc, "read the assignments", e);
+}
+
+int kam_db_set_level(kam_db *db, const char *level, kam_err *e)
+{
+	char *l = level && *level ? strdup(level) : NULL;
+	if (level && *level && !l)
+		return kam_errf(e, "out of memory");
+	free(db->level);
+	db->level = l;
+	return 0;
+}
+
+const char *kam_db_level(const kam_db *db)
+{
+	return db->level;
 }
 
 int kam_db_role(const kam_db *db)
@@ -374,7 +417,13 @@ int kam_audit_add(kam_db *db, const char *action, int64_t customer, const char *
 	return 0;
 }
 
-void kam_audit_refused(kam_db *db, const char *detail)
+struct kam_refusal {
+	struct kam_refusal *next;
+	char detail[];
+};
+
+/* Log a refusal on a connection of its own (db must hold no write lock). */
+static void refused_now(kam_db *db, const char *detail)
 {
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (strncmp(db->path, "file:", 5) == 0 ? SQLITE_OPEN_URI : 0);
@@ -390,6 +439,78 @@ void kam_audit_refused(kam_db *db, const char *detail)
 			sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 	}
 	sqlite3_close(h);
+}
+
+void kam_audit_refused(kam_db *db, const char *detail)
+{
+	struct kam_refusal *r, **end;
+	if (db->readonly)
+		return;
+	if (sqlite3_txn_state(db->h, NULL) != SQLITE_TXN_WRITE) {
+		refused_now(db, detail);
+		return;
+	}
+	/* This connection holds the write lock: the other one would wait for it in vain. */
+	if (!(r = malloc(sizeof *r + strlen(detail) + 1)))
+		return;
+	r->next = NULL;
+	strcpy(r->detail, detail);
+	for (end = &db->refusals; *end; end = &(*end)->next)
+		;
+	*end = r;
+}
+
+void kam_audit_flush_refusals(kam_db *db)
+{
+	while (db->refusals) {
+		struct kam_refusal *r = db->refusals;
+		db->refusals = r->next;
+		if (db->h && sqlite3_txn_state(db->h, NULL) != SQLITE_TXN_WRITE)
+			refused_now(db, r->detail);
+		free(r);
+	}
+}
+
+/* s as a JSON string, allocated (NULL when out of memory). */
+static char *json_dup(const char *s)
+{
+	size_t size = strlen(s) * 6 + 3;
+	char *out = malloc(size);
+	if (out)
+		json_str(out, size, s);
+	return out;
+}
+
+void kam_audit_refused_why(kam_db *db, const char *why)
+{
+	char *q = json_dup(why), *detail = NULL;
+	if (q && asprintf(&detail, "{\"why\": %s}", q) >= 0) {
+		kam_audit_refused(db, detail);
+		free(detail);
+	}
+	free(q);
+}
+
+int kam_access_answer_level(kam_db *db, const char *level, const char *what, kam_err *e)
+{
+	char *why = NULL;
+	int n;
+	if (db->role == KAM_ROLE_NONE)
+		return 0;   /* single-user: the stated level, as the policy allows it */
+	if (!db->level)
+		n = asprintf(&why, "%s: user %s has no approval level; an admin gives it one: kam user level %s LEVEL",
+			     what, kam_db_actor(db), kam_db_actor(db));
+	else if (!level || strcmp(level, db->level) != 0)
+		n = asprintf(&why, "%s: user %s answers at the %s level, not at the %s level", what, kam_db_actor(db),
+			     db->level, level ? level : "(none)");
+	else
+		return 0;
+	if (n < 0)
+		return kam_errf(e, "out of memory");
+	kam_audit_refused_why(db, why);
+	kam_errf(e, "%s (the refusal is in the audit log)", why);
+	free(why);
+	return -1;
 }
 
 int kam_access_may_write(kam_db *db, kam_err *e)
@@ -428,9 +549,12 @@ int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam
 	/* Inside this connection's write transaction, or (a reader must not take the write
 	 * lock, nor lose the entry with its own rollback) on a connection of its own. */
 	if (sqlite3_txn_state(db->h, NULL) == SQLITE_TXN_WRITE) {
+		long long before = sqlite3_total_changes64(db->h);
 		rc = append(db->h, kam_db_actor(db), db->command ? db->command : "kam", "read", customer, detail);
+		/* Only the entry itself is accounted for: the transaction's own changes before
+		 * it are still to be logged at its commit. */
 		if (rc == SQLITE_OK)
-			db->audited = sqlite3_total_changes64(db->h);
+			db->audited += sqlite3_total_changes64(db->h) - before;
 		return rc == SQLITE_OK ? 1 : kam_db_fail(db, rc, "log the read", e);
 	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (strncmp(db->path, "file:", 5) == 0 ? SQLITE_OPEN_URI : 0);
