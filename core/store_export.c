@@ -7,6 +7,7 @@
 
 #include "store_access.h"
 #include "store_ledger.h"
+#include "store_rows_impl.h"
 #include "store_stmt.h"
 #include "store_tx.h"
 
@@ -50,6 +51,7 @@ static const struct {
 } secret_tables[] = {
 	{"key_persons", "key persons", kam_secret_person_cols},
 	{"archive_extended", "the extended archive", kam_secret_extended_cols},
+	{"receivables", "credit details", kam_secret_receivable_cols},
 };
 
 /* Every row of st to fn; st is finalised.  secret_table: the columns to mask for a reader

@@ -96,9 +96,21 @@ function M.parse_yuan(s, what)
   return fen
 end
 
--- Integer fen as yuan, "5,000.01".
+-- Integer fen as yuan, "5,000.01"; a masked amount (credit details a reader may not see,
+-- issue 23) stays "***".
 function M.yuan(fen)
+  if type(fen) ~= "number" then return tostring(fen) end
   return kam.yuan(fen)
+end
+
+-- Sums over amounts of which some may be masked ("***"): a masked term masks the sum.
+local function plus(a, b)
+  if type(a) ~= "number" or type(b) ~= "number" then return "***" end
+  return a + b
+end
+-- An open receivable's row (the list asked for open ones: a masked amount is open).
+local function owes(r)
+  return type(r.outstanding) ~= "number" or r.outstanding > 0
 end
 
 -- Basis points as a percentage, exactly: 150 -> "1.50%".  A rate the reader may not see
@@ -231,7 +243,7 @@ function M.credit_stops(p, rows)
   local after = need(p, "arrears", "arrears rules").stop_after_days or 0
   local by, list = {}, {}
   for _, r in ipairs(rows) do
-    if r.outstanding > 0 and r.days_overdue > after then
+    if owes(r) and r.days_overdue > after then
       local s = by[r.code]
       if not s then
         s = { code = r.code, since = nil, outstanding = 0, receivables = {}, handlers = {} }
@@ -240,7 +252,7 @@ function M.credit_stops(p, rows)
       end
       local since = M.add_days(r.due, after + 1)
       if not s.since or since < s.since then s.since = since end
-      s.outstanding = s.outstanding + r.outstanding
+      s.outstanding = plus(s.outstanding, r.outstanding)
       s.receivables[#s.receivables + 1] = r.id
       local seen = false
       for _, h in ipairs(s.handlers) do if h == r.handler then seen = true end end
@@ -265,7 +277,7 @@ function M.ageing(p, rows)
   end
   buckets[#buckets + 1] = { label = string.format("over %d days", lo - 1), from = lo, count = 0, outstanding = 0 }
   for _, r in ipairs(rows) do
-    if r.outstanding > 0 then
+    if owes(r) then
       local k = 1
       if r.days_overdue > 0 then
         for i = 2, #buckets do
@@ -274,7 +286,7 @@ function M.ageing(p, rows)
         end
       end
       buckets[k].count = buckets[k].count + 1
-      buckets[k].outstanding = buckets[k].outstanding + r.outstanding
+      buckets[k].outstanding = plus(buckets[k].outstanding, r.outstanding)
     end
   end
   return buckets
@@ -288,18 +300,20 @@ function M.arrears_ratio(p, year)
   local a = need(p, "arrears", "arrears rules")
   local day = string.format("%04d-12-31", year)
   local arrears = 0
-  for _, r in ipairs(kam.store.receivables(nil, day, true)) do arrears = arrears + r.outstanding end
+  for _, r in ipairs(kam.store.receivables(nil, day, true)) do arrears = plus(arrears, r.outstanding) end
   local excluded, revenue, left_out = {}, 0, 0
   for _, l in ipairs(a.revenue_excludes or {}) do excluded[l] = true end
   for line, amount in pairs(kam.store.revenue_by_line(year)) do
     if excluded[line] then left_out = left_out + amount else revenue = revenue + amount end
   end
   local cap = a.max_share_pct
+  local within   -- nil: the arrears are masked (credit details the reader may not see)
+  if type(arrears) == "number" then within = arrears * 100 <= revenue * cap end
   return {
     year = year, as_of = day, arrears = arrears, revenue = revenue, revenue_left_out = left_out,
     excluded_lines = a.revenue_excludes or {}, max_share_pct = cap,
-    ratio_bp = revenue > 0 and (arrears * 10000) // revenue or nil,
-    within = arrears * 100 <= revenue * cap,
+    ratio_bp = type(arrears) == "number" and revenue > 0 and (arrears * 10000) // revenue or nil,
+    within = within,
   }
 end
 
