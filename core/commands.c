@@ -33,7 +33,9 @@ const struct kam_command kam_commands[] = {
 				  "waited for up to --wait SECONDS (default 60), saying whom."}}},
 	{"export", "write {export kinds} as CSV, JSON or XLSX", kam_cmd_export,
 	 {{"KIND [options]", "Write KIND ({export kinds}) as CSV, JSON or XLSX, to standard output or -o FILE; "
-			     "customers and the ledger import back unchanged."}}},
+			     "customers and the ledger import back unchanged.  An export whose confidential cells read *** "
+			     "for its reader says so at its top (CSV: a first line '# kam: masked export ...'; JSON: an object "
+			     "with kam_masked_export and rows), and kam import refuses it."}}},
 	{"grade", "grade every customer of a year under the policy; what-if diffs", kam_cmd_grade,
 	 {{"[--year Y] [--as-of DATE] [--dry-run | --adopt] [--wait SECONDS]",
 	   "Grade every customer for year Y under the policy, in one transaction; decisions are appended, "

@@ -525,6 +525,17 @@ int kam_access_may_write(kam_db *db, kam_err *e)
 			"written (the refusal is in the audit log)", db->path, kam_db_actor(db));
 }
 
+int kam_access_masks(kam_db *db, int64_t customer, kam_err *e)
+{
+	int own;
+	if (db->readonly || db->role == KAM_ROLE_VIEWER)
+		return 1;
+	if (db->role != KAM_ROLE_MANAGER)
+		return 0;
+	own = own_customer(db, customer, e);
+	return own < 0 ? -1 : !own;
+}
+
 int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam_err *e)
 {
 	char detail[600], t[200];

@@ -65,6 +65,11 @@ const char *kam_db_level(const kam_db *db);
  * 0, or -1 with the refusal logged and e saying why. */
 int kam_access_answer_level(kam_db *db, const char *level, const char *what, kam_err *e);
 
+/* Whether confidential fields of customer (0: several) would read masked for the acting
+ * user: 1 masked, 0 readable, -1 on error.  Asks only (nothing is logged): a caller that
+ * must say so before any row is read (a masked export's marker) asks this first. */
+int kam_access_masks(kam_db *db, int64_t customer, kam_err *e);
+
 /* Log an entry: action "read" (a confidential field), "refused", "users" or "change";
  * customer 0 when none; detail a JSON text.  In the caller's write transaction when one
  * is open, else in one of its own. */

@@ -114,11 +114,15 @@ is "$(printf '%s' "$out" | jq -r '[.key_persons[0] | .name, .title, .phone] | jo
 unlike "$out" "13800000000" "the phone number appears nowhere in it"
 run kam --db a.db --user vic export key_persons -o kp.csv
 status_is 0 "a viewer's export of key persons"
-is "$(sed -n 2p kp.csv)" "42050200005000,***,***,***,***,***,***,***" "is masked"
+is "$(sed -n 3p kp.csv)" "42050200005000,***,***,***,***,***,***,***" "is masked (below its marker line: access_export.sh)"
 like "$err" "masked: key persons read *** for vic (a masked export does not import back)" "and says so"
 run kam --db a.db import key_persons kp.csv --replace
 status_is 1 "a masked export does not import back"
-like "$err" "'***' is a masked value" "... saying why"
+like "$err" "kp.csv:1: the file is a masked export" "... its marker says why"
+tail -n +2 kp.csv >kp-unmarked.csv
+run kam --db a.db import key_persons kp-unmarked.csv --replace
+status_is 1 "without its marker line, still not"
+like "$err" "'***' is a masked value" "... each *** cell is refused (the second line of defence)"
 is "$(sqlite3 a.db "SELECT name || ' ' || phone FROM key_persons")" "王总 13800000000" "and the key person is as it was"
 run kam --db a.db --user carl --json customer show 42050200005000
 is "$(printf '%s' "$out" | jq -r '.key_persons[0].phone')" 13800000000 "a center user reads the key person"

@@ -62,7 +62,8 @@ for fmt in table json html csv; do
 done
 run kam --db a.db --user vic export receivables -o rv.csv
 status_is 0 "a viewer's export of receivables"
-is "$(cut -d, -f1,3 rv.csv | paste -sd' ')" "code,amount $A,*** $B,***" "is masked"
+is "$(tail -n +2 rv.csv | cut -d, -f1,3 | paste -sd' ')" "code,amount $A,*** $B,***" "is masked"
+is "$(head -1 rv.csv)" "# kam: masked export (credit details read *** for vic): it does not import back" "and marked so"
 like "$err" "masked: credit details read *** for vic" "and says so"
 cat >credit.lua <<'LUA'
 for _, r in ipairs(kam.store.receivables(nil, "2026-03-15", false)) do print(r.code, r.amount, r.outstanding) end
@@ -95,6 +96,11 @@ is "$(printf '%s' "$out" | jq -r '[.[] | .amount] | join(" ")')" "*** ***" \
 # --- masked amounts never become data -----------------------------------------------------------
 run kam --db a.db import receivables rv.csv
 status_is 1 "a masked export of receivables does not import back"
+like "$err" "rv.csv:1: the file is a masked export" "... its marker says why"
+tail -n +2 rv.csv >rv-unmarked.csv
+run kam --db a.db import receivables rv-unmarked.csv
+status_is 1 "without the marker, its *** amounts are refused all the same"
+like "$err" "amount" "... naming the column"
 is "$(sqlite3 a.db "SELECT group_concat(amount, ' ') FROM receivables")" "123456 77701" "the receivables are as they were"
 
 done_testing
