@@ -99,3 +99,13 @@ int kam_access_admin(kam_ctx *ctx, const char *what, kam_err *e)
 		 role == KAM_ROLE_ADMIN ? "an" : "a", kam_role_name(role), what);
 	return refuse(ctx, NULL, why, e);
 }
+
+int kam_access_may_schedule(kam_ctx *ctx, kam_err *e)
+{
+	char why[900];
+	if (kam_db_role(ctx->db) != KAM_ROLE_VIEWER)
+		return 0;
+	snprintf(why, sizeof why, "user %s is a viewer: a viewer does not schedule jobs (a job runs with the "
+		 "rights of the user who scheduled it)", kam_db_actor(ctx->db));
+	return refuse(ctx, NULL, why, e);
+}

@@ -160,8 +160,9 @@ static int cmd_add(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	}
 	j.args_json = args;
-	/* Schedules are an admin's (once users exist): a job runs with its adder's rights. */
-	if (kam_ctx_db(ctx, 0) < 0 || kam_access_admin(ctx, "schedule a job", &ctx->err) < 0 ||
+	/* A job runs with its adder's rights (once users exist): anyone but a viewer adds one;
+	 * changing or removing jobs is an admin's. */
+	if (kam_ctx_db(ctx, 0) < 0 || kam_access_may_schedule(ctx, &ctx->err) < 0 ||
 	    kam_sched_add_job(ctx->db, &j, &added, &ctx->err) < 0) {
 		free(args);
 		kam_err_prefix(&ctx->err, "schedule add");

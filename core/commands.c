@@ -166,7 +166,7 @@ const struct kam_command kam_commands[] = {
 	 {{"[--force] FILE", "Copy the database to FILE as one snapshot while other kam processes read and write (an import committed meanwhile is in it whole or not at all); written under a temporary name, checked (integrity, schema version) and renamed; an existing FILE only with --force. Prints each table's rows and the size."}}},
 	{"user", "the database's users and their roles", kam_cmd_user,
 	 {{"add NAME --login LOGIN [--role ROLE] [--manager ID] [--level LEVEL]",
-	   "Add a user for a system login, with a role: admin (users, policies, schedules, raw SQL), center (the "
+	   "Add a user for a system login, with a role: admin (users, policies, changing scheduled jobs, raw SQL), center (the "
 	   "province's work), manager (its own customers), viewer (reads only).  The first user is an admin; from then "
 	   "on only an admin manages users, each login must be a user's, and --user or $KAM_USER may name another user "
 	   "only for an admin.  --level: the approval level (one of the policy's discount_levels) at which the user "
