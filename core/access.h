@@ -20,6 +20,10 @@ int kam_access_admin(kam_ctx *ctx, const char *what, kam_err *e);
  * so no one gains any by it): anyone but a viewer, who changes nothing; else -1, the
  * refusal logged. */
 int kam_access_may_schedule(kam_ctx *ctx, kam_err *e);
+/* A user's name or login (what names one: --user, $KAM_USER, kam user add): 1 to 64
+ * characters of UTF-8 text, no control character; else -1 and a usage error naming `what`
+ * and why.  where prefixes the message ("user"). */
+int kam_access_check_name(const char *where, const char *what, const char *s, kam_err *e);
 /* The login name of the process's user (the password database's, not the environment's). */
 const char *kam_access_login(void);
 

@@ -12,7 +12,6 @@
 #include "lser.h"  /* kam_buf */
 #include "policy.h"
 #include "store_tx.h"
-#include "textenc.h"
 
 static const char USAGE[] =
 	"usage: kam user add NAME --login LOGIN [--role ROLE] [--manager ID] [--level LEVEL]\n"
@@ -32,20 +31,10 @@ static const char USAGE[] =
 	"discount_levels (local, province): kam discount approve and refuse answer at the\n"
 	"acting user's level, and a user without one answers nothing (none takes it away).\n";
 
-/* A name or login: 1 to 64 characters of UTF-8 text, no control character. */
+/* A name or login (access.c: the same rule as for --user). */
 static int check_text(const char *what, const char *s, kam_err *e)
 {
-	size_t n = strlen(s), chars = 0;
-	if (!kam_utf8_valid(s, n, NULL))
-		return kam_usagef(e, "user: the %s is not valid UTF-8", what);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return kam_usagef(e, "user: the %s '%s' holds a control character", what, s);
-		chars += (*p & 0xc0) != 0x80;
-	}
-	if (chars < 1 || chars > 64)
-		return kam_usagef(e, "user: the %s must be 1 to 64 characters, not %zu", what, chars);
-	return 0;
+	return kam_access_check_name("user", what, s, e);
 }
 
 static int by_name(const void *a, const void *b)

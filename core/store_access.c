@@ -130,22 +130,44 @@ static void now_iso(char out[ISO_SIZE])
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
-/* A JSON string of s into out (quotes and control characters escaped). */
+/* The length of the UTF-8 sequence s starts (1 to 4), 0 when it starts none. */
+static int utf8_len(const unsigned char *s)
+{
+	int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+		: s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) ||
+	    (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))))
+		return 0;   /* overlong, a surrogate, or past U+10FFFF */
+	return n;
+}
+
+/* A JSON string of s into out (quotes and control characters escaped, a byte that is no
+ * UTF-8 as U+FFFD, never a sequence cut at the end), so that every detail in the log is
+ * JSON whatever text it quotes. */
 static void json_str(char *out, size_t size, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
 	if (size < 3)
 		return;
 	out[n++] = '"';
-	for (; *s && n + 8 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
+	while (*p && n + 8 < size) {
+		int len = utf8_len(p);
+		if (*p == '"' || *p == '\\') {
 			out[n++] = '\\';
-			out[n++] = (char)c;
-		} else if (c < 0x20) {
-			n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
+			out[n++] = (char)*p++;
+		} else if (*p < 0x20) {
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", *p++);
+		} else if (len == 0) {
+			n += (size_t)snprintf(out + n, size - n, "\\ufffd");
+			p++;
 		} else {
-			out[n++] = (char)c;
+			memcpy(out + n, p, (size_t)len);
+			n += (size_t)len;
+			p += len;
 		}
 	}
 	out[n++] = '"';
