@@ -141,6 +141,12 @@ elseif sub == "approve" or sub == "refuse" then
       error(string.format("discount %s: request #%d was already %s on %s by %s (%s level)", sub, id, d.decision,
         d.answered_on, d.answered_by, d.level), 0)
     end
+    if d.rate_bp == "***" then   -- its terms are confidential, and masked for this user (issue 23)
+      local why = string.format("discount %s: request #%d: its terms read *** for user %s, who therefore does not "
+        .. "answer it", sub, id, kam.user)
+      store.audit_refused(why)
+      error(why, 0)
+    end
     if d.policy ~= p.name then
       error(string.format("discount %s: request #%d was routed under policy %s, not %s", sub, id, d.policy, p.name), 0)
     end

@@ -95,6 +95,17 @@ is "$(answers)" "4:1/approved/local/carl 2/approved/province/pat 3/refused/local
 is "$(sqlite3 a.db "SELECT count(*) FROM audit WHERE action = 'change' AND user IN ('carl', 'pat')")" 3 \
   "each answer is logged as a change (a confidential read in the same transaction hides none)"
 
+# A manager reads no discount terms (several customers' at once are never its own): it
+# answers none, even at a level.
+run kam --db a.db manager add M001
+run kam --db a.db user add mia --login mia-login --role manager --manager M001 --level province
+before=$(answers)
+run kam --db a.db --user mia discount approve 4 --on 2026-01-06
+status_is 1 "a user who reads a request's terms masked does not answer it"
+like "$err" "request #4: its terms read *** for user mia, who therefore does not answer it" "... saying why"
+like "$(last_audit)" "mia refused" "logged as refused"
+is "$(answers)" "$before" "nothing recorded"
+
 run kam --db a.db user level carl province
 status_is 0 "an admin changes a user's level"
 run kam --db a.db --user carl discount approve 4 --level province --on 2026-01-06
