@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -650,15 +651,19 @@ fail:
 }
 
 /* A masked export (masked_file.h) is refused before any row is read: its "***" cells hide
- * values, and loaded they would overwrite them.  Only a file can be looked at ahead; from
- * standard input the '***' check of each cell stands alone. */
+ * values, and loaded they would overwrite them.  Only a regular file can be looked at
+ * ahead (what is read from a pipe is gone); from standard input or a pipe the '***' check
+ * of each cell stands alone. */
 static int refuse_masked(const char *path, kam_err *e)
 {
 	char head[512], *p, *end, *q;
 	static const char key[] = "\"" KAM_MASKED_JSON_KEY "\"";
+	struct stat sb;
 	ssize_t n;
 	int fd;
-	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/* Asked before opening: even an open and close of a FIFO would disturb its writer. */
+	if (strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;   /* the source says what is wrong with a file it cannot open */
 	n = read(fd, head, sizeof head - 1);
 	close(fd);

@@ -204,18 +204,19 @@ int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 	return kam_audit_add(db, "users", 0, detail, e);
 }
 
-/* One field of a user changed, logged. */
+/* One field of a user changed, logged: to the text value, else to number (a flag), or to
+ * NULL when number is negative. */
 static int user_set(kam_db *db, const char *sql, const char *name, const char *value, int number,
 		    const char *what, kam_err *e)
 {
 	sqlite3_stmt *st;
-	char detail[1400], jname[600];
+	char detail[1400], jname[600], jvalue[600];
 	int rc;
 	if (kam_db_prepare(db, sql, &st, e) < 0)
 		return -1;
 	if ((rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
-	    (rc = value ? sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) : sqlite3_bind_int(st, 2, number)) !=
-		    SQLITE_OK ||
+	    (rc = value ? sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT)
+			: number < 0 ? sqlite3_bind_null(st, 2) : sqlite3_bind_int(st, 2, number)) != SQLITE_OK ||
 	    (rc = sqlite3_step(st)) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return kam_db_fail(db, rc, "change the user", e);
@@ -225,9 +226,9 @@ static int user_set(kam_db *db, const char *sql, const char *name, const char *v
 		return kam_errf(e, "no user '%s' (kam user list)", name);
 	json_str(jname, sizeof jname, name);
 	if (value)
-		snprintf(detail, sizeof detail, "{\"user\": %s, \"%s\": \"%s\"}", jname, what, value);
-	else
-		snprintf(detail, sizeof detail, "{\"user\": %s, \"%s\": %s}", jname, what, number ? "true" : "false");
+		json_str(jvalue, sizeof jvalue, value);
+	snprintf(detail, sizeof detail, "{\"user\": %s, \"%s\": %s}", jname, what,
+		 value ? jvalue : number < 0 ? "null" : number ? "true" : "false");
 	return kam_audit_add(db, "users", 0, detail, e);
 }
 
@@ -244,26 +245,7 @@ int kam_user_set_disabled(kam_db *db, const char *name, int disabled, kam_err *e
 
 int kam_user_set_level(kam_db *db, const char *name, const char *level, kam_err *e)
 {
-	sqlite3_stmt *st;
-	char detail[1400], jname[600], jlevel[600];
-	int rc;
-	if (kam_db_prepare(db, "UPDATE users SET level = ?2 WHERE name = ?1", &st, e) < 0)
-		return -1;
-	if ((rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
-	    (rc = level ? sqlite3_bind_text(st, 2, level, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, 2)) !=
-		    SQLITE_OK ||
-	    (rc = sqlite3_step(st)) != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return kam_db_fail(db, rc, "change the user", e);
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_changes(db->h) == 0)
-		return kam_errf(e, "no user '%s' (kam user list)", name);
-	json_str(jname, sizeof jname, name);
-	if (level)
-		json_str(jlevel, sizeof jlevel, level);
-	snprintf(detail, sizeof detail, "{\"user\": %s, \"level\": %s}", jname, level ? jlevel : "null");
-	return kam_audit_add(db, "users", 0, detail, e);
+	return user_set(db, "UPDATE users SET level = ?2 WHERE name = ?1", name, level, -1, "level", e);
 }
 
 int kam_users_admins(kam_db *db, const char *except, long *n, kam_err *e)

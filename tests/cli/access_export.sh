@@ -67,6 +67,11 @@ run kam --db a.db --user carl export key_persons -o full.json
 is "$(jq -r 'type' full.json)" "array" "JSON: an array, as always"
 run kam --db a.db --user carl import key_persons full.csv --replace
 status_is 0 "and imports back"
+# The marker is looked for in a regular file only: a pipe's first bytes are the import's.
+mkfifo pipe.csv; cat full.csv >pipe.csv & writer=$!
+run kam --db a.db --user carl import key_persons pipe.csv --replace
+wait $writer
+status_is 0 "an import from a FIFO reads it whole (nothing was read ahead of it)"
 run kam --db a.db --user carl export customers -o cust.csv
 is "$(head -1 cust.csv | cut -d, -f1-2)" "code,name" "a kind with nothing confidential has no marker for a viewer either"
 run kam --db a.db --user vic export customers -o vcust.csv
