@@ -283,14 +283,20 @@ int kam_db_set_actor(kam_db *db, const char *user, int role, const char *command
 	return 0;
 }
 
+/* *slot = a copy of value, NULL when value is NULL or empty. */
+static int set_text(char **slot, const char *value, kam_err *e)
+{
+	char *v = value && *value ? strdup(value) : NULL;
+	if (value && *value && !v)
+		return kam_errf(e, "out of memory");
+	free(*slot);
+	*slot = v;
+	return 0;
+}
+
 int kam_db_set_manager(kam_db *db, const char *manager, kam_err *e)
 {
-	char *m = manager && *manager ? strdup(manager) : NULL;
-	if (manager && *manager && !m)
-		return kam_errf(e, "out of memory");
-	free(db->manager);
-	db->manager = m;
-	return 0;
+	return set_text(&db->manager, manager, e);
 }
 
 /* Whether customer is assigned now to the connection's manager (0 no, 1 yes, -1 error). */
@@ -313,12 +319,7 @@ static int own_customer(kam_db *db, int64_t customer, kam_err *e)
 
 int kam_db_set_level(kam_db *db, const char *level, kam_err *e)
 {
-	char *l = level && *level ? strdup(level) : NULL;
-	if (level && *level && !l)
-		return kam_errf(e, "out of memory");
-	free(db->level);
-	db->level = l;
-	return 0;
+	return set_text(&db->level, level, e);
 }
 
 const char *kam_db_level(const kam_db *db)

@@ -9,44 +9,21 @@
 F="$TOP/tests/fixtures/grade"
 unset KAM_USER
 me=$(id -un)
-WAIT=${KAM_TTY_WAIT:-120}
 C=42050200005000
 
+. "$TOP/tests/cli/tty.bash"
 if ! command -v tmux >/dev/null; then
   skip "tmux is not installed"; done_testing; exit
 fi
-SOCK=$T/tmux.0.sock nsock=0
-tm() { LC_ALL=C.UTF-8 tmux -u -S "$SOCK" "$@"; }
-trap 'for s in "$T"/tmux.*.sock; do LC_ALL=C.UTF-8 tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -t repl -S -300 2>/dev/null; }
-# seen TEXT: poll until the screen holds TEXT (0), or WAIT seconds pass (1)
-seen() {
-  local end=$(( $(date +%s) + WAIT ))
-  while [ "$(date +%s)" -lt "$end" ]; do
-    case $(screen) in *"$1"*) return 0 ;; esac
-    sleep 0.2
-  done
-  return 1
-}
-say() { tm send-keys -t repl -l -- "$1"; tm send-keys -t repl Enter; }
+say() { type_line "$1"; }
 expect_screen() { # DESC TEXT: the screen comes to hold TEXT
-  if seen "$2"; then ok "$1"; else nok "$1" "screen:" "$(screen | grep -v '^$' | tail -20)"; fi
+  DESC=$1; check wait_for "$2"
 }
-# as USER: a fresh terminal (a tmux server of its own, on a socket of its own) running the
-# REPL as USER
+# as USER: a fresh terminal running the REPL as USER
 as() {
-  tm kill-server 2>/dev/null
-  nsock=$((nsock + 1)) SOCK=$T/tmux.$nsock.sock
-  tm -D 2>>"$T/tmux.err" &
-  local end=$(( $(date +%s) + WAIT ))
-  while [ ! -S "$SOCK" ] && [ "$(date +%s)" -lt "$end" ]; do sleep 0.1; done
-  tm new-session -d -s repl -x 160 -y 50 \
-    "env LANG=C.UTF-8 TERM=xterm KAM_USER='$1' KAM_HISTORY='$T/history.$1' XDG_CONFIG_HOME='$T/config' \
-     KAM_PLUGIN_PATH='$KAM_PLUGIN_PATH' '$KAM' --db '$T/a.db' repl; echo REPL-EXIT=\$?; sleep 600" 2>>"$T/tmux.err"
-  if ! tm has-session -t repl 2>/dev/null; then
-    nok "tmux starts a terminal" "$(cat "$T/tmux.err")"; done_testing; exit 1
-  fi
-  seen $'\na>' || nok "the REPL of $1 starts" "$(screen | tail -5)"
+  tty_start "env LANG=C.UTF-8 TERM=xterm KAM_USER='$1' KAM_HISTORY='$T/history.$1' XDG_CONFIG_HOME='$T/config' \
+     KAM_PLUGIN_PATH='$KAM_PLUGIN_PATH' '$KAM' --db '$T/a.db' repl; echo REPL-EXIT=\$?; sleep 600"
+  wait_for $'\na>' || nok "the REPL of $1 starts" "$(screen | tail -5)"
 }
 last_audit() { sqlite3 a.db "SELECT user || ' ' || action || ' ' || detail FROM audit ORDER BY id DESC LIMIT 1"; }
 

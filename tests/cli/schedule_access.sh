@@ -12,16 +12,7 @@ me=$(id -un)
 C=42050200005000
 q() { sqlite3 a.db "$1"; }
 dpid=""
-alive() { kill -0 "$1" 2>/dev/null; }
-wait_for() { # SQL WANT: poll until SQL answers WANT (0); 1 when the daemon died or 120 s passed
-  local i
-  for i in $(seq 1 1200); do
-    [ "$(q "$1" 2>/dev/null)" = "$2" ] && return 0
-    [ -n "$dpid" ] && ! alive "$dpid" && return 1
-    sleep 0.1
-  done
-  return 1
-}
+wait_for() { poll_sql a.db "$1" "$2" "$dpid"; }   # SQL WANT: until SQL answers WANT, or the daemon died
 
 run kam --db a.db init --policy hubei --timezone UTC
 run kam --db a.db import customers "$F/hubei_customers.csv"
