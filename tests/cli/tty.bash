@@ -8,7 +8,7 @@ WAIT=${KAM_TTY_WAIT:-120}
 tm() { LC_ALL=C.UTF-8 tmux -u -S "$SOCK" "$@"; }
 trap 'for s in "$T"/tmux.*.sock; do LC_ALL=C.UTF-8 tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
 
-screen() { tm capture-pane -p -t repl -S -300 2>/dev/null; }
+screen() { tm capture-pane -p -t repl -S -200 2>/dev/null; }
 # wait_for TEXT: poll until the screen holds TEXT (0), or WAIT seconds pass (1)
 wait_for() {
   local end=$(( $(date +%s) + WAIT ))
