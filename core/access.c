@@ -1,5 +1,6 @@
 /* Who acts on the database (access.h). */
 #include "access.h"
+#include "textenc.h"
 
 #include <pwd.h>
 #include <stdio.h>
@@ -14,33 +15,27 @@ const char *kam_access_login(void)
 	return name;
 }
 
-/* A JSON string, for the log's detail. */
-static void quote(char *out, size_t size, const char *s)
-{
-	size_t n = 0;
-	out[n++] = '"';
-	for (; *s && n + 8 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			out[n++] = '\\', out[n++] = (char)c;
-		else if (c < 0x20)
-			n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
-		else
-			out[n++] = (char)c;
-	}
-	out[n++] = '"';
-	out[n] = '\0';
-}
-
 /* Refuse: log it (as who, when the connection has no actor yet) and fill e. */
 static int refuse(kam_ctx *ctx, const char *who, const char *why, kam_err *e)
 {
-	char detail[1400], q[1000];
-	quote(q, sizeof q, why);
-	snprintf(detail, sizeof detail, "{\"why\": %s}", q);
 	if (!who || kam_db_set_actor(ctx->db, who, KAM_ROLE_NONE, ctx->command, e) == 0)
-		kam_audit_refused(ctx->db, detail);
+		kam_audit_refused_why(ctx->db, why);
 	return kam_errf(e, "%s: %s", kam_db_name(ctx->db), why);
+}
+
+int kam_access_check_name(const char *where, const char *what, const char *s, kam_err *e)
+{
+	size_t n = strlen(s), chars = 0;
+	if (!kam_utf8_valid(s, n, NULL))
+		return kam_usagef(e, "%s: the %s is not valid UTF-8", where, what);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return kam_usagef(e, "%s: the %s '%.80s' holds a control character", where, what, s);
+		chars += (*p & 0xc0) != 0x80;
+	}
+	if (chars < 1 || chars > 64)
+		return kam_usagef(e, "%s: the %s must be 1 to 64 characters, not %zu", where, what, chars);
+	return 0;
 }
 
 int kam_access_resolve(kam_ctx *ctx, kam_err *e)
@@ -51,6 +46,9 @@ int kam_access_resolve(kam_ctx *ctx, kam_err *e)
 	long n;
 	int found;
 
+	/* A name that could not be a user's is refused before it reaches the log or a row. */
+	if (ctx->user_given && ctx->user && kam_access_check_name("--user or $KAM_USER", "user name", ctx->user, e) < 0)
+		return -1;
 	if (kam_users_count(ctx->db, &n, e) < 0)
 		return -1;
 	if (n == 0)
@@ -83,7 +81,8 @@ int kam_access_resolve(kam_ctx *ctx, kam_err *e)
 	}
 	snprintf(ctx->acting, sizeof ctx->acting, "%s", as.name);
 	ctx->user = ctx->acting;
-	if (kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e) < 0)
+	if (kam_db_set_actor(ctx->db, as.name, as.role, ctx->command, e) < 0 ||
+	    kam_db_set_level(ctx->db, as.level[0] ? as.level : NULL, e) < 0)
 		return -1;
 	return kam_db_set_manager(ctx->db, as.role == KAM_ROLE_MANAGER ? as.manager : NULL, e);
 }
@@ -96,5 +95,28 @@ int kam_access_admin(kam_ctx *ctx, const char *what, kam_err *e)
 		return 0;
 	snprintf(why, sizeof why, "user %s is %s %s: only an admin may %s", kam_db_actor(ctx->db),
 		 role == KAM_ROLE_ADMIN ? "an" : "a", kam_role_name(role), what);
+	return refuse(ctx, NULL, why, e);
+}
+
+int kam_access_may_change_job(kam_ctx *ctx, const char *job, const char *added_by, kam_err *e)
+{
+	char why[900];
+	int role = kam_db_role(ctx->db);
+	if (role == KAM_ROLE_NONE || role == KAM_ROLE_ADMIN)
+		return 0;
+	if (role != KAM_ROLE_VIEWER && added_by && strcmp(added_by, kam_db_actor(ctx->db)) == 0)
+		return 0;
+	snprintf(why, sizeof why, "user %s is %s %s: job '%s' was scheduled by %s; only they or an admin may change it",
+		 kam_db_actor(ctx->db), "a", kam_role_name(role), job, added_by ? added_by : "?");
+	return refuse(ctx, NULL, why, e);
+}
+
+int kam_access_may_schedule(kam_ctx *ctx, kam_err *e)
+{
+	char why[900];
+	if (kam_db_role(ctx->db) != KAM_ROLE_VIEWER)
+		return 0;
+	snprintf(why, sizeof why, "user %s is a viewer: a viewer does not schedule jobs (a job runs with the "
+		 "rights of the user who scheduled it)", kam_db_actor(ctx->db));
 	return refuse(ctx, NULL, why, e);
 }

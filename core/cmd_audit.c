@@ -7,6 +7,8 @@
 
 #include "access.h"
 #include "cmd.h"
+#include "lser.h"  /* kam_buf */
+#include "textenc.h"
 
 static const char USAGE[] =
 	"usage: kam audit [--user U] [--customer CODE] [--since TIME] [--limit N]\n"
@@ -23,21 +25,43 @@ struct out {
 	json_t *rows;
 };
 
+/* s as a JSON string; a byte that is no UTF-8 (an entry written before kam checked the
+ * names it quotes) reads as U+FFFD, so that the log always reads as JSON. */
+static json_t *jtext(const char *s)
+{
+	size_t n = strlen(s), bad;
+	kam_buf b;
+	json_t *j;
+	if (kam_utf8_valid(s, n, NULL))
+		return json_stringn(s, n);
+	kam_buf_init(&b);
+	while (!kam_utf8_valid(s, n, &bad)) {
+		kam_buf_add(&b, s, bad);
+		kam_buf_add(&b, "\xEF\xBF\xBD", 3);
+		s += bad + 1, n -= bad + 1;
+	}
+	kam_buf_add(&b, s, n);
+	j = b.failed ? NULL : json_stringn((const char *)b.data, b.len);
+	kam_buf_free(&b);
+	return j;
+}
+
 static int show(void *arg, const struct kam_audit_entry *a, kam_err *e)
 {
 	struct out *o = arg;
 	char cust[24] = "-";
-	(void)e;
 	if (a->customer)
 		snprintf(cust, sizeof cust, "%014lld", (long long)a->customer);
 	if (o->rows) {
 		json_error_t err;
 		json_t *detail = json_loads(a->detail, JSON_DECODE_ANY, &err);
-		return json_array_append_new(o->rows, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:o, s:s}", "id",
-								(json_int_t)a->id, "at", a->at, "user", a->user,
-								"command", a->command, "action", a->action,
-								"customer", a->customer ? cust : NULL, "detail",
-								detail ? detail : json_string(a->detail), "hash", a->hash));
+		json_t *row = json_pack("{s:I, s:o, s:o, s:o, s:o, s:s?, s:o, s:o}", "id", (json_int_t)a->id, "at",
+					jtext(a->at), "user", jtext(a->user), "command", jtext(a->command), "action",
+					jtext(a->action), "customer", a->customer ? cust : NULL, "detail",
+					detail ? detail : jtext(a->detail), "hash", jtext(a->hash));
+		if (!row || json_array_append_new(o->rows, row) < 0)
+			return kam_errf(e, "audit: entry %lld: out of memory", a->id);
+		return 0;
 	}
 	printf("%6lld  %s  %-12s %-8s %-18s %-14s %s\n", a->id, a->at, a->user, a->action, a->command, cust,
 	       a->detail);

@@ -15,6 +15,8 @@
 #include "store_tx.h"
 #include "interrupt.h"
 #include "lser.h"  /* kam_buf */
+#include "masked_file.h"
+#include "store_access.h"
 #include "sink.h"
 #include "store_export.h"
 
@@ -26,6 +28,9 @@ static const char USAGE_FMT[] =
 	"reasons, decided_at, decided_by): computed is the policy's grade, override the id of the\n"
 	"override that replaced it (empty when none); reasons are one cell joined with '；' in\n"
 	"CSV and XLSX, an array in JSON.  --year Y for one year, --history for every decision.\n"
+	"An export whose confidential cells read *** for you says so at its top (CSV: a first\n"
+	"line '# kam: masked export (...)'; JSON: {\"kam_masked_export\": ..., \"rows\": [...]}),\n"
+	"and kam import refuses such a file.\n"
 	"\n"
 	"  --format F        csv, json or xlsx (default: from -o's name; json with --json; csv)\n"
 	"  -o, --output FILE write FILE (replaced whole, only when the export succeeds)\n"
@@ -299,18 +304,58 @@ static int parse_args(kam_ctx *ctx, int argc, char **argv, struct export_opts *o
 	return KAM_OK;
 }
 
+/* A masked export says so at its top (masked_file.h): CSV a first line (after the BOM, then
+ * written here), JSON an object around the rows (*wrap: its end is due after them).  The
+ * masking itself is the storage layer's, decided as the rows are read; it is asked here
+ * only ahead of them, so that the marker comes first. */
+static int mark_masked(kam_ctx *ctx, const struct export_opts *o, struct kam_sink_opts *so, FILE *out, int *wrap)
+{
+	const char *topic = NULL;
+	json_t *text;
+	char *quoted;
+	int masked;
+	*wrap = 0;
+	if (!o->kind || (masked = kam_export_masked(ctx->db, o->kind->table, &topic, &ctx->err)) == 0)
+		return 0;
+	if (masked < 0)
+		return -1;
+	if (strcmp(o->format, "csv") == 0) {
+		if (so->bom)
+			fputs("\xEF\xBB\xBF", out);
+		so->bom = 0;
+		fprintf(out, KAM_MASKED_CSV " (%s read *** for %s): it does not import back%s", topic,
+			kam_db_is_readonly(ctx->db) ? "everyone on a database kam cannot write" : kam_db_actor(ctx->db),
+			so->crlf ? "\r\n" : "\n");
+	} else if (strcmp(o->format, "json") == 0) {
+		text = json_sprintf("%s read *** for %s: it does not import back", topic,
+				    kam_db_is_readonly(ctx->db) ? "everyone on a database kam cannot write"
+								 : kam_db_actor(ctx->db));
+		quoted = text ? json_dumps(text, JSON_ENCODE_ANY) : NULL;
+		json_decref(text);
+		if (!quoted)
+			return kam_errf(&ctx->err, "export: out of memory");
+		fprintf(out, "{\"" KAM_MASKED_JSON_KEY "\": %s,\n\"rows\": ", quoted);
+		free(quoted);
+		*wrap = 1;
+	}
+	return ferror(out) ? kam_errf(&ctx->err, "export: %s", strerror(errno)) : 0;
+}
+
 /* Write the export through the format's sink into out (named name); rows counts them. */
 static int write_export(kam_ctx *ctx, const struct export_opts *o, kam_sink_open_fn open_sink, void *sink_data,
 			FILE *out, const char *name, long *rows)
 {
 	struct out_rows w = {0};
-	int rc;
-	if (!(w.sink = open_sink(out, name, &o->sink, sink_data, &ctx->err)))
+	struct kam_sink_opts so = o->sink;
+	int rc, wrap;
+	if (mark_masked(ctx, o, &so, out, &wrap) < 0 || !(w.sink = open_sink(out, name, &so, sink_data, &ctx->err)))
 		return -1;
 	kam_buf_init(&w.text);
 	rc = o->kind ? write_rows(ctx->db, o, &w, &ctx->err) : write_grades(ctx->db, o, &w, &ctx->err);
 	kam_buf_free(&w.text);
 	w.sink->ops->close(w.sink);
+	if (rc == 0 && wrap && fputs("}\n", out) == EOF)
+		rc = kam_errf(&ctx->err, "export: %s", strerror(errno));
 	*rows = w.rows;
 	return rc;
 }

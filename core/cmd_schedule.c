@@ -160,8 +160,9 @@ static int cmd_add(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	}
 	j.args_json = args;
-	/* Schedules are an admin's (once users exist): a job runs with its adder's rights. */
-	if (kam_ctx_db(ctx, 0) < 0 || kam_access_admin(ctx, "schedule a job", &ctx->err) < 0 ||
+	/* A job runs with its adder's rights (once users exist): anyone but a viewer adds one,
+	 * and changes or removes it; an admin any job. */
+	if (kam_ctx_db(ctx, 0) < 0 || kam_access_may_schedule(ctx, &ctx->err) < 0 ||
 	    kam_sched_add_job(ctx->db, &j, &added, &ctx->err) < 0) {
 		free(args);
 		kam_err_prefix(&ctx->err, "schedule add");
@@ -366,11 +367,29 @@ fail:
 
 /* ---- remove, enable, disable --------------------------------------------------------- */
 
+static int keep_adder(void *arg, const struct kam_sched_job *j, kam_err *e)
+{
+	char **adder = arg;
+	if (!(*adder = strdup(j->added_by ? j->added_by : "")))
+		return kam_errf(e, "out of memory");
+	return 0;
+}
+
+/* An admin changes any job; a user its own (it runs with that user's rights). */
+static int may_change(kam_ctx *ctx, const char *name)
+{
+	char *adder = NULL;
+	int rc = kam_store_sched_jobs(ctx->db, name, keep_adder, &adder, &ctx->err);
+	if (rc == 0 && adder)
+		rc = kam_access_may_change_job(ctx, name, adder, &ctx->err);
+	free(adder);
+	return rc;
+}
+
 static int cmd_change(kam_ctx *ctx, const char *verb, const char *name)
 {
 	int found = 0;
-	if (kam_ctx_db(ctx, 0) < 0 || kam_access_admin(ctx, "change a scheduled job", &ctx->err) < 0 ||
-	    kam_db_begin(ctx->db, &ctx->err) < 0)
+	if (kam_ctx_db(ctx, 0) < 0 || may_change(ctx, name) < 0 || kam_db_begin(ctx->db, &ctx->err) < 0)
 		return kam_report_error(ctx, &ctx->err);
 	if ((strcmp(verb, "remove") == 0 ? kam_store_sched_remove(ctx->db, name, &found, &ctx->err)
 					 : kam_store_sched_enable(ctx->db, name, strcmp(verb, "enable") == 0, &found,

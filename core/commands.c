@@ -33,7 +33,9 @@ const struct kam_command kam_commands[] = {
 				  "waited for up to --wait SECONDS (default 60), saying whom."}}},
 	{"export", "write {export kinds} as CSV, JSON or XLSX", kam_cmd_export,
 	 {{"KIND [options]", "Write KIND ({export kinds}) as CSV, JSON or XLSX, to standard output or -o FILE; "
-			     "customers and the ledger import back unchanged."}}},
+			     "customers and the ledger import back unchanged.  An export whose confidential cells read *** "
+			     "for its reader says so at its top (CSV: a first line '# kam: masked export ...'; JSON: an object "
+			     "with kam_masked_export and rows), and kam import refuses it."}}},
 	{"grade", "grade every customer of a year under the policy; what-if diffs", kam_cmd_grade,
 	 {{"[--year Y] [--as-of DATE] [--dry-run | --adopt] [--wait SECONDS]",
 	   "Grade every customer for year Y under the policy, in one transaction; decisions are appended, "
@@ -57,10 +59,12 @@ const struct kam_command kam_commands[] = {
 	   "Record a request for a discount of N basis points off the standard tariff (150 is 1.50%), routed by "
 	   "the policy's local standard for the customer's grade and the line (within it, the limit included: "
 	   "local; beyond: the level above), its answer due approval_days after the request day."},
-	  {"approve ID --level LEVEL [--reason TEXT] [--on DATE]",
+	  {"approve ID [--level LEVEL] [--reason TEXT] [--on DATE]",
 	   "Approve a request as an approver of LEVEL (local or province); a level the policy does not allow for "
-	   "the request's route is refused; an answer after its due day is recorded as late."},
-	  {"refuse ID --level LEVEL --reason TEXT [--on DATE]", "Refuse a request, saying why (the same levels)."},
+	   "the request's route is refused; an answer after its due day is recorded as late.  Once users exist "
+	   "the level is the acting user's (kam user level): a user without one, or a --level other than its "
+	   "own, is refused and the refusal logged."},
+	  {"refuse ID [--level LEVEL] --reason TEXT [--on DATE]", "Refuse a request, saying why (the same levels)."},
 	  {"list [CODE] [--state pending|overdue|answered|granted] [--as-of DATE]",
 	   "The requests with their routes, due days and answers; granted: approved and in force on the day."}}},
 	{"claim", "compensation claims: routed by amount, deadlines, the green channel", kam_cmd_script,
@@ -174,13 +178,16 @@ const struct kam_command kam_commands[] = {
 	{"backup", "a consistent copy of the database while others work in it", kam_cmd_backup,
 	 {{"[--force] FILE", "Copy the database to FILE as one snapshot while other kam processes read and write (an import committed meanwhile is in it whole or not at all); written under a temporary name, checked (integrity, schema version) and renamed; an existing FILE only with --force. Prints each table's rows and the size."}}},
 	{"user", "the database's users and their roles", kam_cmd_user,
-	 {{"add NAME --login LOGIN [--role ROLE] [--manager ID]",
-	   "Add a user for a system login, with a role: admin (users, policies, schedules, raw SQL), center (the "
+	 {{"add NAME --login LOGIN [--role ROLE] [--manager ID] [--level LEVEL]",
+	   "Add a user for a system login, with a role: admin (users, policies, changing anyone's scheduled jobs, raw SQL), center (the "
 	   "province's work), manager (its own customers), viewer (reads only).  The first user is an admin; from then "
 	   "on only an admin manages users, each login must be a user's, and --user or $KAM_USER may name another user "
-	   "only for an admin."},
-	  {"list", "The users, their logins, roles and when they were added."},
+	   "only for an admin.  --level: the approval level (one of the policy's discount_levels) at which the user "
+	   "answers discount requests."},
+	  {"list", "The users, their logins, roles, approval levels and when they were added."},
 	  {"role NAME ROLE", "Change a user's role (never the last admin's)."},
+	  {"level NAME LEVEL|none", "Set the approval level at which a user answers discount requests (kam discount "
+	   "approve|refuse take it from the acting user; a user without one answers none)."},
 	  {"disable NAME", "Disable a user (never the last admin)."},
 	  {"enable NAME", "Enable a disabled user again."}}},
 	{"audit", "the access and change log, and its check", kam_cmd_audit,

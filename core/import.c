@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "import_pipe.h"
 #include "interrupt.h"
+#include "masked_file.h"
 #include "registry.h"
 #include "sink.h"
 #include "store_imports.h"
@@ -656,6 +658,52 @@ fail:
 	return -1;
 }
 
+/* A masked export (masked_file.h) is refused before any row is read: its "***" cells hide
+ * values, and loaded they would overwrite them.  Only a regular file can be looked at
+ * ahead (what is read from a pipe is gone); from standard input or a pipe the '***' check
+ * of each cell stands alone. */
+static int refuse_masked(const char *path, kam_err *e)
+{
+	char head[512], *p, *end, *q;
+	static const char key[] = "\"" KAM_MASKED_JSON_KEY "\"";
+	struct stat sb;
+	ssize_t n;
+	int fd;
+	/* Asked before opening: even an open and close of a FIFO would disturb its writer. */
+	if (strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;   /* the source says what is wrong with a file it cannot open */
+	n = read(fd, head, sizeof head - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	head[n] = '\0';
+	p = head;
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	if (strncmp(p, KAM_MASKED_CSV, sizeof KAM_MASKED_CSV - 1) == 0) {
+		end = p + strcspn(p, "\r\n");
+		kam_errf(e, "%s:1: the file is a masked export (its first line: '%.*s'): its *** cells hide values, "
+			    "so it is never imported; nothing was read or changed (export again as a user who may read "
+			    "them)", path, (int)(end - p), p);
+		kam_err_at(e, path, 1, NULL);
+		return -1;
+	}
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	if (*p != '{')
+		return 0;
+	for (q = p + 1; *q && isspace((unsigned char)*q); q++)
+		;
+	if (strncmp(q, key, sizeof key - 1) != 0)
+		return 0;
+	kam_errf(e, "%s: the file is a masked export (its field '" KAM_MASKED_JSON_KEY "'): its *** cells hide "
+		    "values, so it is never imported; nothing was read or changed (export again as a user who may "
+		    "read them)", path);
+	kam_err_at(e, path, 1, KAM_MASKED_JSON_KEY);
+	return -1;
+}
+
 int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_stats *st, kam_err *e)
 {
 	struct import_run im = {0};
@@ -672,7 +720,7 @@ int kam_import(kam_db *db, const struct kam_import_opts *o, struct kam_import_st
 	im.ops = import_ops_for(im.kind);
 	if (!im.ops)
 		return kam_usagef(e, "importing %s is not supported yet", o->kind);
-	if (!(im.src = kam_import_open(o, im.kind, e)))
+	if (refuse_masked(o->path, e) < 0 || !(im.src = kam_import_open(o, im.kind, e)))
 		return -1;
 	for (int attempt = 0;; attempt++) {
 		if (o->reject_path && !o->dry_run && rejects_open(&im.rejects, o->reject_path, e) < 0) {

@@ -405,10 +405,11 @@ static int l_prepare(lua_State *L)
 
 /* kam.db.transaction and kam.store.transaction(fn, ...): BEGIN IMMEDIATE (a savepoint
  * when nested), call fn; commit and return its results, or roll back and raise its error
- * unchanged. */
+ * unchanged.  Not raw SQL: any role may group its kam.store calls (a viewer's write is
+ * refused by kam_db_begin itself); what runs inside meets its own checks. */
 int kam_lua_transaction(lua_State *L)
 {
-	kam_db *db = raw_db(L);
+	kam_db *db = kam_lua_db(L);
 	kam_err e;
 	int nargs = lua_gettop(L) - 1, base;
 	luaL_checktype(L, 1, LUA_TFUNCTION);

@@ -10,6 +10,7 @@
 #include "l_rows.h"
 #include "l_store_report.h"
 #include "l_store_churn.h"
+#include "l_store_access.h"
 #include "l_store_money.h"
 #include "l_store_obligations.h"
 #include "l_store_schedule.h"
@@ -200,5 +201,6 @@ int kam_open_store(lua_State *L)
 	kam_store_churn_lua(L);   /* churn causes: l_store_churn.c */
 	kam_store_obligations_register(L);   /* archive, codes, managers, visits, registrations */
 	kam_open_store_schedule(L);   /* schedule_add, ledger_months (l_store_schedule.c) */
+	kam_store_access_lua(L);   /* the acting user and its approval level: l_store_access.c */
 	return 1;
 }

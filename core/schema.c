@@ -661,6 +661,10 @@ const char *const kam_schema_steps[] = {
 	" BEGIN SELECT RAISE(ABORT, 'complaint escalations are never changed'); END;"
 	"CREATE TRIGGER complaint_escalations_never_deleted BEFORE DELETE ON complaint_escalations"
 	" BEGIN SELECT RAISE(ABORT, 'complaint escalations are never deleted'); END;",
+
+	/* next: a user's approval level (store_access.h): the level of the policy's
+	 * discount_levels at which it answers requests (kam user level); NULL: it answers none. */
+	"ALTER TABLE users ADD COLUMN level TEXT CHECK (level IS NULL OR length(level) BETWEEN 1 AND 64);",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -494,6 +494,7 @@ void kam_db_close(kam_db *db)
 	free(db->actor);
 	free(db->command);
 	free(db->manager);
+	free(db->level);
 	free(db->path);
 	free(db->file);
 	free(db);
@@ -556,6 +557,8 @@ int kam_db_commit(kam_db *db, kam_err *e)
 		return -1;
 	}
 	db->depth--;
+	if (db->depth == 0)
+		kam_audit_flush_refusals(db);
 	return 0;
 }
 
@@ -568,6 +571,9 @@ void kam_db_rollback(kam_db *db)
 		if (!sqlite3_get_autocommit(db->h))
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		db->audited = sqlite3_total_changes64(db->h);   /* undone: nothing to log */
+		db->depth--;
+		kam_audit_flush_refusals(db);   /* a refusal is kept whatever was undone */
+		return;
 	} else {
 		snprintf(sql, sizeof sql, "ROLLBACK TO kam_%d; RELEASE kam_%d", db->depth - 1,
 			 db->depth - 1);
@@ -585,6 +591,7 @@ void kam_db_rollback_all(kam_db *db)
 		db->audited = sqlite3_total_changes64(db->h);   /* undone: nothing to log */
 	}
 	db->depth = 0;
+	kam_audit_flush_refusals(db);
 }
 
 int kam_db_user_version(kam_db *db, int *version, kam_err *e)

@@ -33,6 +33,10 @@ struct kam_db {
 	/* Who acts, and through which command (store_access.h); role 0: no users yet. */
 	char *actor, *command;
 	char *manager;         /* a manager user's manager record (its customers are its own) */
+	char *level;           /* the acting user's approval level, NULL when it has none */
+	/* Refusals met inside a write transaction: another connection could not write them
+	 * until it ends, so they are logged when it does, committed or not (store_access.c). */
+	struct kam_refusal *refusals;
 	int role;
 	long long audited;     /* sqlite3_total_changes when the last change was audited */
 	int shm_fd;            /* the -shm file, for naming the lock's holder; shm_fd_open says
@@ -48,6 +52,9 @@ int kam_access_may_write(kam_db *db, kam_err *e);
  * are masked for it; -1 on error. */
 int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam_err *e);
 int kam_audit_changes(kam_db *db, kam_err *e);
+/* Log the refusals held back while a write transaction was open (best effort), once the
+ * outermost one has ended. */
+void kam_audit_flush_refusals(kam_db *db);
 
 /* The schema this kam writes, and the migrations that reach it (schema.c). */
 extern const int kam_schema_latest;

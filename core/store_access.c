@@ -77,9 +77,10 @@ static void user_of(sqlite3_stmt *st, struct kam_user *u)
 	u->disabled = sqlite3_column_int(st, 4);
 	copy_col(st, 5, u->created_at, sizeof u->created_at);
 	copy_col(st, 6, u->created_by, sizeof u->created_by);
+	copy_col(st, 7, u->level, sizeof u->level);
 }
 
-#define USER_COLS "name, login, role, manager, disabled, created_at, created_by"
+#define USER_COLS "name, login, role, manager, disabled, created_at, created_by, level"
 
 int kam_user_find(kam_db *db, int by_login, const char *key, struct kam_user *u, int *found, kam_err *e)
 {
@@ -129,22 +130,44 @@ static void now_iso(char out[ISO_SIZE])
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 }
 
-/* A JSON string of s into out (quotes and control characters escaped). */
+/* The length of the UTF-8 sequence s starts (1 to 4), 0 when it starts none. */
+static int utf8_len(const unsigned char *s)
+{
+	int n = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+		: s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0))) ||
+	    (n == 4 && ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))))
+		return 0;   /* overlong, a surrogate, or past U+10FFFF */
+	return n;
+}
+
+/* A JSON string of s into out (quotes and control characters escaped, a byte that is no
+ * UTF-8 as U+FFFD, never a sequence cut at the end), so that every detail in the log is
+ * JSON whatever text it quotes. */
 static void json_str(char *out, size_t size, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
 	if (size < 3)
 		return;
 	out[n++] = '"';
-	for (; *s && n + 8 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\') {
+	while (*p && n + 8 < size) {
+		int len = utf8_len(p);
+		if (*p == '"' || *p == '\\') {
 			out[n++] = '\\';
-			out[n++] = (char)c;
-		} else if (c < 0x20) {
-			n += (size_t)snprintf(out + n, size - n, "\\u%04x", c);
+			out[n++] = (char)*p++;
+		} else if (*p < 0x20) {
+			n += (size_t)snprintf(out + n, size - n, "\\u%04x", *p++);
+		} else if (len == 0) {
+			n += (size_t)snprintf(out + n, size - n, "\\ufffd");
+			p++;
 		} else {
-			out[n++] = (char)c;
+			memcpy(out + n, p, (size_t)len);
+			n += (size_t)len;
+			p += len;
 		}
 	}
 	out[n++] = '"';
@@ -154,10 +177,10 @@ static void json_str(char *out, size_t size, const char *s)
 int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 {
 	sqlite3_stmt *st;
-	char at[ISO_SIZE], detail[1400], name[600], login[600];
+	char at[ISO_SIZE], detail[2000], name[600], login[600], level[600];
 	int rc;
 	now_iso(at);
-	if (kam_db_prepare(db, "INSERT INTO users(" USER_COLS ") VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)", &st, e) < 0)
+	if (kam_db_prepare(db, "INSERT INTO users(" USER_COLS ") VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7)", &st, e) < 0)
 		return -1;
 	if ((rc = sqlite3_bind_text(st, 1, u->name, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
 	    (rc = sqlite3_bind_text(st, 2, u->login, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
@@ -166,6 +189,8 @@ int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 				: sqlite3_bind_null(st, 4)) != SQLITE_OK ||
 	    (rc = sqlite3_bind_text(st, 5, at, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
 	    (rc = sqlite3_bind_text(st, 6, kam_db_actor(db), -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
+	    (rc = u->level[0] ? sqlite3_bind_text(st, 7, u->level, -1, SQLITE_TRANSIENT)
+			      : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
 	    (rc = sqlite3_step(st)) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return kam_db_fail(db, rc, "add the user", e);
@@ -173,23 +198,25 @@ int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e)
 	sqlite3_finalize(st);
 	json_str(name, sizeof name, u->name);
 	json_str(login, sizeof login, u->login);
-	snprintf(detail, sizeof detail, "{\"added\": %s, \"login\": %s, \"role\": \"%s\"}", name, login,
-		 kam_role_name(u->role));
+	json_str(level, sizeof level, u->level);
+	snprintf(detail, sizeof detail, "{\"added\": %s, \"login\": %s, \"role\": \"%s\", \"level\": %s}", name,
+		 login, kam_role_name(u->role), u->level[0] ? level : "null");
 	return kam_audit_add(db, "users", 0, detail, e);
 }
 
-/* One field of a user changed, logged. */
+/* One field of a user changed, logged: to the text value, else to number (a flag), or to
+ * NULL when number is negative. */
 static int user_set(kam_db *db, const char *sql, const char *name, const char *value, int number,
 		    const char *what, kam_err *e)
 {
 	sqlite3_stmt *st;
-	char detail[1400], jname[600];
+	char detail[1400], jname[600], jvalue[600];
 	int rc;
 	if (kam_db_prepare(db, sql, &st, e) < 0)
 		return -1;
 	if ((rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT)) != SQLITE_OK ||
-	    (rc = value ? sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) : sqlite3_bind_int(st, 2, number)) !=
-		    SQLITE_OK ||
+	    (rc = value ? sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT)
+			: number < 0 ? sqlite3_bind_null(st, 2) : sqlite3_bind_int(st, 2, number)) != SQLITE_OK ||
 	    (rc = sqlite3_step(st)) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return kam_db_fail(db, rc, "change the user", e);
@@ -199,9 +226,9 @@ static int user_set(kam_db *db, const char *sql, const char *name, const char *v
 		return kam_errf(e, "no user '%s' (kam user list)", name);
 	json_str(jname, sizeof jname, name);
 	if (value)
-		snprintf(detail, sizeof detail, "{\"user\": %s, \"%s\": \"%s\"}", jname, what, value);
-	else
-		snprintf(detail, sizeof detail, "{\"user\": %s, \"%s\": %s}", jname, what, number ? "true" : "false");
+		json_str(jvalue, sizeof jvalue, value);
+	snprintf(detail, sizeof detail, "{\"user\": %s, \"%s\": %s}", jname, what,
+		 value ? jvalue : number < 0 ? "null" : number ? "true" : "false");
 	return kam_audit_add(db, "users", 0, detail, e);
 }
 
@@ -214,6 +241,11 @@ int kam_user_set_disabled(kam_db *db, const char *name, int disabled, kam_err *e
 {
 	return user_set(db, "UPDATE users SET disabled = ?2 WHERE name = ?1", name, NULL, disabled != 0, "disabled",
 			e);
+}
+
+int kam_user_set_level(kam_db *db, const char *name, const char *level, kam_err *e)
+{
+	return user_set(db, "UPDATE users SET level = ?2 WHERE name = ?1", name, level, -1, "level", e);
 }
 
 int kam_users_admins(kam_db *db, const char *except, long *n, kam_err *e)
@@ -251,14 +283,20 @@ int kam_db_set_actor(kam_db *db, const char *user, int role, const char *command
 	return 0;
 }
 
+/* *slot = a copy of value, NULL when value is NULL or empty. */
+static int set_text(char **slot, const char *value, kam_err *e)
+{
+	char *v = value && *value ? strdup(value) : NULL;
+	if (value && *value && !v)
+		return kam_errf(e, "out of memory");
+	free(*slot);
+	*slot = v;
+	return 0;
+}
+
 int kam_db_set_manager(kam_db *db, const char *manager, kam_err *e)
 {
-	char *m = manager && *manager ? strdup(manager) : NULL;
-	if (manager && *manager && !m)
-		return kam_errf(e, "out of memory");
-	free(db->manager);
-	db->manager = m;
-	return 0;
+	return set_text(&db->manager, manager, e);
 }
 
 /* Whether customer is assigned now to the connection's manager (0 no, 1 yes, -1 error). */
@@ -277,6 +315,16 @@ static int own_customer(kam_db *db, int64_t customer, kam_err *e)
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : kam_db_fail(db, rc, "read the assignments", e);
+}
+
+int kam_db_set_level(kam_db *db, const char *level, kam_err *e)
+{
+	return set_text(&db->level, level, e);
+}
+
+const char *kam_db_level(const kam_db *db)
+{
+	return db->level;
 }
 
 int kam_db_role(const kam_db *db)
@@ -374,7 +422,13 @@ int kam_audit_add(kam_db *db, const char *action, int64_t customer, const char *
 	return 0;
 }
 
-void kam_audit_refused(kam_db *db, const char *detail)
+struct kam_refusal {
+	struct kam_refusal *next;
+	char detail[];
+};
+
+/* Log a refusal on a connection of its own (db must hold no write lock). */
+static void refused_now(kam_db *db, const char *detail)
 {
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (strncmp(db->path, "file:", 5) == 0 ? SQLITE_OPEN_URI : 0);
@@ -392,6 +446,78 @@ void kam_audit_refused(kam_db *db, const char *detail)
 	sqlite3_close(h);
 }
 
+void kam_audit_refused(kam_db *db, const char *detail)
+{
+	struct kam_refusal *r, **end;
+	if (db->readonly)
+		return;
+	if (sqlite3_txn_state(db->h, NULL) != SQLITE_TXN_WRITE) {
+		refused_now(db, detail);
+		return;
+	}
+	/* This connection holds the write lock: the other one would wait for it in vain. */
+	if (!(r = malloc(sizeof *r + strlen(detail) + 1)))
+		return;
+	r->next = NULL;
+	strcpy(r->detail, detail);
+	for (end = &db->refusals; *end; end = &(*end)->next)
+		;
+	*end = r;
+}
+
+void kam_audit_flush_refusals(kam_db *db)
+{
+	while (db->refusals) {
+		struct kam_refusal *r = db->refusals;
+		db->refusals = r->next;
+		if (db->h && sqlite3_txn_state(db->h, NULL) != SQLITE_TXN_WRITE)
+			refused_now(db, r->detail);
+		free(r);
+	}
+}
+
+/* s as a JSON string, allocated (NULL when out of memory). */
+static char *json_dup(const char *s)
+{
+	size_t size = strlen(s) * 6 + 3;
+	char *out = malloc(size);
+	if (out)
+		json_str(out, size, s);
+	return out;
+}
+
+void kam_audit_refused_why(kam_db *db, const char *why)
+{
+	char *q = json_dup(why), *detail = NULL;
+	if (q && asprintf(&detail, "{\"why\": %s}", q) >= 0) {
+		kam_audit_refused(db, detail);
+		free(detail);
+	}
+	free(q);
+}
+
+int kam_access_answer_level(kam_db *db, const char *level, const char *what, kam_err *e)
+{
+	char *why = NULL;
+	int n;
+	if (db->role == KAM_ROLE_NONE)
+		return 0;   /* single-user: the stated level, as the policy allows it */
+	if (!db->level)
+		n = asprintf(&why, "%s: user %s has no approval level; an admin gives it one: kam user level %s LEVEL",
+			     what, kam_db_actor(db), kam_db_actor(db));
+	else if (!level || strcmp(level, db->level) != 0)
+		n = asprintf(&why, "%s: user %s answers at the %s level, not at the %s level", what, kam_db_actor(db),
+			     db->level, level ? level : "(none)");
+	else
+		return 0;
+	if (n < 0)
+		return kam_errf(e, "out of memory");
+	kam_audit_refused_why(db, why);
+	kam_errf(e, "%s (the refusal is in the audit log)", why);
+	free(why);
+	return -1;
+}
+
 int kam_access_may_write(kam_db *db, kam_err *e)
 {
 	char detail[800], who[600];
@@ -402,6 +528,17 @@ int kam_access_may_write(kam_db *db, kam_err *e)
 	kam_audit_refused(db, detail);
 	return kam_errf(e, "%s: user %s is a viewer: a viewer reads, it does not change the database; nothing "
 			"written (the refusal is in the audit log)", db->path, kam_db_actor(db));
+}
+
+int kam_access_masks(kam_db *db, int64_t customer, kam_err *e)
+{
+	int own;
+	if (db->readonly || db->role == KAM_ROLE_VIEWER)
+		return 1;
+	if (db->role != KAM_ROLE_MANAGER)
+		return 0;
+	own = own_customer(db, customer, e);
+	return own < 0 ? -1 : !own;
 }
 
 int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam_err *e)
@@ -428,9 +565,12 @@ int kam_access_confidential(kam_db *db, const char *topic, int64_t customer, kam
 	/* Inside this connection's write transaction, or (a reader must not take the write
 	 * lock, nor lose the entry with its own rollback) on a connection of its own. */
 	if (sqlite3_txn_state(db->h, NULL) == SQLITE_TXN_WRITE) {
+		long long before = sqlite3_total_changes64(db->h);
 		rc = append(db->h, kam_db_actor(db), db->command ? db->command : "kam", "read", customer, detail);
+		/* Only the entry itself is accounted for: the transaction's own changes before
+		 * it are still to be logged at its commit. */
 		if (rc == SQLITE_OK)
-			db->audited = sqlite3_total_changes64(db->h);
+			db->audited += sqlite3_total_changes64(db->h) - before;
 		return rc == SQLITE_OK ? 1 : kam_db_fail(db, rc, "log the read", e);
 	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (strncmp(db->path, "file:", 5) == 0 ? SQLITE_OPEN_URI : 0);

@@ -24,6 +24,7 @@ int kam_role_parse(const char *name);
 #define KAM_USER_TEXT 257
 struct kam_user {
 	char name[KAM_USER_TEXT], login[KAM_USER_TEXT], manager[KAM_USER_TEXT]; /* manager "" when none */
+	char level[KAM_USER_TEXT];   /* approval level (a name of the policy's discount_levels), "" when none */
 	char created_at[32], created_by[KAM_USER_TEXT];
 	int role, disabled;
 };
@@ -40,6 +41,8 @@ int kam_users_each(kam_db *db, int (*each)(void *arg, const struct kam_user *u, 
 int kam_user_add(kam_db *db, const struct kam_user *u, kam_err *e);
 int kam_user_set_role(kam_db *db, const char *name, int role, kam_err *e);
 int kam_user_set_disabled(kam_db *db, const char *name, int disabled, kam_err *e);
+/* level NULL: the user answers at no level any more. */
+int kam_user_set_level(kam_db *db, const char *name, const char *level, kam_err *e);
 /* Enabled admins other than `except` (NULL: all). */
 int kam_users_admins(kam_db *db, const char *except, long *n, kam_err *e);
 
@@ -52,6 +55,20 @@ int kam_db_set_actor(kam_db *db, const char *user, int role, const char *command
 int kam_db_set_manager(kam_db *db, const char *manager, kam_err *e);
 int kam_db_role(const kam_db *db);
 const char *kam_db_actor(const kam_db *db);
+/* The acting user's approval level: set by whoever decides the actor (access.c); NULL
+ * when it has none (or before users exist). */
+int kam_db_set_level(kam_db *db, const char *level, kam_err *e);
+const char *kam_db_level(const kam_db *db);
+
+/* An answer given at `level` (a discount's): before users exist, any level the policy
+ * allows (the caller asks the policy); once they exist, only the acting user's own level.
+ * 0, or -1 with the refusal logged and e saying why. */
+int kam_access_answer_level(kam_db *db, const char *level, const char *what, kam_err *e);
+
+/* Whether confidential fields of customer (0: several) would read masked for the acting
+ * user: 1 masked, 0 readable, -1 on error.  Asks only (nothing is logged): a caller that
+ * must say so before any row is read (a masked export's marker) asks this first. */
+int kam_access_masks(kam_db *db, int64_t customer, kam_err *e);
 
 /* Log an entry: action "read" (a confidential field), "refused", "users" or "change";
  * customer 0 when none; detail a JSON text.  In the caller's write transaction when one
@@ -61,6 +78,8 @@ int kam_audit_add(kam_db *db, const char *action, int64_t customer, const char *
 /* Log a refusal, on a connection of its own so that it outlives the refused work's
  * rollback (best effort: a database kam cannot write logs nothing). */
 void kam_audit_refused(kam_db *db, const char *detail);
+/* The same with the detail {"why": why} (why any text). */
+void kam_audit_refused_why(kam_db *db, const char *why);
 
 struct kam_audit_entry {
 	long long id;

@@ -37,11 +37,17 @@ int kam_store_receivable_pay(kam_db *db, int64_t receivable, const char *paid_on
 	return 0;
 }
 
+/* Credit details are confidential (DOMAIN §6, §12): what a customer owes reads "***" for
+ * who may not see it (store_rows_impl.h), and every read is logged. */
+const char *const kam_secret_receivable_cols[] = {"amount", "paid", "outstanding", NULL};
+
 int kam_store_receivable_get(kam_db *db, int64_t id, const char *as_of, kam_store_row_fn each, void *arg,
 			     kam_err *e)
 {
 	struct kam_store_val v[] = {KAM_SV_INT(id), KAM_SV_TEXT(as_of)};
-	return kam_store_walk(db, "SELECT " COLUMNS " WHERE r.id = ?1", v, 2, each, arg, "read a receivable", e);
+	struct kam_store_secret secret = {"credit details", 0, kam_secret_receivable_cols};
+	return kam_store_walk_secret(db, "SELECT " COLUMNS " WHERE r.id = ?1", v, 2, &secret, each, arg,
+				     "read a receivable", e);
 }
 
 int kam_store_receivables_list(kam_db *db, const int64_t *code, const char *as_of, int open,
@@ -49,8 +55,10 @@ int kam_store_receivables_list(kam_db *db, const int64_t *code, const char *as_o
 {
 	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of),
 				    KAM_SV_INT(open != 0)};
-	return kam_store_walk(db, "SELECT " COLUMNS " WHERE (?1 IS NULL OR r.code = ?1) AND r.issued <= ?2 AND "
-			      "(?3 = 0 OR r.amount > " PAID ") ORDER BY r.id", v, 3, each, arg, "read receivables", e);
+	struct kam_store_secret secret = {"credit details", code ? *code : 0, kam_secret_receivable_cols};
+	return kam_store_walk_secret(db, "SELECT " COLUMNS " WHERE (?1 IS NULL OR r.code = ?1) AND r.issued <= ?2 AND "
+				     "(?3 = 0 OR r.amount > " PAID ") ORDER BY r.id", v, 3, &secret, each, arg,
+				     "read receivables", e);
 }
 
 int kam_store_revenue_by_line(kam_db *db, int year, kam_store_row_fn each, void *arg, kam_err *e)

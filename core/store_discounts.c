@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_access.h"
 #include "store_discounts.h"
 #include "store_rows_impl.h"
 
@@ -31,6 +32,9 @@ int kam_store_discount_answer(kam_db *db, const struct kam_store_discount_answer
 	struct kam_store_val v[] = {KAM_SV_INT(a->discount), KAM_SV_TEXT(a->decision), KAM_SV_TEXT(a->level),
 				    KAM_SV_TEXT(a->answered_on), KAM_SV_TEXT(a->answered_by), KAM_SV_TEXT(a->reason),
 				    KAM_SV_TEXT(a->created_at)};
+	/* Once users exist, only at the acting user's own approval level (store_access.h). */
+	if (kam_access_answer_level(db, a->level, "record the discount's answer", e) < 0)
+		return -1;
 	return kam_store_walk(db, "INSERT INTO discount_answers(discount, decision, level, answered_on, "
 			      "answered_by, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 			      v, 7, NULL, NULL, "record the discount's answer", e);

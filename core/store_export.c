@@ -8,6 +8,7 @@
 #include "store_access.h"
 #include "store_discounts.h"
 #include "store_ledger.h"
+#include "store_rows_impl.h"
 #include "store_stmt.h"
 #include "store_tx.h"
 
@@ -52,7 +53,18 @@ static const struct {
 	{"key_persons", "key persons", kam_secret_person_cols},
 	{"archive_extended", "the extended archive", kam_secret_extended_cols},
 	{"discounts", "discounts", kam_secret_discount_cols},
+	{"receivables", "credit details", kam_secret_receivable_cols},
 };
+
+int kam_export_masked(kam_db *db, const char *table, const char **topic, kam_err *e)
+{
+	for (size_t t = 0; t < sizeof secret_tables / sizeof secret_tables[0]; t++)
+		if (strcmp(secret_tables[t].table, table) == 0) {
+			*topic = secret_tables[t].topic;
+			return kam_access_masks(db, 0, e);
+		}
+	return 0;
+}
 
 /* Every row of st to fn; st is finalised.  secret_table: the columns to mask for a reader
  * who may not see them, once there is a row to read (NULL: none). */

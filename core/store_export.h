@@ -24,6 +24,10 @@ struct kam_export_query {
 };
 
 int kam_export_rows(kam_db *db, const struct kam_export_query *q, kam_export_row_fn fn, void *arg, kam_err *e);
+/* Whether an export of table will mask confidential fields for the acting user: 1 (and
+ * *topic, what is masked), 0, or -1.  Asked before any row is read, so that the file can
+ * say so at its top; nothing is logged (the rows' read is, as it happens). */
+int kam_export_masked(kam_db *db, const char *table, const char **topic, kam_err *e);
 
 /* The grades: code (14 digits), year, grade, computed, override, score, policy,
  * policy_version, policy_hash, reasons (a JSON array as stored), decided_at, decided_by:

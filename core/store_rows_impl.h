@@ -30,6 +30,8 @@ struct kam_store_secret {
 	int64_t customer;           /* the customer read, 0 when several or unknown */
 	const char *const *cols;    /* NULL-terminated */
 };
+/* The confidential columns of a receivable (store_arrears.c): what is owed (DOMAIN §6). */
+extern const char *const kam_secret_receivable_cols[];
 int kam_store_walk_secret(kam_db *db, const char *sql, const struct kam_store_val *params, int nparams,
 			  const struct kam_store_secret *secret, kam_store_row_fn each, void *arg, const char *what,
 			  kam_err *e);

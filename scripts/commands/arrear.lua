@@ -202,13 +202,15 @@ elseif sub == "ratio" then
   if kam.output_json then
     r.policy = p.name
     r.ratio_bp = r.ratio_bp or json.null
+    if r.within == nil then r.within = json.null end   -- masked: credit details the reader may not see
     r.excluded_lines = json.array(r.excluded_lines)
     print(json.encode(r, { indent = 2, sort_keys = true }))
   else
     print(string.format("year-end arrears %d (%s): %s of revenue %s%s: %s, the cap %d%%: %s", year, r.as_of,
       money.yuan(r.arrears), money.yuan(r.revenue),
       #r.excluded_lines > 0 and (" (less " .. table.concat(r.excluded_lines, ", ") .. ": " .. money.yuan(r.revenue_left_out) .. ")") or "",
-      r.ratio_bp and money.pct(r.ratio_bp) or "no revenue", r.max_share_pct, r.within and "within" or "over"))
+      r.ratio_bp and money.pct(r.ratio_bp) or r.within == nil and "***" or "no revenue", r.max_share_pct,
+      r.within == nil and "***" or r.within and "within" or "over"))
   end
   return 0
 elseif sub == "credit" then

@@ -12,17 +12,20 @@ local store, json = kam.store, kam.json
 local USAGE = [[
 usage: kam discount request CODE --line LINE --rate-bp N --from DATE --until DATE
                             [--method TEXT] [--reason TEXT] [--on DATE]
-       kam discount approve ID --level LEVEL [--reason TEXT] [--on DATE]
-       kam discount refuse ID --level LEVEL --reason TEXT [--on DATE]
+       kam discount approve ID [--level LEVEL] [--reason TEXT] [--on DATE]
+       kam discount refuse ID [--level LEVEL] --reason TEXT [--on DATE]
        kam discount list [CODE] [--state pending|overdue|answered|granted] [--as-of DATE]
 A rate is the discount off the standard tariff in basis points, an integer from 1 to
 10000 (150 is 1.50% off).  request routes it by the policy's local standard for the
 customer's grade (its latest grading under the policy) and LINE: within the standard
 (the limit included) to the local level, beyond it to the level above (province); the
 answer is due approval_days after the request day (--on, default today in the
-database's timezone).  approve and refuse record the answer of an approver at LEVEL
-(local or province); the policy says which requests a level may answer; an answer after
-its due day is recorded as late.  list shows every request (--state: pending, overdue
+database's timezone).  approve and refuse record the answer of an approver at a level
+of the policy's discount_levels (local or province); the policy says which requests a
+level may answer (a refusal is logged).  Once kam users exist the level is the acting
+user's (kam user level NAME LEVEL): a user without one answers nothing, and a --level
+other than its own is refused; before, --level states it.  An answer after its due day
+is recorded as late.  list shows every request (--state: pending, overdue
 on --as-of, answered, or granted: approved and in force on --as-of, default today).
 Writes wait up to --wait SECONDS (default $KAM_WAIT, else 60) for another writer.
 ]]
@@ -111,7 +114,16 @@ if sub == "request" then
 elseif sub == "approve" or sub == "refuse" then
   local id, err = id_operand()
   local level, on
-  if id then level, err = need("level") end
+  -- Once users exist, an approver answers at its own level (kam user level): a stated
+  -- --level must be it; before, the stated level (single-user mode).
+  local me = store.acting()
+  if id and me then
+    level = opts.level or me.level
+    local ok, why = store.answer_level(level, string.format("discount %s #%d", sub, id))
+    if not ok then error(why, 0) end
+  elseif id then
+    level, err = need("level")
+  end
   if level and sub == "refuse" then
     local r
     r, err = need("reason")
@@ -128,12 +140,21 @@ elseif sub == "approve" or sub == "refuse" then
       error(string.format("discount %s: request #%d was already %s on %s by %s (%s level)", sub, id, d.decision,
         d.answered_on, d.answered_by, d.level), 0)
     end
+    if d.rate_bp == "***" then   -- its terms are confidential, and masked for this user (issue 23)
+      local why = string.format("discount %s: request #%d: its terms read *** for user %s, who therefore does not "
+        .. "answer it", sub, id, kam.user)
+      store.audit_refused(why)
+      error(why, 0)
+    end
     if d.policy ~= p.name then
       error(string.format("discount %s: request #%d was routed under policy %s, not %s", sub, id, d.policy, p.name), 0)
     end
     local ok, why = money.discount_level_may_answer(p, level, d.route)
-    if not ok then error(string.format("discount %s: request #%d (%s off, beyond the local standard of %s: %s level): %s",
-      sub, id, money.pct(d.rate_bp), money.pct(d.limit_bp), d.route, why), 0) end
+    if not ok then
+      why = string.format("discount %s: request #%d (routed to the %s level): %s", sub, id, d.route, why)
+      store.audit_refused(why)
+      error(why, 0)
+    end
     if on < d.requested_on then
       error(string.format("discount %s: the answer's day %s is before the request's (%s)", sub, on, d.requested_on), 0)
     end

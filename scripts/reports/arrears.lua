@@ -35,9 +35,10 @@ for _, w in ipairs(money.arrears_warnings(p, open, store.credits(day))) do
 end
 local year = ctx.month % 100 == 12 and ctx.month // 100 or ctx.month // 100 - 1
 local r = money.arrears_ratio(p, year)
+local masked = r.within == nil   -- the amounts owed are credit details the reader may not see
 local ratio = { { year = tostring(r.year), arrears = r.arrears, revenue = r.revenue,
-  share = { r.arrears, r.revenue }, cap = tostring(r.max_share_pct) .. "%",
-  verdict = r.within and L("未超限", "within") or L("超限", "over the cap") } }
+  share = masked and r.arrears or { r.arrears, r.revenue }, cap = tostring(r.max_share_pct) .. "%",
+  verdict = masked and r.arrears or r.within and L("未超限", "within") or L("超限", "over the cap") } }
 
 return {
   report = "arrears",

@@ -114,11 +114,15 @@ is "$(printf '%s' "$out" | jq -r '[.key_persons[0] | .name, .title, .phone] | jo
 unlike "$out" "13800000000" "the phone number appears nowhere in it"
 run kam --db a.db --user vic export key_persons -o kp.csv
 status_is 0 "a viewer's export of key persons"
-is "$(sed -n 2p kp.csv)" "42050200005000,***,***,***,***,***,***,***" "is masked"
+is "$(sed -n 3p kp.csv)" "42050200005000,***,***,***,***,***,***,***" "is masked (below its marker line: access_export.sh)"
 like "$err" "masked: key persons read *** for vic (a masked export does not import back)" "and says so"
 run kam --db a.db import key_persons kp.csv --replace
 status_is 1 "a masked export does not import back"
-like "$err" "'***' is a masked value" "... saying why"
+like "$err" "kp.csv:1: the file is a masked export" "... its marker says why"
+tail -n +2 kp.csv >kp-unmarked.csv
+run kam --db a.db import key_persons kp-unmarked.csv --replace
+status_is 1 "without its marker line, still not"
+like "$err" "'***' is a masked value" "... each *** cell is refused (the second line of defence)"
 is "$(sqlite3 a.db "SELECT name || ' ' || phone FROM key_persons")" "王总 13800000000" "and the key person is as it was"
 run kam --db a.db --user carl --json customer show 42050200005000
 is "$(printf '%s' "$out" | jq -r '.key_persons[0].phone')" 13800000000 "a center user reads the key person"
@@ -140,9 +144,9 @@ like "$(sqlite3 a.db "SELECT user || ' ' || action || ' ' || detail FROM audit O
 
 # Schedules are an admin's; a job runs as the user who scheduled it.
 printf 'print("running as " .. kam.user)\n' >who.lua
-run kam --db a.db --user carl schedule add j1 "0 * * * *" who.lua
-status_is 1 "a center user does not schedule jobs"
-like "$err" "only an admin may schedule a job" "... saying so"
+run kam --db a.db --user vic schedule add j1 "0 * * * *" who.lua
+status_is 1 "a viewer does not schedule jobs (a center user's job: schedule_access.sh)"
+like "$err" "a viewer does not schedule jobs" "... saying so"
 run kam --db a.db schedule add --catchup once j1 "0 * * * *" "$PWD/who.lua"
 status_is 0 "an admin schedules one"
 run kam --db a.db schedule run-due --now 2099-01-01T00:30:00Z

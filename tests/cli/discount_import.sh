@@ -116,12 +116,19 @@ like "$err" "never changed nor deleted" "says so"
 # --- confidential: a masked export does not import back ---------------------------------
 run kam --db 'file:k.db?mode=ro' export discounts -o masked.csv
 like "$err" "masked: discounts read ***" "an export by a reader who may not see the terms is masked"
-is "$(sed -n 2p masked.csv | cut -d, -f3-5,7,12)" "***,***,***,***,***" "rate, period, method and limit read ***"
+like "$(sed -n 1p masked.csv)" "# kam: masked export (discounts read ***" "its first line says it is masked"
+is "$(sed -n 3p masked.csv | cut -d, -f3-5,7,12)" "***,***,***,***,***" "rate, period, method and limit read ***"
 setup m.db
 before=$(dump m.db)
 run kam --db m.db import discounts masked.csv
 status_is 1 "a masked export does not import back"
-like "$err" "masked.csv:2: column 'rate_bp': '***' is a masked value" "saying why"
+like "$err" "masked.csv:1: the file is a masked export" "saying why, before any row"
+is "$(dump m.db)" "$before" "and nothing changed"
+# Without its first line, the *** cells still refuse it (the second line of defence).
+tail -n +2 masked.csv >unmarked.csv
+run kam --db m.db import discounts unmarked.csv
+status_is 1 "the *** cells alone refuse it too"
+like "$err" "unmarked.csv:2: column 'rate_bp': '***' is a masked value" "naming the cell"
 is "$(dump m.db)" "$before" "and nothing changed"
 
 done_testing

@@ -33,5 +33,16 @@ like() { case $1 in *"$2"*) ok "$3" ;; *) nok "$3" "got:  $1" "want something co
 unlike() { case $1 in *"$2"*) nok "$3" "got:  $1" "want nothing containing: $2" ;; *) ok "$3" ;; esac; }
 # status_is N DESC: the last run's exit status
 status_is() { if [ "$status" = "$1" ]; then ok "$2"; else nok "$2" "exit status $status, want $1" "stderr: $err"; fi; }
+# poll_sql DB SQL WANT [PID]: poll until sqlite3 DB answers SQL with WANT (0); 1 at once
+# when PID (if given) has ended, else after 120 s, a bound no slow machine reaches.
+poll_sql() {
+  local i
+  for i in $(seq 1 1200); do
+    [ "$(sqlite3 "$1" "$2" 2>/dev/null)" = "$3" ] && return 0
+    [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null && return 1
+    sleep 0.1
+  done
+  return 1
+}
 skip() { _n=$((_n + 1)); echo "ok $_n # skip $1"; }
 done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; }

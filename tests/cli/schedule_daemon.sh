@@ -13,15 +13,7 @@ k() { run kam --db "$DB" "$@"; }
 # wait_for SQL WANT: poll until SQL answers WANT; give up at once when the daemon $dpid
 # (when set) has died, else after 120 s.
 dpid=""
-wait_for() {
-  local i
-  for i in $(seq 1 1200); do
-    [ "$(q "$1" 2>/dev/null)" = "$2" ] && return 0
-    [ -n "$dpid" ] && ! alive "$dpid" && return 1
-    sleep 0.1
-  done
-  return 1
-}
+wait_for() { poll_sql "$DB" "$1" "$2" "$dpid"; }
 alive() { kill -0 "$1" 2>/dev/null; }
 
 cat >hello.lua <<'EOF'

@@ -46,9 +46,21 @@ function M.parse_yuan(s, what)
   return fen
 end
 
--- Integer fen as yuan, "5,000.01".
+-- Integer fen as yuan, "5,000.01"; a masked amount (credit details a reader may not see,
+-- issue 23) stays "***".
 function M.yuan(fen)
+  if type(fen) ~= "number" then return tostring(fen) end
   return kam.yuan(fen)
+end
+
+-- Sums over amounts of which some may be masked ("***"): a masked term masks the sum.
+local function plus(a, b)
+  if type(a) ~= "number" or type(b) ~= "number" then return "***" end
+  return a + b
+end
+-- An open receivable's row (the list asked for open ones: a masked amount is open).
+local function owes(r)
+  return type(r.outstanding) ~= "number" or r.outstanding > 0
 end
 
 -- Basis points as a percentage, exactly: 150 -> "1.50%".  A rate the reader may not see
@@ -208,7 +220,7 @@ function M.credit_stops(p, rows)
   for _, r in ipairs(rows) do
     -- on stop from the day after the last of stop_after_days past due
     local since = days.add(days.deadline(p, "stop_after_days", r.due, after), 1)
-    if r.outstanding > 0 and since <= days.add(r.due, r.days_overdue) then
+    if owes(r) and since <= days.add(r.due, r.days_overdue) then
       local s = by[r.code]
       if not s then
         s = { code = r.code, since = nil, outstanding = 0, receivables = {}, handlers = {} }
@@ -216,7 +228,7 @@ function M.credit_stops(p, rows)
         list[#list + 1] = s
       end
       if not s.since or since < s.since then s.since = since end
-      s.outstanding = s.outstanding + r.outstanding
+      s.outstanding = plus(s.outstanding, r.outstanding)
       s.receivables[#s.receivables + 1] = r.id
       local seen = false
       for _, h in ipairs(s.handlers) do if h == r.handler then seen = true end end
@@ -236,7 +248,8 @@ end
 -- receivable id), first_id (the customer's first open receivable), limit (fen, "***"
 -- when the reader may not see it, nil without a credit file), credit_level, reasons
 -- ({kind = "age"|"size"|"limit", text}), handlers}.  A limit the reader may not see is
--- not compared (masked_limit true): the warning cannot be told without reading it.
+-- not compared (masked_limit true): the warning cannot be told without reading it; nor
+-- is an amount owed the reader may not see (masked_amount true: owed and overdue "***").
 function M.arrears_warnings(p, rows, credits)
   local a = need(p, "arrears", "arrears rules")
   for _, k in ipairs({ "warn_days", "warn_amount" }) do
@@ -248,16 +261,16 @@ function M.arrears_warnings(p, rows, credits)
   for _, c in ipairs(credits or {}) do file[c.code] = c end
   local by, list = {}, {}
   for _, r in ipairs(rows) do
-    if r.outstanding > 0 then
+    if owes(r) then
       local w = by[r.code]
       if not w then
         w = { code = r.code, owed = 0, overdue = 0, oldest_days = 0, first_id = r.id, handlers = {} }
         by[r.code] = w
         list[#list + 1] = w
       end
-      w.owed = w.owed + r.outstanding
+      w.owed = plus(w.owed, r.outstanding)
       if r.days_overdue > 0 then
-        w.overdue = w.overdue + r.outstanding
+        w.overdue = plus(w.overdue, r.outstanding)
         if r.days_overdue > w.oldest_days then w.oldest_days, w.oldest_id = r.days_overdue, r.id end
       end
       local seen = false
@@ -272,14 +285,17 @@ function M.arrears_warnings(p, rows, credits)
       w.reasons[#w.reasons + 1] = { kind = "age", text = string.format("an arrear %d days past due (more than %d)",
         w.oldest_days, a.warn_days) }
     end
-    if w.overdue > a.warn_amount then
+    w.masked_amount = type(w.owed) ~= "number" or nil
+    if w.masked_amount then
+      w.overdue = "***"
+    elseif w.overdue > a.warn_amount then
       w.reasons[#w.reasons + 1] = { kind = "size", text = string.format("%s past due (more than %s)", M.yuan(w.overdue),
         M.yuan(a.warn_amount)) }
     end
     local f = file[w.code]
     if f then
       w.limit, w.credit_level = f.arrears_limit, f.credit_level
-      if math.type(f.arrears_limit) ~= "integer" then
+      if math.type(f.arrears_limit) ~= "integer" or w.masked_amount then
         w.masked_limit = true
       elseif w.owed > f.arrears_limit then
         w.reasons[#w.reasons + 1] = { kind = "limit", text = string.format("owes %s, more than its arrears limit of %s",
@@ -306,7 +322,7 @@ function M.ageing(p, rows)
   end
   buckets[#buckets + 1] = { label = string.format("over %d days", lo - 1), from = lo, count = 0, outstanding = 0 }
   for _, r in ipairs(rows) do
-    if r.outstanding > 0 then
+    if owes(r) then
       local k = 1
       if r.days_overdue > 0 then
         for i = 2, #buckets do
@@ -315,7 +331,7 @@ function M.ageing(p, rows)
         end
       end
       buckets[k].count = buckets[k].count + 1
-      buckets[k].outstanding = buckets[k].outstanding + r.outstanding
+      buckets[k].outstanding = plus(buckets[k].outstanding, r.outstanding)
     end
   end
   return buckets
@@ -329,18 +345,20 @@ function M.arrears_ratio(p, year)
   local a = need(p, "arrears", "arrears rules")
   local day = string.format("%04d-12-31", year)
   local arrears = 0
-  for _, r in ipairs(kam.store.receivables(nil, day, true)) do arrears = arrears + r.outstanding end
+  for _, r in ipairs(kam.store.receivables(nil, day, true)) do arrears = plus(arrears, r.outstanding) end
   local excluded, revenue, left_out = {}, 0, 0
   for _, l in ipairs(a.revenue_excludes or {}) do excluded[l] = true end
   for line, amount in pairs(kam.store.revenue_by_line(year)) do
     if excluded[line] then left_out = left_out + amount else revenue = revenue + amount end
   end
   local cap = a.max_share_pct
+  local within   -- nil: the arrears are masked (credit details the reader may not see)
+  if type(arrears) == "number" then within = arrears * 100 <= revenue * cap end
   return {
     year = year, as_of = day, arrears = arrears, revenue = revenue, revenue_left_out = left_out,
     excluded_lines = a.revenue_excludes or {}, max_share_pct = cap,
-    ratio_bp = revenue > 0 and (arrears * 10000) // revenue or nil,
-    within = arrears * 100 <= revenue * cap,
+    ratio_bp = type(arrears) == "number" and revenue > 0 and (arrears * 10000) // revenue or nil,
+    within = within,
   }
 end
 

@@ -5,6 +5,9 @@
 local M = {}
 
 local TYPES = { text = true, code = true, int = true, money = true, wan = true, pct = true, share = true }
+-- What a confidential value reads as for who may not see it (the storage layer's mask,
+-- issue 23): any column may hold it, and it prints as it is.
+local MASK = "***"
 M.types = TYPES
 
 -- The document is checked before anything is written, so that a report script's mistake
@@ -28,7 +31,7 @@ function M.check(doc, name)
       for _, c in ipairs(s.columns) do
         local v = row[c.key]
         local t = c.type
-        local okv = v == nil
+        local okv = v == nil or v == MASK
           or (t == "text" and (type(v) == "string" or type(v) == "number"))
           or (t == "code" and (math.type(v) == "integer" or (type(v) == "string" and v:match("^%d+$"))))
           or ((t == "int" or t == "money" or t == "wan") and math.type(v) == "integer")
@@ -113,6 +116,7 @@ end
 -- A cell as text.  style: "display" (grouped money) or "plain" (csv, json)
 function M.cell(c, v, lang, style)
   if v == nil then return "" end
+  if v == MASK then return v end
   local t = c.type
   if t == "money" then return M.yuan(v, style == "display") end
   if t == "wan" then return M.wan(v, style == "display") end
@@ -218,6 +222,8 @@ function M.json(doc, lang)
         local v = row[c.key]
         if v == nil then
           o[c.key] = json.null
+        elseif v == MASK then
+          o[c.key] = v
         elseif c.type == "money" then
           o[c.key] = M.yuan(v)
         elseif c.type == "wan" then
@@ -254,7 +260,7 @@ local COLORS = { "#1f5fa8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#16a085
 
 -- Values of a column as numbers for drawing only (what is printed stays exact).
 local function plot_value(c, v)
-  if v == nil then return 0 end
+  if v == nil or v == MASK then return 0 end
   if type(v) == "table" then
     if c.type == "share" then return v[2] > 0 and v[1] / v[2] * 100 or 0 end
     return v[2] ~= 0 and (v[1] - v[2]) / math.abs(v[2]) * 100 or 0
