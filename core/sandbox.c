@@ -39,7 +39,7 @@ struct kam_sandbox {
 };
 
 /* The default deadline: $KAM_POLICY_TIME_MS when set (a slow or heavily loaded machine, a
- * test that must not depend on the machine's speed), else 500 ms. */
+ * test that must not depend on the machine's speed), else 5,000 ms: a hang, not a busy machine, is what it stops. */
 static int default_time_ms(void)
 {
 	const char *env = getenv("KAM_POLICY_TIME_MS");

@@ -24,13 +24,13 @@
 
 /* Limits of one sandbox; 0 means the default. */
 typedef struct kam_sandbox_limits {
-	int time_ms;              /* per item (and for loading): 500 ms, or $KAM_POLICY_TIME_MS;
+	int time_ms;              /* per item (and for loading): 5,000 ms, or $KAM_POLICY_TIME_MS;
 				   * enforced by the worker */
 	size_t memory_bytes;      /* the whole state: 64 MiB */
 	long long instructions;   /* per item (and for the top level): 50,000,000 */
 } kam_sandbox_limits;
 
-#define KAM_SANDBOX_TIME_MS 500
+#define KAM_SANDBOX_TIME_MS 5000
 #define KAM_SANDBOX_TIME_MS_MAX 86400000   /* a day: the most $KAM_POLICY_TIME_MS may ask */
 #define KAM_SANDBOX_MEMORY ((size_t)64 << 20)
 #define KAM_SANDBOX_INSTRUCTIONS 50000000LL

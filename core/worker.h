@@ -26,9 +26,9 @@ typedef struct kam_worker kam_worker;
 
 /* Start a worker for the chunk `src` named `name` (e.g. "policies/hubei.lua", chunk name
  * "@name", text only), run its top level and keep it ready.  lim may be NULL (defaults:
- * 500 ms per item, 64 MiB, 50,000,000 instructions per item).  On failure *out is NULL
+ * 5,000 ms per item, 64 MiB, 50,000,000 instructions per item).  On failure *out is NULL
  * and e says why: "policies/x.lua:3: unexpected symbol near 'x'", "policies/x.lua:5: boom
- * (main chunk)", "policies/x.lua: main chunk: stopped after 500 ms (time limit)". */
+ * (main chunk)", "policies/x.lua: main chunk: stopped after 5000 ms (time limit)". */
 int kam_worker_open(kam_worker **out, const char *name, const char *src, size_t len,
 		    const kam_sandbox_limits *lim, kam_err *e);
 

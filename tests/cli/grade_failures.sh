@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 # Every case here tests something other than the deadline (a budget, the memory cap, a
 # crash, an error): a deadline no slowness meets, so a loaded machine cannot turn them into
-# "stopped after 500 ms (time limit)".  The deadline's own case sets a short one.
+# "stopped after 5000 ms (time limit)".  The deadline's own case sets a short one.
 export KAM_POLICY_TIME_MS=600000
 P="$TOP/tests/fixtures/grade/policies"
 GEN="$TOP/$KAM_BUILD/bench/genprovince"
@@ -69,9 +69,9 @@ KAM_POLICY_TIME_MS=300 fails hang grade "a hang inside string.find"
 like "$err" "stopped after 300 ms (time limit)" "the hang: the deadline of \$KAM_POLICY_TIME_MS is named"
 KAM_POLICY_TIME_MS=soon run kam --db g.db --policy pol/hang.lua grade --year 2025 --as-of 2026-01-15 --dry-run
 status_is 1 "a \$KAM_POLICY_TIME_MS that is no number: the hang still fails the grading"
-like "$err" "KAM_POLICY_TIME_MS 'soon' is not a number of milliseconds from 1 to 86400000; the deadline is 500 ms" \
+like "$err" "KAM_POLICY_TIME_MS 'soon' is not a number of milliseconds from 1 to 86400000; the deadline is 5000 ms" \
   "the bad value is named, with the deadline used instead"
-like "$err" "stopped after 500 ms (time limit)" "and that deadline applies"
+like "$err" "stopped after 5000 ms (time limit)" "and that deadline applies"
 is "$(grep -c "KAM_POLICY_TIME_MS 'soon'" <<<"$err")" 1 "the warning comes once"
 fails exec member "os.execute in member()"
 like "$err" "pol/exec.lua:6:" "os.execute: the line Lua gives"

@@ -48,14 +48,14 @@ else
   skip "no lua5.4 to show the runaways run away"
 fi
 
-# Default limits (500 ms, 64 MiB, 50,000,000 instructions) where the deadline is what must
+# Default limits (5,000 ms, 64 MiB, 50,000,000 instructions) where the deadline is what must
 # stop it; where the instruction budget, a crash or the memory cap must, a deadline no
 # slowness meets (ten minutes), so that a loaded machine cannot make it the deadline.
 PATIENT=600000
 runaway spin 0 $PATIENT "error	policies/untrusted.lua: function 'spin', item 1: instruction limit exceeded"
 runaway swallow 0 $PATIENT "error	policies/untrusted.lua: function 'swallow', item 1: instruction limit exceeded"
-runaway find 2000 0 "error	policies/untrusted.lua: function 'find', item 1: stopped after 500 ms (time limit)"
-runaway gc 0 0 "error	policies/untrusted.lua: function 'gc', item 1: stopped after 500 ms (time limit)"
+runaway find 2000 0 "error	policies/untrusted.lua: function 'find', item 1: stopped after 5000 ms (time limit)"
+runaway gc 0 0 "error	policies/untrusted.lua: function 'gc', item 1: stopped after 5000 ms (time limit)"
 runaway close_chain 20000 $PATIENT "error	policies/untrusted.lua: function 'close_chain', item 1: worker crashed" \
   "error	policies/untrusted.lua: function 'close_chain', item 1: worker exited"
 runaway hog 0 $PATIENT "error	policies/untrusted.lua: function 'hog', item 1: memory limit of 64 MiB exceeded"

@@ -82,7 +82,7 @@ static kam_buf items, results;
 
 /* A deadline no slowness meets (ten minutes per item): for every case that tests something
  * other than the deadline, so that a loaded machine cannot turn a crash, a memory cap or
- * an instruction limit into "stopped after 500 ms (time limit)". */
+ * an instruction limit into "stopped after 5000 ms (time limit)". */
 #define PATIENT_MS 600000
 static const kam_sandbox_limits patient = {PATIENT_MS, 0, 0};
 
