@@ -34,14 +34,34 @@ const struct kam_store_stmt kam_store_visits_stmts[] = {
 	 "SELECT id, held_on, bureau, title, attendees, recorded_by, recorded_at FROM symposiums"
 	 " WHERE held_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR bureau = ?3) ORDER BY held_on, id",
 	 "read the symposiums"},
-	/* Per key account graded for year ?1: the visits of kind ?4 in [?2, ?3], those in
-	 * [?5, ?3] (the year to the period's end), and the last one up to ?3. */
-	{"visits_made", "itttt", KAM_STMT_ROWS,
-	 GRADED ", made AS (SELECT code, sum(visited_on >= ?2) AS period, count(*) AS year,"
-	 " max(visited_on) AS last FROM visits WHERE kind = ?4 AND visited_on BETWEEN ?5 AND ?3 GROUP BY code)"
-	 " SELECT printf('%014d', g.code) AS code, c.name, c.city, c.county, g.grade,"
-	 " coalesce(made.period, 0) AS period, coalesce(made.year, 0) AS year, made.last"
-	 " FROM g JOIN customers c ON c.code = g.code LEFT JOIN made ON made.code = g.code ORDER BY g.code",
+	/* What each key account graded for year ?1 owes in visits, the policy's rules passed
+	 * as ?6, a JSON array of {kind, grade, per ("month" or "year"), required, due,
+	 * computed (false: a rule kam cannot apply), rank}: per rule of its grade, the
+	 * visits of that kind made in the period (a month: [?2, ?3]; a year: [?4, ?3]), the
+	 * last one in [?4, ?3], and the status on ?5: met once made reaches required, else
+	 * overdue once ?5 is past the due day, else due ("not computed" when computed is
+	 * false).  The rule work is plain arithmetic over the numbers handed in: the policy
+	 * stays the caller's.  First one row per status with its count n (code NULL); then
+	 * the key accounts' rows: every one by rank and code when ?7 is 1, else only those
+	 * due or overdue, overdue first, by code and rank. */
+	{"visits_status", "ittttti", KAM_STMT_ROWS,
+	 GRADED ", rules AS MATERIALIZED (SELECT value ->> 'kind' AS kind, value ->> 'grade' AS grade,"
+	 " value ->> 'per' AS per, value ->> 'required' AS required, value ->> 'due' AS due,"
+	 " coalesce(value ->> 'computed', 1) AS computed, value ->> 'rank' AS rank FROM json_each(?6)),"
+	 " s AS MATERIALIZED (SELECT g.code, g.grade, r.kind, r.per, r.required, r.due, r.rank, r.computed,"
+	 " (SELECT count(*) FROM visits v WHERE v.code = g.code AND v.kind = r.kind"
+	 " AND v.visited_on BETWEEN CASE r.per WHEN 'month' THEN ?2 ELSE ?4 END AND ?3) AS made,"
+	 " (SELECT max(v.visited_on) FROM visits v WHERE v.code = g.code AND v.kind = r.kind"
+	 " AND v.visited_on BETWEEN ?4 AND ?3) AS last_visit FROM g JOIN rules r ON r.grade = g.grade),"
+	 " t AS MATERIALIZED (SELECT *, CASE WHEN NOT computed THEN 'not computed' WHEN made >= required THEN 'met'"
+	 " WHEN ?5 > due THEN 'overdue' ELSE 'due' END AS status FROM s)"
+	 " SELECT * FROM (SELECT 0 AS part, NULL AS code, NULL AS name, NULL AS city, NULL AS county, NULL AS grade,"
+	 " NULL AS kind, NULL AS per, NULL AS required, NULL AS made, NULL AS due, NULL AS last_visit, status,"
+	 " count(*) AS n, NULL AS rank FROM t GROUP BY status"
+	 " UNION ALL SELECT 1, printf('%014d', t.code), c.name, c.city, c.county, t.grade, t.kind, t.per, t.required,"
+	 " t.made, t.due, t.last_visit, t.status, NULL, t.rank FROM t JOIN customers c ON c.code = t.code"
+	 " WHERE ?7 OR t.status IN ('due', 'overdue'))"
+	 " ORDER BY part, CASE WHEN ?7 THEN rank ELSE status <> 'overdue' END, code, rank",
 	 "count the visits"},
 	/* Per key account graded for year ?1: when its archive was last refreshed (nil: never). */
 	{"archive_refreshes", "i", KAM_STMT_ROWS,

@@ -111,18 +111,9 @@ elseif sub == "due" then
     kinds = { opts.kind }
   end
   local p = ob.policy()
-  local rows, gy = {}, nil
-  for _, k in ipairs(kinds) do
-    local r
-    r, gy = ob.visits_due(p, k, y, m, as_of)
-    for _, x in ipairs(r) do rows[#rows + 1] = x end
-  end
+  local rows, c, gy = ob.visits_status(p, kinds, y, m, as_of, true)
   local archives = ob.archives_due(p, as_of)
-  local counts = { met = 0, due = 0, overdue = 0, not_computed = 0 }
-  for _, r in ipairs(rows) do
-    local k = r.status == "not computed" and "not_computed" or r.status
-    counts[k] = counts[k] + 1
-  end
+  local counts = { met = c.met, due = c.due, overdue = c.overdue, not_computed = c["not computed"] }
   local stale = {}
   for _, a in ipairs(archives) do if a.status ~= "current" then stale[#stale + 1] = a end end
   local doc = { policy = p.name, month = string.format("%04d-%02d", y, m), as_of = as_of, grade_year = gy or json.null,

@@ -9,31 +9,25 @@ local day = require("common.money_day").day_of(lib, ctx.month)
 local y, m = ctx.month // 100, ctx.month % 100
 local p = ob.policy()
 
-local rows, gy = {}, nil
-for _, kind in ipairs({ "regular", "center", "leadership" }) do
-  local r
-  r, gy = ob.visits_due(p, kind, y, m, day)
-  for _, x in ipairs(r) do rows[#rows + 1] = x end
-end
 local kinds = { regular = L("日常走访", "regular"), center = L("中心走访", "center"), leadership = L("领导走访", "leadership") }
 local states = { met = L("已完成", "met"), due = L("待走访", "due"), overdue = L("逾期", "overdue"),
                  ["not computed"] = L("未计算", "not computed") }
-local counts = { met = 0, due = 0, overdue = 0, ["not computed"] = 0 }
-local open = {}
-for _, r in ipairs(rows) do
-  counts[r.status] = counts[r.status] + 1
-  if r.status == "due" or r.status == "overdue" then
-    open[#open + 1] = { code = r.code, name = r.name, grade = r.grade, kind = kinds[r.kind],
-      per = r.per == "month" and L("每月", "a month") or L("每年", "a year"), required = r.required, made = r.made,
-      due = r.due, status = states[r.status], last = r.last_visit }
-  end
+-- Only what needs action is listed (due or overdue: overdue first, then by code and by the
+-- kind's label), with the counts over every key account; the storage layer's query does
+-- the counting (common/obligations.lua).
+local order = { "regular", "center", "leadership" }
+local by_label = { table.unpack(order) }
+table.sort(by_label, function(a, b) return kinds[a] < kinds[b] end)
+local rank = {}
+for i, k in ipairs(by_label) do rank[k] = i end
+local open, counts, gy = ob.visits_status(p, order, y, m, day, false, rank)
+for i, r in ipairs(open) do
+  open[i] = { code = r.code, name = r.name, grade = r.grade, kind = kinds[r.kind],
+    per = r.per == "month" and L("每月", "a month") or L("每年", "a year"), required = r.required, made = r.made,
+    due = r.due, status = states[r.status], last = r.last_visit }
 end
-table.sort(open, function(a, b)
-  if a.status ~= b.status then return a.status == states.overdue end
-  if a.code ~= b.code then return a.code < b.code end
-  return a.kind < b.kind
-end)
 local s = ob.symposiums(p, y, day)
+local held_states = { met = L("已完成", "met"), due = L("待召开", "due"), overdue = L("逾期", "overdue") }  -- a symposium is held, not visited
 local stale = {}
 for _, a in ipairs(ob.archives_due(p, day)) do
   if a.status ~= "current" then
@@ -66,7 +60,7 @@ return {
                   { key = "status", label = L("状态", "status"), type = "text" },
                   { key = "last", label = L("最近走访", "last visit"), type = "text" } } },
     { key = "symposiums", title = L("座谈会", "Symposiums"),
-      rows = { { year = tostring(s.year), held = s.held, required = s.required, status = states[s.status] or s.status } },
+      rows = { { year = tostring(s.year), held = s.held, required = s.required, status = held_states[s.status] or s.status } },
       columns = { { key = "year", label = L("年度", "year"), type = "text" },
                   { key = "held", label = L("已召开", "held"), type = "int" },
                   { key = "required", label = L("应召开", "required"), type = "int" },

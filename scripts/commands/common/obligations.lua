@@ -179,31 +179,41 @@ end
 -- (M.staffing's rows), over (managers over their load, with the arithmetic), unassigned
 -- (the first `limit` key accounts without a manager), unassigned_total, required (managers
 -- in all), managers (serving key accounts), pairs (M.pairs_missing)}; or nil and why.
+-- The policy's ratios go to the storage layer as units per grade (M.units), whose one
+-- query counts the grades, sums the managers' loads and returns only the managers over
+-- their capacity (kam.store.staffing); the arithmetic shown is M.load's.
 function M.staffing_on(p, day, limit)
   local gy = M.grade_year(day)
   if not gy then return nil, string.format("no year is graded at or before %s: staffing follows the grades", day) end
-  local grades = M.staffing(p, store.staffing_by_grade(gy))
-  local loads, per = {}, {}
-  for _, r in ipairs(store.staffing_loads(gy)) do
-    local l = per[r.manager]
-    if not l then
-      l = { manager = r.name, counts = {} }
-      per[r.manager] = l
-      loads[#loads + 1] = l
+  local units = {}
+  for _, g in ipairs(p.grades) do units[#units + 1] = { grade = g, units = M.units(p, g) } end
+  local by_grade, loads, per, unassigned, managers, total = {}, {}, {}, {}, 0, 0
+  for _, r in ipairs(store.staffing(gy, kam.json.encode(kam.json.array(units)), M.capacity_units(p), limit)) do
+    if r.part == "grade" then
+      by_grade[#by_grade + 1] = { grade = r.grade, customers = r.n, assigned = r.assigned, managers = r.managers }
+      total = total + r.n - r.assigned
+    elseif r.part == "serving" then
+      managers = r.n
+    elseif r.part == "over" then
+      local l = per[r.manager]
+      if not l then
+        l = { manager = r.manager, counts = {} }
+        per[r.manager] = l
+        loads[#loads + 1] = l
+      end
+      l.counts[r.grade] = r.n
+    else
+      unassigned[#unassigned + 1] = { code = r.code, name = r.name, grade = r.grade, city = r.city, county = r.county }
     end
-    l.counts[r.grade] = r.customers
   end
+  local grades = M.staffing(p, by_grade)
   local over = {}
   for _, l in ipairs(loads) do
     local used, cap, arithmetic = M.load(p, l.counts)
     if used > cap then over[#over + 1] = { manager = l.manager, used = used, capacity = cap, arithmetic = arithmetic } end
   end
-  local unassigned = store.staffing_unassigned(gy, limit)
-  local total = unassigned[1] and unassigned[1].total or 0
-  for _, u in ipairs(unassigned) do u.total = nil end
-  local required, managers = 0, 0
+  local required = 0
   for _, r in ipairs(grades) do required = required + (r.required or 0) end
-  for _ in pairs(per) do managers = managers + 1 end
   return { grade_year = gy, grades = grades, over = over, unassigned = unassigned, unassigned_total = total,
            required = required, managers = managers,
            pairs = M.pairs_missing(p, (p.numbers.managers or {}).ab_pair_from and store.staffing_roles(gy) or {}) }
@@ -267,24 +277,50 @@ local function status(made, required, due, as_of)
 end
 M.status = status
 
--- Per key account graded for the year governing month (y, m): the visits of kind its
--- grade requires in the period (the month, or the year to the month's end), those made,
--- and the status on as_of.  Returns rows, and the grade year (nil: nothing graded).
-function M.visits_due(p, kind, y, m, as_of)
+-- Per key account graded for the year governing month (y, m): for each of kinds (in that
+-- order), the visits its grade requires in the period (the month, or the year to the
+-- month's end), those made, and the status on as_of.  The policy's rules go to the storage
+-- layer as numbers (kam.store.visits_status), which does the counting and the arithmetic
+-- in its query.  all: every key account's rows, by kind and code; else only those due or
+-- overdue, overdue first, by code and then by opts.rank[kind] (default: the order of
+-- kinds).  Returns rows, counts {met, due, overdue, ["not computed"]} over every row, and
+-- the grade year (nil: nothing graded).
+function M.visits_status(p, kinds, y, m, as_of, all, rank)
+  local counts = { met = 0, due = 0, overdue = 0, ["not computed"] = 0 }
   local gy = M.grade_year(M.month_end(y, m))
-  if not gy then return {}, nil end
-  local from, to, year_from = fmt(y, m, 1), M.month_end(y, m), fmt(y, 1, 1)
-  local rows = {}
-  for _, r in ipairs(store.visits_made(gy, from, to, kind, year_from)) do
-    local rule = M.visit_rule(p, kind, r.grade, y, m)
-    if rule then
-      local made = rule.per == "month" and r.period or r.year
-      rows[#rows + 1] = { code = r.code, name = r.name, city = r.city, county = r.county, grade = r.grade,
-        kind = kind, per = rule.per, required = rule.required, made = made, due = rule.due, by = rule.by,
-        last_visit = r.last, status = rule.unknown and "not computed" or status(made, rule.required, rule.due, as_of),
-        why = rule.unknown, short = (not rule.unknown) and math.max(0, rule.required - made) or nil }
+  if not gy then return {}, counts, nil end
+  local rules, by = {}, {}
+  for i, kind in ipairs(kinds) do
+    for _, g in ipairs(p.grades) do
+      local rule = M.visit_rule(p, kind, g, y, m)
+      if rule then
+        rules[#rules + 1] = { kind = kind, grade = g, per = rule.per, required = rule.required, due = rule.due,
+                              computed = not rule.unknown, rank = all and i or (rank and rank[kind] or i) }
+        by[kind .. "\0" .. g] = rule
+      end
     end
   end
+  if #rules == 0 then return {}, counts, gy end
+  local rows, out = store.visits_status(gy, fmt(y, m, 1), M.month_end(y, m), fmt(y, 1, 1), as_of,
+    kam.json.encode(kam.json.array(rules)), all and 1 or 0), {}
+  for _, r in ipairs(rows) do
+    if r.part == 0 then
+      counts[r.status] = r.n
+    else
+      local rule = by[r.kind .. "\0" .. r.grade]
+      r.part, r.rank, r.by, r.why = nil, nil, rule.by, rule.unknown
+      if not rule.unknown then r.short = math.max(0, r.required - r.made) end
+      out[#out + 1] = r
+    end
+  end
+  return out, counts, gy
+end
+
+-- Per key account graded for the year governing month (y, m): the visits of kind its
+-- grade requires in the period, those made, and the status on as_of (M.visits_status,
+-- every row).  Returns rows, and the grade year (nil: nothing graded).
+function M.visits_due(p, kind, y, m, as_of)
+  local rows, _, gy = M.visits_status(p, { kind }, y, m, as_of, true)
   return rows, gy
 end
 
