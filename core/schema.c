@@ -594,6 +594,12 @@ const char *const kam_schema_steps[] = {
 	");"
 	"CREATE INDEX schedule_runs_job ON schedule_runs(job, slot);"
 	"CREATE INDEX schedule_runs_ended ON schedule_runs(ended_at);",
+
+	/* next: visits found by customer and kind (store_visits.c's visits_status counts a
+	 * key account's visits of one kind in a period from the index alone); it serves the
+	 * lookups by customer and day that visits_code served. */
+	"DROP INDEX visits_code;"
+	"CREATE INDEX visits_code_kind ON visits(code, kind, visited_on);",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -128,36 +128,54 @@ local function numeric(t) return t ~= "text" and t ~= "code" end
 
 local ok_format, format = pcall(require, "kam.format")
 local function width(s)
+  -- Printable ASCII is one column a byte (most cells: codes, numbers, dates).
+  if not s:find("[%z\1-\31\127-\255]") then return #s end
   if ok_format then return format.width(s) end
   return utf8.len(s) or #s
 end
 
+-- Each cell's text and width are computed once; a line is cut after its last cell that is
+-- not empty, which is not padded when it is left-aligned (the line never ends in blanks).
 local function text_table(out, s, lang)
-  local cols, w, cells = s.columns, {}, {}
-  for i, c in ipairs(cols) do w[i] = width(c.label) end
+  local cols, w, cells, widths, ncol = s.columns, {}, {}, {}, #s.columns
+  local num = {}
+  for i, c in ipairs(cols) do w[i] = width(c.label); num[i] = numeric(c.type) end
   for r, row in ipairs(s.rows) do
-    cells[r] = {}
-    for i, c in ipairs(cols) do
-      local t = M.cell(c, row[c.key], lang, "display")
-      cells[r][i] = t
-      if width(t) > w[i] then w[i] = width(t) end
+    local cr, wr = {}, {}
+    for i = 1, ncol do
+      local t = M.cell(cols[i], row[cols[i].key], lang, "display")
+      local tw = width(t)
+      cr[i], wr[i] = t, tw
+      if tw > w[i] then w[i] = tw end
     end
+    cells[r], widths[r] = cr, wr
   end
-  local function line(list)
+  local rep, concat = string.rep, table.concat
+  local function line(list, lw)
+    local last = ncol
+    while last > 0 and list[last] == "" do last = last - 1 end
     local parts = {}
-    for i, c in ipairs(cols) do
-      local t, pad = list[i], string.rep(" ", w[i] - width(list[i]))
-      parts[i] = numeric(c.type) and (pad .. t) or (t .. pad)
+    for i = 1, last do
+      local t = list[i]
+      if num[i] then
+        parts[i] = rep(" ", w[i] - lw[i]) .. t
+      elseif i < last then
+        parts[i] = t .. rep(" ", w[i] - lw[i])
+      else
+        parts[i] = t
+      end
     end
-    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
+    local text = concat(parts, "  ")
+    if last > 0 and list[last]:find("%s$") then text = text:gsub("%s+$", "") end
+    out[#out + 1] = text
   end
-  local labels = {}
-  for i, c in ipairs(cols) do labels[i] = c.label end
-  line(labels)
+  local labels, lw = {}, {}
+  for i, c in ipairs(cols) do labels[i], lw[i] = c.label, width(c.label) end
+  line(labels, lw)
   local rule = {}
-  for i in ipairs(cols) do rule[i] = string.rep("-", w[i]) end
-  out[#out + 1] = table.concat(rule, "  ")
-  for r in ipairs(s.rows) do line(cells[r]) end
+  for i = 1, ncol do rule[i] = rep("-", w[i]) end
+  out[#out + 1] = concat(rule, "  ")
+  for r = 1, #cells do line(cells[r], widths[r]) end
 end
 
 function M.table(doc, lang)
