@@ -21,10 +21,9 @@ table.sort(by_label, function(a, b) return kinds[a] < kinds[b] end)
 local rank = {}
 for i, k in ipairs(by_label) do rank[k] = i end
 local open, counts, gy = ob.visits_status(p, order, y, m, day, false, rank)
-for i, r in ipairs(open) do
-  open[i] = { code = r.code, name = r.name, grade = r.grade, kind = kinds[r.kind],
-    per = r.per == "month" and L("每月", "a month") or L("每年", "a year"), required = r.required, made = r.made,
-    due = r.due, status = states[r.status], last = r.last_visit }
+local per = { month = L("每月", "a month"), year = L("每年", "a year") }
+for _, r in ipairs(open) do   -- the rows are the report's own: labelled in place
+  r.kind, r.per, r.status, r.last = kinds[r.kind], per[r.per], states[r.status], r.last_visit
 end
 local s = ob.symposiums(p, y, day)
 local held_states = { met = L("已完成", "met"), due = L("待召开", "due"), overdue = L("逾期", "overdue") }  -- a symposium is held, not visited

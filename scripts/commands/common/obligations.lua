@@ -296,7 +296,8 @@ function M.visits_status(p, kinds, y, m, as_of, all, rank)
       if rule then
         rules[#rules + 1] = { kind = kind, grade = g, per = rule.per, required = rule.required, due = rule.due,
                               computed = not rule.unknown, rank = all and i or (rank and rank[kind] or i) }
-        by[kind .. "\0" .. g] = rule
+        by[kind] = by[kind] or {}
+        by[kind][g] = rule
       end
     end
   end
@@ -307,7 +308,7 @@ function M.visits_status(p, kinds, y, m, as_of, all, rank)
     if r.part == 0 then
       counts[r.status] = r.n
     else
-      local rule = by[r.kind .. "\0" .. r.grade]
+      local rule = by[r.kind][r.grade]
       r.part, r.rank, r.by, r.why = nil, nil, rule.by, rule.unknown
       if not rule.unknown then r.short = math.max(0, r.required - r.made) end
       out[#out + 1] = r

@@ -224,41 +224,71 @@ end
 
 -- Money as decimal strings (yuan), 万元 as exact decimal strings, percentages as the
 -- printed text ("12.3", "new") with the pair they come from; integers as integers.
+local function json_value(c, v, lang)
+  if v == nil then return nil end
+  local t = c.type
+  if t == "money" or t == "wan" then return M.yuan(v) end   -- exact yuan; the 万元 display is the html/table/csv's
+  if t == "pct" or t == "share" then
+    local x = t == "pct" and M.pct(v, "en") or M.share(v)
+    if x == "" then return nil end
+    return x
+  end
+  if t == "code" then return M.cell(c, v, lang, "plain") end
+  return v
+end
+
+-- A value as kam.json.encode writes it (jansson: UTF-8 kept; '"', '\' and control
+-- characters escaped); a real number, or text that is not UTF-8, goes through kam.json.
+local JSON_ESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r",
+                   ['\t'] = "\\t" }
+local function json_scalar(v)
+  if v == nil then return "null" end
+  if math.type(v) == "integer" then return tostring(v) end
+  if type(v) == "string" and (not v:find("[\128-\255]") or utf8.len(v)) then
+    if not v:find('[%z\1-\31"\\]') then return '"' .. v .. '"' end
+    return '"' .. v:gsub('[%z\1-\31"\\]', function(ch) return JSON_ESC[ch] or string.format("\\u%04X", ch:byte()) end)
+      .. '"'
+  end
+  return kam.json.encode(v)
+end
+
+-- A section's rows as kam.json.encode({indent = 2}) lays them out at that depth, each
+-- row's keys in the order of the columns: written here, row by row, rather than built
+-- as one tree for jansson (a report may list tens of thousands of rows).
+local function json_rows(s, lang)
+  local cols, out, keys = s.columns, { "[" }, {}
+  for j, c in ipairs(cols) do keys[j] = "          " .. json_scalar(c.key) .. ": " end
+  local n = #s.rows
+  for r, row in ipairs(s.rows) do
+    local f = {}
+    for j, c in ipairs(cols) do f[j] = keys[j] .. json_scalar(json_value(c, row[c.key], lang)) end
+    out[#out + 1] = "        {\n" .. table.concat(f, ",\n") .. (r < n and "\n        }," or "\n        }")
+  end
+  out[#out + 1] = "      ]"
+  return table.concat(out, "\n")
+end
+
 function M.json(doc, lang)
   local json = kam.json
-  local sections = {}
+  local sections, rows_text = {}, {}
   for i, s in ipairs(doc.sections) do
-    local cols, rows = {}, {}
+    local cols = {}
     for j, c in ipairs(s.columns) do cols[j] = { key = c.key, label = c.label, type = c.type } end
-    for r, row in ipairs(s.rows) do
-      local o = {}
-      for _, c in ipairs(s.columns) do
-        local v = row[c.key]
-        if v == nil then
-          o[c.key] = json.null
-        elseif c.type == "money" then
-          o[c.key] = M.yuan(v)
-        elseif c.type == "wan" then
-          o[c.key] = M.yuan(v)   -- exact yuan; the 万元 display is the html/table/csv's
-        elseif c.type == "pct" or c.type == "share" then
-          local t = c.type == "pct" and M.pct(v, "en") or M.share(v)
-          o[c.key] = t == "" and json.null or t
-        elseif c.type == "code" then
-          o[c.key] = M.cell(c, v, lang, "plain")
-        else
-          o[c.key] = v
-        end
-      end
-      rows[r] = json.object(o)
+    local rows = json.array({})
+    if #s.rows > 0 then
+      -- a placeholder jansson writes as "\u0001rows N", replaced by the rows' text below
+      rows = "\1rows " .. i
+      rows_text[json_scalar(rows)] = json_rows(s, lang)
     end
-    sections[i] = { key = s.key, title = s.title, columns = json.array(cols), rows = json.array(rows),
-                    note = s.note or json.null }
+    sections[i] = { key = s.key, title = s.title, columns = json.array(cols), rows = rows, note = s.note or json.null }
   end
   local meta = {}
   for _, m in ipairs(doc.meta or {}) do meta[#meta + 1] = { label = m[1], value = m[2] } end
-  return json.encode({ report = doc.report, title = doc.title, period = doc.period or json.null,
+  local text = json.encode({ report = doc.report, title = doc.title, period = doc.period or json.null,
     lang = lang, meta = json.array(meta), notes = json.array(doc.notes or {}), sections = json.array(sections),
-    data = doc.data or json.null }, { indent = 2 }) .. "\n"
+    data = doc.data or json.null }, { indent = 2 })
+  text = text:gsub('"\\u0001rows %d+"', rows_text)
+  return text .. "\n"
 end
 
 -- ---- html -------------------------------------------------------------------------
