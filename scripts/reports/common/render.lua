@@ -138,15 +138,28 @@ end
 -- not empty, which is not padded when it is left-aligned (the line never ends in blanks).
 local function text_table(out, s, lang)
   local cols, w, cells, widths, ncol = s.columns, {}, {}, {}, #s.columns
-  local num = {}
-  for i, c in ipairs(cols) do w[i] = width(c.label); num[i] = numeric(c.type) end
+  local num, text, tw, size = {}, {}, {}, {}   -- per column: a repeated value's text and width, once
+  for i, c in ipairs(cols) do w[i] = width(c.label); num[i] = numeric(c.type); text[i], tw[i], size[i] = {}, {}, 0 end
   for r, row in ipairs(s.rows) do
     local cr, wr = {}, {}
     for i = 1, ncol do
-      local t = M.cell(cols[i], row[cols[i].key], lang, "display")
-      local tw = width(t)
-      cr[i], wr[i] = t, tw
-      if tw > w[i] then w[i] = tw end
+      local c = cols[i]
+      local v = row[c.key]
+      local t, n
+      if v == nil then
+        t, n = "", 0
+      else
+        t = text[i][v]
+        if t then
+          n = tw[i][v]
+        else
+          t = M.cell(c, v, lang, "display")
+          n = width(t)
+          if size[i] < 4096 then text[i][v], tw[i][v], size[i] = t, n, size[i] + 1 end
+        end
+      end
+      cr[i], wr[i] = t, n
+      if n > w[i] then w[i] = n end
     end
     cells[r], widths[r] = cr, wr
   end
@@ -253,19 +266,37 @@ local function json_scalar(v)
 end
 
 -- A section's rows as kam.json.encode({indent = 2}) lays them out at that depth, each
--- row's keys in the order of the columns: written here, row by row, rather than built
--- as one tree for jansson (a report may list tens of thousands of rows).
+-- row's keys in the order of the columns: written here, one string.format a row, rather
+-- than built as one tree for jansson (a report may list tens of thousands of rows).  A
+-- column's repeated values (grades, kinds, dates) are encoded once.
 local function json_rows(s, lang)
-  local cols, out, keys = s.columns, { "[" }, {}
-  for j, c in ipairs(cols) do keys[j] = "          " .. json_scalar(c.key) .. ": " end
-  local n = #s.rows
-  for r, row in ipairs(s.rows) do
-    local f = {}
-    for j, c in ipairs(cols) do f[j] = keys[j] .. json_scalar(json_value(c, row[c.key], lang)) end
-    out[#out + 1] = "        {\n" .. table.concat(f, ",\n") .. (r < n and "\n        }," or "\n        }")
+  local cols, ncol, keys, cache, sizes = s.columns, #s.columns, {}, {}, {}
+  for j, c in ipairs(cols) do
+    keys[j] = "          " .. json_scalar(c.key):gsub("%%", "%%%%") .. ": %s"
+    cache[j], sizes[j] = {}, 0
   end
-  out[#out + 1] = "      ]"
-  return table.concat(out, "\n")
+  local fmt = "        {\n" .. table.concat(keys, ",\n") .. "\n        }"
+  local out, vals, format, unpack = {}, {}, string.format, table.unpack
+  for r, row in ipairs(s.rows) do
+    for j = 1, ncol do
+      local c = cols[j]
+      local v = row[c.key]
+      local x
+      if v == nil then
+        x = "null"
+      else
+        local cj = cache[j]
+        x = cj[v]
+        if not x then
+          x = json_scalar(json_value(c, v, lang))
+          if sizes[j] < 4096 then cj[v], sizes[j] = x, sizes[j] + 1 end
+        end
+      end
+      vals[j] = x
+    end
+    out[r] = format(fmt, unpack(vals, 1, ncol))
+  end
+  return "[\n" .. table.concat(out, ",\n") .. "\n      ]"
 end
 
 function M.json(doc, lang)
