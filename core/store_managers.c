@@ -8,12 +8,13 @@
 #include "store_stmt.h"
 
 /* The customers graded for year ?1 with their latest decision of that year, active, and
- * a key account (grade not 'none'). */
+ * a key account (grade not 'none').  The grade is a bare column beside max(d.id): SQLite
+ * takes it from the row holding that maximum, read from the index decisions_code (code,
+ * run, grade) without the decisions' rows. */
 #define GRADED \
-	"WITH last AS (SELECT d.code, max(d.id) AS id FROM decisions d JOIN grading_runs r ON r.id = d.run" \
-	" WHERE r.year = ?1 GROUP BY d.code)," \
-	" g AS (SELECT d.code, d.grade FROM last JOIN decisions d ON d.id = last.id" \
-	" LEFT JOIN archive a ON a.code = d.code WHERE d.grade <> 'none' AND coalesce(a.status, 'active') = 'active')"
+	"WITH g AS MATERIALIZED (SELECT x.code, x.grade FROM (SELECT d.code, d.grade, max(d.id) FROM decisions d" \
+	" JOIN grading_runs r ON r.id = d.run WHERE r.year = ?1 GROUP BY d.code) x" \
+	" LEFT JOIN archive a ON a.code = x.code WHERE x.grade <> 'none' AND coalesce(a.status, 'active') = 'active')"
 
 #define MANAGER_COLUMNS "m.id, m.name, m.bureau, m.phone, m.active, m.created_by, m.created_at"
 #define ASSIGNMENT_COLUMNS "a.id, printf('%014d', a.code) AS code, a.manager, m.name AS manager_name, a.role," \

@@ -5,11 +5,11 @@
  * grade requires is the policy's, computed in scripts/commands/common/obligations.lua. */
 #include "store_stmt.h"
 
+/* The key accounts graded for year ?1, as store_managers.c reads them. */
 #define GRADED \
-	"WITH last AS (SELECT d.code, max(d.id) AS id FROM decisions d JOIN grading_runs r ON r.id = d.run" \
-	" WHERE r.year = ?1 GROUP BY d.code)," \
-	" g AS (SELECT d.code, d.grade FROM last JOIN decisions d ON d.id = last.id" \
-	" LEFT JOIN archive a ON a.code = d.code WHERE d.grade <> 'none' AND coalesce(a.status, 'active') = 'active')"
+	"WITH g AS MATERIALIZED (SELECT x.code, x.grade FROM (SELECT d.code, d.grade, max(d.id) FROM decisions d" \
+	" JOIN grading_runs r ON r.id = d.run WHERE r.year = ?1 GROUP BY d.code) x" \
+	" LEFT JOIN archive a ON a.code = x.code WHERE x.grade <> 'none' AND coalesce(a.status, 'active') = 'active')"
 
 #define VISIT_COLUMNS "v.id, printf('%014d', v.code) AS code, v.visited_on, v.kind, v.by_whom, v.manager," \
 	" v.note, v.recorded_by, v.recorded_at"

@@ -17,20 +17,27 @@ run kam --db $DB import ledger p/ledger.csv
 run kam --db $DB grade --year 2025 --as-of 2026-01-15
 status_is 0 "a generated province of 600 customers, graded for 2025 under hubei"
 is "$(sqlite3 $DB "SELECT count(DISTINCT grade) FROM decisions WHERE grade IN ('1', '2', '3', '4')")" 4 "every class is there"
+# Graded again after a cultivation override: the latest decision of the year counts.
+up=$(sqlite3 $DB "SELECT printf('%014d', code) FROM decisions WHERE grade = '4' ORDER BY code DESC LIMIT 1")
+run kam --db $DB override add "$up" --kind cultivation --grade 3 --from 2026-01-01 --until 2026-12-31 --reason "培育期"
+run kam --db $DB grade --year 2025 --as-of 2026-01-20
+is "$(sqlite3 $DB "SELECT group_concat(grade, ',') FROM (SELECT grade FROM decisions WHERE code = $up ORDER BY id)")" "4,3" \
+  "one class-4 customer graded again as class 3 (cultivation): its latest decision is class 3"
 
 # Managers: class 1-2 customers one each (every third also given a class-4 customer: over);
 # class 3 five to a manager (40 of 40 units: at the load), then six (48: over); class 4
 # eight to a manager (at the load); every seventh key account has none; B roles for some.
 sqlite3 -csv -header $DB "
 WITH k AS (SELECT code, grade, row_number() OVER (PARTITION BY grade ORDER BY code) AS i FROM decisions
-  WHERE grade <> 'none')
+  WHERE grade <> 'none' AND run = (SELECT max(id) FROM grading_runs))
 SELECT DISTINCT name FROM (
   SELECT 'd' || grade || '-' || i AS name FROM k WHERE grade IN ('1', '2')
   UNION ALL SELECT 'c3-' || CASE WHEN i <= 20 THEN (i - 1) / 5 ELSE 4 + (i - 21) / 6 END FROM k WHERE grade = '3'
   UNION ALL SELECT 'c4-' || ((i - 1) / 8) FROM k WHERE grade = '4')" > managers.csv
 sqlite3 -csv -header $DB "
 WITH k AS (SELECT code, grade, row_number() OVER (PARTITION BY grade ORDER BY code) AS i,
-  row_number() OVER (ORDER BY code) AS n FROM decisions WHERE grade <> 'none')
+  row_number() OVER (ORDER BY code) AS n FROM decisions WHERE grade <> 'none'
+    AND run = (SELECT max(id) FROM grading_runs))
 SELECT printf('%014d', code) AS code, manager, role, '2026-01-05' AS since FROM (
   SELECT code, n, 'd' || grade || '-' || i AS manager, 'A' AS role FROM k WHERE grade IN ('1', '2')
   UNION ALL SELECT code, n, 'c3-' || CASE WHEN i <= 20 THEN (i - 1) / 5 ELSE 4 + (i - 21) / 6 END, 'A' FROM k
@@ -129,7 +136,7 @@ is "$n" 3 "three limits compared"
 run kam --json --db $DB manager staffing --as-of 2026-06-30 --limit 0
 over=$(python3 -c 'import json,sys; print(" ".join(sorted(o["manager"] for o in json.load(sys.stdin)["over_load"])))' <<<"$out")
 by_load() { sqlite3 $DB "SELECT m.name FROM managers m JOIN assignments a ON a.manager = m.id AND a.ended_on IS NULL
-  JOIN decisions d ON d.code = a.code LEFT JOIN archive x ON x.code = a.code WHERE coalesce(x.status, 'active') = 'active'
+  JOIN decisions d ON d.code = a.code AND d.run = (SELECT max(id) FROM grading_runs) LEFT JOIN archive x ON x.code = a.code WHERE coalesce(x.status, 'active') = 'active'
   GROUP BY m.id HAVING $1 ORDER BY m.name LIMIT 1"; }
 at=$(by_load "sum(d.grade = '3') = 5 AND count(*) = 5"); past=$(by_load "sum(d.grade = '3') = 6 AND count(*) = 6")
 at4=$(by_load "sum(d.grade = '4') = 8 AND count(*) = 8"); ded=$(by_load "sum(d.grade = '1') = 1 AND count(*) = 2")
