@@ -95,12 +95,15 @@ const struct kam_store_stmt kam_store_managers_stmts[] = {
 	 " c.county, (SELECT count(*) FROM unas) FROM (SELECT * FROM unas ORDER BY code LIMIT ?4) x"
 	 " JOIN customers c ON c.code = x.code)"
 	 " ORDER BY part, manager, code, grade", "read the staffing"},
-	/* Per key account of year ?1: whether it has a current A and a current B manager. */
-	{"staffing_roles", "i", KAM_STMT_ROWS,
+	/* The key accounts of year ?1 whose grade is one of ?2 (a JSON array of grades: those
+	 * the policy gives an A/B pair) without both a current A and a current B manager;
+	 * has_a and has_b say which they have. */
+	{"staffing_roles", "it", KAM_STMT_ROWS,
 	 GRADED " SELECT printf('%014d', g.code) AS code, c.name, g.grade,"
 	 " coalesce(max(a.role = 'A'), 0) AS has_a, coalesce(max(a.role = 'B'), 0) AS has_b"
 	 " FROM g JOIN customers c ON c.code = g.code LEFT JOIN assignments a ON a.code = g.code"
-	 " AND a.ended_on IS NULL GROUP BY g.code ORDER BY g.code", "read the assignments' roles"},
+	 " AND a.ended_on IS NULL WHERE g.grade IN (SELECT value FROM json_each(?2))"
+	 " GROUP BY g.code HAVING NOT (has_a AND has_b) ORDER BY g.code", "read the assignments' roles"},
 	/* One customer's grade of year ?1 (latest decision), and whether it is active. */
 	{"grade_of", "ic", KAM_STMT_ROW,
 	 "SELECT d.grade FROM decisions d JOIN grading_runs r ON r.id = d.run WHERE r.year = ?1 AND d.code = ?2"

@@ -216,12 +216,28 @@ function M.staffing_on(p, day, limit)
   for _, r in ipairs(grades) do required = required + (r.required or 0) end
   return { grade_year = gy, grades = grades, over = over, unassigned = unassigned, unassigned_total = total,
            required = required, managers = managers,
-           pairs = M.pairs_missing(p, (p.numbers.managers or {}).ab_pair_from and store.staffing_roles(gy) or {}) }
+           pairs = M.pairs_missing(p, M.pair_grades(p) and store.staffing_roles(gy,
+             kam.json.encode(kam.json.array(M.pair_grades(p)))) or {}) }
+end
+
+-- The grades the policy gives an A/B pair (numbers.managers.ab_pair_from and better), or
+-- nil when it sets none.
+function M.pair_grades(p)
+  local m = p.numbers.managers
+  local from = type(m) == "table" and m.ab_pair_from
+  if not from then return nil end
+  local out = {}
+  for _, g in ipairs(p.grades) do
+    out[#out + 1] = g
+    if g == from then return out end
+  end
+  return nil
 end
 
 -- The A/B pair (DOMAIN §4: Shantou and the 2012 rules, Silver/VIP and above): the key
 -- accounts of grade numbers.managers.ab_pair_from or better without both an A and a B
--- manager.  nil when the policy sets no pair.  roles: kam.store.staffing_roles rows.
+-- manager.  nil when the policy sets no pair.  roles: kam.store.staffing_roles rows (the
+-- storage layer's query keeps only those of M.pair_grades lacking one; checked again here).
 function M.pairs_missing(p, roles)
   local m = p.numbers.managers
   local from = type(m) == "table" and m.ab_pair_from
