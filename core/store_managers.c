@@ -4,7 +4,8 @@
  * (A leads development, B maintenance; a unique index refuses a second); grades are read
  * as the latest decision of a year (what kam export grades gives); lost and merged
  * customers are outside the staffing figures.  The policy's ratios and the arithmetic
- * are the caller's (scripts/commands/common/obligations.lua). */
+ * shown are the caller's (scripts/commands/common/obligations.lua): staffing is handed
+ * them as units per grade and a capacity, and only sums and compares. */
 #include "store_stmt.h"
 
 /* The customers graded for year ?1 with their latest decision of that year, active, and

@@ -2,7 +2,8 @@
  * Owns those tables.  Promises: dates are ISO calendar days (YYYY-MM-DD) compared as text;
  * a period is [from, to], both days included; per customer the visits made in a period
  * and in its year up to the period's end; grades as store_managers reads them.  What a
- * grade requires is the policy's, computed in scripts/commands/common/obligations.lua. */
+ * grade requires is the policy's (scripts/commands/common/obligations.lua reads it):
+ * visits_status is handed the rules as numbers and only counts and compares. */
 #include "store_stmt.h"
 
 /* The key accounts graded for year ?1, as store_managers.c reads them. */
@@ -50,16 +51,16 @@ const struct kam_store_stmt kam_store_visits_stmts[] = {
 	 " coalesce(value ->> 'computed', 1) AS computed, value ->> 'rank' AS rank FROM json_each(?6)),"
 	 " s AS MATERIALIZED (SELECT g.code, g.grade, r.kind, r.per, r.required, r.due, r.rank, r.computed,"
 	 " (SELECT count(*) FROM visits v WHERE v.code = g.code AND v.kind = r.kind"
-	 " AND v.visited_on BETWEEN CASE r.per WHEN 'month' THEN ?2 ELSE ?4 END AND ?3) AS made,"
-	 " (SELECT max(v.visited_on) FROM visits v WHERE v.code = g.code AND v.kind = r.kind"
-	 " AND v.visited_on BETWEEN ?4 AND ?3) AS last_visit FROM g JOIN rules r ON r.grade = g.grade),"
+	 " AND v.visited_on BETWEEN CASE r.per WHEN 'month' THEN ?2 ELSE ?4 END AND ?3) AS made"
+	 " FROM g JOIN rules r ON r.grade = g.grade),"
 	 " t AS MATERIALIZED (SELECT *, CASE WHEN NOT computed THEN 'not computed' WHEN made >= required THEN 'met'"
 	 " WHEN ?5 > due THEN 'overdue' ELSE 'due' END AS status FROM s)"
 	 " SELECT * FROM (SELECT 0 AS part, NULL AS code, NULL AS name, NULL AS city, NULL AS county, NULL AS grade,"
 	 " NULL AS kind, NULL AS per, NULL AS required, NULL AS made, NULL AS due, NULL AS last_visit, status,"
 	 " count(*) AS n, NULL AS rank FROM t GROUP BY status"
 	 " UNION ALL SELECT 1, printf('%014d', t.code), c.name, c.city, c.county, t.grade, t.kind, t.per, t.required,"
-	 " t.made, t.due, t.last_visit, t.status, NULL, t.rank FROM t JOIN customers c ON c.code = t.code"
+	 " t.made, t.due, (SELECT max(v.visited_on) FROM visits v WHERE v.code = t.code AND v.kind = t.kind"
+	 " AND v.visited_on BETWEEN ?4 AND ?3), t.status, NULL, t.rank FROM t JOIN customers c ON c.code = t.code"
 	 " WHERE ?7 OR t.status IN ('due', 'overdue'))"
 	 " ORDER BY part, CASE WHEN ?7 THEN rank ELSE status <> 'overdue' END, code, rank",
 	 "count the visits"},
