@@ -94,22 +94,17 @@ SELECT 'unassigned', printf('%014d', g.code), c.name, g.grade, c.city, c.county,
   WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.code = g.code AND a.ended_on IS NULL)
   ORDER BY g.code LIMIT 1000;
 SQL
+STATUS="$GRADED,
+made AS (SELECT code, count(*) AS n, max(visited_on) AS last FROM visits WHERE kind = 'regular'
+  AND visited_on BETWEEN '2026-01-01' AND '$DAY' GROUP BY code),
+r AS (SELECT g.code, g.grade, CASE WHEN g.grade IN ('1', '2') THEN 1 ELSE 2 END AS required,
+  coalesce(made.n, 0) AS made, made.last FROM g LEFT JOIN made ON made.code = g.code),
+s AS (SELECT *, CASE WHEN made >= required THEN 'met' WHEN '$DAY' > '2026-12-31' THEN 'overdue' ELSE 'due' END AS status
+  FROM r)"
 cat > "$tmp/visits.sql" <<SQL
-$GRADED,
-made AS (SELECT code, count(*) AS n, max(visited_on) AS last FROM visits WHERE kind = 'regular'
-  AND visited_on BETWEEN '2026-01-01' AND '$DAY' GROUP BY code),
-r AS (SELECT g.code, g.grade, CASE WHEN g.grade IN ('1', '2') THEN 1 ELSE 2 END AS required,
-  coalesce(made.n, 0) AS made, made.last FROM g LEFT JOIN made ON made.code = g.code),
-s AS (SELECT *, CASE WHEN made >= required THEN 'met' WHEN '$DAY' > '2026-12-31' THEN 'overdue' ELSE 'due' END AS status
-  FROM r)
+$STATUS
 SELECT 'count', sum(status = 'met'), sum(status = 'due'), sum(status = 'overdue') FROM s;
-$GRADED,
-made AS (SELECT code, count(*) AS n, max(visited_on) AS last FROM visits WHERE kind = 'regular'
-  AND visited_on BETWEEN '2026-01-01' AND '$DAY' GROUP BY code),
-r AS (SELECT g.code, g.grade, CASE WHEN g.grade IN ('1', '2') THEN 1 ELSE 2 END AS required,
-  coalesce(made.n, 0) AS made, made.last FROM g LEFT JOIN made ON made.code = g.code),
-s AS (SELECT *, CASE WHEN made >= required THEN 'met' WHEN '$DAY' > '2026-12-31' THEN 'overdue' ELSE 'due' END AS status
-  FROM r)
+$STATUS
 SELECT 'visit', printf('%014d', s.code), c.name, s.grade, 'regular', 'a year', s.required, s.made, '2026-12-31',
   s.status, s.last FROM s JOIN customers c ON c.code = s.code WHERE s.status <> 'met'
   ORDER BY s.status = 'overdue' DESC, s.code;
