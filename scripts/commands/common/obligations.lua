@@ -214,10 +214,10 @@ function M.staffing_on(p, day, limit)
   end
   local required = 0
   for _, r in ipairs(grades) do required = required + (r.required or 0) end
+  local paired = M.pair_grades(p)
   return { grade_year = gy, grades = grades, over = over, unassigned = unassigned, unassigned_total = total,
            required = required, managers = managers,
-           pairs = M.pairs_missing(p, M.pair_grades(p) and store.staffing_roles(gy,
-             kam.json.encode(kam.json.array(M.pair_grades(p)))) or {}) }
+           pairs = M.pairs_missing(p, paired and store.staffing_roles(gy, kam.json.encode(kam.json.array(paired))) or {}) }
 end
 
 -- The grades the policy gives an A/B pair (numbers.managers.ab_pair_from and better), or
@@ -298,7 +298,7 @@ M.status = status
 -- month's end), those made, and the status on as_of.  The policy's rules go to the storage
 -- layer as numbers (kam.store.visits_status), which does the counting and the arithmetic
 -- in its query.  all: every key account's rows, by kind and code; else only those due or
--- overdue, overdue first, by code and then by opts.rank[kind] (default: the order of
+-- overdue, overdue first, by code and then by rank[kind] (default: the order of
 -- kinds).  Returns rows, counts {met, due, overdue, ["not computed"]} over every row, and
 -- the grade year (nil: nothing graded).
 function M.visits_status(p, kinds, y, m, as_of, all, rank)
