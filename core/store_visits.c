@@ -12,6 +12,11 @@
 	" JOIN grading_runs r ON r.id = d.run WHERE r.year = ?1 GROUP BY d.code) x" \
 	" LEFT JOIN archive a ON a.code = x.code WHERE x.grade <> 'none' AND coalesce(a.status, 'active') = 'active')"
 
+/* A row of visits_status's s: met once made reaches required, else overdue once ?5 is
+ * past the due day, else due; "not computed" for a rule kam cannot apply. */
+#define STATUS "CASE WHEN NOT s.computed THEN 'not computed' WHEN s.made >= s.required THEN 'met'" \
+	" WHEN ?5 > s.due THEN 'overdue' ELSE 'due' END"
+
 #define VISIT_COLUMNS "v.id, printf('%014d', v.code) AS code, v.visited_on, v.kind, v.by_whom, v.manager," \
 	" v.note, v.recorded_by, v.recorded_at"
 
@@ -52,16 +57,15 @@ const struct kam_store_stmt kam_store_visits_stmts[] = {
 	 " s AS MATERIALIZED (SELECT g.code, g.grade, r.kind, r.per, r.required, r.due, r.rank, r.computed,"
 	 " (SELECT count(*) FROM visits v WHERE v.code = g.code AND v.kind = r.kind"
 	 " AND v.visited_on BETWEEN CASE r.per WHEN 'month' THEN ?2 ELSE ?4 END AND ?3) AS made"
-	 " FROM g JOIN rules r ON r.grade = g.grade),"
-	 " t AS MATERIALIZED (SELECT *, CASE WHEN NOT computed THEN 'not computed' WHEN made >= required THEN 'met'"
-	 " WHEN ?5 > due THEN 'overdue' ELSE 'due' END AS status FROM s)"
-	 " SELECT * FROM (SELECT 0 AS part, NULL AS code, NULL AS name, NULL AS city, NULL AS county, NULL AS grade,"
-	 " NULL AS kind, NULL AS per, NULL AS required, NULL AS made, NULL AS due, NULL AS last_visit, status,"
-	 " count(*) AS n, NULL AS rank FROM t GROUP BY status"
-	 " UNION ALL SELECT 1, printf('%014d', t.code), c.name, c.city, c.county, t.grade, t.kind, t.per, t.required,"
-	 " t.made, t.due, (SELECT max(v.visited_on) FROM visits v WHERE v.code = t.code AND v.kind = t.kind"
-	 " AND v.visited_on BETWEEN ?4 AND ?3), t.status, NULL, t.rank FROM t JOIN customers c ON c.code = t.code"
-	 " WHERE ?7 OR t.status IN ('due', 'overdue'))"
+	 " FROM g JOIN rules r ON r.grade = g.grade)"
+	 " SELECT code, name, city, county, grade, kind, per, required, made, due, last_visit, status, n FROM ("
+	 "SELECT 0 AS part, NULL AS code, NULL AS name, NULL AS city, NULL AS county, NULL AS grade,"
+	 " NULL AS kind, NULL AS per, NULL AS required, NULL AS made, NULL AS due, NULL AS last_visit, " STATUS " AS status,"
+	 " count(*) AS n, NULL AS rank FROM s GROUP BY 13"
+	 " UNION ALL SELECT 1, printf('%014d', s.code), c.name, c.city, c.county, s.grade, s.kind, s.per, s.required,"
+	 " s.made, s.due, (SELECT max(v.visited_on) FROM visits v WHERE v.code = s.code AND v.kind = s.kind"
+	 " AND v.visited_on BETWEEN ?4 AND ?3), " STATUS ", NULL, s.rank FROM s JOIN customers c ON c.code = s.code"
+	 " WHERE ?7 OR " STATUS " IN ('due', 'overdue'))"
 	 " ORDER BY part, CASE WHEN ?7 THEN rank ELSE status <> 'overdue' END, code, rank",
 	 "count the visits"},
 	/* Per key account graded for year ?1: when its archive was last refreshed (nil: never). */

@@ -321,11 +321,11 @@ function M.visits_status(p, kinds, y, m, as_of, all, rank)
   local rows, out = store.visits_status(gy, fmt(y, m, 1), M.month_end(y, m), fmt(y, 1, 1), as_of,
     kam.json.encode(kam.json.array(rules)), all and 1 or 0), {}
   for _, r in ipairs(rows) do
-    if r.part == 0 then
+    if not r.code then
       counts[r.status] = r.n
     else
       local rule = by[r.kind][r.grade]
-      r.part, r.rank, r.by, r.why = nil, nil, rule.by, rule.unknown
+      r.by, r.why = rule.by, rule.unknown
       if not rule.unknown then r.short = math.max(0, r.required - r.made) end
       out[#out + 1] = r
     end
