@@ -665,6 +665,16 @@ const char *const kam_schema_steps[] = {
 	/* next: a user's approval level (store_access.h): the level of the policy's
 	 * discount_levels at which it answers requests (kam user level); NULL: it answers none. */
 	"ALTER TABLE users ADD COLUMN level TEXT CHECK (level IS NULL OR length(level) BETWEEN 1 AND 64);",
+
+	/* next: visits found by customer and kind (store_visits.c's visits_status counts a
+	 * key account's visits of one kind in a period from the index alone; it serves the
+	 * lookups by customer and day that visits_code served), and a customer's decisions
+	 * with their grade (the latest grade of a year read from the index alone, without
+	 * the decisions' reasons: store_managers.c, store_visits.c). */
+	"DROP INDEX visits_code;"
+	"CREATE INDEX visits_code_kind ON visits(code, kind, visited_on);"
+	"DROP INDEX decisions_code;"
+	"CREATE INDEX decisions_code ON decisions(code, run, grade);",
 };
 
 const int kam_schema_latest = sizeof kam_schema_steps / sizeof kam_schema_steps[0];

@@ -1,5 +1,5 @@
 -- City bureau 2012: XXX邮政局大客户日常管理办法(试行), 二0一二年九月二十日 (seed 001), with
--- the same seed's 营销工作方法 (service time limits, symposiums) and 用户欠费管理办法
+-- the same seed's 营销工作方法 (service time limits) and 用户欠费管理办法
 -- (arrears).  DOMAIN.md §1, §3.3 and §4 decide where the seed is vague.  Policy contract
 -- v1.  Money in integer fen; reasons in English.
 --
@@ -98,7 +98,9 @@ P.numbers = {
   -- No seed gives a period: kam chooses 180 calendar days, counted from the day after the
   -- claim ("by day N" includes day N); the team renews it by claiming again once released.
   registration_days = 180,
-  symposiums_per_year = 2,                 -- 定期召开大客户座谈会,每年不少于两次
+  -- No symposiums_per_year: the 2012 rules set none (DOMAIN §4).  The two a year
+  -- (定期召开大客户座谈会,每年不少于两次) are the XX city marketing text's, bundled in
+  -- seed 001, another rule set.
   archive_refresh_months = {               -- 大客户资料根据不同级别定期进行更新
     platinum = 3,                          -- 白金客户每季度更新一次
     gold = 2,                              -- 黄金客户每2月更新一次

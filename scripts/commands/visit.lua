@@ -105,9 +105,9 @@ elseif sub == "due" then
   else
     y, m = ob.ymd(as_of)
   end
-  local kinds = { "regular", "center", "leadership" }
+  local kinds = { "regular", "center", "leadership", "head_office" }   -- head offices: the province's visits
   if opts.kind == "head_office" then
-    kinds = {}
+    kinds = { "head_office" }
   elseif opts.kind then
     if not ob.visit_keys[opts.kind] then
       return cli.usage_error("--kind '" .. opts.kind .. "' must be regular, center, leadership or head_office", USAGE)
@@ -115,23 +115,9 @@ elseif sub == "due" then
     kinds = { opts.kind }
   end
   local p = ob.policy()
-  local rows, gy = {}, nil
-  for _, k in ipairs(kinds) do
-    local r
-    r, gy = ob.visits_due(p, k, y, m, as_of)
-    for _, x in ipairs(r) do rows[#rows + 1] = x end
-  end
-  if not opts.kind or opts.kind == "head_office" then   -- the province's visits to head offices
-    local r, hy = ob.head_office_visits_due(p, y, m, as_of)
-    gy = gy or hy
-    for _, x in ipairs(r) do rows[#rows + 1] = x end
-  end
+  local rows, c, gy = ob.visits_status(p, kinds, y, m, as_of, true)
   local archives = ob.archives_due(p, as_of)
-  local counts = { met = 0, due = 0, overdue = 0, not_computed = 0 }
-  for _, r in ipairs(rows) do
-    local k = r.status == "not computed" and "not_computed" or r.status
-    counts[k] = counts[k] + 1
-  end
+  local counts = { met = c.met, due = c.due, overdue = c.overdue, not_computed = c["not computed"] }
   local stale = {}
   for _, a in ipairs(archives) do if a.status ~= "current" then stale[#stale + 1] = a end end
   local doc = { policy = p.name, month = string.format("%04d-%02d", y, m), as_of = as_of, grade_year = gy or json.null,
@@ -140,7 +126,8 @@ elseif sub == "due" then
   if kam.output_json then print(json.encode(doc, { indent = 2, sort_keys = true })) return 0 end
   io.write(string.format("visits %s as of %s (grades of %s, policy %s): %d met, %d due, %d overdue%s\n", doc.month,
     as_of, gy or "none", p.name, counts.met, counts.due, counts.overdue, counts.not_computed > 0
-    and string.format(", %d not computed (a rule for one breadth: kam stores none)", counts.not_computed) or ""))
+    and string.format(", %d not computed (a rule for one breadth: the grade carries no breadth label)",
+      counts.not_computed) or ""))
   local shown = {}
   for _, r in ipairs(rows) do
     if opts.all or (r.status ~= "met" and r.status ~= "not computed") then shown[#shown + 1] = r end

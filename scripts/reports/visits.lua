@@ -9,33 +9,26 @@ local day = require("common.money_day").day_of(lib, ctx.month)
 local y, m = ctx.month // 100, ctx.month % 100
 local p = ob.policy()
 
-local rows, gy = {}, nil
-for _, kind in ipairs({ "regular", "center", "leadership" }) do
-  local r
-  r, gy = ob.visits_due(p, kind, y, m, day)
-  for _, x in ipairs(r) do rows[#rows + 1] = x end
-end
-for _, x in ipairs((ob.head_office_visits_due(p, y, m, day))) do rows[#rows + 1] = x end
 local kinds = { regular = L("日常走访", "regular"), center = L("中心走访", "center"), leadership = L("领导走访", "leadership"),
                 head_office = L("总部大客户走访(省局)", "head office (province)") }
 local states = { met = L("已完成", "met"), due = L("待走访", "due"), overdue = L("逾期", "overdue"),
                  ["not computed"] = L("未计算", "not computed") }
-local counts = { met = 0, due = 0, overdue = 0, ["not computed"] = 0 }
-local open = {}
-for _, r in ipairs(rows) do
-  counts[r.status] = counts[r.status] + 1
-  if r.status == "due" or r.status == "overdue" then
-    open[#open + 1] = { code = r.code, name = r.name, grade = r.grade, kind = kinds[r.kind],
-      per = r.per == "month" and L("每月", "a month") or L("每年", "a year"), required = r.required, made = r.made,
-      due = r.due, status = states[r.status], last = r.last_visit }
-  end
+-- Only what needs action is listed (due or overdue: overdue first, then by code and by the
+-- kind's label), with the counts over every key account; the storage layer's query does
+-- the counting (common/obligations.lua).
+local order = { "regular", "center", "leadership", "head_office" }
+local by_label = { table.unpack(order) }
+table.sort(by_label, function(a, b) return kinds[a] < kinds[b] end)
+local rank = {}
+for i, k in ipairs(by_label) do rank[k] = i end
+local open, counts, gy = ob.visits_status(p, order, y, m, day, false, rank)
+local per = { month = L("每月", "a month"), year = L("每年", "a year") }
+for _, r in ipairs(open) do   -- the rows are the report's own: labelled in place
+  r.kind, r.per, r.status, r.last = kinds[r.kind], per[r.per], states[r.status], r.last_visit
 end
-table.sort(open, function(a, b)
-  if a.status ~= b.status then return a.status == states.overdue end
-  if a.code ~= b.code then return a.code < b.code end
-  return a.kind < b.kind
-end)
 local s = ob.symposiums(p, y, day)
+local held_states = { met = L("已完成", "met"), due = L("待召开", "due"), overdue = L("逾期", "overdue"),
+                     ["not set by the policy"] = L("政策未规定", "not set by the policy") }  -- a symposium is held, not visited
 local stale = {}
 for _, a in ipairs(ob.archives_due(p, day)) do
   if a.status ~= "current" then
@@ -53,8 +46,8 @@ return {
            { L("等级年度", "grades of"), gy and tostring(gy) or L("未评级", "none graded") },
            { L("已完成/待走访/逾期", "met / due / overdue"),
              string.format("%d / %d / %d", counts.met, counts.due, counts.overdue) } },
-  notes = counts["not computed"] > 0 and { L(string.format("%d项规则只适用于某类广度的客户，kam未存广度，未计算", counts["not computed"]),
-    string.format("%d not computed: a rule for one breadth only, and kam stores none", counts["not computed"])) } or nil,
+  notes = counts["not computed"] > 0 and { L(string.format("%d项规则只适用于某类广度的客户，其等级未带广度标签(在kam保存标签前评定)，未计算；请重新评级", counts["not computed"]),
+    string.format("%d not computed: a rule for one breadth only, and the grade carries no breadth label (graded before kam kept it): grade the year again", counts["not computed"])) } or nil,
   sections = {
     { key = "visits", title = L("应走访未完成", "Visits due or overdue"), rows = open, empty = L("无", "none"),
       columns = { { key = "code", label = L("客户代码", "code"), type = "code" },
@@ -68,7 +61,7 @@ return {
                   { key = "status", label = L("状态", "status"), type = "text" },
                   { key = "last", label = L("最近走访", "last visit"), type = "text" } } },
     { key = "symposiums", title = L("座谈会", "Symposiums"),
-      rows = { { year = tostring(s.year), held = s.held, required = s.required, status = states[s.status] or s.status } },
+      rows = { { year = tostring(s.year), held = s.held, required = s.required, status = held_states[s.status] or s.status } },
       columns = { { key = "year", label = L("年度", "year"), type = "text" },
                   { key = "held", label = L("已召开", "held"), type = "int" },
                   { key = "required", label = L("应召开", "required"), type = "int" },

@@ -86,7 +86,8 @@ like "$out" "grades   diamond, gold, silver, general" "shantou's grades"
 like "$out" "approved_diamond 省局大客户中心批准的钻石客户 (grades diamond, needs an approver)" "its override needs an approver"
 run kam policy show city2012
 like "$out" "overrides none" "city2012 accepts no overrides"
-like "$out" "symposiums_per_year = 2" "and its numbers"
+like "$out" "registration_days = 180" "and its numbers"
+unlike "$out" "symposiums_per_year" "no symposium obligation: the 2012 rules set none (DOMAIN §4)"
 run kam --json policy show hubei
 status_is 0 "policy show --json"
 is "$(json 'print(d["name"], d["version"], d["hash"], d["grades"], d["numbers"]["claims"]["advance_limit"], d["numbers"]["fluctuation_pct"], d["overrides"]["cultivation"]["needs_until"], d["overrides"]["cultivation"]["grades"], d["examples"] > 10, d["needs"])')" \

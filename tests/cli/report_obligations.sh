@@ -41,6 +41,24 @@ is "$(jq -c '.sections[] | select(.key == "symposiums") | .rows[0] | [.held, .re
   "$(jq -c '.symposiums | [.held, .required]' <<<"$vd")" "symposiums held and required"
 is "$(jq '[.sections[] | select(.key == "archives") | .rows[]] | length' <<<"$out")" "$(jq '.archives | length' <<<"$vd")" \
   "archives not refreshed in time"
+# A name with a quote, a backslash, a tab, a line break and a control character is written
+# escaped in the JSON document (whose rows the renderer writes itself) and read back whole.
+odd=$(class 3 2)
+run kam --db $DB customer set "$odd" --name "$(printf '甲"乙\\丙\t丁\n戊\001己')"
+status_is 0 "a customer renamed with characters JSON escapes"
+odd2=$(class 3 3)
+run kam --db $DB customer set "$odd2" --name '子"丑\寅'
+"$KAM" --db $DB report visits --month 2026-01 --format json -o v.json 2>/dev/null
+is "$(python3 -c "
+import json
+print([r['name'] for s in json.load(open('v.json'))['sections'] for r in s['rows'] if r.get('code') == '$odd2'])")" \
+  "['子\"丑\\\\寅']" "and one with a quote and a backslash alone"
+is "$(python3 -c "
+import json
+rows = [r for s in json.load(open('v.json'))['sections'] if s['key'] == 'visits' for r in s['rows'] if r['code'] == '$odd']
+print(repr(rows[0]['name']) if rows else 'missing')")" "'甲\"乙\\\\丙\\t丁\\n戊\\x01己'" "the name read back from the JSON as it was stored"
+is "$(sqlite3 $DB "SELECT name = char(30002, 34, 20057, 92, 19993, 9, 19969, 10, 25098, 1, 24049) FROM customers WHERE code = $odd")" 1 \
+  "(as stored)"
 for r in staffing visits; do
   run kam --db $DB report $r --month 2026-01 --format html -o $r.html
   status_is 0 "$r as HTML"

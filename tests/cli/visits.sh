@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kam visit: visits and symposiums recorded by command; what each grade requires in a
 # month under the policy (city2012: Platinum and VIP once a month, Gold twice; leadership
-# visits once a year; symposiums twice a year; archives refreshed every 3, 2, 1 months),
+# visits once a year; no symposium obligation (hubei's: one a year); archives refreshed
+# every 3, 2, 1 months),
 # at the edges: a visit on the last day of February counts for February, one a day late
 # does not, and the obligation is "due" on the last day and "overdue" the day after; an
 # archive refreshed exactly one interval ago is current, a day later overdue.
@@ -113,24 +114,45 @@ run kam --json --db $DB visit due --month 2026-12 --kind leadership --as-of 2027
 is "$(row $V2 leadership)" "1 0 2026-12-31 overdue" "overdue on 1 January"
 run kam --db $DB visit due --month 2026-02 --kind regular --as-of 2026-03-01
 like "$out" "overdue" "text lists what is overdue"
-# The center's monthly visit holds for comprehensive Gold only: kam stores no breadth, so
-# it is not computed (never counted as met or overdue).
+# The center's monthly visit holds for comprehensive Gold only (DOMAIN §4): the grade's
+# breadth label (city2012's grade() gives it) says which Gold customers.
+is "$(q "SELECT group_concat(DISTINCT labels) FROM decisions WHERE grade = 'gold'")" '{"breadth":"comprehensive"}' \
+  "the fixture's Gold customers are labelled comprehensive"
+run kam --json --db $DB visit due --month 2026-02 --kind center --as-of 2026-03-01
+is "$(echo "$out" | js "print(sorted(set(v['status'] for v in d['visits'] if v['grade'] == 'gold')), d['counts']['not_computed'])")" \
+  "['overdue'] 0" "center visits to comprehensive Gold: computed (none made: overdue)"
+is "$(row $(grade_of platinum 1) center)" "1 0 2026-02-28 overdue" "center visits to Platinum are computed"
+# Graded by a policy that gives no labels (as every grade before kam kept them), the
+# breadth is unknown: the rule is not computed, never counted as met or overdue.
+sed 's/, labels(f)$/, nil/; s/, nil, reasons, labels(f)/, nil, reasons/' "$TOP/policies/city2012.lua" >unlabelled.lua
+run kam --db $DB --policy ./unlabelled.lua grade --year 2025 --adopt
+status_is 0 "graded again without labels"
+is "$(q "SELECT count(*) FROM decisions WHERE run = (SELECT max(id) FROM grading_runs) AND labels IS NOT NULL")" 0 \
+  "(no labels stored)"
 run kam --json --db $DB visit due --month 2026-02 --kind center --as-of 2026-03-01
 is "$(echo "$out" | js "print(sorted(set(v['status'] for v in d['visits'] if v['grade'] == 'gold')), d['counts']['not_computed'] > 0)")" \
-  "['not computed'] True" "center visits to Gold: not computed"
-like "$out" "kam stores no breadth" "saying why"
-is "$(row $(grade_of platinum 1) center)" "1 0 2026-02-28 overdue" "center visits to Platinum are computed"
+  "['not computed'] True" "center visits to an unlabelled Gold: not computed"
+like "$out" "carries no breadth label (graded before kam kept it): grade the year again" "saying why"
+run kam --db $DB grade --year 2025 --adopt
+status_is 0 "graded again by city2012, labels and all"
 
 # --- symposiums -------------------------------------------------------------------------------------
 run kam --db $DB visit symposium --on 2026-05-20 --title 大客户座谈会 --attendees 30
 status_is 0 "a symposium"
-run kam --json --db $DB visit due --month 2026-12 --as-of 2026-12-31
-is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s['required'], s['status'])")" "1 2 due" "one of two held: due until the year's end"
+# The 2012 rules set no symposium obligation (DOMAIN §4: the two a year are the XX city
+# marketing text's, bundled in seed 001): counted, never due.
 run kam --json --db $DB visit due --month 2026-12 --as-of 2027-01-01
-is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s['required'], s['status'])")" "1 2 overdue" "overdue after it"
-run kam --db $DB visit symposium --on 2026-11-20 --title 第二次
-run kam --json --db $DB visit due --month 2026-12 --as-of 2027-01-01
-is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s['status'])")" "2 met" "two held: met"
+is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s.get('required'), s['status'])")" "1 None not set by the policy" \
+  "city2012: the symposium held is counted; no obligation, never overdue"
+# Hubei's obligation (art. 30: at least one a year) at its edges.
+run kam --db h.db init --policy hubei
+run kam --json --db h.db visit due --month 2026-12 --as-of 2026-12-31
+is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s['required'], s['status'])")" "0 1 due" "hubei: none held, due until the year's end"
+run kam --json --db h.db visit due --month 2026-12 --as-of 2027-01-01
+is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s['required'], s['status'])")" "0 1 overdue" "overdue the day after"
+run kam --db h.db visit symposium --on 2026-12-31 --title 年末座谈会
+run kam --json --db h.db visit due --month 2026-12 --as-of 2027-01-01
+is "$(echo "$out" | js "s=d['symposiums']; print(s['held'], s['status'])")" "1 met" "one held on the year's last day: met"
 
 # --- archive freshness: exactly at the interval ------------------------------------------------
 run kam --db $DB customer set $V1 --refreshed-on 2026-01-31

@@ -1,7 +1,7 @@
 -- The quarterly assessment of a city bureau (DOMAIN §10; Hubei art. 35): 100 base points
 -- in eight items, each with its deductions and bonuses explained, each stopping at 0 and
 -- at its maximum.  The numbers are the policy's (numbers.assessment); the figures come
--- from kam.store.assessment_bureaus, visits_made and symposiums_by_bureau.  An item whose
+-- from kam.store.assessment_bureaus, visits_status and symposiums_by_bureau.  An item whose
 -- data kam does not hold (monthly analyses, data accuracy; archives, visits or symposiums
 -- when none is recorded for the bureau) is "not assessed": never scored full or zero.
 --

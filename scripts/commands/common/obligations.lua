@@ -157,39 +157,65 @@ end
 -- (M.staffing's rows), over (managers over their load, with the arithmetic), unassigned
 -- (the first `limit` key accounts without a manager), unassigned_total, required (managers
 -- in all), managers (serving key accounts), pairs (M.pairs_missing)}; or nil and why.
+-- The policy's ratios go to the storage layer as units per grade (M.units), whose one
+-- query counts the grades, sums the managers' loads and returns only the managers over
+-- their capacity (kam.store.staffing); the arithmetic shown is M.load's.
 function M.staffing_on(p, day, limit)
   local gy = M.grade_year(day)
   if not gy then return nil, string.format("no year is graded at or before %s: staffing follows the grades", day) end
-  local grades = M.staffing(p, store.staffing_by_grade(gy))
-  local loads, per = {}, {}
-  for _, r in ipairs(store.staffing_loads(gy)) do
-    local l = per[r.manager]
-    if not l then
-      l = { manager = r.name, counts = {} }
-      per[r.manager] = l
-      loads[#loads + 1] = l
+  local units = {}
+  for _, g in ipairs(p.grades) do units[#units + 1] = { grade = g, units = M.units(p, g) } end
+  local by_grade, loads, per, unassigned, managers, total = {}, {}, {}, {}, 0, 0
+  for _, r in ipairs(store.staffing(gy, kam.json.encode(kam.json.array(units)), M.capacity_units(p), limit)) do
+    if r.part == "grade" then
+      by_grade[#by_grade + 1] = { grade = r.grade, customers = r.n, assigned = r.assigned, managers = r.managers }
+      total = total + r.n - r.assigned
+    elseif r.part == "serving" then
+      managers = r.n
+    elseif r.part == "over" then
+      local l = per[r.manager]
+      if not l then
+        l = { manager = r.manager, counts = {} }
+        per[r.manager] = l
+        loads[#loads + 1] = l
+      end
+      l.counts[r.grade] = r.n
+    else
+      unassigned[#unassigned + 1] = { code = r.code, name = r.name, grade = r.grade, city = r.city, county = r.county }
     end
-    l.counts[r.grade] = r.customers
   end
+  local grades = M.staffing(p, by_grade)
   local over = {}
   for _, l in ipairs(loads) do
     local used, cap, arithmetic = M.load(p, l.counts)
     if used > cap then over[#over + 1] = { manager = l.manager, used = used, capacity = cap, arithmetic = arithmetic } end
   end
-  local unassigned = store.staffing_unassigned(gy, limit)
-  local total = unassigned[1] and unassigned[1].total or 0
-  for _, u in ipairs(unassigned) do u.total = nil end
-  local required, managers = 0, 0
+  local required = 0
   for _, r in ipairs(grades) do required = required + (r.required or 0) end
-  for _ in pairs(per) do managers = managers + 1 end
+  local paired = M.pair_grades(p)
   return { grade_year = gy, grades = grades, over = over, unassigned = unassigned, unassigned_total = total,
            required = required, managers = managers,
-           pairs = M.pairs_missing(p, (p.numbers.managers or {}).ab_pair_from and store.staffing_roles(gy) or {}) }
+           pairs = M.pairs_missing(p, paired and store.staffing_roles(gy, kam.json.encode(kam.json.array(paired))) or {}) }
+end
+
+-- The grades the policy gives an A/B pair (numbers.managers.ab_pair_from and better), or
+-- nil when it sets none.
+function M.pair_grades(p)
+  local m = p.numbers.managers
+  local from = type(m) == "table" and m.ab_pair_from
+  if not from then return nil end
+  local out = {}
+  for _, g in ipairs(p.grades) do
+    out[#out + 1] = g
+    if g == from then return out end
+  end
+  return nil
 end
 
 -- The A/B pair (DOMAIN §4: Shantou and the 2012 rules, Silver/VIP and above): the key
 -- accounts of grade numbers.managers.ab_pair_from or better without both an A and a B
--- manager.  nil when the policy sets no pair.  roles: kam.store.staffing_roles rows.
+-- manager.  nil when the policy sets no pair.  roles: kam.store.staffing_roles rows (the
+-- storage layer's query keeps only those of M.pair_grades lacking one; checked again here).
 function M.pairs_missing(p, roles)
   local m = p.numbers.managers
   local from = type(m) == "table" and m.ab_pair_from
@@ -222,19 +248,37 @@ function M.visit_rule(p, kind, grade, y, m)
   local t = p.numbers[M.visit_keys[kind]]
   local r = type(t) == "table" and t[grade]
   if type(r) ~= "table" then return nil end
-  -- A rule for one breadth only (city2012: the center's visits to *comprehensive* Gold):
-  -- kam stores no breadth beside the grade's reasons, so the obligation is not computed.
-  if r.breadth then
-    return { required = r.per_month or r.per_year, per = r.per_month and "month" or "year",
-             due = r.per_month and M.month_end(y, m) or fmt(y, 12, 31), by = r.by,
-             unknown = string.format("the rule holds for %s customers only, and kam stores no breadth", r.breadth) }
-  end
+  -- A rule for one breadth only (city2012: the center's visits to *comprehensive* Gold,
+  -- DOMAIN §4) holds for the key accounts whose grade is labelled so (grade()'s labels);
+  -- for a decision without the label (graded before kam kept it) it is not computed.
+  local breadth = r.breadth
+  local unknown = breadth and string.format("the rule holds for %s customers only, and this grade carries no "
+    .. "breadth label (graded before kam kept it): grade the year again", breadth) or nil
   if r.per_month then
-    return { required = r.per_month, per = "month", due = M.month_end(y, m), by = r.by }
+    return { required = r.per_month, per = "month", due = M.month_end(y, m), by = r.by, breadth = breadth,
+             unknown = unknown }
   elseif r.per_year then
-    return { required = r.per_year, per = "year", due = fmt(y, 12, 31), by = r.by }
+    return { required = r.per_year, per = "year", due = fmt(y, 12, 31), by = r.by, breadth = breadth,
+             unknown = unknown }
   end
   return nil
+end
+
+-- Head-office accounts (总部大客户; Hubei art. 30 (4), DOMAIN §4): visited by the province
+-- numbers.head_office_visits.per_year times a year.  A head office is a key account whose
+-- code has branch number 000 and which has active branches stored (DOMAIN §2's code is the
+-- only structure kam holds); the visits counted are those of the rule's kind (kam stores
+-- no visiting level, so the policy names the kind the province's visits are recorded as).
+-- The rule, as visit_rule's with the kind counted, or nil when the policy sets none.
+function M.head_office_rule(p, y)
+  local r = p.numbers.head_office_visits
+  if type(r) ~= "table" then return nil end
+  if math.type(r.per_year) ~= "integer" or not M.visit_keys[r.kind] then
+    error(string.format("policy %s: numbers.head_office_visits needs per_year (a whole number) and kind (regular,"
+      .. " center or leadership: the visits that count)", p.name), 0)
+  end
+  return { required = r.per_year, per = "year", due = fmt(y, 12, 31), by = r.by, visit_kind = r.kind,
+           head_office = true }
 end
 
 -- met when made reaches required; else overdue once the due day is past, due before.
@@ -245,55 +289,69 @@ local function status(made, required, due, as_of)
 end
 M.status = status
 
--- Per key account graded for the year governing month (y, m): the visits of kind its
--- grade requires in the period (the month, or the year to the month's end), those made,
--- and the status on as_of.  Returns rows, and the grade year (nil: nothing graded).
-function M.visits_due(p, kind, y, m, as_of)
+-- Per key account graded for the year governing month (y, m): for each of kinds (in that
+-- order), the visits its grade requires in the period (the month, or the year to the
+-- month's end), those made, and the status on as_of.  The policy's rules go to the storage
+-- layer as numbers (kam.store.visits_status), which does the counting and the arithmetic
+-- in its query.  all: every key account's rows, by kind and code; else only those due or
+-- overdue, overdue first, by code and then by rank[kind] (default: the order of
+-- kinds).  Returns rows, counts {met, due, overdue, ["not computed"]} over every row, and
+-- the grade year (nil: nothing graded).
+function M.visits_status(p, kinds, y, m, as_of, all, rank)
+  local counts = { met = 0, due = 0, overdue = 0, ["not computed"] = 0 }
   local gy = M.grade_year(M.month_end(y, m))
-  if not gy then return {}, nil end
-  local from, to, year_from = fmt(y, m, 1), M.month_end(y, m), fmt(y, 1, 1)
-  local rows = {}
-  for _, r in ipairs(store.visits_made(gy, from, to, kind, year_from)) do
-    local rule = M.visit_rule(p, kind, r.grade, y, m)
-    if rule then
-      local made = rule.per == "month" and r.period or r.year
-      rows[#rows + 1] = { code = r.code, name = r.name, city = r.city, county = r.county, grade = r.grade,
-        kind = kind, per = rule.per, required = rule.required, made = made, due = rule.due, by = rule.by,
-        last_visit = r.last, status = rule.unknown and "not computed" or status(made, rule.required, rule.due, as_of),
-        why = rule.unknown, short = (not rule.unknown) and math.max(0, rule.required - made) or nil }
+  if not gy then return {}, counts, nil end
+  local rules, by = {}, {}
+  for i, kind in ipairs(kinds) do
+    local head = kind == "head_office" and M.head_office_rule(p, y) or nil
+    for _, g in ipairs(p.grades) do
+      local rule = head or (kind ~= "head_office" and M.visit_rule(p, kind, g, y, m)) or nil
+      if rule then
+        rules[#rules + 1] = { kind = kind, grade = g, per = rule.per, required = rule.required, due = rule.due,
+                              computed = true, rank = all and i or (rank and rank[kind] or i),
+                              visit_kind = rule.visit_kind, breadth = rule.breadth, head_office = rule.head_office }
+        by[kind] = by[kind] or {}
+        by[kind][g] = rule
+      end
     end
   end
+  if #rules == 0 then return {}, counts, gy end
+  local rows, out = store.visits_status(gy, fmt(y, m, 1), M.month_end(y, m), fmt(y, 1, 1), as_of,
+    kam.json.encode(kam.json.array(rules)), all and 1 or 0), {}
+  local branches
+  for _, r in ipairs(rows) do
+    if not r.code then
+      counts[r.status] = r.n
+    else
+      local rule = by[r.kind][r.grade]
+      r.by = rule.by
+      if r.status == "not computed" then r.why = rule.unknown else r.short = math.max(0, r.required - r.made) end
+      if rule.head_office then
+        if not branches then
+          branches = {}
+          for _, h in ipairs(store.head_offices()) do branches[h.code] = h.branches end
+        end
+        r.counts, r.branches = rule.visit_kind, branches[r.code]
+      end
+      out[#out + 1] = r
+    end
+  end
+  return out, counts, gy
+end
+
+-- Per key account graded for the year governing month (y, m): the visits of kind its
+-- grade requires in the period, those made, and the status on as_of (M.visits_status,
+-- every row).  Returns rows, and the grade year (nil: nothing graded).
+function M.visits_due(p, kind, y, m, as_of)
+  local rows, _, gy = M.visits_status(p, { kind }, y, m, as_of, true)
   return rows, gy
 end
 
--- Head-office accounts (总部大客户; Hubei art. 30 (4), DOMAIN §4): visited by the province
--- numbers.head_office_visits.per_year times a year.  A head office is a key account whose
--- code has branch number 000 and which has active branches stored (kam.store.head_offices:
--- DOMAIN §2's code is the only structure kam holds); the visits counted are those of the
--- rule's kind (kam stores no visiting level, so the policy names the kind the province's
--- visits are recorded as).  Rows as visits_due's, kind "head_office" (counting visits of
--- `counts`), with the branches; {} when the policy sets no such rule.
+-- The head offices' visits by the province (M.head_office_rule), rows as visits_due's,
+-- kind "head_office", with the kind counted (`counts`) and the branches; {} when the
+-- policy sets no such rule.
 function M.head_office_visits_due(p, y, m, as_of)
-  local r = p.numbers.head_office_visits
-  if type(r) ~= "table" then return {}, nil end
-  if math.type(r.per_year) ~= "integer" or not M.visit_keys[r.kind] then
-    error(string.format("policy %s: numbers.head_office_visits needs per_year (a whole number) and kind (regular,"
-      .. " center or leadership: the visits that count)", p.name), 0)
-  end
-  local gy = M.grade_year(M.month_end(y, m))
-  if not gy then return {}, nil end
-  local heads = {}
-  for _, h in ipairs(store.head_offices()) do heads[h.code] = h.branches end
-  if next(heads) == nil then return {}, gy end
-  local due, rows = fmt(y, 12, 31), {}
-  for _, v in ipairs(store.visits_made(gy, fmt(y, m, 1), M.month_end(y, m), r.kind, fmt(y, 1, 1))) do
-    if heads[v.code] then
-      rows[#rows + 1] = { code = v.code, name = v.name, city = v.city, county = v.county, grade = v.grade,
-        kind = "head_office", counts = r.kind, branches = heads[v.code], per = "year", required = r.per_year,
-        made = v.year, due = due, by = r.by, last_visit = v.last, status = status(v.year, r.per_year, due, as_of),
-        short = math.max(0, r.per_year - v.year) }
-    end
-  end
+  local rows, _, gy = M.visits_status(p, { "head_office" }, y, m, as_of, true)
   return rows, gy
 end
 

@@ -132,36 +132,67 @@ local function numeric(t) return t ~= "text" and t ~= "code" end
 
 local ok_format, format = pcall(require, "kam.format")
 local function width(s)
+  -- Printable ASCII is one column a byte (most cells: codes, numbers, dates).
+  if not s:find("[%z\1-\31\127-\255]") then return #s end
   if ok_format then return format.width(s) end
   return utf8.len(s) or #s
 end
 
+-- Each cell's text and width are computed once; a line is cut after its last cell that is
+-- not empty, which is not padded when it is left-aligned (the line never ends in blanks).
 local function text_table(out, s, lang)
-  local cols, w, cells = s.columns, {}, {}
-  for i, c in ipairs(cols) do w[i] = width(c.label) end
+  local cols, w, cells, widths, ncol = s.columns, {}, {}, {}, #s.columns
+  local num, text, tw, size = {}, {}, {}, {}   -- per column: a repeated value's text and width, once
+  for i, c in ipairs(cols) do w[i] = width(c.label); num[i] = numeric(c.type); text[i], tw[i], size[i] = {}, {}, 0 end
   for r, row in ipairs(s.rows) do
-    cells[r] = {}
-    for i, c in ipairs(cols) do
-      local t = M.cell(c, row[c.key], lang, "display")
-      cells[r][i] = t
-      if width(t) > w[i] then w[i] = width(t) end
+    local cr, wr = {}, {}
+    for i = 1, ncol do
+      local c = cols[i]
+      local v = row[c.key]
+      local t, n
+      if v == nil then
+        t, n = "", 0
+      else
+        t = text[i][v]
+        if t then
+          n = tw[i][v]
+        else
+          t = M.cell(c, v, lang, "display")
+          n = width(t)
+          if size[i] < 4096 then text[i][v], tw[i][v], size[i] = t, n, size[i] + 1 end
+        end
+      end
+      cr[i], wr[i] = t, n
+      if n > w[i] then w[i] = n end
     end
+    cells[r], widths[r] = cr, wr
   end
-  local function line(list)
+  local rep, concat = string.rep, table.concat
+  local function line(list, lw)
+    local last = ncol
+    while last > 0 and list[last] == "" do last = last - 1 end
     local parts = {}
-    for i, c in ipairs(cols) do
-      local t, pad = list[i], string.rep(" ", w[i] - width(list[i]))
-      parts[i] = numeric(c.type) and (pad .. t) or (t .. pad)
+    for i = 1, last do
+      local t = list[i]
+      if num[i] then
+        parts[i] = rep(" ", w[i] - lw[i]) .. t
+      elseif i < last then
+        parts[i] = t .. rep(" ", w[i] - lw[i])
+      else
+        parts[i] = t
+      end
     end
-    out[#out + 1] = (table.concat(parts, "  "):gsub("%s+$", ""))
+    local text = concat(parts, "  ")
+    if last > 0 and list[last]:find("%s$") then text = text:gsub("%s+$", "") end
+    out[#out + 1] = text
   end
-  local labels = {}
-  for i, c in ipairs(cols) do labels[i] = c.label end
-  line(labels)
+  local labels, lw = {}, {}
+  for i, c in ipairs(cols) do labels[i], lw[i] = c.label, width(c.label) end
+  line(labels, lw)
   local rule = {}
-  for i in ipairs(cols) do rule[i] = string.rep("-", w[i]) end
-  out[#out + 1] = table.concat(rule, "  ")
-  for r in ipairs(s.rows) do line(cells[r]) end
+  for i = 1, ncol do rule[i] = rep("-", w[i]) end
+  out[#out + 1] = concat(rule, "  ")
+  for r = 1, #cells do line(cells[r], widths[r]) end
 end
 
 function M.table(doc, lang)
@@ -210,43 +241,90 @@ end
 
 -- Money as decimal strings (yuan), 万元 as exact decimal strings, percentages as the
 -- printed text ("12.3", "new") with the pair they come from; integers as integers.
-function M.json(doc, lang)
-  local json = kam.json
-  local sections = {}
-  for i, s in ipairs(doc.sections) do
-    local cols, rows = {}, {}
-    for j, c in ipairs(s.columns) do cols[j] = { key = c.key, label = c.label, type = c.type } end
-    for r, row in ipairs(s.rows) do
-      local o = {}
-      for _, c in ipairs(s.columns) do
-        local v = row[c.key]
-        if v == nil then
-          o[c.key] = json.null
-        elseif v == MASK then
-          o[c.key] = v
-        elseif c.type == "money" then
-          o[c.key] = M.yuan(v)
-        elseif c.type == "wan" then
-          o[c.key] = M.yuan(v)   -- exact yuan; the 万元 display is the html/table/csv's
-        elseif c.type == "pct" or c.type == "share" then
-          local t = c.type == "pct" and M.pct(v, "en") or M.share(v)
-          o[c.key] = t == "" and json.null or t
-        elseif c.type == "code" then
-          o[c.key] = M.cell(c, v, lang, "plain")
-        else
-          o[c.key] = v
+local function json_value(c, v, lang)
+  if v == nil then return nil end
+  if v == MASK then return v end   -- a cell the reader may not see, whatever its type
+  local t = c.type
+  if t == "money" or t == "wan" then return M.yuan(v) end   -- exact yuan; the 万元 display is the html/table/csv's
+  if t == "pct" or t == "share" then
+    local x = t == "pct" and M.pct(v, "en") or M.share(v)
+    if x == "" then return nil end
+    return x
+  end
+  if t == "code" then return M.cell(c, v, lang, "plain") end
+  return v
+end
+
+-- A value as kam.json.encode writes it (jansson: UTF-8 kept; '"', '\' and control
+-- characters escaped); a real number, or text that is not UTF-8, goes through kam.json.
+local JSON_ESC = { ['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r",
+                   ['\t'] = "\\t" }
+local function json_scalar(v)
+  if v == nil then return "null" end
+  if math.type(v) == "integer" then return tostring(v) end
+  if type(v) == "string" and (not v:find("[\128-\255]") or utf8.len(v)) then
+    if not v:find('[%z\1-\31"\\]') then return '"' .. v .. '"' end
+    return '"' .. v:gsub('[%z\1-\31"\\]', function(ch) return JSON_ESC[ch] or string.format("\\u%04X", ch:byte()) end)
+      .. '"'
+  end
+  return kam.json.encode(v)
+end
+
+-- A section's rows as kam.json.encode({indent = 2}) lays them out at that depth, each
+-- row's keys in the order of the columns: written here, one string.format a row, rather
+-- than built as one tree for jansson (a report may list tens of thousands of rows).  A
+-- column's repeated values (grades, kinds, dates) are encoded once.
+local function json_rows(s, lang)
+  local cols, ncol, keys, cache, sizes = s.columns, #s.columns, {}, {}, {}
+  for j, c in ipairs(cols) do
+    keys[j] = "          " .. json_scalar(c.key):gsub("%%", "%%%%") .. ": %s"
+    cache[j], sizes[j] = {}, 0
+  end
+  local fmt = "        {\n" .. table.concat(keys, ",\n") .. "\n        }"
+  local out, vals, format, unpack = {}, {}, string.format, table.unpack
+  for r, row in ipairs(s.rows) do
+    for j = 1, ncol do
+      local c = cols[j]
+      local v = row[c.key]
+      local x
+      if v == nil then
+        x = "null"
+      else
+        local cj = cache[j]
+        x = cj[v]
+        if not x then
+          x = json_scalar(json_value(c, v, lang))
+          if sizes[j] < 4096 then cj[v], sizes[j] = x, sizes[j] + 1 end
         end
       end
-      rows[r] = json.object(o)
+      vals[j] = x
     end
-    sections[i] = { key = s.key, title = s.title, columns = json.array(cols), rows = json.array(rows),
-                    note = s.note or json.null }
+    out[r] = format(fmt, unpack(vals, 1, ncol))
+  end
+  return "[\n" .. table.concat(out, ",\n") .. "\n      ]"
+end
+
+function M.json(doc, lang)
+  local json = kam.json
+  local sections, rows_text = {}, {}
+  for i, s in ipairs(doc.sections) do
+    local cols = {}
+    for j, c in ipairs(s.columns) do cols[j] = { key = c.key, label = c.label, type = c.type } end
+    local rows = json.array({})
+    if #s.rows > 0 then
+      -- a placeholder jansson writes as "\u0001rows N", replaced by the rows' text below
+      rows = "\1rows " .. i
+      rows_text[json_scalar(rows)] = json_rows(s, lang)
+    end
+    sections[i] = { key = s.key, title = s.title, columns = json.array(cols), rows = rows, note = s.note or json.null }
   end
   local meta = {}
   for _, m in ipairs(doc.meta or {}) do meta[#meta + 1] = { label = m[1], value = m[2] } end
-  return json.encode({ report = doc.report, title = doc.title, period = doc.period or json.null,
+  local text = json.encode({ report = doc.report, title = doc.title, period = doc.period or json.null,
     lang = lang, meta = json.array(meta), notes = json.array(doc.notes or {}), sections = json.array(sections),
-    data = doc.data or json.null }, { indent = 2 }) .. "\n"
+    data = doc.data or json.null }, { indent = 2 })
+  text = text:gsub('"\\u0001rows %d+"', rows_text)
+  return text .. "\n"
 end
 
 -- ---- html -------------------------------------------------------------------------
