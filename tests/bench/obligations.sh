@@ -94,11 +94,21 @@ SELECT 'unassigned', printf('%014d', g.code), c.name, g.grade, c.city, c.county,
   WHERE NOT EXISTS (SELECT 1 FROM assignments a WHERE a.code = g.code AND a.ended_on IS NULL)
   ORDER BY g.code LIMIT 1000;
 SQL
+# Hubei's head offices (a key account coded ...000 with an active branch stored) owe the
+# province's visit once a year, recorded as center visits; listed before a regular visit
+# of the same customer (the report orders a customer's rows by the kind's label).
 STATUS="$GRADED,
 made AS (SELECT code, count(*) AS n, max(visited_on) AS last FROM visits WHERE kind = 'regular'
   AND visited_on BETWEEN '2026-01-01' AND '$DAY' GROUP BY code),
+ho AS (SELECT g.code, g.grade FROM g WHERE g.code % 1000 = 0 AND EXISTS (SELECT 1 FROM customers b
+  LEFT JOIN archive ab ON ab.code = b.code WHERE b.code > g.code AND b.code <= g.code + 999
+  AND coalesce(ab.status, 'active') = 'active')),
+hmade AS (SELECT code, count(*) AS n, max(visited_on) AS last FROM visits WHERE kind = 'center'
+  AND visited_on BETWEEN '2026-01-01' AND '$DAY' GROUP BY code),
 r AS (SELECT g.code, g.grade, CASE WHEN g.grade IN ('1', '2') THEN 1 ELSE 2 END AS required,
-  coalesce(made.n, 0) AS made, made.last FROM g LEFT JOIN made ON made.code = g.code),
+  coalesce(made.n, 0) AS made, made.last, 2 AS rank FROM g LEFT JOIN made ON made.code = g.code
+  UNION ALL SELECT ho.code, ho.grade, 1, coalesce(hmade.n, 0), hmade.last, 1 FROM ho
+  LEFT JOIN hmade ON hmade.code = ho.code),
 s AS (SELECT *, CASE WHEN made >= required THEN 'met' WHEN '$DAY' > '2026-12-31' THEN 'overdue' ELSE 'due' END AS status
   FROM r)"
 cat > "$tmp/visits.sql" <<SQL
@@ -107,7 +117,7 @@ SELECT 'count', sum(status = 'met'), sum(status = 'due'), sum(status = 'overdue'
 $STATUS
 SELECT 'visit', printf('%014d', s.code), c.name, s.grade, 'regular', 'a year', s.required, s.made, '2026-12-31',
   s.status, s.last FROM s JOIN customers c ON c.code = s.code WHERE s.status <> 'met'
-  ORDER BY s.status = 'overdue' DESC, s.code;
+  ORDER BY s.status = 'overdue' DESC, s.code, s.rank;
 SELECT 'symposiums', count(*), 1 FROM symposiums WHERE held_on BETWEEN '2026-01-01' AND '$DAY';
 SQL
 for w in staffing visits; do
