@@ -8,7 +8,6 @@
 #include <lua.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "host.h"
 #include "l_rows.h"
@@ -17,7 +16,6 @@
 #include "store_claims.h"
 #include "store_complaints.h"
 #include "store_discounts.h"
-#include "store_meta.h"
 
 static int fail(lua_State *L, const kam_err *e)
 {
@@ -69,45 +67,6 @@ static const int64_t *opt_code(lua_State *L, int i, int64_t *code)
 		return NULL;
 	*code = kam_lua_check_code(L, i);
 	return code;
-}
-
-/* ---- the day ---- */
-
-/* kam.store.today() -> "YYYY-MM-DD": today in the database's timezone (meta timezone,
- * recorded by kam init --timezone), else the machine's. */
-static int l_today(lua_State *L)
-{
-	char tz[256], day[11];
-	kam_err e;
-	time_t now = time(NULL);
-	struct tm tm;
-	int rc = kam_db_meta_get(kam_lua_db(L), "timezone", tz, sizeof tz, &e);
-	if (rc < 0)
-		return fail(L, &e);
-	if (rc > 0 && tz[0]) {
-		/* localtime_r reads TZ: set it for this one call, then put the old one back. */
-		const char *old = getenv("TZ");
-		char *saved = old ? strdup(old) : NULL;
-		if (old && !saved)
-			return luaL_error(L, "kam.store.today: out of memory");
-		if (setenv("TZ", tz, 1) != 0) {
-			free(saved);
-			return luaL_error(L, "kam.store.today: cannot use the timezone '%s'", tz);
-		}
-		tzset();
-		localtime_r(&now, &tm);
-		if (saved)
-			setenv("TZ", saved, 1);
-		else
-			unsetenv("TZ");
-		free(saved);
-		tzset();
-	} else {
-		localtime_r(&now, &tm);
-	}
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	lua_pushstring(L, day);
-	return 1;
 }
 
 /* ---- discounts ---- */
@@ -593,7 +552,6 @@ static int l_complaints(lua_State *L)
 void kam_store_money_fns(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
-		{"today", l_today},
 		{"discount_add", l_discount_add},
 		{"discount_answer", l_discount_answer},
 		{"discount", l_discount},

@@ -106,6 +106,8 @@ static int l_customer_merge(lua_State *L)
 }
 
 /* kam.store.today() -> "YYYY-MM-DD": today in the database's timezone (today.h). */
+/* kam.store.today() -> "YYYY-MM-DD": today in the database's timezone (meta timezone,
+ * recorded by kam init --timezone), else the machine's; every command's default day. */
 static int l_today(lua_State *L)
 {
 	char day[16];
