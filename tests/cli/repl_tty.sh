@@ -120,6 +120,8 @@ type_line '.diff shantou --year 2025'
 DESC=".diff runs grade diff inside a session"; check wait_for "diff wrote nothing"
 type_line '#kam.db.all("SELECT * FROM customers")'
 DESC="and the session goes on after it"; check wait_for $'\n3'
+# Ctrl-C only at the prompt (see Ctrl-D below).
+DESC="the prompt is back"; check wait_for $'\n3\n湖北>'
 
 tm send-keys -t repl C-c
 DESC="Ctrl-C at an empty prompt says how to quit"; check wait_for "Ctrl-C again to quit"
@@ -138,6 +140,9 @@ DESC="the entries before it too"; check wait_for "> .diff shantou --year 2025"
 tm send-keys -t repl C-u
 type_line 'kam.db.all("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 80) SELECT x FROM c")'
 DESC="output taller than the terminal goes through \$PAGER"; check wait_for "PAGED:(80 rows)"
+# Ctrl-D only once the prompt is back: sent while the pager runs, it waits in the
+# terminal's queue, which the line editor may flush as it takes the terminal back.
+DESC="the prompt comes back after the pager"; check wait_for $'PAGED:(80 rows)\n客户>'
 tm send-keys -t repl C-d
 DESC="Ctrl-D quits"; check wait_for "REPL-EXIT=0"
 lines=$(wc -l < "$T/history")
