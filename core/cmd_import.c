@@ -100,7 +100,6 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	struct kam_import_opts o = {0};
 	struct kam_import_stats st;
 	struct collected col = {ctx, 0, 0, NULL, NULL};
-	struct kam_credit_rules credit = {0};
 	struct kam_money_rule rule = {0};
 	int c, rc, partial, no_progress = 0, wait = -1;
 
@@ -145,15 +144,10 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 		return kam_report_error(ctx, &ctx->err);
 	if (wait >= 0)
 		kam_db_set_wait(ctx->db, wait);
-	/* Receivables: which lines the policy never puts on credit (money_policy.h). */
-	if (strcmp(o.kind, "receivables") == 0) {
-		if (kam_credit_rules_load(ctx, &credit, &ctx->err) < 0)
-			return kam_report_error(ctx, &ctx->err);
-		o.policy = credit.policy;
-		o.never_on_credit = credit.never;
-	}
-	/* Discounts, claims, complaints: each row through the command's own rule (money_policy.h). */
-	if (!strcmp(o.kind, "discounts") || !strcmp(o.kind, "claims") || !strcmp(o.kind, "complaints")) {
+	/* Receivables, discounts, claims, complaints: each row through the command's own rule
+	 * (money_policy.h). */
+	if (!strcmp(o.kind, "receivables") || !strcmp(o.kind, "discounts") || !strcmp(o.kind, "claims") ||
+	    !strcmp(o.kind, "complaints")) {
 		if (kam_money_rule_open(ctx, &rule, &ctx->err) < 0)
 			return kam_report_error(ctx, &ctx->err);
 		o.rule = &rule.rule;
@@ -164,7 +158,6 @@ int kam_cmd_import(kam_ctx *ctx, int argc, char **argv)
 	}
 	kam_interrupt_catch(ctx);
 	rc = kam_import(ctx->db, &o, &st, &ctx->err);
-	kam_credit_rules_free(&credit);
 	kam_money_rule_close(&rule);
 	/* Rows went to the reject file: done in part (a dry run loads nothing either way). */
 	partial = rc == 0 && !o.dry_run && st.rejected > 0;

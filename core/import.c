@@ -390,6 +390,29 @@ int row_errf(const struct import_run *im, long line, long column, const char *fi
 	return ROW_BAD;
 }
 
+/* The rule's fields for the row: 0, or a refusal / failure as a row function returns. */
+int import_apply_rule(struct import_run *im, const kam_source_rec *r, const struct kam_rule_field *in, int nin,
+		      struct kam_rule_field *out, int nout, kam_err *e)
+{
+	int rc = im->opts->rule->apply(im->opts->rule->arg, im->kind->name, in, nin, out, nout, e);
+	if (rc < 0)
+		return ROW_FATAL;
+	if (rc > 0) {
+		char *why = strdup(e->msg), *col = strdup(e->where.field[0] ? e->where.field : "code");
+		if (!why || !col) {
+			free(why);
+			free(col);
+			kam_errf(e, "out of memory");
+			return ROW_FATAL;
+		}
+		rc = row_errf(im, r->line, 0, col, e, "%s", why);
+		free(why);
+		free(col);
+		return rc;
+	}
+	return ROW_OK;
+}
+
 int import_parse_row(const struct import_run *im, const kam_source_rec *r, kam_value *val,
 		     int *present, kam_err *e)
 {

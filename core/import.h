@@ -45,10 +45,8 @@ struct kam_import_opts {
 	 * reason in why->msg, where in why->where (file, line, column, field). */
 	void (*on_error)(void *arg, const char *msg, const kam_err *why);
 	void *arg;
-	/* receivables: the policy's name and the lines it never puts on credit (NULL-ended) */
-	const char *policy;
-	char *const *never_on_credit;
-	/* discounts, claims, complaints: the command's rule (NULL: those kinds refuse to load) */
+	/* receivables, discounts, claims, complaints: the command's rule (NULL: those kinds
+	 * refuse to load) */
 	const struct kam_import_rule *rule;
 };
 

@@ -78,6 +78,11 @@ const struct import_ops *import_ops_for(const struct kam_kind *k);
  * 0 when not known).  Returns ROW_BAD. */
 int row_errf(const struct import_run *im, long line, long column, const char *field, kam_err *e,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* The command's rule (opts->rule, which the command layer gives) applied to a row: in, the
+ * row's fields; out, what the rule decides.  ROW_OK; or the rule's refusal as a bad row
+ * naming the column it gives; or ROW_FATAL. */
+int import_apply_rule(struct import_run *im, const kam_source_rec *r, const struct kam_rule_field *in, int nin,
+		      struct kam_rule_field *out, int nout, kam_err *e);
 /* Count a refused row, report it (print: "file:line: reason") and write it with its
  * reason to the reject file; why is a record row_errf filled. */
 void import_bad_row(struct import_run *im, const kam_source_rec *r, const kam_err *why, int print);

@@ -127,29 +127,6 @@ static int need_customer(struct import_run *im, const kam_source_rec *r, int64_t
 	return ROW_OK;
 }
 
-/* The rule's fields for the row: 0, or a refusal / failure as a row function returns. */
-static int apply_rule(struct import_run *im, const kam_source_rec *r, const struct kam_rule_field *in, int nin,
-		      struct kam_rule_field *out, int nout, kam_err *e)
-{
-	int rc = im->opts->rule->apply(im->opts->rule->arg, im->kind->name, in, nin, out, nout, e);
-	if (rc < 0)
-		return ROW_FATAL;
-	if (rc > 0) {
-		char *why = strdup(e->msg), *col = strdup(e->where.field[0] ? e->where.field : "code");
-		if (!why || !col) {
-			free(why);
-			free(col);
-			kam_errf(e, "out of memory");
-			return ROW_FATAL;
-		}
-		rc = row_errf(im, r->line, 0, col, e, "%s", why);
-		free(why);
-		free(col);
-		return rc;
-	}
-	return ROW_OK;
-}
-
 static const struct kam_rule_field *field(const struct kam_rule_field *out, int nout, const char *name)
 {
 	for (int i = 0; i < nout; i++)
@@ -260,7 +237,7 @@ static int discounts_row(struct import_run *im, const kam_source_rec *r, kam_err
 	in[1] = (struct kam_rule_field){"line", 0, 0, ms->text[1]};
 	in[2] = (struct kam_rule_field){"rate_bp", 1, bp, NULL};
 	in[3] = (struct kam_rule_field){"requested_on", 0, 0, text(im, "requested_on")};
-	TRY(apply_rule(im, r, in, 4, out, nout, e));
+	TRY(import_apply_rule(im, r, in, 4, out, nout, e));
 	policy = field(out, nout, "policy")->s;
 	TRY(agree(im, r, out, nout - 1, policy, e));
 	if (!field(out, nout, "route")->s || !field(out, nout, "answer_by")->s || !field(out, nout, "grade")->s || !policy) {
@@ -306,7 +283,7 @@ static int claims_row(struct import_run *im, const kam_source_rec *r, kam_err *e
 	in[0] = (struct kam_rule_field){"code", 1, v[0].i, NULL};
 	in[1] = (struct kam_rule_field){"amount", 1, v[1].i, NULL};
 	in[2] = (struct kam_rule_field){"claimed_on", 0, 0, text(im, "claimed_on")};
-	TRY(apply_rule(im, r, in, 3, out, nout, e));
+	TRY(import_apply_rule(im, r, in, 3, out, nout, e));
 	policy = field(out, nout, "policy")->s;
 	TRY(agree(im, r, out, nout - 1, policy, e));
 	if (!field(out, nout, "route")->s || !policy) {
@@ -346,7 +323,7 @@ static int complaints_row(struct import_run *im, const kam_source_rec *r, kam_er
 	TRY(need_customer(im, r, v[0].i, e));
 	in[0] = (struct kam_rule_field){"code", 1, v[0].i, NULL};
 	in[1] = (struct kam_rule_field){"received_on", 0, 0, text(im, "received_on")};
-	TRY(apply_rule(im, r, in, 2, out, nout, e));
+	TRY(import_apply_rule(im, r, in, 2, out, nout, e));
 	policy = field(out, nout, "policy")->s;
 	TRY(agree(im, r, out, nout - 1, policy, e));
 	if (!field(out, nout, "answer_by")->s || !policy) {

@@ -1,5 +1,6 @@
 /* Receivable rows (DOMAIN.md 6): each row is a receivable of an agreement customer, on a
- * line the policy puts on credit, issued on a day and due on the same day or later.  A
+ * line the policy puts on credit (the rule kam arrear add applies, handed in as
+ * opts->rule: money.import_row), issued on a day and due on the same day or later.  A
  * row identical to one stored (customer, line, amount, days, handler, ref) is left alone,
  * so loading a file twice adds nothing; a receivable is never changed by an import (a
  * payment is recorded with kam arrear pay). */
@@ -21,9 +22,11 @@ struct receivable_state {
 
 static int receivables_begin(struct import_run *im, kam_err *e)
 {
-	struct receivable_state *rs = calloc(1, sizeof *rs);
+	struct receivable_state *rs;
 	time_t t = time(NULL);
-	if (!rs)
+	if (!im->opts->rule || !im->opts->rule->apply)
+		return kam_errf(e, "import %s: no rule for the rows (the command layer gives it)", im->kind->name);
+	if (!(rs = calloc(1, sizeof *rs)))
 		return kam_errf(e, "out of memory");
 	strftime(rs->created_at, sizeof rs->created_at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	im->kind_state = rs;
@@ -71,10 +74,13 @@ static int receivables_row(struct import_run *im, const kam_source_rec *r, kam_e
 				rs->text[C_ISSUED]);
 	if (v[C_AMOUNT].i <= 0)
 		return row_errf(im, r->line, 0, "amount", e, "column 'amount': a receivable must be more than 0");
-	for (char *const *l = im->opts->never_on_credit; l && *l; l++)
-		if (strcmp(*l, rs->text[C_LINE]) == 0)
-			return row_errf(im, r->line, 0, "line", e, "column 'line': policy %s never puts the %s line on credit",
-					im->opts->policy ? im->opts->policy : "?", *l);
+	{
+		/* the line on credit: the rule kam arrear add applies (money.line_on_credit) */
+		struct kam_rule_field in[] = {{"code", 1, v[C_CODE].i, NULL}, {"line", 0, 0, rs->text[C_LINE]}};
+		int rc = import_apply_rule(im, r, in, 2, NULL, 0, e);
+		if (rc != ROW_OK)
+			return rc;
+	}
 	if (kam_store_customer_agreement(im->db, v[C_CODE].i, &exists, &agreement, e) < 0)
 		return ROW_FATAL;
 	if (!exists)

@@ -400,12 +400,19 @@ end
 
 -- kam import of discounts, claims and complaints -------------------------------------------
 
--- The fields the command's rule decides for a row read from a file (import_money.c checks
--- the cells and stores the row): the same functions kam discount request, kam claim add
--- and kam complaint add call, with the policy's name.
+-- The fields the command's rule decides for a row read from a file (import_money.c and
+-- import_receivables.c check the cells and store the row): the same functions kam arrear
+-- add, kam discount request, kam claim add and kam complaint add call, with the policy's
+-- name; or nil, why and the column to blame when the rule refuses the row.
 function M.import_row(p, kind, row)
   local t
-  if kind == "discounts" then
+  if kind == "receivables" then
+    local ok, why = M.line_on_credit(p, row.line)
+    if not ok then
+      return nil, string.format("column 'line': policy %s never puts the %s line on credit", p.name, row.line), "line"
+    end
+    t = {}
+  elseif kind == "discounts" then
     t = M.discount_terms(p, row.code, row.line, row.rate_bp, row.requested_on)
   elseif kind == "claims" then
     t = M.claim_routing(p, row.code, row.amount, row.claimed_on)
