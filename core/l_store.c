@@ -169,7 +169,8 @@ static int l_set_wait(lua_State *L)
 	kam_err e;
 	int seconds;
 	const char *s = luaL_checkstring(L, 1);
-	if (kam_db_parse_wait("override", s, &seconds, &e) < 0) {
+	/* the command's usage error names the command */
+	if (kam_db_parse_wait(NULL, s, &seconds, &e) < 0) {
 		lua_pushnil(L);
 		lua_pushstring(L, e.msg);
 		return 2;

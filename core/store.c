@@ -111,8 +111,8 @@ int kam_db_parse_wait(const char *cmd, const char *s, int *seconds, kam_err *e)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (!*s || *end || errno || v < 0 || v > KAM_DB_WAIT_MAX)
-		return kam_usagef(e, "%s: --wait '%s' must be whole seconds from 0 to %d", cmd, s,
-				  KAM_DB_WAIT_MAX);
+		return kam_usagef(e, "%s%s--wait '%s' must be whole seconds from 0 to %d", cmd ? cmd : "",
+				  cmd ? ": " : "", s, KAM_DB_WAIT_MAX);
 	*seconds = (int)v;
 	return 0;
 }

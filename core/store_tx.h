@@ -20,7 +20,8 @@
  * ("another kam process (pid 123) is writing to hubei.db; waiting up to 60 s"), once per
  * wait.  Running out says so in the error, never a bare "database is locked". */
 void kam_db_set_wait(kam_db *db, int seconds);
-/* Parse a --wait argument (whole seconds, 0 to KAM_DB_WAIT_MAX); -1 and a usage error. */
+/* Parse a --wait argument (whole seconds, 0 to KAM_DB_WAIT_MAX); -1 and a usage error
+ * beginning "cmd: " (NULL: the caller names the command). */
 int kam_db_parse_wait(const char *cmd, const char *s, int *seconds, kam_err *e);
 
 /* Writing transactions: BEGIN IMMEDIATE outside, a SAVEPOINT inside another one.

@@ -121,4 +121,9 @@ run kam --db $DB --policy shantou run s.lua
 status_is 1 "a policy without claim rules"
 like "$err" "policy shantou sets no claim rules (numbers.claims)" "says so"
 
+run kam --db $DB --json claim list --wait soon
+status_is 2 "a --wait that is no number of seconds is a usage error"
+is "$(printf '%s' "$out" | python3 -c 'import json, sys; print(json.load(sys.stdin)["error"])')" \
+  "claim: --wait 'soon' must be whole seconds from 0 to 86400" "naming the command, and only it"
+
 done_testing
