@@ -47,10 +47,6 @@ local opts, operands = cli.parse(args, { line = "value", amount = "value", due =
   wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
-if opts.wait then
-  local ok, err = store.set_wait(opts.wait)
-  if not ok then return cli.usage_error(err, USAGE) end
-end
 
 local LINES = {}
 for _, l in ipairs(kam.grading.lines) do LINES[l] = true end
@@ -144,16 +140,9 @@ elseif sub == "pay" then
   end
   return 0
 elseif sub == "list" then
-  if #operands > 1 then return cli.usage_error("arrear list takes at most one customer code", USAGE) end
-  local code, err
-  if operands[1] then
-    code, err = cli.check_code(operands[1])
-    if not code then return cli.usage_error(err, USAGE) end
-  end
-  local as_of
-  as_of, err = day_opt("as-of")
-  if not as_of then return cli.usage_error(err, USAGE) end
-  local rows = store.receivables(code and math.tointeger(tonumber(code)), as_of, not opts.all)
+  local icode, as_of = money.list_args("arrear", operands, opts)
+  if icode == false then return cli.usage_error(as_of, USAGE) end
+  local rows = store.receivables(icode, as_of, not opts.all)
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   for _, r in ipairs(rows) do
     r.amount_yuan, r.outstanding_yuan = money.yuan(r.amount), money.yuan(r.outstanding)

@@ -32,10 +32,6 @@ local opts, operands = cli.parse(args, { family = "value", cause = "value", mont
   wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
-if opts.wait then
-  local ok, err = store.set_wait(opts.wait)
-  if not ok then return cli.usage_error(err, USAGE) end
-end
 if sub ~= "cause" and sub ~= "list" then
   return cli.usage_error(sub and ("unknown subcommand '" .. sub .. "' (cause, list)") or "need cause or list", USAGE)
 end

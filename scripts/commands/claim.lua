@@ -38,10 +38,6 @@ local opts, operands = cli.parse(args, { amount = "value", description = "value"
   ["as-of"] = "value", help = "flag", wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
-if opts.wait then
-  local ok, err = store.set_wait(opts.wait)
-  if not ok then return cli.usage_error(err, USAGE) end
-end
 
 local function day_opt(name) return money.day_opt(opts, name) end
 
@@ -200,19 +196,9 @@ elseif sub == "leave" then
   end
   return 0
 elseif sub == "list" then
-  if #operands > 1 then return cli.usage_error("claim list takes at most one customer code", USAGE) end
-  local code, err
-  if operands[1] then
-    code, err = cli.check_code(operands[1])
-    if not code then return cli.usage_error(err, USAGE) end
-  end
-  if opts.state and not ({ open = true, overdue = true, paid = true })[opts.state] then
-    return cli.usage_error("--state '" .. opts.state .. "' must be open, overdue or paid", USAGE)
-  end
-  local as_of
-  as_of, err = day_opt("as-of")
-  if not as_of then return cli.usage_error(err, USAGE) end
-  local rows = store.claims(code and math.tointeger(tonumber(code)), opts.state, as_of)
+  local icode, as_of = money.list_args("claim", operands, opts, { "open", "overdue", "paid" })
+  if icode == false then return cli.usage_error(as_of, USAGE) end
+  local rows = store.claims(icode, opts.state, as_of)
   for _, c in ipairs(rows) do
     local overdue, late
     c.state, overdue, late = money.claim_state(c, as_of)

@@ -38,10 +38,6 @@ local opts, operands = cli.parse(args, { content = "value", owner = "value", uni
   to = "value", reason = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
-if opts.wait then
-  local ok, err = store.set_wait(opts.wait)
-  if not ok then return cli.usage_error(err, USAGE) end
-end
 
 local function day_opt(name) return money.day_opt(opts, name) end
 
@@ -185,23 +181,10 @@ elseif sub == "escalate" then
   end
   return 0
 elseif sub == "list" then
-  if #operands > 1 then return cli.usage_error("complaint list takes at most one customer code", USAGE) end
-  local code, err
-  if operands[1] then
-    code, err = cli.check_code(operands[1])
-    if not code then return cli.usage_error(err, USAGE) end
-  end
-  if opts.state and not ({ open = true, overdue = true, answered = true })[opts.state] then
-    return cli.usage_error("--state '" .. opts.state .. "' must be open, overdue or answered", USAGE)
-  end
-  local as_of
-  as_of, err = day_opt("as-of")
-  if not as_of then return cli.usage_error(err, USAGE) end
-  local rows = store.complaints(code and math.tointeger(tonumber(code)), opts.state, as_of)
-  for _, c in ipairs(rows) do
-    local answered = c.answered_on and c.answered_on <= as_of
-    c.late = (answered and c.answered_on > c.answer_by) or (not answered and c.answer_by < as_of)
-  end
+  local icode, as_of = money.list_args("complaint", operands, opts, { "open", "overdue", "answered" })
+  if icode == false then return cli.usage_error(as_of, USAGE) end
+  local rows = store.complaints(icode, opts.state, as_of)
+  for _, c in ipairs(rows) do c.late = money.answered_late(c, as_of) end
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   for _, c in ipairs(rows) do c.late = c.late and "late" or "" end
   cli.table(rows, { columns = { "id", "code", "received_on", "owner", "unit", "answer_by", "answered_on", "late",

@@ -37,10 +37,6 @@ local opts, operands = cli.parse(args, { line = "value", ["rate-bp"] = "value", 
   help = "flag", wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
-if opts.wait then
-  local ok, err = store.set_wait(opts.wait)
-  if not ok then return cli.usage_error(err, USAGE) end
-end
 
 local LINES = {}
 for _, l in ipairs(kam.grading.lines) do LINES[l] = true end
@@ -172,23 +168,11 @@ elseif sub == "approve" or sub == "refuse" then
   end
   return 0
 elseif sub == "list" then
-  if #operands > 1 then return cli.usage_error("discount list takes at most one customer code", USAGE) end
-  local code, err
-  if operands[1] then
-    code, err = cli.check_code(operands[1])
-    if not code then return cli.usage_error(err, USAGE) end
-  end
-  local STATES = { pending = true, overdue = true, answered = true, granted = true }
-  if opts.state and not STATES[opts.state] then
-    return cli.usage_error("--state '" .. opts.state .. "' must be pending, overdue, answered or granted", USAGE)
-  end
-  local as_of
-  as_of, err = day_opt("as-of")
-  if not as_of then return cli.usage_error(err, USAGE) end
-  local rows = store.discounts(code and math.tointeger(tonumber(code)), opts.state, as_of)
+  local icode, as_of = money.list_args("discount", operands, opts, { "pending", "overdue", "answered", "granted" })
+  if icode == false then return cli.usage_error(as_of, USAGE) end
+  local rows = store.discounts(icode, opts.state, as_of)
   for _, d in ipairs(rows) do
-    local answered = d.answered_on and d.answered_on <= as_of
-    d.late = (answered and d.answered_on > d.answer_by) or (not answered and d.answer_by < as_of)
+    d.late = money.answered_late(d, as_of)
     d.rate = money.pct(d.rate_bp)
   end
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end

@@ -29,10 +29,6 @@ local opts, operands = cli.parse(args, { kind = "value", grade = "value", reason
   from = "value", ["approved-by"] = "value", year = "value", all = "flag", replace = "flag", help = "flag", wait = "value" }, USAGE)
 if not opts then return 2 end
 if opts.help or sub == "--help" or sub == "-h" then io.write(USAGE) return 0 end
-if opts.wait then
-  local ok, err = store.set_wait(opts.wait)
-  if not ok then return cli.usage_error(err, USAGE) end
-end
 
 -- A required option: its value, or nil and the usage error (exit status 2).
 local function need(name)
@@ -155,14 +151,9 @@ if sub == "add" then
   end
   return 0
 elseif sub == "list" then
-  if #operands > 1 then return cli.usage_error("override list takes at most one customer code", USAGE) end
-  local code
-  if operands[1] then
-    local err
-    code, err = cli.check_code(operands[1])
-    if not code then return cli.usage_error(err, USAGE) end
-  end
-  local rows = store.overrides_list(code and math.tointeger(tonumber(code)), not opts.all and cli.today() or nil)
+  local icode, err = cli.list_code("override", operands)
+  if icode == false then return cli.usage_error(err, USAGE) end
+  local rows = store.overrides_list(icode, not opts.all and cli.today() or nil)
   if kam.output_json then print(json.encode(json.array(rows), { indent = 2 })) return 0 end
   cli.table(rows, { columns = { "id", "code", "policy", "kind", "grade", "valid_from", "valid_until", "created_by",
     "approved_by", "reason", "revoked_at", "revoked_by", "revoke_reason" } })

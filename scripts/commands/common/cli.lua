@@ -62,7 +62,33 @@ function M.parse(args, spec, usage)
     end
     i = i + 1
   end
+  -- --wait SECONDS, where a command takes it: how long its writes wait for another writer.
+  if spec.wait and opts.wait then
+    local ok, err = kam.store.set_wait(opts.wait)
+    if not ok then
+      usage_error(err, usage)
+      return nil
+    end
+  end
   return opts, operands
+end
+
+-- A list subcommand's operand: at most one customer code.  The code as an integer (nil
+-- when none is given), or false and the usage error.
+function M.list_code(what, operands)
+  if #operands > 1 then return false, what .. " list takes at most one customer code" end
+  if not operands[1] then return nil end
+  local code, err = M.check_code(operands[1])
+  if not code then return false, err end
+  return math.tointeger(tonumber(code))
+end
+
+-- value one of choices (absent is fine): true, or nil and "--flag 'x' must be a, b or c".
+function M.one_of(flag, value, choices)
+  if value == nil then return true end
+  for _, c in ipairs(choices) do if c == value then return true end end
+  return nil, string.format("%s '%s' must be %s or %s", flag, value, table.concat(choices, ", ", 1, #choices - 1),
+    choices[#choices])
 end
 
 -- Take the subcommand off args: the first argument, unless it is an option, which stays

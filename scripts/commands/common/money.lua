@@ -12,6 +12,7 @@ local M = {}
 -- The calendar, and every deadline, are common/days.lua's (calendar days unless the
 -- policy counts a limit in working days).
 local days = require "common.days"
+local cli = require "common.cli"
 M.check_day, M.add_days, M.days_between = days.check, days.add, days.between
 
 -- Today in the database's timezone (meta timezone, else the machine's).
@@ -26,6 +27,30 @@ end
 
 function M.today()
   return kam.store.today()
+end
+
+-- The operands of a money list subcommand: at most one customer code, --state one of
+-- states (nil: the command takes none), --as-of a day (default today).  The code as an
+-- integer (nil: every customer) and the day; or false and the usage error.
+function M.list_args(what, operands, opts, states)
+  local icode, err = cli.list_code(what, operands)
+  if icode == false then return false, err end
+  if states then
+    local ok
+    ok, err = cli.one_of("--state", opts.state, states)
+    if not ok then return false, err end
+  end
+  local as_of
+  as_of, err = M.day_opt(opts, "as-of")
+  if not as_of then return false, err end
+  return icode, as_of
+end
+
+-- Whether a request or complaint answered by answer_by was (or, unanswered on as_of, is)
+-- late: answered after the day, or not answered and the day past.
+function M.answered_late(r, as_of)
+  local answered = r.answered_on and r.answered_on <= as_of
+  return (answered and r.answered_on > r.answer_by) or (not answered and r.answer_by < as_of)
 end
 
 -- Money ------------------------------------------------------------------------------------
