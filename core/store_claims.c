@@ -53,36 +53,15 @@ int kam_store_claim_get(kam_db *db, int64_t id, kam_store_row_fn each, void *arg
 int kam_store_claims_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			  kam_store_row_fn each, void *arg, kam_err *e)
 {
-	static const struct {
-		const char *state, *where;
-	} states[] = {
+	static const struct kam_store_state states[] = {
 		{"open", "NOT " PAID},
 		{"paid", PAID},
 		{"overdue", "(" LATE("report_by", "reported") " OR " LATE("handle_by", "handled") " OR "
 			    LATE("pay_by", "paid") ")"},
 	};
-	const char *where = "1";
-	char *sql;
-	int rc;
-	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
-	if (state) {
-		where = NULL;
-		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
-			if (strcmp(states[i].state, state) == 0)
-				where = states[i].where;
-		if (!where)
-			return kam_errf(e, "claims: no state '%s' (open, overdue, paid)", state);
-		if (!as_of && strstr(where, "?2"))
-			return kam_errf(e, "claims: the state '%s' needs a day", state);
-	}
-	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
-	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR c.claimed_on <= ?2) AND %s "
-			      "ORDER BY c.id", "SELECT " COLUMNS, where);
-	if (!sql)
-		return kam_errf(e, "claims: out of memory");
-	rc = kam_store_walk(db, sql, v, 2, each, arg, "read claims", e);
-	sqlite3_free(sql);
-	return rc;
+	static const struct kam_store_list list = {"claims", COLUMNS, "c.code", "c.claimed_on", "c.id", states,
+						   sizeof states / sizeof states[0]};
+	return kam_store_list_by_state(db, &list, code, state, as_of, NULL, each, arg, e);
 }
 
 int kam_store_green_enroll(kam_db *db, int64_t code, const char *on_day, const char *by, const char *created_at,

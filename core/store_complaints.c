@@ -62,33 +62,14 @@ int kam_store_complaint_get(kam_db *db, int64_t id, kam_store_row_fn each, void 
 int kam_store_complaints_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			      kam_store_row_fn each, void *arg, kam_err *e)
 {
-	static const struct {
-		const char *state, *where;
-	} states[] = {
+	static const struct kam_store_state states[] = {
 		{"open", "(a.complaint IS NULL OR a.answered_on > ?2)"},
 		{"overdue", "(a.complaint IS NULL OR a.answered_on > ?2) AND " ANSWER_BY(ESC_BY) " < ?2"},
 		{"answered", "a.answered_on <= ?2"},
 	};
-	const char *where = "1";
-	char *sql;
-	int rc;
-	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
-	if (state) {
-		where = NULL;
-		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
-			if (strcmp(states[i].state, state) == 0)
-				where = states[i].where;
-		if (!where)
-			return kam_errf(e, "complaints: no state '%s' (open, overdue, answered)", state);
-	}
-	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
-	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR c.code = ?1) AND (?2 IS NULL OR "
-			      "c.received_on <= ?2) AND %s ORDER BY c.id", "SELECT " COLUMNS_AT(ESC_BY), where);
-	if (!sql)
-		return kam_errf(e, "complaints: out of memory");
-	rc = kam_store_walk(db, sql, v, 2, each, arg, "read complaints", e);
-	sqlite3_free(sql);
-	return rc;
+	static const struct kam_store_list list = {"complaints", COLUMNS_AT(ESC_BY), "c.code", "c.received_on", "c.id",
+						   states, sizeof states / sizeof states[0]};
+	return kam_store_list_by_state(db, &list, code, state, as_of, NULL, each, arg, e);
 }
 
 

@@ -55,40 +55,17 @@ int kam_store_discount_get(kam_db *db, int64_t id, kam_store_row_fn each, void *
 int kam_store_discounts_list(kam_db *db, const int64_t *code, const char *state, const char *as_of,
 			     kam_store_row_fn each, void *arg, kam_err *e)
 {
-	static const struct {
-		const char *state, *where;
-	} states[] = {
+	static const struct kam_store_state states[] = {
 		{"pending", "(a.discount IS NULL OR a.answered_on > ?2)"},
 		{"overdue", "(a.discount IS NULL OR a.answered_on > ?2) AND d.answer_by < ?2"},
 		{"answered", "a.discount IS NOT NULL AND (?2 IS NULL OR a.answered_on <= ?2)"},
 		{"granted", "a.decision = 'approved' AND a.answered_on <= ?2 AND d.valid_from <= ?2 "
 			    "AND d.valid_until >= ?2"},
 	};
-	const char *where = "1";
-	char *sql;
-	int rc;
-	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
-	if (state) {
-		where = NULL;
-		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
-			if (strcmp(states[i].state, state) == 0)
-				where = states[i].where;
-		if (!where)
-			return kam_errf(e, "discounts: no state '%s' (pending, overdue, answered, granted)", state);
-		if (!as_of && strstr(where, "?2"))
-			return kam_errf(e, "discounts: the state '%s' needs a day", state);
-	}
-	/* where is one of the fixed texts above: nothing from the caller enters the SQL. */
-	sql = sqlite3_mprintf("%s WHERE (?1 IS NULL OR d.code = ?1) AND (?2 IS NULL OR d.requested_on <= ?2) AND %s "
-			      "ORDER BY d.id", "SELECT " COLUMNS, where);
-	if (!sql)
-		return kam_errf(e, "discounts: out of memory");
-	{
-		struct kam_store_secret secret = {"discounts", code ? *code : 0, kam_secret_discount_cols};
-		rc = kam_store_walk_secret(db, sql, v, 2, &secret, each, arg, "read discount requests", e);
-	}
-	sqlite3_free(sql);
-	return rc;
+	static const struct kam_store_list list = {"discounts", COLUMNS, "d.code", "d.requested_on", "d.id",
+						   states, sizeof states / sizeof states[0]};
+	struct kam_store_secret secret = {"discounts", code ? *code : 0, kam_secret_discount_cols};
+	return kam_store_list_by_state(db, &list, code, state, as_of, &secret, each, arg, e);
 }
 
 int kam_store_grade_now(kam_db *db, int64_t code, const char *policy, kam_store_row_fn each, void *arg,

@@ -1,4 +1,5 @@
 /* Rows of a statement as plain values (store_rows.h); the walk that store files share. */
+#include <stdio.h>
 #include <string.h>
 
 #include "store.h"
@@ -112,4 +113,41 @@ int kam_store_walk_secret(kam_db *db, const char *sql, const struct kam_store_va
 	if (rc != SQLITE_DONE)
 		return kam_db_fail(db, rc, what, e);
 	return 0;
+}
+
+int kam_store_list_by_state(kam_db *db, const struct kam_store_list *l, const int64_t *code, const char *state,
+			    const char *as_of, const struct kam_store_secret *secret, kam_store_row_fn each, void *arg,
+			    kam_err *e)
+{
+	const char *where = "1";
+	char *sql, what[64];
+	int rc;
+	struct kam_store_val v[] = {code ? KAM_SV_INT(*code) : KAM_SV_TEXT(NULL), KAM_SV_TEXT(as_of)};
+	if (state) {
+		where = NULL;
+		for (size_t i = 0; i < l->nstates; i++)
+			if (strcmp(l->states[i].state, state) == 0)
+				where = l->states[i].where;
+		if (!where) {
+			sqlite3_str *names = sqlite3_str_new(NULL);
+			for (size_t i = 0; i < l->nstates; i++)
+				sqlite3_str_appendf(names, "%s%s", i ? ", " : "", l->states[i].state);
+			sql = sqlite3_str_finish(names);
+			kam_errf(e, "%s: no state '%s' (%s)", l->what, state, sql ? sql : "?");
+			sqlite3_free(sql);
+			return -1;
+		}
+		if (!as_of && strstr(where, "?2"))
+			return kam_errf(e, "%s: the state '%s' needs a day", l->what, state);
+	}
+	/* Every text but the bound values is one of the callers' fixed ones: nothing from
+	 * the caller's input enters the SQL. */
+	sql = sqlite3_mprintf("SELECT %s WHERE (?1 IS NULL OR %s = ?1) AND (?2 IS NULL OR %s <= ?2) AND %s ORDER BY %s",
+			      l->select, l->code, l->day, where, l->order);
+	if (!sql)
+		return kam_errf(e, "%s: out of memory", l->what);
+	snprintf(what, sizeof what, "read %s", l->what);
+	rc = kam_store_walk_secret(db, sql, v, 2, secret, each, arg, what, e);
+	sqlite3_free(sql);
+	return rc;
 }

@@ -36,4 +36,21 @@ int kam_store_walk_secret(kam_db *db, const char *sql, const struct kam_store_va
 			  const struct kam_store_secret *secret, kam_store_row_fn each, void *arg, const char *what,
 			  kam_err *e);
 
+/* A list of records by state on a day (discounts, claims, complaints): the rows of select
+ * (".. FROM .. x") of one customer (?1, NULL: every one) made by the day (?2; the record's
+ * day column `day`), in the state whose WHERE text is the fixed one the table gives
+ * (NULL: every state), by `order`.  An unknown state, or one that reads ?2 without a day,
+ * is an error naming `what` and the states.  secret NULL: nothing confidential. */
+struct kam_store_state {
+	const char *state, *where;
+};
+struct kam_store_list {
+	const char *what, *select, *code, *day, *order;
+	const struct kam_store_state *states;
+	size_t nstates;
+};
+int kam_store_list_by_state(kam_db *db, const struct kam_store_list *l, const int64_t *code, const char *state,
+			    const char *as_of, const struct kam_store_secret *secret, kam_store_row_fn each, void *arg,
+			    kam_err *e);
+
 #endif
