@@ -3,6 +3,12 @@
 
 #include <lauxlib.h>
 
+int kam_lua_store_fail(lua_State *L, const kam_err *e)
+{
+	lua_pushstring(L, e->msg);
+	return lua_error(L);
+}
+
 int64_t kam_lua_check_code(lua_State *L, int i)
 {
 	lua_Integer v;

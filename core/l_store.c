@@ -18,10 +18,6 @@
 #include "store_meta.h"
 #include "store_overrides.h"
 
-static int fail(lua_State *L, const kam_err *e)
-{
-	return luaL_error(L, "%s", e->msg);
-}
 
 /* kam.store.customer_exists(code) -> boolean */
 static int l_customer_exists(lua_State *L)
@@ -29,7 +25,7 @@ static int l_customer_exists(lua_State *L)
 	int yes;
 	kam_err e;
 	if (kam_store_customer_exists(kam_lua_db(L), kam_lua_check_code(L, 1), &yes, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushboolean(L, yes);
 	return 1;
 }
@@ -42,7 +38,7 @@ static int l_latest_decision(lua_State *L)
 	int year = (int)luaL_checkinteger(L, 2);
 	lua_pushnil(L);
 	if (kam_store_decision_latest(kam_lua_db(L), code, year, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -53,7 +49,7 @@ static int l_overrides_of(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_overrides_of(kam_lua_db(L), code, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -68,7 +64,7 @@ static int l_overrides_list(lua_State *L)
 		code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_overrides_list(kam_lua_db(L), has_code ? &code : NULL, on, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -79,7 +75,7 @@ static int l_override(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
 	if (kam_store_override_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -92,7 +88,7 @@ static int l_override_clashes(lua_State *L)
 	const char *from = luaL_checkstring(L, 4), *till = luaL_optstring(L, 5, NULL);
 	lua_newtable(L);
 	if (kam_store_override_clashes(kam_lua_db(L), code, policy, kind, from, till, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -131,7 +127,7 @@ static int l_override_add(lua_State *L)
 	o.approved_by = opt_field(L, 1, "approved_by", 0);
 	o.created_at = opt_field(L, 1, "created_at", 1);
 	if (kam_store_override_add(kam_lua_db(L), &o, &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -143,7 +139,7 @@ static int l_override_revoke(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	if (kam_store_override_revoke(kam_lua_db(L), id, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
 				      luaL_checkstring(L, 4), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -154,7 +150,7 @@ static int l_meta(lua_State *L)
 	kam_err e;
 	int rc = kam_db_meta_get(kam_lua_db(L), luaL_checkstring(L, 1), buf, sizeof buf, &e);
 	if (rc < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	if (rc == 0)
 		lua_pushnil(L);
 	else

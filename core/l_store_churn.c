@@ -48,7 +48,7 @@ static int l_add(lua_State *L)
 	c.recorded_by = field(L, "recorded_by");
 	c.recorded_at = field(L, "recorded_at");
 	if (kam_store_churn_cause_add(kam_lua_db(L), &c, &id, &e) < 0)
-		return luaL_error(L, "%s", e.msg);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -60,7 +60,7 @@ static int l_causes(lua_State *L)
 	lua_Integer month = luaL_checkinteger(L, 1);
 	lua_newtable(L);
 	if (kam_store_churn_causes(kam_lua_db(L), (int)month, kam_lua_append_row, L, &e) < 0)
-		return luaL_error(L, "%s", e.msg);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 

@@ -17,10 +17,6 @@
 #include "store_complaints.h"
 #include "store_discounts.h"
 
-static int fail(lua_State *L, const kam_err *e)
-{
-	return luaL_error(L, "%s", e->msg);
-}
 
 /* Field key of the table at index 1: a string (NULL when absent and not required). */
 static const char *str_field(lua_State *L, const char *fn, const char *key, int required)
@@ -97,7 +93,7 @@ static int l_discount_add(lua_State *L)
 	d.reason = str_field(L, fn, "reason", 0);
 	d.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_discount_add(kam_lua_db(L), &d, &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -118,7 +114,7 @@ static int l_discount_answer(lua_State *L)
 	a.reason = str_field(L, fn, "reason", 0);
 	a.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_discount_answer(kam_lua_db(L), &a, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -129,7 +125,7 @@ static int l_discount(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
 	if (kam_store_discount_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -143,7 +139,7 @@ static int l_discounts(lua_State *L)
 	const char *state = luaL_optstring(L, 2, NULL), *as_of = luaL_optstring(L, 3, NULL);
 	lua_newtable(L);
 	if (kam_store_discounts_list(kam_lua_db(L), code, state, as_of, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -155,7 +151,7 @@ static int l_grade_now(lua_State *L)
 	const char *policy = luaL_checkstring(L, 2);
 	lua_pushnil(L);
 	if (kam_store_grade_now(kam_lua_db(L), code, policy, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	if (lua_isnil(L, -1))
 		return 1;
 	lua_getfield(L, -1, "grade");
@@ -189,7 +185,7 @@ static int l_claim_add(lua_State *L)
 	c.created_by = str_field(L, fn, "created_by", 1);
 	c.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_claim_add(kam_lua_db(L), &c, &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -212,7 +208,7 @@ static int l_claim_event(lua_State *L)
 	if (kam_store_claim_event(kam_lua_db(L), claim, str_field(L, fn, "event", 1), str_field(L, fn, "on_day", 1),
 				  amount, str_field(L, fn, "by", 1), str_field(L, fn, "note", 0),
 				  str_field(L, fn, "created_at", 1), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -223,7 +219,7 @@ static int l_claim(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
 	if (kam_store_claim_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -236,7 +232,7 @@ static int l_claims(lua_State *L)
 	const char *state = luaL_optstring(L, 2, NULL), *as_of = luaL_optstring(L, 3, NULL);
 	lua_newtable(L);
 	if (kam_store_claims_list(kam_lua_db(L), code, state, as_of, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -247,7 +243,7 @@ static int l_green_enroll(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	if (kam_store_green_enroll(kam_lua_db(L), code, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
 				   luaL_checkstring(L, 4), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -258,7 +254,7 @@ static int l_green(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	lua_pushnil(L);
 	if (kam_store_green_get(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -269,7 +265,7 @@ static int l_green_leave(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	if (kam_store_green_leave(kam_lua_db(L), code, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
 				  luaL_optstring(L, 4, NULL), luaL_checkstring(L, 5), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -293,7 +289,7 @@ static int l_credit_set(lua_State *L)
 	c.reason = str_field(L, fn, "reason", 0);
 	c.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_credit_set(kam_lua_db(L), &c, &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -306,7 +302,7 @@ static int l_credit(lua_State *L)
 	const char *as_of = luaL_checkstring(L, 2);
 	lua_pushnil(L);
 	if (kam_store_credit_files(kam_lua_db(L), &code, as_of, 0, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -317,7 +313,7 @@ static int l_credit_history(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_credit_files(kam_lua_db(L), &code, NULL, 1, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -328,7 +324,7 @@ static int l_credits(lua_State *L)
 	const char *as_of = luaL_checkstring(L, 1);
 	lua_newtable(L);
 	if (kam_store_credit_files(kam_lua_db(L), NULL, as_of, 0, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -353,7 +349,7 @@ static int l_receivable_add(lua_State *L)
 	r.created_by = str_field(L, fn, "created_by", 1);
 	r.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_receivable_add(kam_lua_db(L), &r, &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -368,7 +364,7 @@ static int l_receivable_pay(lua_State *L)
 	if (kam_store_receivable_pay(kam_lua_db(L), int_field(L, fn, "receivable"), str_field(L, fn, "paid_on", 1),
 				     int_field(L, fn, "amount"), str_field(L, fn, "by", 1),
 				     str_field(L, fn, "created_at", 1), &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -381,7 +377,7 @@ static int l_receivable(lua_State *L)
 	const char *as_of = luaL_checkstring(L, 2);
 	lua_pushnil(L);
 	if (kam_store_receivable_get(kam_lua_db(L), id, as_of, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -395,7 +391,7 @@ static int l_receivables(lua_State *L)
 	int open = lua_toboolean(L, 3);
 	lua_newtable(L);
 	if (kam_store_receivables_list(kam_lua_db(L), code, as_of, open, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -410,7 +406,7 @@ static int l_revenue_by_line(lua_State *L)
 	top = lua_gettop(L);
 	lua_newtable(L);
 	if (kam_store_revenue_by_line(kam_lua_db(L), (int)year, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, top + 1); i++) {
 		lua_rawgeti(L, top + 1, i);
 		lua_getfield(L, -1, "line");
@@ -429,7 +425,7 @@ static int l_customer(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	lua_pushnil(L);
 	if (kam_store_customer_brief(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	if (lua_istable(L, -1)) {
 		lua_getfield(L, -1, "agreement");
 		lua_pushboolean(L, lua_tointeger(L, -1) != 0);
@@ -460,7 +456,7 @@ static int l_complaint_add(lua_State *L)
 	c.created_by = str_field(L, fn, "created_by", 1);
 	c.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_complaint_add(kam_lua_db(L), &c, &id, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	lua_pushinteger(L, id);
 	return 1;
 }
@@ -474,7 +470,7 @@ static int l_complaint_answer(lua_State *L)
 	if (kam_store_complaint_answer(kam_lua_db(L), int_field(L, fn, "complaint"), str_field(L, fn, "answered_on", 1),
 				       str_field(L, fn, "answer", 1), str_field(L, fn, "by", 1),
 				       str_field(L, fn, "created_at", 1), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -487,7 +483,7 @@ static int l_complaint_rate(lua_State *L)
 	if (kam_store_complaint_rate(kam_lua_db(L), int_field(L, fn, "complaint"), str_field(L, fn, "satisfaction", 1),
 				     str_field(L, fn, "noted_on", 1), str_field(L, fn, "by", 1),
 				     str_field(L, fn, "created_at", 1), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -509,7 +505,7 @@ static int l_complaint_escalate(lua_State *L)
 	x.by = str_field(L, fn, "by", 1);
 	x.created_at = str_field(L, fn, "created_at", 1);
 	if (kam_store_complaint_escalate(kam_lua_db(L), &x, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -520,7 +516,7 @@ static int l_complaint_escalations(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_newtable(L);
 	if (kam_store_complaint_escalations(kam_lua_db(L), id, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -531,7 +527,7 @@ static int l_complaint(lua_State *L)
 	lua_Integer id = luaL_checkinteger(L, 1);
 	lua_pushnil(L);
 	if (kam_store_complaint_get(kam_lua_db(L), id, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -545,7 +541,7 @@ static int l_complaints(lua_State *L)
 	const char *state = luaL_optstring(L, 2, NULL), *as_of = luaL_optstring(L, 3, NULL);
 	lua_newtable(L);
 	if (kam_store_complaints_list(kam_lua_db(L), code, state, as_of, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 

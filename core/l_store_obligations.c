@@ -66,7 +66,7 @@ static int l_stmt(lua_State *L)
 	rc = kam_store_stmt_run(kam_lua_db(L), s, v, n, s->returns == KAM_STMT_NONE ? NULL
 			       : s->returns == KAM_STMT_ROWS ? kam_lua_append_row : first_row, L, &e);
 	if (rc < 0)
-		return luaL_error(L, "%s", e.msg);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -113,7 +113,7 @@ static int l_today(lua_State *L)
 	char day[16];
 	kam_err e;
 	if (kam_db_today(kam_lua_db(L), day, &e) < 0)
-		return luaL_error(L, "%s", e.msg);
+		return kam_lua_store_fail(L, &e);
 	lua_pushstring(L, day);
 	return 1;
 }

@@ -11,13 +11,6 @@
 #include "l_store_report.h"
 #include "store_report.h"
 
-/* The error record's message as it is: it names its place itself (a month, a customer),
- * and a command reports it as one line. */
-static int fail(lua_State *L, const kam_err *e)
-{
-	lua_pushstring(L, e->msg);
-	return lua_error(L);
-}
 
 static int check_month(lua_State *L, int i)
 {
@@ -44,7 +37,7 @@ static int l_month_mark(lua_State *L)
 	int month = check_month(L, 1);
 	if (kam_store_month_mark(kam_lua_db(L), month, luaL_checkstring(L, 2), luaL_checkstring(L, 3),
 				 luaL_checkstring(L, 4), luaL_optstring(L, 5, NULL), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -55,7 +48,7 @@ static int l_month_log(lua_State *L)
 	int month = lua_isnoneornil(L, 1) ? 0 : check_month(L, 1);
 	lua_newtable(L);
 	if (kam_store_month_log(kam_lua_db(L), month, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -79,7 +72,7 @@ static int l_current_grades(lua_State *L)
 	int year = (int)luaL_checkinteger(L, 1);
 	lua_newtable(L);
 	if (kam_store_current_grades(kam_lua_db(L), year, keyed_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -90,7 +83,7 @@ static int l_grade_history(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	lua_newtable(L);
 	if (kam_store_grade_history(kam_lua_db(L), code, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -100,7 +93,7 @@ static int l_customers_brief(lua_State *L)
 	kam_err e;
 	lua_newtable(L);
 	if (kam_store_customers_brief(kam_lua_db(L), keyed_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -111,7 +104,7 @@ static int l_customer_row(lua_State *L)
 	int64_t code = kam_lua_check_code(L, 1);
 	lua_pushnil(L);
 	if (kam_store_customer_row(kam_lua_db(L), code, kam_lua_one_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -123,7 +116,7 @@ static int l_customer_ledger(lua_State *L)
 	int from = check_month(L, 2), to = check_month(L, 3);
 	lua_newtable(L);
 	if (kam_store_customer_ledger(kam_lua_db(L), code, from, to, kam_lua_append_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 
@@ -258,7 +251,7 @@ static int l_revenue(lua_State *L)
 	rc = kam_store_revenue(kam_lua_db(L), &q, put_customer, put_month, &o, &e);
 	free(set);
 	if (rc < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 2;
 }
 
@@ -270,7 +263,7 @@ static int l_note_add(lua_State *L)
 	int month = check_month(L, 2);
 	if (kam_store_note_add(kam_lua_db(L), code, month, luaL_checkstring(L, 3), luaL_checkstring(L, 4),
 			       luaL_checkstring(L, 5), &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 0;
 }
 
@@ -281,7 +274,7 @@ static int l_notes(lua_State *L)
 	int month = check_month(L, 1);
 	lua_newtable(L);
 	if (kam_store_notes(kam_lua_db(L), month, keyed_row, L, &e) < 0)
-		return fail(L, &e);
+		return kam_lua_store_fail(L, &e);
 	return 1;
 }
 

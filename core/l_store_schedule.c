@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "host.h"
+#include "l_rows.h"
 #include "l_store_schedule.h"
 #include "scheduler.h"
 #include "store_meta.h"
@@ -70,7 +71,7 @@ static int l_ledger_months(lua_State *L)
 	kam_err e;
 	lua_Integer year = luaL_checkinteger(L, 1);
 	if (kam_db_ledger_months(kam_lua_db(L), (int)year, &mask, &e) < 0)
-		return luaL_error(L, "%s", e.msg);
+		return kam_lua_store_fail(L, &e);
 	lua_createtable(L, 12, 0);
 	for (int m = 1; m <= 12; m++)
 		if (mask & (1 << (m - 1))) {
