@@ -40,20 +40,17 @@ local function bucket(code)
 end
 -- This month's visits due today (a monthly rule on the month's last day) or overdue, and
 -- last month's monthly visits still missing.
+-- Head-office accounts the province has not visited this year come once the year's end
+-- is due.  Each month in one query, only what is due or overdue.
 local py, pm = m == 1 and y - 1 or y, m == 1 and 12 or m - 1
-for kind in pairs(ob.visit_keys) do
-  for _, r in ipairs(ob.visits_due(p, kind, y, m, as_of)) do
-    if r.status == "overdue" or (r.status == "due" and r.due == as_of) then
-      table.insert(bucket(r.code).visits, r)
-    end
-  end
-  for _, r in ipairs(ob.visits_due(p, kind, py, pm, as_of)) do
-    if r.per == "month" and r.status == "overdue" then table.insert(bucket(r.code).visits, r) end
+local kinds = { "regular", "center", "leadership", "head_office" }
+for _, r in ipairs((ob.visits_status(p, kinds, y, m, as_of, false))) do
+  if r.status == "overdue" or (r.status == "due" and r.due == as_of) then
+    table.insert(bucket(r.code).visits, r)
   end
 end
--- Head-office accounts the province has not visited this year, once the year's end is due.
-for _, r in ipairs(ob.head_office_visits_due(p, y, m, as_of)) do
-  if r.status == "overdue" or (r.status == "due" and r.due == as_of) then table.insert(bucket(r.code).visits, r) end
+for _, r in ipairs((ob.visits_status(p, kinds, py, pm, as_of, false))) do
+  if r.per == "month" and r.status == "overdue" then table.insert(bucket(r.code).visits, r) end
 end
 for _, a in ipairs(ob.archives_due(p, as_of)) do
   if a.status ~= "current" or a.due == as_of then table.insert(bucket(a.code).archives, a) end

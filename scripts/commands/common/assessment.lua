@@ -97,16 +97,14 @@ local function visits_by_bureau(p, y, q)
   local t = {}
   local months = { 3 * q - 2, 3 * q - 1, 3 * q }
   for _, m in ipairs(months) do
-    for kind in pairs(ob.visit_keys) do
-      local rows = ob.visits_due(p, kind, y, m, "9999-12-31")
-      for _, r in ipairs(rows) do
-        local b = r.city or "?"
-        local e = t[b] or { short = {}, any = false }
-        t[b] = e
-        if r.made > 0 or (r.last_visit and r.last_visit >= string.format("%04d-01-01", y)) then e.any = true end
-        local judged = r.status ~= "not computed" and (r.per == "month" or (r.per == "year" and q == 4 and m == 12))
-        if judged and r.made < r.required then e.short[r.code] = true end
-      end
+    -- every kind of the bureau's own visits in one query (head offices are the province's)
+    for _, r in ipairs((ob.visits_status(p, { "regular", "center", "leadership" }, y, m, "9999-12-31", true))) do
+      local b = r.city or "?"
+      local e = t[b] or { short = {}, any = false }
+      t[b] = e
+      if r.made > 0 or (r.last_visit and r.last_visit >= string.format("%04d-01-01", y)) then e.any = true end
+      local judged = r.status ~= "not computed" and (r.per == "month" or (r.per == "year" and q == 4 and m == 12))
+      if judged and r.made < r.required then e.short[r.code] = true end
     end
   end
   for _, e in pairs(t) do

@@ -347,14 +347,6 @@ function M.visits_due(p, kind, y, m, as_of)
   return rows, gy
 end
 
--- The head offices' visits by the province (M.head_office_rule), rows as visits_due's,
--- kind "head_office", with the kind counted (`counts`) and the branches; {} when the
--- policy sets no such rule.
-function M.head_office_visits_due(p, y, m, as_of)
-  local rows, _, gy = M.visits_status(p, { "head_office" }, y, m, as_of, true)
-  return rows, gy
-end
-
 -- Symposiums held in year y (to as_of) against numbers.symposiums_per_year.
 function M.symposiums(p, y, as_of)
   local required = p.numbers.symposiums_per_year
