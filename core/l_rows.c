@@ -5,8 +5,8 @@
 
 int kam_lua_store_fail(lua_State *L, const kam_err *e)
 {
-	lua_pushstring(L, e->msg);
-	return lua_error(L);
+	/* at the calling script's line, which kam_lua_call turns into the command's name */
+	return luaL_error(L, "%s", e->msg);
 }
 
 int64_t kam_lua_check_code(lua_State *L, int i)

@@ -10,8 +10,8 @@
 
 void kam_lua_push_row(lua_State *L, const kam_store_row *r);
 /* Argument i as a customer code: an integer, or a string of digits ("42010000001000"). */
-/* Raise the storage layer's error as it is: its message names its place (a month, a
- * customer), and a command reports it as one line. */
+/* Raise the storage layer's error (its message names its place: a month, a customer),
+ * at the line of the script that called the binding. */
 int kam_lua_store_fail(lua_State *L, const kam_err *e);
 int64_t kam_lua_check_code(lua_State *L, int i);
 /* kam_store_row_fn callbacks, arg the lua_State: append to the array at the top of the
